@@ -1,0 +1,35 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+
+// Main-side bundles: the Electron main process, the engine process, the CLI and the browser-mode
+// server all share the same services, so they are entries of one build (shared chunks, one output).
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      lib: {
+        entry: {
+          index: resolve(__dirname, 'src-main/index.ts'),
+          engine: resolve(__dirname, 'src-main/engine/engine-process.ts'),
+          cli: resolve(__dirname, 'src-main/cli/cli.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      lib: { entry: { index: resolve(__dirname, 'src-preload/index.ts') } },
+    },
+  },
+  renderer: {
+    root: resolve(__dirname, 'src-renderer'),
+    plugins: [svelte()],
+    build: {
+      outDir: resolve(__dirname, 'out/renderer'),
+      chunkSizeWarningLimit: 6000,
+      rollupOptions: { input: resolve(__dirname, 'src-renderer/index.html') },
+    },
+  },
+});

@@ -1,0 +1,60 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Dataset } from './data/dataset';
+
+/** What a training loop reads: inputs and one-hot labels on the backend. */
+export interface TrainSet {
+  n: number;
+  /** [n, d] */
+  x: tf.Tensor2D;
+  /** [n, classes] one-hot labels */
+  yOneHot: tf.Tensor2D;
+}
+
+/** A dataset uploaded once to the backend, so training steps only send batch indices. */
+export interface DeviceData extends TrainSet {
+  source: Dataset;
+  /** [n] int32 class indices */
+  y: tf.Tensor1D;
+}
+
+/** Uploads a dataset to the current backend. */
+export function toDevice(data: Dataset): DeviceData {
+  const d = data.shape[0] * data.shape[1] * data.shape[2];
+  const y = tf.tensor1d(data.y, 'int32');
+  return {
+    n: data.n,
+    source: data,
+    x: tf.tensor2d(data.x, [data.n, d]),
+    y,
+    yOneHot: tf.tidy(() => tf.cast(tf.oneHot(y, data.classes.length), 'float32') as tf.Tensor2D),
+  };
+}
+
+/** Frees a device dataset. */
+export function disposeDevice(data: DeviceData): void {
+  tf.dispose([data.x, data.y, data.yOneHot]);
+}
+
+/** Per-sample correctness (1 = argmax equals label) of `logitsOf` over a device dataset, in chunks. */
+export function correctness(data: TrainSet & { y: tf.Tensor1D }, logitsOf: (x: tf.Tensor2D) => tf.Tensor2D, chunk = 2000): Uint8Array {
+  const n = data.n;
+  const out = new Uint8Array(n);
+  for (let start = 0; start < n; start += chunk) {
+    const size = Math.min(chunk, n - start);
+    const hits = tf.tidy(() => {
+      const x = tf.slice(data.x, [start, 0], [size, -1]);
+      const y = tf.slice(data.y, [start], [size]);
+      return tf.cast(tf.equal(tf.argMax(logitsOf(x), 1), y), 'int32');
+    });
+    out.set(hits.dataSync() as Int32Array, start);
+    hits.dispose();
+  }
+  return out;
+}
+
+/** Mean of a 0/1 vector. */
+export function mean01(values: Uint8Array): number {
+  let s = 0;
+  for (const v of values) s += v;
+  return values.length ? s / values.length : 0;
+}

@@ -1,0 +1,45 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { selectBackend } from './backend';
+import { runFinetune } from './jobs/finetune';
+import { runPretrain } from './jobs/pretrain';
+import type { EngineEvent, EngineJob, EngineMessage } from './protocol';
+
+// The training engine's process entry: Electron utilityProcess (process.parentPort) in the app,
+// child_process.fork (process.send) in browser and CLI mode. It runs one job, then exits.
+type ParentPort = { on(event: 'message', cb: (e: { data: unknown }) => void): void; postMessage(message: unknown): void };
+const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
+
+function post(message: EngineMessage): void {
+  if (parentPort) parentPort.postMessage(message);
+  else process.send?.(message);
+}
+
+async function run(job: EngineJob): Promise<void> {
+  let seq = 0;
+  const emit = (event: EngineEvent) => post({ ...event, runId: job.runId, seq: seq++ } as EngineMessage);
+  try {
+    const preference = job.type === 'pretrain' ? job.backend : job.config.backend;
+    const backend = await selectBackend(preference);
+    emit({ type: 'started', backend: backend.name, skipped: backend.skipped });
+    const before = tf.memory().numTensors;
+    if (job.type === 'pretrain') await runPretrain(job, emit);
+    else await runFinetune(job, emit);
+    const leaked = tf.memory().numTensors - before;
+    if (leaked > 0) emit({ type: 'log', message: `warning: ${leaked} tensors were not disposed` });
+  } catch (err) {
+    const e = err as Error;
+    emit({ type: 'error', message: e.message, stack: e.stack });
+  }
+  // Exit only after the last messages are flushed to the host.
+  setImmediate(() => process.exit(0));
+}
+
+let started = false;
+function onJob(job: unknown): void {
+  if (started) return;
+  started = true;
+  void run(job as EngineJob);
+}
+
+if (parentPort) parentPort.on('message', (e) => onJob(e.data));
+else process.on('message', onJob);

@@ -1,0 +1,96 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { EvalPoint } from '../../src-shared/evaluation';
+import { collateralDamage, combineDistances } from '../../src-shared/metrics';
+import { correctness, mean01, type DeviceData } from './device-data';
+import { originalLabels } from './data/dataset';
+import type { Head, Model } from './models/model';
+
+/** Where an evaluation is taken in the run. */
+export interface EvalAt {
+  step: number;
+  epoch: number;
+  phase: EvalPoint['phase'];
+  loss: number | null;
+  alpha: number | null;
+}
+
+/**
+ * Evaluates a model against its base θ₀: pretrain accuracy with the pretrain head, target
+ * accuracy with the target head, collateral damage against θ₀'s correctness, ‖θ−θ₀‖ per tensor.
+ */
+export class Evaluator {
+  private readonly theta0 = new Map<string, tf.Tensor>();
+  private readonly sqNorm0 = new Map<string, number>();
+  private readonly pretrainLabels: Int32Array;
+  /** Correctness of θ₀ on the pretrain eval set (set by `setBase`; all-zero before, e.g. for pretraining). */
+  private c0: Uint8Array;
+
+  constructor(
+    private readonly model: Model,
+    theta0: Map<string, Float32Array>,
+    private readonly pretrainEval: DeviceData,
+    private readonly targetEval: DeviceData | null,
+  ) {
+    for (const [name, values] of theta0) {
+      const t = tf.tensor(values, model.params.get(name)!.shape);
+      this.theta0.set(name, t);
+      this.sqNorm0.set(name, tf.tidy(() => tf.sum(tf.square(t)).dataSync()[0]));
+    }
+    this.pretrainLabels = originalLabels(pretrainEval.source);
+    this.c0 = new Uint8Array(pretrainEval.n);
+  }
+
+  /** Per-sample correctness on the pretrain eval set with the pretrain head. */
+  pretrainCorrect(): Uint8Array {
+    return correctness(this.pretrainEval, (x) => this.model.logits(x, 'pretrain'));
+  }
+
+  /** Accuracy on the target eval set with the given head. */
+  targetAccuracy(head: Head): number | null {
+    return this.targetEval ? mean01(correctness(this.targetEval, (x) => this.model.logits(x, head))) : null;
+  }
+
+  /** Records the current weights' pretrain correctness as c₀, the reference for collateral damage. */
+  setBase(c0: Uint8Array): void {
+    this.c0 = c0;
+  }
+
+  private distances() {
+    const names = [...this.theta0.keys()];
+    const sq = tf.tidy(() =>
+      tf.stack(names.map((name) => tf.sum(tf.square(tf.sub(this.model.params.get(name)!, this.theta0.get(name)!))))),
+    );
+    const values = sq.dataSync();
+    sq.dispose();
+    return combineDistances(names.map((name, i) => ({ name, sqDist: values[i], sqNorm: this.sqNorm0.get(name)! })));
+  }
+
+  /** One full evaluation point of the current weights. */
+  evaluate(at: EvalAt): EvalPoint {
+    const ct = this.pretrainCorrect();
+    const cd = collateralDamage(this.c0, ct, this.pretrainLabels);
+    const { total, perLayer } = this.distances();
+    return {
+      step: at.step,
+      epoch: at.epoch,
+      phase: at.phase,
+      alpha: at.alpha,
+      aPre: cd.accAfter,
+      aTgt: this.targetAccuracy('target'),
+      cdAbs: cd.cdAbs,
+      cdCond: cd.cdCond,
+      gainedAbs: cd.n ? cd.gained / cd.n : 0,
+      loss: at.loss,
+      weightDistance: total.distance,
+      weightDistanceRel: total.relative,
+      perClass: cd.perClass,
+      perLayer,
+    };
+  }
+
+  /** Frees θ₀'s device copy. */
+  dispose(): void {
+    tf.dispose([...this.theta0.values()]);
+    this.theta0.clear();
+  }
+}

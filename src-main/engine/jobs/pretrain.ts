@@ -1,0 +1,49 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { buildStudyData } from '../data/study-data';
+import { disposeDevice, toDevice } from '../device-data';
+import { Evaluator } from '../evaluator';
+import { encodeCheckpoint } from '../models/checkpoint';
+import { Model } from '../models/model';
+import { modelSpecFor } from '../models/model-spec';
+import type { PretrainJob } from '../protocol';
+import { trainLoop } from '../train-loop';
+import type { Emit } from './emitter';
+
+/** Pretrains a base model on the pretrain split, evaluating on the pretrain eval split, and emits its checkpoint. */
+export async function runPretrain(job: PretrainJob, emit: Emit): Promise<void> {
+  const { spec } = job;
+  const data = buildStudyData(spec.data, job.task);
+  emit({ type: 'log', message: `pretraining ${spec.recipe} on ${data.pretrainTrain.n} digits (classes ${spec.classes.join(',')}), evaluating on ${data.pretrainEval.n}` });
+  const train = toDevice(data.pretrainTrain);
+  const evalSet = toDevice(data.pretrainEval);
+  const model = new Model(modelSpecFor(spec, null), spec.pretrain.seed);
+  // Distances are measured from the random initialisation here: how far pretraining moved.
+  const evaluator = new Evaluator(model, model.snapshot(), evalSet, null);
+  const snapshotAt = (step: number, epoch: number, loss: number | null, phase: 'base' | 'train' | 'final') =>
+    emit({ type: 'metrics', point: evaluator.evaluate({ step, epoch, phase, loss, alpha: null }) });
+  try {
+    snapshotAt(0, 0, null, 'base');
+    await trainLoop({
+      data: train,
+      trainable: [...model.params.values()],
+      loss: (x, y) => tf.losses.softmaxCrossEntropy(y, model.logits(x, 'pretrain')) as tf.Scalar,
+      epochs: spec.pretrain.epochs,
+      batchSize: spec.pretrain.batchSize,
+      learningRate: spec.pretrain.learningRate,
+      seed: spec.pretrain.seed,
+      evalsPerEpoch: 1,
+      onProgress: (p) => emit({ type: 'progress', progress: { ...p, aPre: null, aTgt: null } }),
+      onEval: (step, epoch, loss) => snapshotAt(step, epoch, loss, 'train'),
+    });
+    const totalSteps = Math.ceil(train.n / spec.pretrain.batchSize) * spec.pretrain.epochs;
+    snapshotAt(totalSteps, spec.pretrain.epochs, null, 'final');
+    const shapes = new Map([...model.params].map(([name, v]) => [name, v.shape]));
+    emit({ type: 'checkpoint', step: totalSteps, checkpoint: encodeCheckpoint(model.snapshot(), shapes), paramCount: model.paramCount });
+    emit({ type: 'result', headline: null });
+  } finally {
+    evaluator.dispose();
+    model.dispose();
+    disposeDevice(train);
+    disposeDevice(evalSet);
+  }
+}

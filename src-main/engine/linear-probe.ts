@@ -1,0 +1,51 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { correctness, mean01, type DeviceData } from './device-data';
+import type { Model } from './models/model';
+import { Rng } from './rng';
+import { trainLoop } from './train-loop';
+import { dense } from './ops';
+
+function featuresOf(model: Model, data: DeviceData): tf.Tensor2D {
+  return tf.tidy(() => model.features(data.x));
+}
+
+/**
+ * Target accuracy of a linear probe on θ₀ (a new head trained on frozen base features): the
+ * target-gain baseline when the target has its own label space and A_tgt(θ₀) is undefined.
+ */
+export async function linearProbeAccuracy(
+  model: Model,
+  train: DeviceData,
+  evalSet: DeviceData,
+  budget: { epochs: number; batchSize: number; learningRate: number; seed: number },
+): Promise<number> {
+  const trainFeatures = featuresOf(model, train);
+  const evalFeatures = featuresOf(model, evalSet);
+  const [f, k] = [trainFeatures.shape[1], train.source.classes.length];
+  const rng = new Rng(budget.seed + 101);
+  const limit = Math.sqrt(6 / (f + k));
+  const [kernel, bias] = tf.tidy(() => [
+    tf.variable(tf.tensor2d(Float32Array.from({ length: f * k }, () => rng.uniform(-limit, limit)), [f, k])),
+    tf.variable(tf.zeros([k])),
+  ]);
+  try {
+    await trainLoop({
+      data: { n: train.n, x: trainFeatures, yOneHot: train.yOneHot },
+      trainable: [kernel, bias],
+      loss: (x, y) => tf.losses.softmaxCrossEntropy(y, dense(x, kernel as tf.Tensor2D, bias as tf.Tensor1D)) as tf.Scalar,
+      epochs: budget.epochs,
+      batchSize: budget.batchSize,
+      learningRate: budget.learningRate,
+      seed: budget.seed + 101,
+      evalsPerEpoch: 1,
+      onProgress: () => {},
+      onEval: () => {},
+    });
+    const hits = correctness({ n: evalSet.n, x: evalFeatures, y: evalSet.y, yOneHot: evalSet.yOneHot }, (x) =>
+      dense(x, kernel as tf.Tensor2D, bias as tf.Tensor1D),
+    );
+    return mean01(hits);
+  } finally {
+    tf.dispose([trainFeatures, evalFeatures, kernel, bias]);
+  }
+}

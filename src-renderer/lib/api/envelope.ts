@@ -1,0 +1,20 @@
+import type { ApiErrorPayload } from '../../../src-shared/api';
+import { ApiError } from './api-error';
+
+/** What every transport delivers for a call: the result, or the host's error. */
+export type ApiEnvelope = { ok: true; result: unknown } | { ok: false; error: ApiErrorPayload };
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/** Returns the result of an envelope or throws its error as an ApiError; rejects anything else. */
+export function unwrapEnvelope(value: unknown): unknown {
+  if (isRecord(value) && value.ok === true && 'result' in value) return value.result;
+  if (isRecord(value) && value.ok === false && isRecord(value.error)) {
+    const error = value.error;
+    const issues = Array.isArray(error.issues) ? error.issues.map(String) : undefined;
+    throw new ApiError({ name: String(error.name ?? 'Error'), message: String(error.message ?? 'Unknown error'), issues });
+  }
+  throw new ApiError({ name: 'TransportError', message: 'The host answered with something that is not an API envelope.' });
+}

@@ -1,0 +1,36 @@
+import { ApiError } from './api-error';
+import { unwrapEnvelope } from './envelope';
+import { EventSocket } from './event-socket';
+import type { Transport } from './transport';
+
+/** Transport of the browser mode: HTTP POST per call, one WebSocket for events; both carry the page's token. */
+export function createHttpTransport(location: Location): Transport {
+  const token = new URLSearchParams(location.search).get('token') ?? '';
+  const wsProtocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  const socket = new EventSocket(`${wsProtocol}//${location.host}/events?token=${encodeURIComponent(token)}`);
+
+  return {
+    async call(method, args) {
+      let response: Response;
+      try {
+        response = await fetch(`/api/${method}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+          body: JSON.stringify({ args }),
+        });
+      } catch (error) {
+        throw new ApiError({ name: 'TransportError', message: `Cannot reach the RetainLab server (${(error as Error).message}).` });
+      }
+      let body: unknown;
+      try {
+        body = await response.json();
+      } catch {
+        // Non-JSON answers come from outside the API (a proxy, a crashed server): report the HTTP status.
+        throw new ApiError({ name: 'TransportError', message: `The server answered ${response.status} ${response.statusText} without an API envelope.` });
+      }
+      return unwrapEnvelope(body);
+    },
+    on: (event, listener) => socket.on(event, listener),
+    onReconnect: (listener) => socket.onReconnect(listener),
+  };
+}

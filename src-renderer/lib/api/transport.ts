@@ -1,0 +1,29 @@
+import type { ApiEvents, ApiMethod, RetainLabApi } from '../../../src-shared/api';
+
+/** Listener of one host event. */
+export type EventListener<E extends keyof ApiEvents> = (payload: ApiEvents[E]) => void;
+
+/** The two things a transport must do; everything typed sits above it in createApi. */
+export interface Transport {
+  /** Calls a method and resolves to its (unwrapped) result; throws ApiError. */
+  call(method: ApiMethod, args: unknown[]): Promise<unknown>;
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on(event: keyof ApiEvents, listener: (payload: unknown) => void): () => void;
+  /** Calls back after a dropped event stream came back, since events may have been missed meanwhile. */
+  onReconnect(listener: () => void): () => void;
+}
+
+/** The typed RetainLabApi over any transport; `satisfies` makes a new contract method a compile error here. */
+export function createApi(transport: Transport): RetainLabApi {
+  const call = <T>(method: ApiMethod, ...args: unknown[]) => transport.call(method, args) as Promise<T>;
+  return {
+    appInfo: () => call('appInfo'),
+    catalog: () => call('catalog'),
+    listRuns: () => call('listRuns'),
+    getRun: (id) => call('getRun', id),
+    listBaseModels: () => call('listBaseModels'),
+    checkStudy: (config) => call('checkStudy', config),
+    launchStudy: (config) => call('launchStudy', config),
+    cancelRun: (id) => call('cancelRun', id),
+  } satisfies RetainLabApi;
+}

@@ -1,0 +1,44 @@
+// Display formatting in one place so every table shows a quantity the same way.
+
+const DASH = '–';
+
+/** An accuracy-like fraction as a percentage, e.g. 0.9731 → "97.3%". */
+export function pct(value: number | null | undefined, digits = 1): string {
+  return value == null || !Number.isFinite(value) ? DASH : `${(value * 100).toFixed(digits)}%`;
+}
+
+/** A difference of fractions in accuracy points, signed, e.g. 0.124 → "+12.4 pts". */
+export function points(value: number | null | undefined, digits = 1): string {
+  if (value == null || !Number.isFinite(value)) return DASH;
+  const v = value * 100;
+  return `${v > 0 ? '+' : v < 0 ? '−' : ''}${Math.abs(v).toFixed(digits)} pts`;
+}
+
+/** A plain number with a fixed number of significant digits. */
+export function num(value: number | null | undefined, significant = 3): string {
+  if (value == null || !Number.isFinite(value)) return DASH;
+  return Math.abs(value) >= 10 ** significant ? Math.round(value).toLocaleString('en-US') : String(Number(value.toPrecision(significant)));
+}
+
+/** Seconds as "1h 02m", "3m 20s" or "42s". */
+export function duration(seconds: number | null | undefined): string {
+  if (seconds == null || !Number.isFinite(seconds) || seconds < 0) return DASH;
+  const s = Math.round(seconds);
+  if (s >= 3600) return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+  if (s >= 60) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
+  return `${s}s`;
+}
+
+/** An ISO timestamp as local "YYYY-MM-DD HH:MM". */
+export function timestamp(iso: string | null | undefined): string {
+  if (!iso) return DASH;
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
+}
+
+/** The short form of a run id shown in tight columns. */
+export function shortId(id: string): string {
+  return id.length > 8 ? id.slice(0, 8) : id;
+}

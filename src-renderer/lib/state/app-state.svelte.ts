@@ -1,0 +1,28 @@
+import { createContext } from 'svelte';
+import type { RetainLabApi } from '../../../src-shared/api';
+import { CatalogStore } from './catalog.svelte';
+import { Navigation } from './navigation.svelte';
+import { type RunEvents, RunsStore } from './runs.svelte';
+import { Selection } from './selection.svelte';
+import { WizardState } from './wizard.svelte';
+
+/** All shared state of the window, created once by App and reached by views through context. */
+export class AppState {
+  readonly nav = new Navigation();
+  readonly selection = new Selection();
+  readonly catalog: CatalogStore;
+  readonly runs: RunsStore;
+  /** Exists once the catalog has loaded, since the wizard starts from its default study. */
+  readonly wizard: WizardState | null = $derived(this.catalog.catalog ? new WizardState(this.api, this.catalog.catalog) : null);
+
+  constructor(
+    readonly api: RetainLabApi,
+    events: RunEvents,
+  ) {
+    this.catalog = new CatalogStore(api);
+    this.runs = new RunsStore(api, events);
+  }
+}
+
+/** Getter and setter of the AppState context. */
+export const [getAppState, setAppState] = createContext<AppState>();

@@ -1,0 +1,90 @@
+import type { Catalog, LaunchResult, RetainLabApi, StudyCheck } from '../../../src-shared/api';
+import type { StudyConfig, StudyConfigInput } from '../../../src-shared/config';
+import { defaultParams, type ParamValues } from '../../../src-shared/params';
+import { type ApiError, toApiError } from '../api/api-error';
+
+/** The wizard's steps, in order. */
+export const WIZARD_STEPS = ['Base model', 'Data & target', 'Methods', 'Budget', 'Review'] as const;
+
+/** The study being composed in the wizard, started from the catalog's default study. */
+export class WizardState {
+  step = $state(0);
+  /** Everything but the methods, bound field by field to the form. */
+  draft: Omit<StudyConfig, 'methods'>;
+  /** Ids of the checked methods. */
+  chosen = $state<string[]>([]);
+  /** Parameters of every method, checked or not, so unchecking and rechecking keeps edits. */
+  params: Record<string, ParamValues>;
+  check = $state.raw<StudyCheck | null>(null);
+  checkError = $state.raw<ApiError | null>(null);
+  checking = $state(false);
+  launching = $state(false);
+  launchError = $state.raw<ApiError | null>(null);
+
+  /** The config exactly as it will be sent; methods in catalog order. */
+  config: StudyConfigInput = $derived.by(() => ({
+    ...$state.snapshot(this.draft),
+    methods: this.catalog.methods
+      .filter((m) => this.chosen.includes(m.id))
+      .map((m) => ({ id: m.id, params: $state.snapshot(this.params[m.id]) })),
+  }));
+
+  // Guards against an older check answering after a newer one.
+  private checkSeq = 0;
+
+  constructor(
+    private readonly api: RetainLabApi,
+    private readonly catalog: Catalog,
+  ) {
+    const { methods, ...rest } = structuredClone(catalog.defaultStudy);
+    this.draft = $state(rest);
+    this.chosen = methods.map((m) => m.id);
+    this.params = $state(
+      Object.fromEntries(
+        catalog.methods.map((m) => [m.id, { ...defaultParams(m.params), ...(methods.find((x) => x.id === m.id)?.params as ParamValues) }]),
+      ),
+    );
+  }
+
+  /** Checks or unchecks a method. */
+  toggleMethod(id: string): void {
+    this.chosen = this.chosen.includes(id) ? this.chosen.filter((x) => x !== id) : [...this.chosen, id];
+  }
+
+  /** Sets one parameter of one method. */
+  setParam(methodId: string, key: string, value: ParamValues[string]): void {
+    this.params[methodId][key] = value;
+  }
+
+  /** Asks the host whether the config is launchable and how many runs it makes. */
+  async runCheck(config: StudyConfigInput): Promise<void> {
+    const seq = ++this.checkSeq;
+    this.checking = true;
+    try {
+      const check = await this.api.checkStudy(config);
+      if (seq !== this.checkSeq) return;
+      this.check = check;
+      this.checkError = null;
+    } catch (error) {
+      if (seq !== this.checkSeq) return;
+      this.check = null;
+      this.checkError = toApiError(error);
+    } finally {
+      if (seq === this.checkSeq) this.checking = false;
+    }
+  }
+
+  /** Launches the study; returns what was created, or null with `launchError` set. */
+  async launch(): Promise<LaunchResult | null> {
+    this.launching = true;
+    this.launchError = null;
+    try {
+      return await this.api.launchStudy(this.config);
+    } catch (error) {
+      this.launchError = toApiError(error);
+      return null;
+    } finally {
+      this.launching = false;
+    }
+  }
+}
