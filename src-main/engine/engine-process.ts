@@ -5,7 +5,7 @@ import { runPretrain } from './jobs/pretrain';
 import type { EngineEvent, EngineJob, EngineMessage } from './protocol';
 
 // The training engine's process entry: Electron utilityProcess (process.parentPort) in the app,
-// child_process.fork (process.send) in browser and CLI mode. It runs one job, then exits.
+// child_process.fork (process.send) in browser and CLI mode. It runs one job; the host then ends it.
 type ParentPort = { on(event: 'message', cb: (e: { data: unknown }) => void): void; postMessage(message: unknown): void };
 const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
 
@@ -30,8 +30,8 @@ async function run(job: EngineJob): Promise<void> {
     const e = err as Error;
     emit({ type: 'error', message: e.message, stack: e.stack });
   }
-  // Exit only after the last messages are flushed to the host.
-  setImmediate(() => process.exit(0));
+  // No exit here: exiting could drop messages still queued on the channel (a checkpoint is
+  // megabytes). The host ends the process once it has the 'result' or 'error'.
 }
 
 let started = false;
@@ -42,4 +42,8 @@ function onJob(job: unknown): void {
 }
 
 if (parentPort) parentPort.on('message', (e) => onJob(e.data));
-else process.on('message', onJob);
+else {
+  process.on('message', onJob);
+  // If the host dies, do not train on for nobody.
+  process.on('disconnect', () => process.exit(0));
+}

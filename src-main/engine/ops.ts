@@ -1,13 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
-// tfjs-core alone registers no gradients; the engine needs all of them (softmax cross-entropy, relu, …).
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
+// tfjs-core's CommonJS build registers no gradients and its register_all_gradients is ESM-only;
+// tfjs-layers' Node build registers all of them into the shared core.
+import '@tensorflow/tfjs-layers';
 
 /**
  * Dense layer x·W + b with a hand-written gradient. tfjs's own matMul gradient uses transposed
  * operands, a slow path on the wasm backend (≈10× slower than an explicit transpose + matMul).
  * x: [batch, in], w: [in, out], b: [out] → [batch, out].
  */
-export const dense = tf.customGrad((x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+// tf.customGrad types its function as variadic; ours take fixed tensors, hence the casts.
+type GradFn = Parameters<typeof tf.customGrad>[0];
+
+export const dense = tf.customGrad(((x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
   save([x, w]);
   return {
     value: tf.add(tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D), b),
@@ -17,7 +21,7 @@ export const dense = tf.customGrad((x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, sa
       return [tf.matMul(dy2, tf.transpose(sw)), tf.matMul(tf.transpose(sx), dy2), tf.sum(dy2, 0)];
     },
   };
-}) as (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
+}) as unknown as GradFn) as unknown as (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
 
 /**
  * Gradient of a 'valid' conv2d with respect to its filter, expressed through a forward conv2d
@@ -39,7 +43,7 @@ export function conv2dFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, kh: number, kw
  * x: [n, h, w, in], w: [kh, kw, in, out], b: [out] → [n, oh, ow, out].
  */
 export function conv2d(stride: number): (x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D) => tf.Tensor4D {
-  return tf.customGrad((x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+  return tf.customGrad(((x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
     save([x, w]);
     return {
       value: tf.add(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, stride, 'valid'), b),
@@ -53,5 +57,5 @@ export function conv2d(stride: number): (x: tf.Tensor4D, w: tf.Tensor4D, b: tf.T
         ];
       },
     };
-  }) as (x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D) => tf.Tensor4D;
+  }) as unknown as GradFn) as unknown as (x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D) => tf.Tensor4D;
 }

@@ -1,0 +1,47 @@
+import { resolveDataDir } from '../data-dir';
+import { parseArgs } from './args';
+import { methods, quickstart, runConfigFile, serve, type CommonOptions } from './commands';
+
+const USAGE = `usage: retainlab <command> [options]
+  quickstart [--json]          run the built-in default study headless
+  run <config.json> [--json]   run any study from a config file
+  serve [--port N]             start browser mode (prints a local URL with an access token)
+  methods [--json]             list the mitigation methods and their parameters
+options: --data-dir DIR (or RETAINLAB_DATA_DIR), --backend auto|tfjs-node-gpu|tfjs-node|wasm|cpu`;
+
+async function main(argv: string[]): Promise<number> {
+  const args = parseArgs(argv);
+  const [command, ...rest] = args.positional;
+  const opts: CommonOptions = {
+    dataDir: resolveDataDir(argv),
+    json: args.flags.get('json') === true,
+    backend: typeof args.flags.get('backend') === 'string' ? (args.flags.get('backend') as string) : null,
+  };
+  switch (command) {
+    case 'quickstart':
+      return quickstart(opts);
+    case 'run':
+      return runConfigFile(rest[0], opts);
+    case 'serve': {
+      const port = Number(args.flags.get('port') ?? 0);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got '${args.flags.get('port')}'`);
+      return serve({ ...opts, port });
+    }
+    case 'methods':
+      return methods(opts);
+    case undefined:
+    case 'help':
+      process.stdout.write(`${USAGE}\n`);
+      return command ? 0 : 2;
+    default:
+      throw new Error(`unknown command '${command}'\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    process.stderr.write(`retainlab: ${err.message}\n`);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultStudy } from '../services/catalog';
+import { methodCatalog } from '../engine/methods/registry';
+import { forkLauncher } from '../services/fork-launcher';
+import { startBrowserServer } from '../server/http-server';
+import { createWorkbench } from '../workbench';
+import { VERSION } from '../version';
+import { progressPrinter } from './progress-printer';
+import { reportTable, studyReport } from './study-report';
+
+/** Options every command shares. */
+export interface CommonOptions {
+  dataDir: string;
+  json: boolean;
+  backend: string | null;
+}
+
+/** Runs one study headless: launch, stream progress to stderr, print the result; exit code 0 only if every run completed. */
+export async function runStudy(config: unknown, opts: CommonOptions): Promise<number> {
+  const wb = createWorkbench({ dataDir: opts.dataDir, launcher: forkLauncher(), mode: 'browser', version: VERSION });
+  const print = progressPrinter();
+  wb.bus.on((_event, run) => print(run));
+  const withBackend = opts.backend ? { ...(config as object), backend: opts.backend } : config;
+  let launch;
+  try {
+    launch = await wb.api.launchStudy(withBackend);
+  } catch (err) {
+    wb.close();
+    throw err;
+  }
+  const stop = () => {
+    process.stderr.write('interrupted: cancelling the study\n');
+    for (const id of launch.runIds) void wb.api.cancelRun(id);
+  };
+  process.once('SIGINT', stop);
+  process.stderr.write(`study ${launch.studyId}: ${launch.runIds.length} runs, store ${opts.dataDir}\n`);
+  await wb.host.whenIdle();
+  process.off('SIGINT', stop);
+  const report = await studyReport(wb.api, launch);
+  wb.close();
+  if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else process.stdout.write(`${reportTable(report)}\n`);
+  return report.runs.every((r) => r.status === 'completed') ? 0 : 1;
+}
+
+/** `retainlab quickstart`: the built-in default study. */
+export function quickstart(opts: CommonOptions): Promise<number> {
+  return runStudy(defaultStudy(), opts);
+}
+
+/** `retainlab run <config.json>`: any study from a config file. */
+export function runConfigFile(path: string | undefined, opts: CommonOptions): Promise<number> {
+  if (!path) throw new Error('usage: retainlab run <config.json> [--json] [--data-dir DIR]');
+  let config: unknown;
+  try {
+    config = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new Error(`cannot read the study config ${path}: ${(err as Error).message}`);
+  }
+  return runStudy(config, opts);
+}
+
+/** `retainlab serve`: browser mode on 127.0.0.1 with a random token; runs until interrupted. */
+export async function serve(opts: CommonOptions & { port: number }): Promise<number> {
+  const wb = createWorkbench({ dataDir: opts.dataDir, launcher: forkLauncher(), mode: 'browser', version: VERSION });
+  const server = await startBrowserServer(wb, join(__dirname, '..', 'renderer'), opts.port);
+  process.stdout.write(`RetainLab ${VERSION} in browser mode: open ${server.url}\n(store: ${opts.dataDir}; Ctrl+C to stop)\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await server.close();
+  wb.close();
+  return 0;
+}
+
+/** `retainlab methods`: every method with its parameter schema. */
+export function methods(opts: CommonOptions): number {
+  const list = methodCatalog();
+  if (opts.json) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+  else for (const m of list) process.stdout.write(`${m.id.padEnd(10)} ${m.label}: ${m.params.map((p) => `${p.key}=${JSON.stringify(p.default)}`).join(', ') || 'no parameters'}\n`);
+  return 0;
+}

@@ -1,0 +1,84 @@
+import type { BaseModelSummary } from '../../src-shared/api';
+import type { BaseModelSpec } from '../../src-shared/config';
+import { nowIso, type Db } from './types';
+
+interface Row {
+  id: string;
+  name: string;
+  recipe: string;
+  spec_key: string;
+  status: BaseModelSummary['status'];
+  pretrain_run_id: string | null;
+  checkpoint_id: number | null;
+  a_pre: number | null;
+  param_count: number | null;
+  created_at: string;
+}
+
+/** A stored base model with its identity and checkpoint. */
+export interface BaseModelRecord extends BaseModelSummary {
+  spec: BaseModelSpec;
+  checkpointId: number | null;
+}
+
+/** The canonical JSON of a base-model spec: equal specs give equal keys, so a model is pretrained once. */
+export function specKey(spec: BaseModelSpec): string {
+  const sort = (v: unknown): unknown =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])]))
+      : v;
+  return JSON.stringify(sort(spec));
+}
+
+function toRecord(row: Row): BaseModelRecord {
+  const spec = JSON.parse(row.spec_key) as BaseModelSpec;
+  return {
+    id: row.id,
+    name: row.name,
+    recipe: row.recipe,
+    classes: spec.classes,
+    status: row.status,
+    pretrainRunId: row.pretrain_run_id,
+    aPre: row.a_pre,
+    paramCount: row.param_count,
+    createdAt: row.created_at,
+    spec,
+    checkpointId: row.checkpoint_id,
+  };
+}
+
+/** The newest base model with this spec that is ready or still pretraining, if any. */
+export function findUsableBaseModel(db: Db, spec: BaseModelSpec): BaseModelRecord | null {
+  const row = db
+    .prepare(`SELECT * FROM base_models WHERE spec_key = ? AND status IN ('ready', 'pretraining') ORDER BY created_at DESC LIMIT 1`)
+    .get(specKey(spec)) as Row | undefined;
+  return row ? toRecord(row) : null;
+}
+
+/** Records a base model that is about to be pretrained by `pretrainRunId`. */
+export function insertBaseModel(db: Db, m: { id: string; name: string; spec: BaseModelSpec; pretrainRunId: string }): void {
+  db.prepare(
+    `INSERT INTO base_models (id, name, recipe, spec_key, status, pretrain_run_id, created_at) VALUES (?, ?, ?, ?, 'pretraining', ?, ?)`,
+  ).run(m.id, m.name, m.spec.recipe, specKey(m.spec), m.pretrainRunId, nowIso());
+}
+
+/** Marks a base model ready with its checkpoint and pretrain accuracy. */
+export function markBaseModelReady(db: Db, id: string, checkpointId: number, aPre: number | null, paramCount: number): void {
+  db.prepare(`UPDATE base_models SET status = 'ready', checkpoint_id = ?, a_pre = ?, param_count = ? WHERE id = ?`).run(checkpointId, aPre, paramCount, id);
+}
+
+/** Marks a base model whose pretraining did not finish. */
+export function markBaseModelFailed(db: Db, id: string): void {
+  db.prepare(`UPDATE base_models SET status = 'failed' WHERE id = ? AND status = 'pretraining'`).run(id);
+}
+
+/** One base model by id. */
+export function getBaseModel(db: Db, id: string): BaseModelRecord | null {
+  const row = db.prepare(`SELECT * FROM base_models WHERE id = ?`).get(id) as Row | undefined;
+  return row ? toRecord(row) : null;
+}
+
+/** Every base model, newest first. */
+export function listBaseModels(db: Db): BaseModelRecord[] {
+  return (db.prepare(`SELECT * FROM base_models ORDER BY created_at DESC`).all() as Row[]).map(toRecord);
+}

@@ -1,0 +1,35 @@
+import type Database from 'better-sqlite3';
+import { migration001 } from './migrations/001-initial';
+import { migration002 } from './migrations/002-run-logs';
+
+/** A numbered schema change; a merged migration is never edited, a new one is added. */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Every migration in order. */
+export const MIGRATIONS: Migration[] = [migration001, migration002];
+
+/** The schema version this build writes. */
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+/**
+ * Applies the migrations newer than the file's `PRAGMA user_version`, each in its own transaction.
+ * A file from a newer build is refused rather than guessed at.
+ */
+export function migrate(db: Database.Database, upTo = LATEST_VERSION): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > LATEST_VERSION) {
+    throw new Error(`The store was written by a newer RetainLab (schema ${current}; this build knows up to ${LATEST_VERSION}). Update RetainLab to open it.`);
+  }
+  for (const m of MIGRATIONS) {
+    if (m.version <= current || m.version > upTo) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+  return db.pragma('user_version', { simple: true }) as number;
+}

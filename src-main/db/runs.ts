@@ -1,0 +1,112 @@
+import type { RunHeadline, RunKind, RunStatus } from '../../src-shared/api';
+import type { BackendName } from '../../src-shared/config';
+import { nowIso, type Db } from './types';
+
+/** A run as stored. */
+export interface RunRecord {
+  id: string;
+  studyId: string | null;
+  studyName: string;
+  kind: RunKind;
+  methodId: string;
+  seed: number;
+  baseModelId: string | null;
+  config: Record<string, unknown>;
+  status: RunStatus;
+  error: string | null;
+  backend: BackendName | null;
+  headline: RunHeadline | null;
+  createdAt: string;
+  startedAt: string | null;
+  endedAt: string | null;
+}
+
+interface Row {
+  id: string;
+  study_id: string | null;
+  study_name: string | null;
+  kind: RunKind;
+  method_id: string;
+  seed: number;
+  base_model_id: string | null;
+  config_json: string;
+  status: RunStatus;
+  error: string | null;
+  backend: BackendName | null;
+  headline_json: string | null;
+  created_at: string;
+  started_at: string | null;
+  ended_at: string | null;
+}
+
+const SELECT = `SELECT runs.*, studies.name AS study_name FROM runs LEFT JOIN studies ON studies.id = runs.study_id`;
+
+function toRecord(row: Row): RunRecord {
+  return {
+    id: row.id,
+    studyId: row.study_id,
+    studyName: row.study_name ?? '',
+    kind: row.kind,
+    methodId: row.method_id,
+    seed: row.seed,
+    baseModelId: row.base_model_id,
+    config: JSON.parse(row.config_json),
+    status: row.status,
+    error: row.error,
+    backend: row.backend,
+    headline: row.headline_json ? JSON.parse(row.headline_json) : null,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+  };
+}
+
+/** Stores a queued run with its full config. */
+export function insertRun(
+  db: Db,
+  r: { id: string; studyId: string | null; kind: RunKind; methodId: string; seed: number; baseModelId: string | null; config: object },
+): void {
+  db.prepare(
+    `INSERT INTO runs (id, study_id, kind, method_id, seed, base_model_id, config_json, status, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?)`,
+  ).run(r.id, r.studyId, r.kind, r.methodId, r.seed, r.baseModelId, JSON.stringify(r.config), nowIso());
+}
+
+/** One run by id. */
+export function getRun(db: Db, id: string): RunRecord | null {
+  const row = db.prepare(`${SELECT} WHERE runs.id = ?`).get(id) as Row | undefined;
+  return row ? toRecord(row) : null;
+}
+
+/** Every run, newest first (insertion order breaks ties so a study's runs stay in order). */
+export function listRuns(db: Db): RunRecord[] {
+  return (db.prepare(`${SELECT} ORDER BY runs.created_at DESC, runs.rowid DESC`).all() as Row[]).map(toRecord);
+}
+
+/** Runs in a given status, oldest first. */
+export function runsWithStatus(db: Db, status: RunStatus): RunRecord[] {
+  return (db.prepare(`${SELECT} WHERE runs.status = ? ORDER BY runs.rowid`).all(status) as Row[]).map(toRecord);
+}
+
+/** Marks a run started. */
+export function markRunStarted(db: Db, id: string): void {
+  db.prepare(`UPDATE runs SET status = 'running', started_at = ? WHERE id = ?`).run(nowIso(), id);
+}
+
+/** Records the backend a run trains on. */
+export function setRunBackend(db: Db, id: string, backend: BackendName): void {
+  db.prepare(`UPDATE runs SET backend = ? WHERE id = ?`).run(backend, id);
+}
+
+/** Stores a run's headline numbers. */
+export function setRunHeadline(db: Db, id: string, headline: RunHeadline | null): void {
+  db.prepare(`UPDATE runs SET headline_json = ? WHERE id = ?`).run(headline ? JSON.stringify(headline) : null, id);
+}
+
+/** Ends a run (completed, cancelled or failed); a run already ended keeps its first ending. */
+export function endRun(db: Db, id: string, status: Exclude<RunStatus, 'queued' | 'running'>, error: string | null = null): boolean {
+  const result = db
+    .prepare(`UPDATE runs SET status = ?, error = ?, ended_at = ? WHERE id = ? AND status IN ('queued', 'running')`)
+    .run(status, error, nowIso(), id);
+  return result.changes > 0;
+}

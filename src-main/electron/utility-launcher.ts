@@ -1,0 +1,14 @@
+import { utilityProcess } from 'electron';
+import type { EngineLauncher } from '../services/engine-launcher';
+import type { EngineMessage } from '../engine/protocol';
+
+/** Launches the engine as an Electron utilityProcess (the app's engine host). */
+export function utilityLauncher(enginePath: string): EngineLauncher {
+  return (job, onMessage, onExit) => {
+    const child = utilityProcess.fork(enginePath, [], { serviceName: 'RetainLab engine', stdio: 'inherit' });
+    child.on('message', (m) => onMessage(m as EngineMessage));
+    child.once('exit', (code) => onExit(code));
+    child.postMessage(job);
+    return { kill: () => void child.kill() };
+  };
+}

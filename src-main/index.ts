@@ -1,0 +1,50 @@
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { app, BrowserWindow } from 'electron';
+import { resolveDataDir, APP_NAME } from './data-dir';
+import { utilityLauncher } from './electron/utility-launcher';
+import { registerApi } from './ipc/register-api';
+import { VERSION } from './version';
+import { createWorkbench, type Workbench } from './workbench';
+
+// The Electron main process, kept thin: the store and run host live in services, the training in
+// a utilityProcess, the UI in a sandboxed renderer that reaches the API only through the preload.
+app.setName(APP_NAME);
+const rendererFile = join(__dirname, '..', 'renderer', 'index.html');
+const rendererUrl = pathToFileURL(rendererFile).href;
+
+function createWindow(wb: Workbench): void {
+  const win = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    title: 'RetainLab',
+    webPreferences: {
+      preload: join(__dirname, '..', 'preload', 'index.js'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+    },
+  });
+  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  win.webContents.on('will-navigate', (event) => event.preventDefault());
+  const off = wb.bus.on((event, payload) => {
+    if (!win.isDestroyed()) win.webContents.send(`event:${event}`, payload);
+  });
+  win.on('closed', off);
+  void win.loadFile(rendererFile);
+}
+
+void app.whenReady().then(() => {
+  const dataDir = resolveDataDir(process.argv, app.getPath('userData'));
+  const wb = createWorkbench({ dataDir, launcher: utilityLauncher(join(__dirname, 'engine.js')), mode: 'electron', version: VERSION });
+  registerApi(wb, rendererUrl);
+  createWindow(wb);
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow(wb);
+  });
+  app.on('will-quit', () => wb.close());
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});

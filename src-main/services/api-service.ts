@@ -1,0 +1,135 @@
+import type { AppInfo, LaunchResult, RetainLabApi, RunDetail, RunSummary, StudyCheck } from '../../src-shared/api';
+import { expandStudy, studyConfigSchema, type StudyConfig } from '../../src-shared/config';
+import { parseOrThrow, ValidationError } from '../../src-shared/validation';
+import { findUsableBaseModel, insertBaseModel, listBaseModels } from '../db/base-models';
+import { listEvaluations } from '../db/evaluations';
+import { getRun, insertRun, listRuns, type RunRecord } from '../db/runs';
+import { insertStudy } from '../db/studies';
+import type { Db } from '../db/types';
+import { getMethod, parseMethodParams } from '../engine/methods/registry';
+import { buildCatalog } from './catalog';
+import { newId } from './ids';
+import type { RunHost } from './run-host';
+
+/** Validates a study config and every method's parameters, naming each bad field. */
+export function validateStudy(input: unknown): StudyConfig {
+  const config = parseOrThrow(studyConfigSchema, input, 'study config');
+  const issues: string[] = [];
+  config.methods = config.methods.map((m, i) => {
+    try {
+      return { id: m.id, params: parseMethodParams(m.id, m.params, `methods.${i}.params`) };
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      issues.push(...err.issues.map((s) => (s.startsWith('method:') ? `methods.${i}.id: unknown method '${m.id}'` : s)));
+      return m;
+    }
+  });
+  if (issues.length) throw new ValidationError(`Invalid study config:\n  ${issues.join('\n  ')}`, issues);
+  return config;
+}
+
+/** The main-side implementation of the API contract, shared by the IPC and HTTP transports and the CLI. */
+export class ApiService implements RetainLabApi {
+  constructor(
+    private readonly db: Db,
+    private readonly host: RunHost,
+    private readonly info: AppInfo,
+  ) {}
+
+  /** Turns a stored run into its listed form with live progress. */
+  summarise(run: RunRecord): RunSummary {
+    const config = run.config as { baseModel?: { recipe?: string }; spec?: { recipe?: string }; target?: { task?: string }; task?: string };
+    let methodLabel = run.kind === 'pretrain' ? 'Base model pretraining' : run.methodId;
+    if (run.kind === 'finetune') {
+      try {
+        methodLabel = getMethod(run.methodId).label;
+      } catch {
+        // A run of a method this build no longer has keeps its id as label.
+      }
+    }
+    const { config: _config, ...rest } = run;
+    return {
+      ...rest,
+      methodLabel,
+      recipe: config.baseModel?.recipe ?? config.spec?.recipe ?? '',
+      task: config.target?.task ?? config.task ?? null,
+      progress: run.status === 'running' ? this.host.progressOf(run.id) : null,
+    };
+  }
+
+  async appInfo(): Promise<AppInfo> {
+    return this.info;
+  }
+
+  async catalog() {
+    return buildCatalog();
+  }
+
+  async listRuns(): Promise<RunSummary[]> {
+    return listRuns(this.db).map((r) => this.summarise(r));
+  }
+
+  async getRun(id: string): Promise<RunDetail> {
+    const run = getRun(this.db, id);
+    if (!run) throw new ValidationError(`No run with id '${id}'`, [`id: no run '${id}'`]);
+    return { ...this.summarise(run), config: run.config, evaluations: listEvaluations(this.db, id) };
+  }
+
+  async listBaseModels() {
+    return listBaseModels(this.db).map(({ spec: _spec, checkpointId: _c, ...summary }) => summary);
+  }
+
+  async checkStudy(input: unknown): Promise<StudyCheck> {
+    try {
+      const config = validateStudy(input);
+      return { ok: true, config, runCount: expandStudy(config).runs.length };
+    } catch (err) {
+      if (err instanceof ValidationError) return { ok: false, issues: err.issues };
+      throw err;
+    }
+  }
+
+  async launchStudy(input: unknown): Promise<LaunchResult> {
+    const config = validateStudy(input);
+    const { baseModel, runs } = expandStudy(config);
+    const studyId = newId('study');
+    const runIds: string[] = [];
+    let pretrainRunId: string | null = null;
+    let baseModelId = '';
+    this.db.transaction(() => {
+      insertStudy(this.db, studyId, config);
+      const existing = findUsableBaseModel(this.db, baseModel);
+      if (existing) {
+        baseModelId = existing.id;
+      } else {
+        baseModelId = newId('base');
+        pretrainRunId = newId('run');
+        const name = `${baseModel.recipe.toUpperCase()} on digits ${baseModel.classes.join(',')}`;
+        insertBaseModel(this.db, { id: baseModelId, name, spec: baseModel, pretrainRunId });
+        insertRun(this.db, {
+          id: pretrainRunId,
+          studyId,
+          kind: 'pretrain',
+          methodId: 'pretrain',
+          seed: baseModel.pretrain.seed,
+          baseModelId,
+          config: { spec: baseModel, task: config.target.task, backend: config.backend },
+        });
+        runIds.push(pretrainRunId);
+      }
+      for (const run of runs) {
+        const id = newId('run');
+        insertRun(this.db, { id, studyId, kind: 'finetune', methodId: run.method.id, seed: run.seed, baseModelId, config: run });
+        runIds.push(id);
+      }
+    })();
+    this.host.enqueue(runIds);
+    return { studyId, runIds, baseModelId, pretrainRunId };
+  }
+
+  async cancelRun(id: string): Promise<RunSummary> {
+    if (!getRun(this.db, id)) throw new ValidationError(`No run with id '${id}'`, [`id: no run '${id}'`]);
+    this.host.cancel(id);
+    return this.summarise(getRun(this.db, id)!);
+  }
+}

@@ -1,0 +1,37 @@
+import type { AppInfo } from '../src-shared/api';
+import { openStore } from './db/connection';
+import { getRun } from './db/runs';
+import { ApiService } from './services/api-service';
+import type { EngineLauncher } from './services/engine-launcher';
+import { EventBus } from './services/event-bus';
+import { RunHost } from './services/run-host';
+
+/** The main-side services wired together: store, run host, API and event bus. */
+export interface Workbench {
+  api: ApiService;
+  bus: EventBus;
+  host: RunHost;
+  close(): void;
+}
+
+/** Opens the store in `dataDir` and starts the run host; queued runs from before resume. */
+export function createWorkbench(opts: { dataDir: string; launcher: EngineLauncher; mode: AppInfo['mode']; version: string }): Workbench {
+  const db = openStore(opts.dataDir);
+  const bus = new EventBus();
+  let api: ApiService | null = null;
+  const publish = (runId: string) => {
+    const run = getRun(db, runId);
+    if (run && api) bus.emit('run-updated', api.summarise(run));
+  };
+  const host = new RunHost(db, opts.launcher, publish);
+  api = new ApiService(db, host, { version: opts.version, mode: opts.mode, dataDir: opts.dataDir });
+  return {
+    api,
+    bus,
+    host,
+    close: () => {
+      host.shutdown();
+      db.close();
+    },
+  };
+}
