@@ -1,0 +1,114 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RunSummary } from '../../src-shared/api';
+import { openStore } from '../../src-main/db/connection';
+import { insertRun, getRun } from '../../src-main/db/runs';
+import { listEvaluations } from '../../src-main/db/evaluations';
+import { forkLauncher } from '../../src-main/services/fork-launcher';
+import type { EngineLauncher } from '../../src-main/services/engine-launcher';
+import { createWorkbench, type Workbench } from '../../src-main/workbench';
+import { ENGINE_PATH, tempDataDir, tinyStudy } from './helpers';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => cleanups.splice(0).reverse().forEach((c) => c()));
+
+function open(dir: string, launcher: EngineLauncher = forkLauncher(ENGINE_PATH)): Workbench {
+  const wb = createWorkbench({ dataDir: dir, launcher, mode: 'browser', version: 'test' });
+  cleanups.push(() => wb.close());
+  return wb;
+}
+
+function newDir(): string {
+  const d = tempDataDir();
+  cleanups.push(d.remove);
+  return d.dir;
+}
+
+describe('run host with real engine processes and a real SQLite store', () => {
+  it('pretrains the base model once, runs the study, and shows every run after a restart', async () => {
+    const dir = newDir();
+    const wb = open(dir);
+    const updates: RunSummary[] = [];
+    wb.bus.on((_e, run) => updates.push(run));
+    const first = await wb.api.launchStudy(tinyStudy({ methods: [{ id: 'vanilla' }, { id: 'wiseft', params: { alphas: [0, 1] } }] }));
+    expect(first.pretrainRunId).not.toBeNull();
+    await wb.host.whenIdle();
+    const runs = await wb.api.listRuns();
+    expect(runs.map((r) => r.status)).toEqual(['completed', 'completed', 'completed']);
+    expect(runs.every((r) => r.backend === 'wasm')).toBe(true);
+    expect(updates.some((u) => u.status === 'running' && u.progress !== null)).toBe(true);
+    const vanilla = await wb.api.getRun(first.runIds[1]);
+    expect(vanilla.evaluations.map((e) => e.phase)).toEqual(['base', 'train', 'train', 'final']);
+    // The identity of methods.md §2 holds on every stored evaluation.
+    for (const e of vanilla.evaluations) expect(e.aPre - vanilla.headline!.aPreBase).toBeCloseTo(e.gainedAbs - e.cdAbs, 12);
+    const models = await wb.api.listBaseModels();
+    expect(models).toHaveLength(1);
+    expect(models[0].status).toBe('ready');
+    wb.close();
+
+    const again = open(dir);
+    expect((await again.api.listRuns()).map((r) => r.id).sort()).toEqual([...first.runIds].sort());
+    const second = await again.api.launchStudy(tinyStudy());
+    expect(second.pretrainRunId).toBeNull();
+    expect(second.baseModelId).toBe(first.baseModelId);
+    await again.host.whenIdle();
+    expect((await again.api.getRun(second.runIds[0])).status).toBe('completed');
+  });
+
+  it('cancelling a running run kills its engine and keeps every evaluation stored before', async () => {
+    const wb = open(newDir());
+    const launched = await wb.api.launchStudy(tinyStudy({ budget: { epochs: 200, evalsPerEpoch: 1 } }));
+    const target = launched.runIds[1];
+    await new Promise<void>((resolve) => {
+      const off = wb.bus.on((_e, run) => {
+        if (run.id === target && run.progress && run.progress.epoch >= 3) {
+          off();
+          resolve();
+        }
+      });
+    });
+    const cancelled = await wb.api.cancelRun(target);
+    expect(['running', 'cancelled']).toContain(cancelled.status);
+    await wb.host.whenIdle();
+    const run = await wb.api.getRun(target);
+    expect(run.status).toBe('cancelled');
+    expect(run.error).toMatch(/cancelled while training/);
+    expect(run.evaluations.length).toBeGreaterThanOrEqual(2);
+    expect(run.evaluations.every((e) => e.phase !== 'final')).toBe(true);
+  });
+
+  it('marks a run whose engine crashes as failed, keeps its metrics, and goes on with the queue', async () => {
+    const inner = forkLauncher(ENGINE_PATH);
+    let crashed = false;
+    const crashing: EngineLauncher = (job, onMessage, onExit) => {
+      const handle = inner(job, (m) => {
+        onMessage(m);
+        if (job.type === 'finetune' && !crashed && m.type === 'metrics' && m.point.phase === 'train') {
+          crashed = true;
+          handle.kill();
+        }
+      }, onExit);
+      return handle;
+    };
+    const wb = open(newDir(), crashing);
+    const launched = await wb.api.launchStudy(tinyStudy({ budget: { epochs: 1, evalsPerEpoch: 2, seeds: [0, 1] } }));
+    await wb.host.whenIdle();
+    const [, crashedRun, nextRun] = await Promise.all(launched.runIds.map((id) => wb.api.getRun(id)));
+    expect(crashedRun.status).toBe('failed');
+    expect(crashedRun.error).toMatch(/exited unexpectedly/);
+    expect(crashedRun.evaluations.length).toBeGreaterThanOrEqual(2);
+    expect(nextRun.status).toBe('completed');
+  });
+
+  it('marks runs left running by a host that died as interrupted on the next start', () => {
+    const dir = newDir();
+    const db = openStore(dir);
+    insertRun(db, { id: 'run-old', studyId: null, kind: 'finetune', methodId: 'vanilla', seed: 0, baseModelId: null, config: {} });
+    db.prepare(`UPDATE runs SET status = 'running'`).run();
+    db.close();
+    open(dir);
+    const db2 = openStore(dir);
+    cleanups.push(() => db2.close());
+    expect(getRun(db2, 'run-old')).toMatchObject({ status: 'failed', error: expect.stringMatching(/interrupted/) });
+    expect(listEvaluations(db2, 'run-old')).toEqual([]);
+  });
+});

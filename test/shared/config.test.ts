@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { expandStudy, studyConfigSchema } from '../../src-shared/config';
+import { ValidationError } from '../../src-shared/validation';
+import { validateStudy } from '../../src-main/services/api-service';
+
+function issuesOf(config: unknown): string[] {
+  try {
+    validateStudy(config);
+  } catch (err) {
+    if (err instanceof ValidationError) return err.issues;
+    throw err;
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+describe('study config validation', () => {
+  it('fills defaults so a minimal config is a whole study', () => {
+    const config = validateStudy({ methods: [{ id: 'vanilla' }] });
+    expect(config.baseModel.recipe).toBe('mlp');
+    expect(config.target.task).toBe('rotate90');
+    expect(config.budget.seeds).toEqual([0]);
+  });
+
+  it('names each bad field and what is wrong', () => {
+    const issues = issuesOf({ methods: [{ id: 'vanilla' }], budget: { epochs: 0, learningRate: 'fast' }, target: { task: 'sideways' } });
+    expect(issues.some((i) => i.startsWith('budget.epochs:'))).toBe(true);
+    expect(issues.some((i) => i.startsWith('budget.learningRate:'))).toBe(true);
+    expect(issues.some((i) => i.startsWith('target.task:') && i.includes('rotate90'))).toBe(true);
+  });
+
+  it('rejects unknown keys instead of ignoring them', () => {
+    const issues = issuesOf({ methods: [{ id: 'vanilla' }], budget: { epochz: 3 } });
+    expect(issues.join('\n')).toMatch(/budget.*epochz/);
+  });
+
+  it('rejects an empty method list, an unknown method and bad method parameters with their field paths', () => {
+    expect(issuesOf({ methods: [] }).join('\n')).toMatch(/methods: choose at least one method/);
+    expect(issuesOf({ methods: [{ id: 'magic' }] })).toEqual(["methods.0.id: unknown method 'magic'"]);
+    const bad = issuesOf({ methods: [{ id: 'vanilla' }, { id: 'wiseft', params: { alphas: [0.5, 1.5], speed: 3 } }] });
+    expect(bad.some((i) => i.startsWith('methods.1.params.alphas.1:'))).toBe(true);
+    expect(bad.some((i) => i.startsWith('methods.1.params') && i.includes('speed'))).toBe(true);
+  });
+
+  it('expands a study into one run per method and seed sharing one base model', () => {
+    const study = studyConfigSchema.parse({ target: { task: 'new-classes' }, methods: [{ id: 'vanilla' }, { id: 'wiseft' }], budget: { seeds: [1, 2, 3] } });
+    const { baseModel, runs } = expandStudy(study);
+    expect(baseModel.classes).toEqual([0, 1, 2, 3, 4]);
+    expect(runs).toHaveLength(6);
+    expect(runs.map((r) => r.seed)).toEqual([1, 2, 3, 1, 2, 3]);
+  });
+});
