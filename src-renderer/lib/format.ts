@@ -7,11 +7,11 @@ export function pct(value: number | null | undefined, digits = 1): string {
   return value == null || !Number.isFinite(value) ? DASH : `${(value * 100).toFixed(digits)}%`;
 }
 
-/** A difference of fractions in accuracy points, signed, e.g. 0.124 → "+12.4 pts". */
-export function points(value: number | null | undefined, digits = 1): string {
+/** A difference of fractions in accuracy points, e.g. 0.124 → "+12.4 pts" (signed) or "12.4 pts". */
+export function points(value: number | null | undefined, signed = true, digits = 1): string {
   if (value == null || !Number.isFinite(value)) return DASH;
   const v = value * 100;
-  return `${v > 0 ? '+' : v < 0 ? '−' : ''}${Math.abs(v).toFixed(digits)} pts`;
+  return `${v < 0 ? '−' : v > 0 && signed ? '+' : ''}${Math.abs(v).toFixed(digits)} pts`;
 }
 
 /** A plain number with a fixed number of significant digits. */

@@ -10,7 +10,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** Returns the result of an envelope or throws its error as an ApiError; rejects anything else. */
 export function unwrapEnvelope(value: unknown): unknown {
-  if (isRecord(value) && value.ok === true && 'result' in value) return value.result;
+  if (isRecord(value) && value.ok === true) return value.result;
   if (isRecord(value) && value.ok === false && isRecord(value.error)) {
     const error = value.error;
     const issues = Array.isArray(error.issues) ? error.issues.map(String) : undefined;

@@ -18,5 +18,3 @@ export function onEvent<E extends keyof ApiEvents>(event: E, listener: EventList
 export function onReconnect(listener: () => void): () => void {
   return transport.onReconnect(listener);
 }
-
-export { ApiError, toApiError } from './api-error';

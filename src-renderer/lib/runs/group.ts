@@ -4,13 +4,16 @@ import type { RunSummary } from '../../../src-shared/api';
 export interface RunGroup {
   key: string;
   name: string;
+  /** When the group's newest run was created (ISO). */
+  createdAt: string;
   runs: RunSummary[];
 }
 
-// Pretraining comes first within a study because every fine-tuning run waits for it.
+// Within a study: pretraining first (every fine-tuning run waits for it), then method × seed as
+// launched, so a study reads like its design; creation order would interleave them by milliseconds.
 function withinStudy(a: RunSummary, b: RunSummary): number {
   if (a.kind !== b.kind) return a.kind === 'pretrain' ? -1 : 1;
-  return b.createdAt.localeCompare(a.createdAt) || a.methodLabel.localeCompare(b.methodLabel) || a.seed - b.seed;
+  return a.methodLabel.localeCompare(b.methodLabel) || a.seed - b.seed || b.createdAt.localeCompare(a.createdAt);
 }
 
 /** Groups runs by study, newest study first; runs without a study form one group of their own. */
@@ -19,13 +22,11 @@ export function groupRuns(runs: RunSummary[]): RunGroup[] {
   for (const run of runs) {
     const key = run.studyId ?? '';
     let group = groups.get(key);
-    if (!group) groups.set(key, (group = { key, name: run.studyId ? run.studyName : 'Without a study', runs: [] }));
+    if (!group) groups.set(key, (group = { key, name: run.studyId ? run.studyName : 'Without a study', createdAt: run.createdAt, runs: [] }));
     group.runs.push(run);
+    if (run.createdAt > group.createdAt) group.createdAt = run.createdAt;
   }
-  const newest = (g: RunGroup) => g.runs.reduce((max, r) => (r.createdAt > max ? r.createdAt : max), '');
-  return [...groups.values()]
-    .map((g) => ({ ...g, runs: [...g.runs].sort(withinStudy) }))
-    .sort((a, b) => newest(b).localeCompare(newest(a)));
+  return [...groups.values()].map((g) => ({ ...g, runs: [...g.runs].sort(withinStudy) })).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
 
 /** Whether a run can still be cancelled. */

@@ -10,17 +10,17 @@ import { WizardState } from './wizard.svelte';
 export class AppState {
   readonly nav = new Navigation();
   readonly selection = new Selection();
+  readonly api: RetainLabApi;
   readonly catalog: CatalogStore;
   readonly runs: RunsStore;
   /** Exists once the catalog has loaded, since the wizard starts from its default study. */
-  readonly wizard: WizardState | null = $derived(this.catalog.catalog ? new WizardState(this.api, this.catalog.catalog) : null);
+  readonly wizard: WizardState | null;
 
-  constructor(
-    readonly api: RetainLabApi,
-    events: RunEvents,
-  ) {
+  constructor(api: RetainLabApi, events: RunEvents) {
+    this.api = api;
     this.catalog = new CatalogStore(api);
     this.runs = new RunsStore(api, events);
+    this.wizard = $derived(this.catalog.catalog ? new WizardState(api, this.catalog.catalog) : null);
   }
 }
 
