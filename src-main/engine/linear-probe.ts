@@ -9,6 +9,11 @@ function featuresOf(model: Model, data: DeviceData): tf.Tensor2D {
   return tf.tidy(() => model.features(data.x));
 }
 
+// A probe is a convex problem on fixed features and cheap to train: train it well (more epochs
+// and a larger step than the fine-tuning budget) so the gain baseline is not flattered.
+const PROBE_MIN_EPOCHS = 20;
+const PROBE_LR_FACTOR = 5;
+
 /**
  * Target accuracy of a linear probe on θ₀ (a new head trained on frozen base features): the
  * target-gain baseline when the target has its own label space and A_tgt(θ₀) is undefined.
@@ -33,9 +38,9 @@ export async function linearProbeAccuracy(
       data: { n: train.n, x: trainFeatures, yOneHot: train.yOneHot },
       trainable: [kernel, bias],
       loss: (x, y) => tf.losses.softmaxCrossEntropy(y, dense(x, kernel as tf.Tensor2D, bias as tf.Tensor1D)) as tf.Scalar,
-      epochs: budget.epochs,
+      epochs: Math.max(PROBE_MIN_EPOCHS, budget.epochs),
       batchSize: budget.batchSize,
-      learningRate: budget.learningRate,
+      learningRate: budget.learningRate * PROBE_LR_FACTOR,
       seed: budget.seed + 101,
       evalsPerEpoch: 1,
       onProgress: () => {},

@@ -1,6 +1,6 @@
 import type { AppInfo, LaunchResult, RetainLabApi, RunDetail, RunSummary, StudyCheck } from '../../src-shared/api';
 import { expandStudy, studyConfigSchema, type StudyConfig } from '../../src-shared/config';
-import { parseOrThrow, ValidationError } from '../../src-shared/validation';
+import { describeIssues, ValidationError } from '../../src-shared/validation';
 import { findUsableBaseModel, insertBaseModel, listBaseModels } from '../db/base-models';
 import { listEvaluations } from '../db/evaluations';
 import { getRun, insertRun, listRuns, type RunRecord } from '../db/runs';
@@ -11,21 +11,30 @@ import { buildCatalog } from './catalog';
 import { newId } from './ids';
 import type { RunHost } from './run-host';
 
-/** Validates a study config and every method's parameters, naming each bad field. */
-export function validateStudy(input: unknown): StudyConfig {
-  const config = parseOrThrow(studyConfigSchema, input, 'study config');
+/** Issues of each method choice's id and parameters (checked even when other fields are bad, so every problem shows at once). */
+function methodIssues(methods: unknown): { issues: string[]; parsed: { id: string; params: Record<string, unknown> }[] } {
   const issues: string[] = [];
-  config.methods = config.methods.map((m, i) => {
+  const parsed: { id: string; params: Record<string, unknown> }[] = [];
+  if (!Array.isArray(methods)) return { issues, parsed };
+  methods.forEach((m: { id?: unknown; params?: unknown }, i) => {
+    if (typeof m?.id !== 'string') return;
     try {
-      return { id: m.id, params: parseMethodParams(m.id, m.params, `methods.${i}.params`) };
+      parsed.push({ id: m.id, params: parseMethodParams(m.id, m.params, `methods.${i}.params`) });
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       issues.push(...err.issues.map((s) => (s.startsWith('method:') ? `methods.${i}.id: unknown method '${m.id}'` : s)));
-      return m;
     }
   });
-  if (issues.length) throw new ValidationError(`Invalid study config:\n  ${issues.join('\n  ')}`, issues);
-  return config;
+  return { issues, parsed };
+}
+
+/** Validates a study config and every method's parameters, naming each bad field. */
+export function validateStudy(input: unknown): StudyConfig {
+  const result = studyConfigSchema.safeParse(input);
+  const methods = methodIssues((input as { methods?: unknown } | null)?.methods);
+  const issues = [...(result.success ? [] : describeIssues(result.error)), ...methods.issues];
+  if (!result.success || issues.length) throw new ValidationError(`Invalid study config:\n  ${issues.join('\n  ')}`, issues);
+  return { ...result.data, methods: methods.parsed };
 }
 
 /** The main-side implementation of the API contract, shared by the IPC and HTTP transports and the CLI. */

@@ -49,3 +49,11 @@ describe('study config validation', () => {
     expect(runs.map((r) => r.seed)).toEqual([1, 2, 3, 1, 2, 3]);
   });
 });
+
+describe('study config validation reports every problem at once', () => {
+  it('lists a bad budget and an unknown method together', () => {
+    const issues = issuesOf({ methods: [{ id: 'nope' }], budget: { epochs: -1 } });
+    expect(issues).toContain("methods.0.id: unknown method 'nope'");
+    expect(issues.some((i) => i.startsWith('budget.epochs:'))).toBe(true);
+  });
+});
