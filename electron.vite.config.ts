@@ -28,6 +28,7 @@ export default defineConfig({
     plugins: [svelte()],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
+      minify: true,
       chunkSizeWarningLimit: 6000,
       rollupOptions: { input: resolve(__dirname, 'src-renderer/index.html') },
     },

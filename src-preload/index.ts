@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { API_EVENTS, API_METHODS } from '../src-shared/api';
+import { API_EVENTS, API_METHODS } from '../src-shared/channels';
 
 // Sets, so a renderer compromised by injected script still cannot reach any other channel.
 const methods = new Set<string>(API_METHODS);

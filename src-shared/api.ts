@@ -2,6 +2,9 @@ import { z } from 'zod';
 import type { RunConfig, StudyConfig, StudyConfigInput, BackendName } from './config';
 import type { EvalPoint } from './evaluation';
 import type { ParamSpec } from './params';
+import type { ApiMethod } from './channels';
+
+export { API_EVENTS, API_METHODS, type ApiEnvelope, type ApiErrorPayload, type ApiMethod } from './channels';
 
 /** Lifecycle of a run; 'cancelled' and 'failed' keep everything stored before. */
 export type RunStatus = 'queued' | 'running' | 'completed' | 'cancelled' | 'failed';
@@ -60,6 +63,8 @@ export interface RunSummary {
   endedAt: string | null;
   progress: RunProgress | null;
   headline: RunHeadline | null;
+  /** For a pretraining run: the base model's final accuracy on the pretrain eval set. */
+  pretrainAccuracy: number | null;
 }
 
 /** A run with its full config and every evaluation point. */
@@ -123,7 +128,9 @@ export interface LaunchResult {
 }
 
 /** Result of checking a study config without launching it. */
-export type StudyCheck = { ok: true; config: StudyConfig; runCount: number } | { ok: false; issues: string[] };
+export type StudyCheck =
+  | { ok: true; config: StudyConfig; runCount: number; /** The stored base model the study will reuse; null means it pretrains one first. */ reusesBaseModelId: string | null }
+  | { ok: false; issues: string[] };
 
 /** The API contract between renderer and host; both transports (IPC, HTTP) carry exactly this. */
 export interface RetainLabApi {
@@ -147,12 +154,12 @@ export const apiArgs = {
   checkStudy: z.tuple([z.unknown()]),
   launchStudy: z.tuple([z.unknown()]),
   cancelRun: z.tuple([z.string().min(1).max(100)]),
-} satisfies Record<keyof RetainLabApi, z.ZodType>;
+} satisfies Record<ApiMethod, z.ZodType>;
 
-/** Names of the API methods (the allow-listed channels). */
-export type ApiMethod = keyof RetainLabApi;
-/** Allow-list of API channels. */
-export const API_METHODS = Object.keys(apiArgs) as ApiMethod[];
+// The channel list and the contract must name the same methods.
+type SameKeys<A, B> = [Exclude<keyof A, B>, Exclude<B, keyof A>] extends [never, never] ? true : never;
+const contractMatchesChannels: SameKeys<RetainLabApi, ApiMethod> = true;
+void contractMatchesChannels;
 
 /** Events the host pushes to the renderer. */
 export interface ApiEvents {
@@ -160,12 +167,3 @@ export interface ApiEvents {
   'run-updated': RunSummary;
 }
 
-/** Names of the events. */
-export const API_EVENTS = ['run-updated'] as const satisfies readonly (keyof ApiEvents)[];
-
-/** An error as it crosses a transport. */
-export interface ApiErrorPayload {
-  name: string;
-  message: string;
-  issues?: string[];
-}

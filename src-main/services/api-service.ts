@@ -1,7 +1,7 @@
 import type { AppInfo, LaunchResult, RetainLabApi, RunDetail, RunSummary, StudyCheck } from '../../src-shared/api';
 import { expandStudy, studyConfigSchema, type StudyConfig } from '../../src-shared/config';
 import { describeIssues, ValidationError } from '../../src-shared/validation';
-import { findUsableBaseModel, insertBaseModel, listBaseModels } from '../db/base-models';
+import { findUsableBaseModel, getBaseModel, insertBaseModel, listBaseModels } from '../db/base-models';
 import { listEvaluations } from '../db/evaluations';
 import { getRun, insertRun, listRuns, type RunRecord } from '../db/runs';
 import { insertStudy } from '../db/studies';
@@ -63,6 +63,7 @@ export class ApiService implements RetainLabApi {
       recipe: config.baseModel?.recipe ?? config.spec?.recipe ?? '',
       task: config.target?.task ?? config.task ?? null,
       progress: run.status === 'running' ? this.host.progressOf(run.id) : null,
+      pretrainAccuracy: run.kind === 'pretrain' && run.baseModelId ? (getBaseModel(this.db, run.baseModelId)?.aPre ?? null) : null,
     };
   }
 
@@ -91,7 +92,8 @@ export class ApiService implements RetainLabApi {
   async checkStudy(input: unknown): Promise<StudyCheck> {
     try {
       const config = validateStudy(input);
-      return { ok: true, config, runCount: expandStudy(config).runs.length };
+      const { baseModel, runs } = expandStudy(config);
+      return { ok: true, config, runCount: runs.length, reusesBaseModelId: findUsableBaseModel(this.db, baseModel)?.id ?? null };
     } catch (err) {
       if (err instanceof ValidationError) return { ok: false, issues: err.issues };
       throw err;

@@ -1,13 +1,10 @@
-import { API_METHODS, apiArgs, type ApiErrorPayload, type ApiMethod, type RetainLabApi } from '../../src-shared/api';
+import { API_METHODS, apiArgs, type ApiEnvelope, type ApiMethod, type RetainLabApi } from '../../src-shared/api';
 import { describeIssues, ValidationError } from '../../src-shared/validation';
 
-/** The reply of every API call over any transport. */
-export type Envelope = { ok: true; result: unknown } | { ok: false; error: ApiErrorPayload };
-
 /** Calls one API method after checking the channel is allow-listed and the arguments match the contract; never throws. */
-export async function dispatch(api: RetainLabApi, method: string, args: unknown): Promise<Envelope> {
+export async function dispatch(api: RetainLabApi, method: string, args: unknown): Promise<ApiEnvelope> {
   try {
-    if (!API_METHODS.includes(method as ApiMethod)) throw new ValidationError(`Unknown API method '${method}'`, [`method: '${method}' is not part of the API`]);
+    if (!(API_METHODS as readonly string[]).includes(method)) throw new ValidationError(`Unknown API method '${method}'`, [`method: '${method}' is not part of the API`]);
     const parsed = apiArgs[method as ApiMethod].safeParse(args);
     if (!parsed.success) {
       const issues = describeIssues(parsed.error, 'args');

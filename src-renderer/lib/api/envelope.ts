@@ -1,8 +1,4 @@
-import type { ApiErrorPayload } from '../../../src-shared/api';
 import { ApiError } from './api-error';
-
-/** What every transport delivers for a call: the result, or the host's error. */
-export type ApiEnvelope = { ok: true; result: unknown } | { ok: false; error: ApiErrorPayload };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
