@@ -26,4 +26,6 @@ export interface EvalPoint {
   weightDistanceRel: number;
   perClass: ClassDamage[];
   perLayer: LayerDistance[];
+  /** Method-specific numbers at this point (e.g. RecAdam's λ(t), mix-cd's rehearsal efficiency). */
+  extras: Record<string, number | number[]>;
 }

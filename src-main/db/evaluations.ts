@@ -16,6 +16,7 @@ interface Row {
   weight_distance_rel: number;
   per_class_json: string;
   per_layer_json: string;
+  extras_json: string;
 }
 
 /** Appends evaluation points to a run, in one transaction. */
@@ -23,14 +24,14 @@ export function insertEvaluations(db: Db, runId: string, points: EvalPoint[]): v
   const next = db.prepare(`SELECT COALESCE(MAX(seq), -1) + 1 AS seq FROM evaluations WHERE run_id = ?`);
   const insert = db.prepare(
     `INSERT INTO evaluations (run_id, seq, step, epoch, phase, alpha, a_pre, a_tgt, cd_abs, cd_cond, gained_abs, loss,
-       weight_distance, weight_distance_rel, per_class_json, per_layer_json)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       weight_distance, weight_distance_rel, per_class_json, per_layer_json, extras_json)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   db.transaction(() => {
     let seq = (next.get(runId) as { seq: number }).seq;
     for (const p of points) {
       insert.run(runId, seq++, p.step, p.epoch, p.phase, p.alpha, p.aPre, p.aTgt, p.cdAbs, p.cdCond, p.gainedAbs, p.loss,
-        p.weightDistance, p.weightDistanceRel, JSON.stringify(p.perClass), JSON.stringify(p.perLayer));
+        p.weightDistance, p.weightDistanceRel, JSON.stringify(p.perClass), JSON.stringify(p.perLayer), JSON.stringify(p.extras));
     }
   })();
 }
@@ -53,5 +54,6 @@ export function listEvaluations(db: Db, runId: string): EvalPoint[] {
     weightDistanceRel: r.weight_distance_rel,
     perClass: JSON.parse(r.per_class_json),
     perLayer: JSON.parse(r.per_layer_json),
+    extras: JSON.parse(r.extras_json),
   }));
 }

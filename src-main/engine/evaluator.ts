@@ -85,6 +85,7 @@ export class Evaluator {
       weightDistanceRel: total.relative,
       perClass: cd.perClass,
       perLayer,
+      extras: {},
     };
   }
 

@@ -7,6 +7,7 @@ import { openStore, STORE_FILE } from '../../src-main/db/connection';
 import { LATEST_VERSION, migrate } from '../../src-main/db/migrate';
 import { listRuns } from '../../src-main/db/runs';
 import { appendRunLog, listRunLogs } from '../../src-main/db/run-logs';
+import { listEvaluations } from '../../src-main/db/evaluations';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -37,6 +38,10 @@ describe('store migrations', () => {
       `INSERT INTO runs (id, study_id, kind, method_id, seed, config_json, status, headline_json, created_at)
        VALUES ('run-1', 'study-1', 'finetune', 'vanilla', 3, '{"x":1}', 'completed', '{"aPre":0.5}', '2026-01-01T00:00:00Z')`,
     ).run();
+    old.prepare(
+      `INSERT INTO evaluations (run_id, seq, step, epoch, phase, a_pre, cd_abs, cd_cond, gained_abs, weight_distance, weight_distance_rel, per_class_json, per_layer_json)
+       VALUES ('run-1', 0, 0, 0, 'base', 0.5, 0, 0, 0, 0, 0, '[]', '[]')`,
+    ).run();
     old.close();
 
     const db = openStore(dir);
@@ -44,6 +49,7 @@ describe('store migrations', () => {
     const runs = listRuns(db);
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ id: 'run-1', studyName: 'old study', seed: 3, status: 'completed', config: { x: 1 }, headline: { aPre: 0.5 } });
+    expect(listEvaluations(db, 'run-1')[0].extras).toEqual({});
     appendRunLog(db, 'run-1', 'hello');
     expect(listRunLogs(db, 'run-1')).toEqual(['hello']);
     db.close();
