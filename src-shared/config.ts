@@ -32,11 +32,23 @@ export const dataSchema = z.strictObject({
   useFraction: z.number().min(0.05).max(1).default(1),
 });
 
-/** One method of a study with its parameters (validated against the method registry). */
-export const methodChoiceSchema = z.strictObject({
+const methodComponentSchema = z.strictObject({
   id: z.string().min(1),
   params: z.record(z.string(), z.unknown()).default({}),
 });
+
+/**
+ * One method of a study with its parameters (validated against the method registry), optionally
+ * combined with others, e.g. LoRA `with` rehearsal, or any method `with` a WiSE-FT sweep.
+ */
+export const methodChoiceSchema = methodComponentSchema.extend({
+  with: z.array(methodComponentSchema).max(4).default([]),
+});
+
+/** One method and its parameters. */
+export type MethodComponent = z.infer<typeof methodComponentSchema>;
+/** A method choice, possibly combined. */
+export type MethodChoice = z.infer<typeof methodChoiceSchema>;
 
 /** Fine-tuning budget shared by every method of a study. */
 export const budgetSchema = z.strictObject({
@@ -89,7 +101,7 @@ export interface RunConfig {
   baseModel: BaseModelSpec;
   data: DataConfig;
   target: { task: (typeof TARGET_TASKS)[number] };
-  method: { id: string; params: Record<string, unknown> };
+  method: MethodChoice;
   budget: Omit<Budget, 'seeds'>;
   seed: number;
   backend: (typeof BACKENDS)[number];

@@ -1,18 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from './data/dataset';
 
-/** What a training loop reads: inputs and one-hot labels on the backend. */
-export interface TrainSet {
+/** A dataset uploaded once to the backend, so training steps only send batch indices. */
+export interface DeviceData {
   n: number;
-  /** [n, d] */
+  source: Dataset;
+  /** [n, h·w·c] */
   x: tf.Tensor2D;
   /** [n, classes] one-hot labels */
   yOneHot: tf.Tensor2D;
-}
-
-/** A dataset uploaded once to the backend, so training steps only send batch indices. */
-export interface DeviceData extends TrainSet {
-  source: Dataset;
   /** [n] int32 class indices */
   y: tf.Tensor1D;
 }
@@ -36,7 +32,7 @@ export function disposeDevice(data: DeviceData): void {
 }
 
 /** Per-sample correctness (1 = argmax equals label) of `logitsOf` over a device dataset, in chunks. */
-export function correctness(data: TrainSet & { y: tf.Tensor1D }, logitsOf: (x: tf.Tensor2D) => tf.Tensor2D, chunk = 2000): Uint8Array {
+export function correctness(data: { n: number; x: tf.Tensor2D; y: tf.Tensor1D }, logitsOf: (x: tf.Tensor2D) => tf.Tensor2D, chunk = 2000): Uint8Array {
   const n = data.n;
   const out = new Uint8Array(n);
   for (let start = 0; start < n; start += chunk) {

@@ -19,23 +19,19 @@ export interface EvalAt {
  * accuracy with the target head, collateral damage against θ₀'s correctness, ‖θ−θ₀‖ per tensor.
  */
 export class Evaluator {
-  private readonly theta0 = new Map<string, tf.Tensor>();
   private readonly sqNorm0 = new Map<string, number>();
   private readonly pretrainLabels: Int32Array;
   /** Correctness of θ₀ on the pretrain eval set (set by `setBase`; all-zero before, e.g. for pretraining). */
   private c0: Uint8Array;
 
+  /** theta0: θ₀ on the backend by name (owned by the caller); distances cover exactly these tensors. */
   constructor(
     private readonly model: Model,
-    theta0: Map<string, Float32Array>,
+    private readonly theta0: Map<string, tf.Tensor>,
     private readonly pretrainEval: DeviceData,
     private readonly targetEval: DeviceData | null,
   ) {
-    for (const [name, values] of theta0) {
-      const t = tf.tensor(values, model.params.get(name)!.shape);
-      this.theta0.set(name, t);
-      this.sqNorm0.set(name, tf.tidy(() => tf.sum(tf.square(t)).dataSync()[0]));
-    }
+    for (const [name, t] of theta0) this.sqNorm0.set(name, tf.tidy(() => tf.sum(tf.square(t)).dataSync()[0]));
     this.pretrainLabels = originalLabels(pretrainEval.source);
     this.c0 = new Uint8Array(pretrainEval.n);
   }
@@ -87,11 +83,5 @@ export class Evaluator {
       perLayer,
       extras: {},
     };
-  }
-
-  /** Frees θ₀'s device copy. */
-  dispose(): void {
-    tf.dispose([...this.theta0.values()]);
-    this.theta0.clear();
   }
 }

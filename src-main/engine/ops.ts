@@ -3,25 +3,50 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs-layers' Node build registers all of them into the shared core.
 import '@tensorflow/tfjs-layers';
 
-/**
- * Dense layer x·W + b with a hand-written gradient. tfjs's own matMul gradient uses transposed
- * operands, a slow path on the wasm backend (≈10× slower than an explicit transpose + matMul).
- * x: [batch, in], w: [in, out], b: [out] → [batch, out].
- */
-// tf.customGrad types its function as variadic; ours take fixed tensors, hence the casts.
+// tf.customGrad types its function as variadic; ours take a fixed list of tensors, hence the casts.
 type GradFn = Parameters<typeof tf.customGrad>[0];
 
-export const dense = tf.customGrad(((x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
-  save([x, w]);
-  return {
-    value: tf.add(tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D), b),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
-      const dy2 = dy as tf.Tensor2D;
-      return [tf.matMul(dy2, tf.transpose(sw)), tf.matMul(tf.transpose(sx), dy2), tf.sum(dy2, 0)];
-    },
-  };
-}) as unknown as GradFn) as unknown as (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
+/**
+ * Builds an op whose gradient is computed only for the operands that need one. tfjs calls a
+ * gradient function for all of its inputs, so an operand that needs no gradient (the model input,
+ * a frozen kernel) is captured by the closure instead of being passed as an input.
+ */
+function partialGrad<T extends tf.Tensor>(
+  operands: tf.Tensor[],
+  need: boolean[],
+  forward: (ops: tf.Tensor[]) => T,
+  backward: (dy: T, ops: tf.Tensor[], which: number) => tf.Tensor,
+): T {
+  const inputs = operands.filter((_, i) => need[i]);
+  if (inputs.length === 0) return forward(operands);
+  const op = tf.customGrad(((...args: unknown[]) => {
+    const given = args.slice(0, inputs.length) as tf.Tensor[];
+    const save = args[inputs.length] as tf.GradSaveFunc;
+    let k = 0;
+    const ops = operands.map((t, i) => (need[i] ? given[k++] : t));
+    // Saved tensors outlive the forward pass's tidy; a captured batch would otherwise be freed before backprop.
+    save(ops);
+    return {
+      value: forward(ops),
+      gradFunc: (dy: T, saved: tf.Tensor[]) => operands.flatMap((_, i) => (need[i] ? [backward(dy, saved, i)] : [])),
+    };
+  }) as unknown as GradFn);
+  return (op as unknown as (...t: tf.Tensor[]) => T)(...inputs);
+}
+
+/**
+ * a·b with a hand-written gradient. tfjs's own matMul gradient multiplies transposed operands,
+ * a slow path on the wasm backend (≈10× slower than an explicit transpose then matMul).
+ * a: [n, k], b: [k, m] → [n, m]; `need` says which operands get a gradient.
+ */
+export function matMul(a: tf.Tensor2D, b: tf.Tensor2D, need: { a: boolean; b: boolean }): tf.Tensor2D {
+  return partialGrad<tf.Tensor2D>(
+    [a, b],
+    [need.a, need.b],
+    ([x, y]) => tf.matMul(x as tf.Tensor2D, y as tf.Tensor2D),
+    (dy, [x, y], which) => (which === 0 ? tf.matMul(dy, tf.transpose(y as tf.Tensor2D)) : tf.matMul(tf.transpose(x as tf.Tensor2D), dy)),
+  );
+}
 
 /**
  * Gradient of a 'valid' conv2d with respect to its filter, expressed through a forward conv2d
@@ -39,23 +64,19 @@ export function conv2dFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, kh: number, kw
 }
 
 /**
- * 'valid' conv2d + bias with a gradient that needs only kernels every backend has.
- * x: [n, h, w, in], w: [kh, kw, in, out], b: [out] → [n, oh, ow, out].
+ * 'valid' conv2d with a gradient that needs only kernels every backend has.
+ * x: [n, h, w, in], w: [kh, kw, in, out] → [n, oh, ow, out].
  */
-export function conv2d(stride: number): (x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D) => tf.Tensor4D {
-  return tf.customGrad(((x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
-    save([x, w]);
-    return {
-      value: tf.add(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, stride, 'valid'), b),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [sx, sw] = saved as [tf.Tensor4D, tf.Tensor4D];
-        const dy4 = dy as tf.Tensor4D;
-        return [
-          tf.conv2dTranspose(dy4, sw, sx.shape as [number, number, number, number], stride, 'valid'),
-          conv2dFilterGrad(sx, dy4, sw.shape[0], sw.shape[1], stride),
-          tf.sum(dy4, [0, 1, 2]),
-        ];
-      },
-    };
-  }) as unknown as GradFn) as unknown as (x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D) => tf.Tensor4D;
+export function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, stride: number, need: { x: boolean; w: boolean }): tf.Tensor4D {
+  return partialGrad<tf.Tensor4D>(
+    [x, w],
+    [need.x, need.w],
+    ([a, k]) => tf.conv2d(a as tf.Tensor4D, k as tf.Tensor4D, stride, 'valid'),
+    (dy, [a, k], which) => {
+      const [input, kernel] = [a as tf.Tensor4D, k as tf.Tensor4D];
+      return which === 0
+        ? tf.conv2dTranspose(dy, kernel, input.shape, stride, 'valid')
+        : conv2dFilterGrad(input, dy, kernel.shape[0], kernel.shape[1], stride);
+    },
+  );
 }

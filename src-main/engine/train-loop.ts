@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { TrainSet } from './device-data';
 import { Rng } from './rng';
 
 /** Where a training loop stands, reported at most a few times a second. */
@@ -13,17 +12,16 @@ export interface LoopProgress {
   etaSeconds: number;
 }
 
-/** What one training loop needs; the loss closure is the only thing a caller varies. */
+/** What one training loop needs; the step function is the only thing callers vary. */
 export interface LoopOptions {
-  data: TrainSet;
-  trainable: tf.Variable[];
-  /** Batch loss from inputs [b, d] and one-hot labels [b, k]. */
-  loss: (x: tf.Tensor2D, yOneHot: tf.Tensor2D) => tf.Scalar;
+  /** Number of training rows. */
+  n: number;
   epochs: number;
   batchSize: number;
-  learningRate: number;
   seed: number;
   evalsPerEpoch: number;
+  /** One optimizer step on the rows `idx` ([b] int32); `step` counts from 1. Returns the batch loss. */
+  step: (idx: tf.Tensor1D, step: number) => tf.Scalar;
   onProgress: (p: LoopProgress) => void;
   /** Called at each evaluation boundary with the mean loss since the previous one. */
   onEval: (step: number, epoch: number, meanLoss: number) => Promise<void> | void;
@@ -31,20 +29,22 @@ export interface LoopOptions {
 
 const REPORT_EVERY_MS = 250;
 
+/** The total number of optimizer steps of a loop. */
+export function totalSteps(n: number, batchSize: number, epochs: number): number {
+  return Math.ceil(n / batchSize) * epochs;
+}
+
 /**
- * Mini-batch training with Adam (TF.js form: ε = 1e-7 added to the bias-corrected √v̂).
- * Batches are gathered on the backend from seeded per-epoch permutations; the loss stays on the
- * backend and is read back only at progress reports and evaluations.
+ * Mini-batch training over seeded per-epoch permutations. The loss stays on the backend and is
+ * read back only at progress reports and evaluations, so steps do not wait on each other.
  */
 export async function trainLoop(o: LoopOptions): Promise<void> {
-  const n = o.data.n;
-  const stepsPerEpoch = Math.ceil(n / o.batchSize);
-  const totalSteps = stepsPerEpoch * o.epochs;
+  const stepsPerEpoch = Math.ceil(o.n / o.batchSize);
+  const total = stepsPerEpoch * o.epochs;
   const evalSteps = new Set<number>();
   for (let e = 0; e < o.epochs; e++) {
     for (let k = 1; k <= o.evalsPerEpoch; k++) evalSteps.add(e * stepsPerEpoch + Math.round((k * stepsPerEpoch) / o.evalsPerEpoch));
   }
-  const optimizer = tf.train.adam(o.learningRate, 0.9, 0.999, 1e-7);
   const rng = new Rng(o.seed);
   const start = performance.now();
   let lastReport = start;
@@ -53,31 +53,27 @@ export async function trainLoop(o: LoopOptions): Promise<void> {
   let step = 0;
   try {
     for (let epoch = 0; epoch < o.epochs; epoch++) {
-      const order = rng.permutation(n);
+      const order = rng.permutation(o.n);
       for (let b = 0; b < stepsPerEpoch; b++) {
-        const idx = tf.tensor1d(order.subarray(b * o.batchSize, Math.min(n, (b + 1) * o.batchSize)), 'int32');
-        const cost = optimizer.minimize(
-          () => o.loss(tf.gather(o.data.x, idx), tf.gather(o.data.yOneHot, idx)),
-          true,
-          o.trainable,
-        )!;
+        const idx = tf.tensor1d(order.subarray(b * o.batchSize, Math.min(o.n, (b + 1) * o.batchSize)), 'int32');
+        step++;
+        const cost = o.step(idx, step);
         idx.dispose();
         const [r, e] = [tf.add(reportLoss, cost), tf.add(evalLoss, cost)];
         tf.dispose([reportLoss, evalLoss, cost]);
         [reportLoss, evalLoss] = [r as tf.Scalar, e as tf.Scalar];
         reportSteps++;
         evalCount++;
-        step++;
         const now = performance.now();
-        if (now - lastReport >= REPORT_EVERY_MS || step === totalSteps) {
+        if (now - lastReport >= REPORT_EVERY_MS || step === total) {
           const elapsed = (now - start) / 1000;
           o.onProgress({
             step,
-            totalSteps,
+            totalSteps: total,
             epoch: epoch + 1,
             loss: reportLoss.dataSync()[0] / reportSteps,
             samplesPerSecond: (step * o.batchSize) / elapsed,
-            etaSeconds: (elapsed / step) * (totalSteps - step),
+            etaSeconds: (elapsed / step) * (total - step),
           });
           reportLoss.dispose();
           reportLoss = tf.scalar(0);
@@ -97,6 +93,5 @@ export async function trainLoop(o: LoopOptions): Promise<void> {
     }
   } finally {
     tf.dispose([reportLoss, evalLoss]);
-    optimizer.dispose();
   }
 }

@@ -1,28 +1,28 @@
 import type { AppInfo, LaunchResult, RetainLabApi, RunDetail, RunSummary, StudyCheck } from '../../src-shared/api';
-import { expandStudy, studyConfigSchema, type StudyConfig } from '../../src-shared/config';
+import { expandStudy, studyConfigSchema, type MethodChoice, type StudyConfig } from '../../src-shared/config';
 import { describeIssues, ValidationError } from '../../src-shared/validation';
 import { findUsableBaseModel, getBaseModel, insertBaseModel, listBaseModels } from '../db/base-models';
 import { listEvaluations } from '../db/evaluations';
 import { getRun, insertRun, listRuns, type RunRecord } from '../db/runs';
 import { insertStudy } from '../db/studies';
 import type { Db } from '../db/types';
-import { getMethod, parseMethodParams } from '../engine/methods/registry';
+import { methodLabel, parseMethodChoice } from '../engine/methods/registry';
 import { buildCatalog } from './catalog';
 import { newId } from './ids';
 import type { RunHost } from './run-host';
 
-/** Issues of each method choice's id and parameters (checked even when other fields are bad, so every problem shows at once). */
-function methodIssues(methods: unknown): { issues: string[]; parsed: { id: string; params: Record<string, unknown> }[] } {
+/** Issues of each method choice (checked even when other fields are bad, so every problem shows at once). */
+function methodIssues(methods: unknown): { issues: string[]; parsed: MethodChoice[] } {
   const issues: string[] = [];
-  const parsed: { id: string; params: Record<string, unknown> }[] = [];
+  const parsed: MethodChoice[] = [];
   if (!Array.isArray(methods)) return { issues, parsed };
-  methods.forEach((m: { id?: unknown; params?: unknown }, i) => {
+  methods.forEach((m: MethodChoice, i) => {
     if (typeof m?.id !== 'string') return;
     try {
-      parsed.push({ id: m.id, params: parseMethodParams(m.id, m.params, `methods.${i}.params`) });
+      parsed.push(parseMethodChoice({ ...m, params: m.params ?? {}, with: Array.isArray(m.with) ? m.with : [] }, `methods.${i}`));
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
-      issues.push(...err.issues.map((s) => (s.startsWith('method:') ? `methods.${i}.id: unknown method '${m.id}'` : s)));
+      issues.push(...err.issues);
     }
   });
   return { issues, parsed };
@@ -47,19 +47,17 @@ export class ApiService implements RetainLabApi {
 
   /** Turns a stored run into its listed form with live progress. */
   summarise(run: RunRecord): RunSummary {
-    const config = run.config as { baseModel?: { recipe?: string }; spec?: { recipe?: string }; target?: { task?: string }; task?: string };
-    let methodLabel = run.kind === 'pretrain' ? 'Base model pretraining' : run.methodId;
-    if (run.kind === 'finetune') {
-      try {
-        methodLabel = getMethod(run.methodId).label;
-      } catch {
-        // A run of a method this build no longer has keeps its id as label.
-      }
-    }
+    const config = run.config as {
+      baseModel?: { recipe?: string };
+      spec?: { recipe?: string };
+      target?: { task?: string };
+      task?: string;
+      method?: MethodChoice;
+    };
     const { config: _config, ...rest } = run;
     return {
       ...rest,
-      methodLabel,
+      methodLabel: run.kind === 'pretrain' ? 'Base model pretraining' : methodLabel(config.method ?? { id: run.methodId }),
       recipe: config.baseModel?.recipe ?? config.spec?.recipe ?? '',
       task: config.target?.task ?? config.task ?? null,
       progress: run.status === 'running' ? this.host.progressOf(run.id) : null,

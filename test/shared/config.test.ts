@@ -35,10 +35,18 @@ describe('study config validation', () => {
 
   it('rejects an empty method list, an unknown method and bad method parameters with their field paths', () => {
     expect(issuesOf({ methods: [] }).join('\n')).toMatch(/methods: choose at least one method/);
-    expect(issuesOf({ methods: [{ id: 'magic' }] })).toEqual(["methods.0.id: unknown method 'magic'"]);
+    expect(issuesOf({ methods: [{ id: 'magic' }] })).toEqual([expect.stringMatching(/^methods\.0\.id: unknown method 'magic' \(known: vanilla, wiseft/)]);
     const bad = issuesOf({ methods: [{ id: 'vanilla' }, { id: 'wiseft', params: { alphas: [0.5, 1.5], speed: 3 } }] });
     expect(bad.some((i) => i.startsWith('methods.1.params.alphas.1:'))).toBe(true);
     expect(bad.some((i) => i.startsWith('methods.1.params') && i.includes('speed'))).toBe(true);
+  });
+
+  it('validates combined methods: the parameters of each component, and a component given twice', () => {
+    const bad = issuesOf({ methods: [{ id: 'vanilla', with: [{ id: 'wiseft', params: { reportAlpha: 2 } }] }] });
+    expect(bad).toEqual([expect.stringMatching(/^methods\.0\.with\.0\.params\.reportAlpha:/)]);
+    expect(issuesOf({ methods: [{ id: 'wiseft', with: [{ id: 'wiseft' }] }] })).toEqual(["methods.0: 'wiseft' appears twice"]);
+    const ok = validateStudy({ methods: [{ id: 'vanilla', with: [{ id: 'wiseft' }] }] });
+    expect(ok.methods[0].with[0].params.reportAlpha).toBe(0.5);
   });
 
   it('expands a study into one run per method and seed sharing one base model', () => {
@@ -53,7 +61,7 @@ describe('study config validation', () => {
 describe('study config validation reports every problem at once', () => {
   it('lists a bad budget and an unknown method together', () => {
     const issues = issuesOf({ methods: [{ id: 'nope' }], budget: { epochs: -1 } });
-    expect(issues).toContain("methods.0.id: unknown method 'nope'");
+    expect(issues.some((i) => i.startsWith("methods.0.id: unknown method 'nope'"))).toBe(true);
     expect(issues.some((i) => i.startsWith('budget.epochs:'))).toBe(true);
   });
 });

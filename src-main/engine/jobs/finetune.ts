@@ -6,70 +6,122 @@ import { retention } from '../../../src-shared/metrics';
 import { buildStudyData } from '../data/study-data';
 import { disposeDevice, mean01, toDevice } from '../device-data';
 import { Evaluator } from '../evaluator';
-import { linearProbeAccuracy } from '../linear-probe';
+import { createMethod, methodLabel, parseMethodChoice } from '../methods/registry';
+import type { MethodHooks, NamedVariable } from '../methods/method';
 import { decodeCheckpoint, encodeCheckpoint } from '../models/checkpoint';
 import { Model } from '../models/model';
 import { modelSpecFor } from '../models/model-spec';
-import { getMethod, parseMethodParams } from '../methods/registry';
+import { adam } from '../optimizers/adam';
+import { probeBaselineAccuracy } from '../probe-baseline';
 import type { FinetuneJob } from '../protocol';
-import { trainLoop } from '../train-loop';
+import { totalSteps, trainLoop } from '../train-loop';
 import type { Emit } from './emitter';
 
-/** Fine-tunes a base model on the target task with one method, evaluating retention and gain along the way. */
+/** Per-sample mean cross-entropy. y: one-hot [b, k], logits [b, k]. */
+function crossEntropy(y: tf.Tensor2D, logits: tf.Tensor2D): tf.Scalar {
+  return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
+}
+
+/** The trainable weights after the method's filter, plus the method's own variables. */
+function trainableWeights(model: Model, hooks: MethodHooks): NamedVariable[] {
+  const all = [...model.params.keys()];
+  const kept = hooks.trainable ? hooks.trainable(all) : all;
+  model.setTrainable(kept.length === all.length ? null : kept);
+  return [...kept.map((name) => ({ name, variable: model.params.get(name)! })), ...(hooks.variables?.() ?? [])];
+}
+
+/** Fine-tunes a base model on the target task with a (possibly combined) method, evaluating retention and gain along the way. */
 export async function runFinetune(job: FinetuneJob, emit: Emit): Promise<void> {
   const { config } = job;
-  const method = getMethod(config.method.id);
-  const params = parseMethodParams(config.method.id, config.method.params, 'method.params');
+  const choice = parseMethodChoice(config.method, 'method');
   const sameHead = sharesHead(config.target.task);
   const data = buildStudyData(config.data, config.target.task);
   const theta0 = decodeCheckpoint(job.base);
-  const model = new Model(modelSpecFor(config.baseModel, sameHead ? null : data.targetTrain.classes.length), config.seed, theta0);
-  const [pretrainEval, targetTrain, targetEval] = [toDevice(data.pretrainEval), toDevice(data.targetTrain), toDevice(data.targetEval)];
-  const evaluator = new Evaluator(model, theta0, pretrainEval, targetEval);
-  const hooks = method.create({ tf, params });
-  const budget = { ...config.budget, seed: config.seed };
-  emit({ type: 'log', message: `${method.label}: ${targetTrain.n} target samples, ${pretrainEval.n} pretrain eval samples, ${model.paramCount} weights` });
+  const spec = modelSpecFor(config.baseModel, sameHead ? null : data.targetTrain.classes.length);
+  const model = new Model(spec, config.seed, theta0);
+  const theta0Tensors = new Map([...theta0].map(([name, values]) => [name, tf.tensor(values, model.params.get(name)!.shape)]));
+  const [pretrainPool, pretrainEval, targetTrain, targetEval] = [data.pretrainTrain, data.pretrainEval, data.targetTrain, data.targetEval].map(toDevice);
+  const evaluator = new Evaluator(model, theta0Tensors, pretrainEval, targetEval);
+  const hooks = createMethod(choice, tf);
+  const { epochs, batchSize, learningRate, evalsPerEpoch } = config.budget;
+  const log = (message: string) => emit({ type: 'log', message });
+  log(`${methodLabel(choice)}: ${targetTrain.n} target samples, ${pretrainEval.n} pretrain eval samples, ${model.paramCount} weights`);
+  let optimizer = null;
   try {
     const c0 = evaluator.pretrainCorrect();
     evaluator.setBase(c0);
     const aPreBase = mean01(c0);
-    const aTgtBase = sameHead ? evaluator.targetAccuracy('pretrain')! : await linearProbeAccuracy(model, targetTrain, targetEval, budget);
-    let latest: EvalPoint = evaluator.evaluate({ step: 0, epoch: 0, phase: 'base', loss: null, alpha: null });
+    const aTgtBase = sameHead
+      ? evaluator.targetAccuracy('pretrain')!
+      : await probeBaselineAccuracy(model, targetTrain, targetEval, { epochs, batchSize, learningRate, seed: config.seed });
+    const steps = totalSteps(targetTrain.n, batchSize, epochs);
+    await hooks.beforeTraining?.({
+      model,
+      createBaseModel: () => new Model(spec, config.seed, theta0),
+      theta0,
+      theta0Tensors,
+      pretrainPool,
+      targetTrain,
+      sameHead,
+      learningRate,
+      batchSize,
+      totalSteps: steps,
+      seed: config.seed,
+      log,
+    });
+    const evaluate = (at: Parameters<Evaluator['evaluate']>[0]): EvalPoint => {
+      const point = { ...evaluator.evaluate(at), extras: hooks.extras?.() ?? {} };
+      emit({ type: 'metrics', point });
+      return point;
+    };
+    let latest = evaluate({ step: 0, epoch: 0, phase: 'base', loss: null, alpha: null });
+    // With a new head, A_tgt(θ₀) is the probe's: the fresh head of θ₀ is at chance.
     if (!sameHead) latest = { ...latest, aTgt: aTgtBase };
-    emit({ type: 'metrics', point: latest });
 
-    // With a new head the pretrain head gets no target gradient: it stays θ₀'s, as it must for A_pre.
-    const pretrainHead = model.headNames('pretrain');
-    const trainable = [...model.params].filter(([name]) => sameHead || !pretrainHead.includes(name)).map(([, v]) => v);
+    const named = trainableWeights(model, hooks);
+    const variables = named.map((v) => v.variable);
+    optimizer = hooks.optimizer ? hooks.optimizer(named, learningRate) : adam(learningRate);
+    const opt = optimizer;
     await trainLoop({
-      data: targetTrain,
-      trainable,
-      loss: (x, y) => tf.losses.softmaxCrossEntropy(y, model.logits(x, 'target')) as tf.Scalar,
-      epochs: budget.epochs,
-      batchSize: budget.batchSize,
-      learningRate: budget.learningRate,
-      seed: budget.seed,
-      evalsPerEpoch: budget.evalsPerEpoch,
+      n: targetTrain.n,
+      epochs,
+      batchSize,
+      seed: config.seed,
+      evalsPerEpoch,
+      step: (idx, step) => {
+        const rows = hooks.rehearsal?.(step) ?? null;
+        let correct: tf.Tensor | null = null;
+        const cost = opt.minimize(() => {
+          const x = tf.gather(targetTrain.x, idx) as tf.Tensor2D;
+          const logits = model.logits(x, 'target');
+          let loss = crossEntropy(tf.gather(targetTrain.yOneHot, idx) as tf.Tensor2D, logits);
+          if (rows && rows.length) {
+            // Rehearsed pretrain samples go through the pretrain head; the loss is the mean over the mixed batch.
+            const r = tf.tensor1d(rows, 'int32');
+            const ym = tf.gather(pretrainPool.yOneHot, r) as tf.Tensor2D;
+            const lm = model.logits(tf.gather(pretrainPool.x, r) as tf.Tensor2D, 'pretrain');
+            const [b, m] = [idx.shape[0], rows.length];
+            loss = tf.div(tf.add(tf.mul(loss, b), tf.mul(crossEntropy(ym, lm), m)), b + m) as tf.Scalar;
+            if (hooks.observeRehearsal) correct = tf.keep(tf.equal(tf.argMax(lm, 1), tf.argMax(ym, 1)));
+          }
+          return hooks.penalty ? (tf.add(loss, hooks.penalty({ step, x, logits })) as tf.Scalar) : loss;
+        }, variables);
+        if (correct !== null && rows) {
+          hooks.observeRehearsal!(rows, (correct as tf.Tensor).dataSync() as Uint8Array);
+          (correct as tf.Tensor).dispose();
+        }
+        return cost;
+      },
       onProgress: (p) => emit({ type: 'progress', progress: { ...p, aPre: latest.aPre, aTgt: latest.aTgt } }),
       onEval: (step, epoch, loss) => {
-        latest = evaluator.evaluate({ step, epoch, phase: 'train', loss, alpha: null });
-        emit({ type: 'metrics', point: latest });
+        latest = evaluate({ step, epoch, phase: 'train', loss, alpha: null });
       },
     });
-    const endStep = latest.step;
-    hooks.afterTraining?.({
-      model,
-      theta0,
-      evaluate: (phase, alpha) => {
-        const point = evaluator.evaluate({ step: endStep, epoch: budget.epochs, phase, loss: null, alpha });
-        emit({ type: 'metrics', point });
-        return point;
-      },
-    });
-    const final = evaluator.evaluate({ step: endStep, epoch: budget.epochs, phase: 'final', loss: null, alpha: null });
-    emit({ type: 'metrics', point: final });
+    const end = { step: latest.step, epoch: epochs, loss: null };
+    hooks.afterTraining?.({ model, theta0, evaluate: (phase, alpha) => evaluate({ ...end, phase, alpha }) });
+    const final = evaluate({ ...end, phase: 'final', alpha: null });
     const shapes = new Map([...model.params].map(([name, v]) => [name, v.shape]));
-    emit({ type: 'checkpoint', step: endStep, checkpoint: encodeCheckpoint(model.snapshot(), shapes), paramCount: model.paramCount });
+    emit({ type: 'checkpoint', step: end.step, checkpoint: encodeCheckpoint(model.snapshot(), shapes), paramCount: model.paramCount });
     const headline: RunHeadline = {
       aPreBase,
       aTgtBase,
@@ -86,8 +138,10 @@ export async function runFinetune(job: FinetuneJob, emit: Emit): Promise<void> {
     };
     emit({ type: 'result', headline });
   } finally {
-    evaluator.dispose();
+    hooks.dispose?.();
+    optimizer?.dispose();
     model.dispose();
-    [pretrainEval, targetTrain, targetEval].forEach(disposeDevice);
+    tf.dispose([...theta0Tensors.values()]);
+    [pretrainPool, pretrainEval, targetTrain, targetEval].forEach(disposeDevice);
   }
 }

@@ -6,7 +6,8 @@ import { encodeCheckpoint } from '../models/checkpoint';
 import { Model } from '../models/model';
 import { modelSpecFor } from '../models/model-spec';
 import type { PretrainJob } from '../protocol';
-import { trainLoop } from '../train-loop';
+import { totalSteps, trainLoop } from '../train-loop';
+import { adam } from '../optimizers/adam';
 import type { Emit } from './emitter';
 
 /** Pretrains a base model on the pretrain split, evaluating on the pretrain eval split, and emits its checkpoint. */
@@ -18,30 +19,36 @@ export async function runPretrain(job: PretrainJob, emit: Emit): Promise<void> {
   const evalSet = toDevice(data.pretrainEval);
   const model = new Model(modelSpecFor(spec, null), spec.pretrain.seed);
   // Distances are measured from the random initialisation here: how far pretraining moved.
-  const evaluator = new Evaluator(model, model.snapshot(), evalSet, null);
+  const init = new Map([...model.params].map(([name, v]) => [name, tf.clone(v)]));
+  const evaluator = new Evaluator(model, init, evalSet, null);
+  const optimizer = adam(spec.pretrain.learningRate);
+  const variables = [...model.params.values()];
   const snapshotAt = (step: number, epoch: number, loss: number | null, phase: 'base' | 'train' | 'final') =>
     emit({ type: 'metrics', point: evaluator.evaluate({ step, epoch, phase, loss, alpha: null }) });
   try {
     snapshotAt(0, 0, null, 'base');
     await trainLoop({
-      data: train,
-      trainable: [...model.params.values()],
-      loss: (x, y) => tf.losses.softmaxCrossEntropy(y, model.logits(x, 'pretrain')) as tf.Scalar,
+      n: train.n,
       epochs: spec.pretrain.epochs,
       batchSize: spec.pretrain.batchSize,
-      learningRate: spec.pretrain.learningRate,
       seed: spec.pretrain.seed,
       evalsPerEpoch: 1,
+      step: (idx) =>
+        optimizer.minimize(
+          () => tf.losses.softmaxCrossEntropy(tf.gather(train.yOneHot, idx), model.logits(tf.gather(train.x, idx) as tf.Tensor2D, 'pretrain')) as tf.Scalar,
+          variables,
+        ),
       onProgress: (p) => emit({ type: 'progress', progress: { ...p, aPre: null, aTgt: null } }),
       onEval: (step, epoch, loss) => snapshotAt(step, epoch, loss, 'train'),
     });
-    const totalSteps = Math.ceil(train.n / spec.pretrain.batchSize) * spec.pretrain.epochs;
-    snapshotAt(totalSteps, spec.pretrain.epochs, null, 'final');
+    const steps = totalSteps(train.n, spec.pretrain.batchSize, spec.pretrain.epochs);
+    snapshotAt(steps, spec.pretrain.epochs, null, 'final');
     const shapes = new Map([...model.params].map(([name, v]) => [name, v.shape]));
-    emit({ type: 'checkpoint', step: totalSteps, checkpoint: encodeCheckpoint(model.snapshot(), shapes), paramCount: model.paramCount });
+    emit({ type: 'checkpoint', step: steps, checkpoint: encodeCheckpoint(model.snapshot(), shapes), paramCount: model.paramCount });
     emit({ type: 'result', headline: null });
   } finally {
-    evaluator.dispose();
+    optimizer.dispose();
+    tf.dispose([...init.values()]);
     model.dispose();
     disposeDevice(train);
     disposeDevice(evalSet);

@@ -1,28 +1,86 @@
 import type * as tfType from '@tensorflow/tfjs-core';
 import type { EvalPoint } from '../../../src-shared/evaluation';
 import type { ParamSpec, ParamValues } from '../../../src-shared/params';
+import type { DeviceData } from '../device-data';
 import type { Model } from '../models/model';
+import type { StepOptimizer } from '../optimizers/step-optimizer';
 
-/** What a method's hooks may use; tf is passed in so method files load without tfjs (the host reads their metadata). */
+/** What a method's factory receives; tf is passed in so method files load without tfjs (the host reads their metadata). */
 export interface MethodContext {
   tf: typeof tfType;
   params: ParamValues;
 }
 
+/** What the trainer offers a method before training. */
+export interface TrainingSetup {
+  model: Model;
+  /** A fresh copy of the base model θ₀ (for distillation); the caller disposes it. */
+  createBaseModel: () => Model;
+  /** θ₀ by name (every tensor the base model has), in JS memory and on the backend. */
+  theta0: Map<string, Float32Array>;
+  theta0Tensors: Map<string, tfType.Tensor>;
+  /** The pretrain training split: the rehearsal pool and the Fisher sample. */
+  pretrainPool: DeviceData;
+  targetTrain: DeviceData;
+  /** True when the target reuses the pretrain head. */
+  sameHead: boolean;
+  learningRate: number;
+  batchSize: number;
+  totalSteps: number;
+  seed: number;
+  log: (message: string) => void;
+}
+
+/** The current step, seen from inside the gradient tape. */
+export interface StepContext {
+  /** Optimizer step about to be taken, counted from 1. */
+  step: number;
+  /** Target inputs [b, d]. */
+  x: tfType.Tensor2D;
+  /** Target-head logits of x [b, classes]. */
+  logits: tfType.Tensor2D;
+}
+
+/** A trainable weight with its name (optimizers that treat backbone and head differently need it). */
+export interface NamedVariable {
+  name: string;
+  variable: tfType.Variable;
+}
+
 /** What the trainer offers after the last training step. */
 export interface AfterTrainingContext {
   model: Model;
-  /** The base weights θ₀ by name (only the tensors the base model has). */
   theta0: Map<string, Float32Array>;
   /** Evaluates the model's current weights as a point of the run (stored by the host). */
   evaluate: (phase: EvalPoint['phase'], alpha: number | null) => EvalPoint;
 }
 
-/** The trainer's extension points; each returns values and never reaches into trainer state. */
+/** The trainer's extension points (Avalanche-style); each returns values and never reaches into trainer state. */
 export interface MethodHooks {
+  /** Once before training: importances, adapters, correctness of θ₀ on the pretrain pool, … */
+  beforeTraining?: (setup: TrainingSetup) => Promise<void> | void;
+  /** Which of the model's weights train (given all their names); the rest are frozen. */
+  trainable?: (names: string[]) => string[];
+  /** Extra trainable variables the method owns (LoRA's A and B). */
+  variables?: () => NamedVariable[];
+  /** A term added to the batch loss inside the gradient tape (L2, EWC, LwF). */
+  penalty?: (ctx: StepContext) => tfType.Scalar;
+  /** Pretrain-pool rows to rehearse at this step, or null for none. */
+  rehearsal?: (step: number) => Int32Array | null;
+  /** The rehearsed rows' correctness before the update, from the same forward pass. */
+  observeRehearsal?: (rows: Int32Array, correct: Uint8Array) => void;
+  /** Replaces Adam. */
+  optimizer?: (trainable: NamedVariable[], learningRate: number) => StepOptimizer;
+  /** Method-specific numbers stored with each evaluation point. */
+  extras?: () => Record<string, number | number[]>;
   /** Runs after training; may change the model's weights (the run's result is what it leaves). */
   afterTraining?: (ctx: AfterTrainingContext) => void;
+  /** Frees what the method allocated. */
+  dispose?: () => void;
 }
+
+/** A hook that only one component of a combined method may provide. */
+export type ExclusiveSlot = 'sampler' | 'optimizer' | 'trainable';
 
 /** One mitigation method: self-describing metadata plus the hooks the trainer calls. */
 export interface MethodDefinition {
@@ -32,5 +90,9 @@ export interface MethodDefinition {
   /** Paper and equation. */
   reference: string;
   params: ParamSpec[];
+  /** Hooks this method owns exclusively when combined with others. */
+  slots: ExclusiveSlot[];
+  /** Post-hoc methods (WiSE-FT) run their afterTraining last, on the final trained weights. */
+  postHoc?: boolean;
   create: (ctx: MethodContext) => MethodHooks;
 }

@@ -1,7 +1,10 @@
+import type * as tfType from '@tensorflow/tfjs-core';
 import type { MethodInfo } from '../../../src-shared/api';
+import type { MethodChoice, MethodComponent } from '../../../src-shared/config';
 import { paramsSchema, type ParamValues } from '../../../src-shared/params';
-import { parseOrThrow, ValidationError } from '../../../src-shared/validation';
-import type { MethodDefinition } from './method';
+import { describeIssues, ValidationError } from '../../../src-shared/validation';
+import { composeHooks, slotConflict } from './compose';
+import type { MethodDefinition, MethodHooks } from './method';
 import { vanilla } from './vanilla';
 import { wiseft } from './wiseft';
 
@@ -15,9 +18,52 @@ export function getMethod(id: string): MethodDefinition {
   return method;
 }
 
-/** Validates a method's parameters against its schema (defaults filled in); `where` prefixes field names in errors. */
-export function parseMethodParams(id: string, params: unknown, where: string): ParamValues {
-  return parseOrThrow(paramsSchema(getMethod(id).params), params ?? {}, `parameters of method '${id}'`, where);
+/** Issues of one component (unknown id, bad parameters), with `where` as the field path; its parsed params when fine. */
+function checkComponent(c: MethodComponent, where: string): { issues: string[]; params: ParamValues | null } {
+  const method = METHODS.find((m) => m.id === c.id);
+  if (!method) return { issues: [`${where}.id: unknown method '${c.id}' (known: ${METHODS.map((m) => m.id).join(', ')})`], params: null };
+  const parsed = paramsSchema(method.params).safeParse(c.params ?? {});
+  return parsed.success ? { issues: [], params: parsed.data } : { issues: describeIssues(parsed.error, `${where}.params`), params: null };
+}
+
+/**
+ * Validates a (possibly combined) method choice: every id known, every parameter valid, no two
+ * components claiming the same exclusive hook. Returns it with defaults filled in.
+ */
+export function parseMethodChoice(choice: MethodChoice, where: string): MethodChoice {
+  const parts = [{ c: choice, where }, ...(choice.with ?? []).map((c, j) => ({ c, where: `${where}.with.${j}` }))];
+  const checked = parts.map((p) => checkComponent(p.c, p.where));
+  const issues = checked.flatMap((c) => c.issues);
+  if (!issues.length) {
+    const conflict = slotConflict(parts.map((p) => getMethod(p.c.id)));
+    if (conflict) issues.push(`${where}: ${conflict}`);
+    const ids = parts.map((p) => p.c.id);
+    const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+    if (twice) issues.push(`${where}: '${twice}' appears twice`);
+  }
+  if (issues.length) throw new ValidationError(`Invalid method ${where}:\n  ${issues.join('\n  ')}`, issues);
+  return { id: choice.id, params: checked[0].params!, with: (choice.with ?? []).map((c, j) => ({ id: c.id, params: checked[j + 1].params! })) };
+}
+
+/** The components of a method choice, primary first. */
+function components(choice: MethodChoice): MethodComponent[] {
+  return [{ id: choice.id, params: choice.params }, ...(choice.with ?? [])];
+}
+
+/** A readable name of a possibly combined method, e.g. "LoRA + Random rehearsal". */
+export function methodLabel(choice: Pick<MethodChoice, 'id'> & Partial<MethodChoice>): string {
+  return components({ params: {}, with: [], ...choice })
+    .map((c) => METHODS.find((m) => m.id === c.id)?.label ?? c.id)
+    .join(' + ');
+}
+
+/** Instantiates the hooks of a validated method choice. */
+export function createMethod(choice: MethodChoice, tf: typeof tfType): MethodHooks {
+  const parts = components(choice).map((c) => {
+    const definition = getMethod(c.id);
+    return { definition, hooks: definition.create({ tf, params: paramsSchema(definition.params).parse(c.params) }) };
+  });
+  return composeHooks(parts, tf);
 }
 
 /** The metadata of every method, for the wizard and `retainlab methods`. */

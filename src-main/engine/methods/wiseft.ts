@@ -67,6 +67,8 @@ export const wiseft: MethodDefinition = {
       max: 1,
     },
   ],
+  slots: [],
+  postHoc: true,
   create: ({ tf, params }) => ({
     afterTraining: ({ model, theta0, evaluate }) => {
       const thetaFt = model.snapshot();

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../rng';
-import { conv2d, dense } from '../ops';
+import { conv2d, matMul } from '../ops';
 import { PRETRAIN_HEAD, TARGET_HEAD, type LayerSpec, type ModelSpec } from './layers';
 
 /** Which head produces the logits: the pretrain head or the new target head. */
@@ -58,11 +58,23 @@ function initialWeight(w: WeightShape, rng: Rng): Float32Array {
 
 let variableCounter = 0;
 
+/** A low-rank adapter on one layer's kernel: ΔW = scale·A·B (methods.md §3.9). */
+export interface LoraAdapter {
+  /** [fan-in, r] (for a conv kernel [kh, kw, in, out] the fan-in is kh·kw·in) */
+  a: tf.Variable;
+  /** [r, out] */
+  b: tf.Variable;
+  scale: number;
+}
+
 /** A built-in model as named tf.Variables with a functional forward pass. */
 export class Model {
   /** Every weight by name, backbone first, then the pretrain head, then the target head. */
   readonly params = new Map<string, tf.Variable>();
-  private readonly convs = new Map<string, ReturnType<typeof conv2d>>();
+  /** LoRA adapters by layer name. */
+  readonly adapters = new Map<string, LoraAdapter>();
+  /** Weights that receive gradients; null means all (the forward skips gradients nobody needs). */
+  private trainable: Set<string> | null = null;
 
   /** Builds the model; weights named in `initial` are copied from it, the rest are freshly initialised. */
   constructor(
@@ -80,10 +92,9 @@ export class Model {
       this.params.set(w.name, tf.variable(initialTensor, true, `${w.name}#${variableCounter++}`));
       initialTensor.dispose();
     }
-    for (const layer of spec.backbone) if (layer.kind === 'conv') this.convs.set(layer.name, conv2d(layer.stride));
   }
 
-  /** Total number of scalar weights. */
+  /** Total number of scalar weights (adapters excluded). */
   get paramCount(): number {
     let n = 0;
     for (const v of this.params.values()) n += v.size;
@@ -97,8 +108,22 @@ export class Model {
 
   /** Names of the weights of one head. */
   headNames(head: Head): string[] {
-    const layer = head === 'target' && this.spec.targetClasses !== null ? TARGET_HEAD : PRETRAIN_HEAD;
+    const layer = this.headLayer(head);
     return [`${layer}/kernel`, `${layer}/bias`];
+  }
+
+  /** Layers with a kernel (dense and conv, heads included), in forward order. */
+  kernelLayers(): string[] {
+    return [...this.params.keys()].filter((n) => n.endsWith('/kernel')).map((n) => n.slice(0, -'/kernel'.length));
+  }
+
+  /** Restricts gradients to these weights (adapters always train); null trains every weight. */
+  setTrainable(names: string[] | null): void {
+    this.trainable = names ? new Set(names) : null;
+  }
+
+  private headLayer(head: Head): string {
+    return head === 'target' && this.spec.targetClasses !== null ? TARGET_HEAD : PRETRAIN_HEAD;
   }
 
   private p(name: string): tf.Variable {
@@ -107,45 +132,77 @@ export class Model {
     return v;
   }
 
-  private layer(layer: LayerSpec, h: tf.Tensor): tf.Tensor {
-    if (layer.kind === 'flatten') return tf.reshape(h, [h.shape[0], -1]);
-    if (layer.kind === 'dense') {
-      const z = dense(h as tf.Tensor2D, this.p(`${layer.name}/kernel`) as tf.Tensor2D, this.p(`${layer.name}/bias`) as tf.Tensor1D);
-      return layer.activation === 'relu' ? tf.relu(z) : z;
-    }
-    const conv = this.convs.get(layer.name)!;
-    return tf.relu(conv(h as tf.Tensor4D, this.p(`${layer.name}/kernel`) as tf.Tensor4D, this.p(`${layer.name}/bias`) as tf.Tensor1D));
+  private trains(name: string): boolean {
+    return this.trainable === null || this.trainable.has(name);
+  }
+
+  /** The kernel the forward uses: W, plus scale·A·B when the layer has an adapter. */
+  private kernel(layer: string): { kernel: tf.Tensor; trains: boolean } {
+    const w = this.p(`${layer}/kernel`);
+    const adapter = this.adapters.get(layer);
+    if (!adapter) return { kernel: w, trains: this.trains(`${layer}/kernel`) };
+    const delta = tf.mul(matMul(adapter.a as tf.Tensor2D, adapter.b as tf.Tensor2D, { a: true, b: true }), adapter.scale);
+    return { kernel: tf.add(w, tf.reshape(delta, w.shape)), trains: true };
+  }
+
+  /** One parametric layer; `upstream` says whether its input carries a gradient. */
+  private parametric(layer: string, h: tf.Tensor, upstream: boolean, conv: { stride: number } | null): { out: tf.Tensor; trains: boolean } {
+    const { kernel, trains } = this.kernel(layer);
+    const biasName = `${layer}/bias`;
+    const z = conv
+      ? conv2d(h as tf.Tensor4D, kernel as tf.Tensor4D, conv.stride, { x: upstream, w: trains })
+      : matMul(h as tf.Tensor2D, kernel as tf.Tensor2D, { a: upstream, b: trains });
+    return { out: tf.add(z, this.p(biasName)), trains: trains || this.trains(biasName) };
+  }
+
+  private layer(layer: LayerSpec, h: tf.Tensor, upstream: boolean): { out: tf.Tensor; upstream: boolean } {
+    if (layer.kind === 'flatten') return { out: tf.reshape(h, [h.shape[0], -1]), upstream };
+    const { out, trains } = this.parametric(layer.name, h, upstream, layer.kind === 'conv' ? { stride: layer.stride } : null);
+    return { out: layer.activation === 'relu' ? tf.relu(out) : out, upstream: upstream || trains };
+  }
+
+  /** Backbone output and whether it carries a gradient. x: [n, h·w·c] → [n, features]. */
+  private backbone(x: tf.Tensor2D): { features: tf.Tensor2D; upstream: boolean } {
+    const [h, w, c] = this.spec.inputShape;
+    let t: tf.Tensor = this.spec.backbone[0]?.kind === 'conv' ? tf.reshape(x, [x.shape[0], h, w, c]) : x;
+    let upstream = false;
+    for (const layer of this.spec.backbone) ({ out: t, upstream } = this.layer(layer, t, upstream));
+    return { features: t as tf.Tensor2D, upstream };
   }
 
   /** Backbone output. x: [n, h·w·c] → [n, features]. */
   features(x: tf.Tensor2D): tf.Tensor2D {
-    const [h, w, c] = this.spec.inputShape;
-    let t: tf.Tensor = this.spec.backbone[0]?.kind === 'conv' ? tf.reshape(x, [x.shape[0], h, w, c]) : x;
-    for (const layer of this.spec.backbone) t = this.layer(layer, t);
-    return t as tf.Tensor2D;
-  }
-
-  /** Logits of a head on backbone features. features: [n, f] → [n, classes]. */
-  headLogits(features: tf.Tensor2D, head: Head): tf.Tensor2D {
-    const [kernel, bias] = this.headNames(head);
-    return dense(features, this.p(kernel) as tf.Tensor2D, this.p(bias) as tf.Tensor1D);
+    return this.backbone(x).features;
   }
 
   /** Logits. x: [n, h·w·c] → [n, classes of the head]. */
   logits(x: tf.Tensor2D, head: Head): tf.Tensor2D {
-    return this.headLogits(this.features(x), head);
+    const { features, upstream } = this.backbone(x);
+    return this.parametric(this.headLayer(head), features, upstream, null).out as tf.Tensor2D;
   }
 
-  /** Copies every weight to JS memory (a checkpoint). */
+  /** Copies every weight to JS memory (a checkpoint). Adapters are not included: merge them first. */
   snapshot(): Map<string, Float32Array> {
     const out = new Map<string, Float32Array>();
     for (const [name, v] of this.params) out.set(name, (v.dataSync() as Float32Array).slice());
     return out;
   }
 
-  /** Frees every weight. */
+  /** Folds an adapter into its kernel (W ← W + scale·A·B) and removes it; the function the model computes is unchanged. */
+  mergeAdapter(layer: string): void {
+    const adapter = this.adapters.get(layer);
+    if (!adapter) throw new Error(`Layer ${layer} has no adapter to merge`);
+    const w = this.p(`${layer}/kernel`);
+    tf.tidy(() => w.assign(tf.add(w, tf.reshape(tf.mul(tf.matMul(adapter.a, adapter.b), adapter.scale), w.shape))));
+    tf.dispose([adapter.a, adapter.b]);
+    this.adapters.delete(layer);
+  }
+
+  /** Frees every weight and adapter. */
   dispose(): void {
     for (const v of this.params.values()) v.dispose();
+    for (const a of this.adapters.values()) tf.dispose([a.a, a.b]);
     this.params.clear();
+    this.adapters.clear();
   }
 }

@@ -3,7 +3,8 @@ import { correctness, mean01, type DeviceData } from './device-data';
 import type { Model } from './models/model';
 import { Rng } from './rng';
 import { trainLoop } from './train-loop';
-import { dense } from './ops';
+import { adam } from './optimizers/adam';
+import { matMul } from './ops';
 
 function featuresOf(model: Model, data: DeviceData): tf.Tensor2D {
   return tf.tidy(() => model.features(data.x));
@@ -18,7 +19,7 @@ const PROBE_LR_FACTOR = 5;
  * Target accuracy of a linear probe on θ₀ (a new head trained on frozen base features): the
  * target-gain baseline when the target has its own label space and A_tgt(θ₀) is undefined.
  */
-export async function linearProbeAccuracy(
+export async function probeBaselineAccuracy(
   model: Model,
   train: DeviceData,
   evalSet: DeviceData,
@@ -34,21 +35,24 @@ export async function linearProbeAccuracy(
     tf.variable(tf.zeros([k])),
   ]);
   try {
-    await trainLoop({
-      data: { n: train.n, x: trainFeatures, yOneHot: train.yOneHot },
-      trainable: [kernel, bias],
-      loss: (x, y) => tf.losses.softmaxCrossEntropy(y, dense(x, kernel as tf.Tensor2D, bias as tf.Tensor1D)) as tf.Scalar,
-      epochs: Math.max(PROBE_MIN_EPOCHS, budget.epochs),
-      batchSize: budget.batchSize,
-      learningRate: budget.learningRate * PROBE_LR_FACTOR,
-      seed: budget.seed + 101,
-      evalsPerEpoch: 1,
-      onProgress: () => {},
-      onEval: () => {},
-    });
-    const hits = correctness({ n: evalSet.n, x: evalFeatures, y: evalSet.y, yOneHot: evalSet.yOneHot }, (x) =>
-      dense(x, kernel as tf.Tensor2D, bias as tf.Tensor1D),
-    );
+    const probe = (x: tf.Tensor2D, trainGrad: boolean) => tf.add(matMul(x, kernel as tf.Tensor2D, { a: false, b: trainGrad }), bias) as tf.Tensor2D;
+    const optimizer = adam(budget.learningRate * PROBE_LR_FACTOR);
+    try {
+      await trainLoop({
+        n: train.n,
+        epochs: Math.max(PROBE_MIN_EPOCHS, budget.epochs),
+        batchSize: budget.batchSize,
+        seed: budget.seed + 101,
+        evalsPerEpoch: 1,
+        step: (idx) =>
+          optimizer.minimize(() => tf.losses.softmaxCrossEntropy(tf.gather(train.yOneHot, idx), probe(tf.gather(trainFeatures, idx), true)) as tf.Scalar, [kernel, bias]),
+        onProgress: () => {},
+        onEval: () => {},
+      });
+    } finally {
+      optimizer.dispose();
+    }
+    const hits = correctness({ n: evalSet.n, x: evalFeatures, y: evalSet.y }, (x) => probe(x, false));
     return mean01(hits);
   } finally {
     tf.dispose([trainFeatures, evalFeatures, kernel, bias]);

@@ -1,0 +1,48 @@
+import type * as tfType from '@tensorflow/tfjs-core';
+import type { MethodDefinition, MethodHooks } from './method';
+
+/** One component of a (possibly combined) method with its hooks. */
+export interface Component {
+  definition: MethodDefinition;
+  hooks: MethodHooks;
+}
+
+/**
+ * Combines the hooks of several methods: penalties add up, extras merge, trainable filters
+ * intersect, before/after hooks run in order with post-hoc methods (WiSE-FT) last; a sampler or an
+ * optimizer comes from at most one component (checked when the config is validated).
+ */
+export function composeHooks(components: Component[], tf: typeof tfType): MethodHooks {
+  const ordered = [...components].sort((a, b) => Number(a.definition.postHoc ?? false) - Number(b.definition.postHoc ?? false));
+  const hooks = ordered.map((c) => c.hooks);
+  const first = <K extends keyof MethodHooks>(key: K) => hooks.find((h) => h[key])?.[key];
+  const all = <K extends keyof MethodHooks>(key: K) => hooks.map((h) => h[key]).filter((f): f is NonNullable<MethodHooks[K]> => !!f);
+  const penalties = all('penalty');
+  return {
+    beforeTraining: async (setup) => {
+      for (const f of all('beforeTraining')) await f(setup);
+    },
+    trainable: (names) => all('trainable').reduce((kept, f) => f(kept), names),
+    variables: () => all('variables').flatMap((f) => f()),
+    penalty: penalties.length ? (ctx) => tf.addN(penalties.map((f) => f(ctx))) as tfType.Scalar : undefined,
+    rehearsal: first('rehearsal'),
+    observeRehearsal: first('observeRehearsal'),
+    optimizer: first('optimizer'),
+    extras: () => Object.assign({}, ...all('extras').map((f) => f())),
+    afterTraining: (ctx) => all('afterTraining').forEach((f) => f(ctx)),
+    dispose: () => all('dispose').forEach((f) => f()),
+  };
+}
+
+/** Names the first exclusive hook two components both claim, or null when they combine. */
+export function slotConflict(definitions: MethodDefinition[]): string | null {
+  const owner = new Map<string, string>();
+  for (const d of definitions) {
+    for (const slot of d.slots) {
+      const other = owner.get(slot);
+      if (other) return `'${other}' and '${d.id}' both provide the ${slot}; combine at most one of them`;
+      owner.set(slot, d.id);
+    }
+  }
+  return null;
+}

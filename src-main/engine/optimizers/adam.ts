@@ -1,0 +1,14 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { StepOptimizer } from './step-optimizer';
+
+/** The TF.js Adam epsilon; it is added to the bias-corrected √v̂ (HF/RecAdam put ε on √v). */
+export const ADAM_EPSILON = 1e-7;
+
+/** Adam in TF.js's form: θ ← θ − lr·m̂/(√v̂ + ε), β1 = 0.9, β2 = 0.999, ε = 1e-7 (methods.md §3.1). */
+export function adam(learningRate: number): StepOptimizer {
+  const optimizer = tf.train.adam(learningRate, 0.9, 0.999, ADAM_EPSILON);
+  return {
+    minimize: (loss, variables) => optimizer.minimize(loss, true, variables) as tf.Scalar,
+    dispose: () => optimizer.dispose(),
+  };
+}
