@@ -60,7 +60,7 @@ describe('method registry contract', () => {
           for (const v of [value].flat()) expect(Number.isFinite(v), `extras.${key}`).toBe(true);
         }
       }
-      const result = events.find((e) => e.type === 'result') as { headline: Record<string, unknown> };
+      const result = events.find((e) => e.type === 'result') as unknown as { headline: Record<string, unknown> };
       for (const key of ['aPre', 'aTgt', 'weightDistance', 'cdAbs']) expect(Number.isFinite(result.headline[key] as number), key).toBe(true);
     });
   }

@@ -12,15 +12,12 @@ import { decodeCheckpoint, encodeCheckpoint } from '../models/checkpoint';
 import { Model } from '../models/model';
 import { modelSpecFor } from '../models/model-spec';
 import { adam } from '../optimizers/adam';
+import type { StepOptimizer } from '../optimizers/step-optimizer';
 import { probeBaselineAccuracy } from '../probe-baseline';
 import type { FinetuneJob } from '../protocol';
 import { totalSteps, trainLoop } from '../train-loop';
+import { makeTrainStep } from '../train-step';
 import type { Emit } from './emitter';
-
-/** Per-sample mean cross-entropy. y: one-hot [b, k], logits [b, k]. */
-function crossEntropy(y: tf.Tensor2D, logits: tf.Tensor2D): tf.Scalar {
-  return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
-}
 
 /** The trainable weights after the method's filter, plus the method's own variables. */
 function trainableWeights(model: Model, hooks: MethodHooks): NamedVariable[] {
@@ -46,7 +43,7 @@ export async function runFinetune(job: FinetuneJob, emit: Emit): Promise<void> {
   const { epochs, batchSize, learningRate, evalsPerEpoch } = config.budget;
   const log = (message: string) => emit({ type: 'log', message });
   log(`${methodLabel(choice)}: ${targetTrain.n} target samples, ${pretrainEval.n} pretrain eval samples, ${model.paramCount} weights`);
-  let optimizer = null;
+  let optimizer: StepOptimizer | null = null;
   try {
     const c0 = evaluator.pretrainCorrect();
     evaluator.setBase(c0);
@@ -81,37 +78,13 @@ export async function runFinetune(job: FinetuneJob, emit: Emit): Promise<void> {
     const named = trainableWeights(model, hooks);
     const variables = named.map((v) => v.variable);
     optimizer = hooks.optimizer ? hooks.optimizer(named, learningRate) : adam(learningRate);
-    const opt = optimizer;
     await trainLoop({
       n: targetTrain.n,
       epochs,
       batchSize,
       seed: config.seed,
       evalsPerEpoch,
-      step: (idx, step) => {
-        const rows = hooks.rehearsal?.(step) ?? null;
-        let correct: tf.Tensor | null = null;
-        const cost = opt.minimize(() => {
-          const x = tf.gather(targetTrain.x, idx) as tf.Tensor2D;
-          const logits = model.logits(x, 'target');
-          let loss = crossEntropy(tf.gather(targetTrain.yOneHot, idx) as tf.Tensor2D, logits);
-          if (rows && rows.length) {
-            // Rehearsed pretrain samples go through the pretrain head; the loss is the mean over the mixed batch.
-            const r = tf.tensor1d(rows, 'int32');
-            const ym = tf.gather(pretrainPool.yOneHot, r) as tf.Tensor2D;
-            const lm = model.logits(tf.gather(pretrainPool.x, r) as tf.Tensor2D, 'pretrain');
-            const [b, m] = [idx.shape[0], rows.length];
-            loss = tf.div(tf.add(tf.mul(loss, b), tf.mul(crossEntropy(ym, lm), m)), b + m) as tf.Scalar;
-            if (hooks.observeRehearsal) correct = tf.keep(tf.equal(tf.argMax(lm, 1), tf.argMax(ym, 1)));
-          }
-          return hooks.penalty ? (tf.add(loss, hooks.penalty({ step, x, logits })) as tf.Scalar) : loss;
-        }, variables);
-        if (correct !== null && rows) {
-          hooks.observeRehearsal!(rows, (correct as tf.Tensor).dataSync() as Uint8Array);
-          (correct as tf.Tensor).dispose();
-        }
-        return cost;
-      },
+      step: makeTrainStep({ model, hooks, optimizer, variables, targetTrain, pretrainPool }),
       onProgress: (p) => emit({ type: 'progress', progress: { ...p, aPre: latest.aPre, aTgt: latest.aTgt } }),
       onEval: (step, epoch, loss) => {
         latest = evaluate({ step, epoch, phase: 'train', loss, alpha: null });

@@ -1,0 +1,54 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { DeviceData } from './device-data';
+import type { MethodHooks } from './methods/method';
+import type { Model } from './models/model';
+import type { StepOptimizer } from './optimizers/step-optimizer';
+
+/** Per-sample mean cross-entropy. y: one-hot [b, k], logits [b, k]. */
+function crossEntropy(y: tf.Tensor2D, logits: tf.Tensor2D): tf.Scalar {
+  return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
+}
+
+/** What one fine-tuning step needs. */
+export interface TrainStepParts {
+  model: Model;
+  hooks: MethodHooks;
+  optimizer: StepOptimizer;
+  variables: tf.Variable[];
+  targetTrain: DeviceData;
+  pretrainPool: DeviceData;
+}
+
+/**
+ * The fine-tuning step every method uses: target loss through the target head, rehearsed
+ * pretrain rows through the pretrain head (mean over the mixed batch), plus the methods'
+ * penalties; one optimizer update. Returns the batch loss (on the backend).
+ */
+export function makeTrainStep(p: TrainStepParts): (idx: tf.Tensor1D, step: number) => tf.Scalar {
+  const { model, hooks, optimizer, variables, targetTrain, pretrainPool } = p;
+  return (idx, step) => {
+    const rows = hooks.rehearsal?.(step) ?? null;
+    let correct: tf.Tensor | null = null;
+    const cost = optimizer.minimize(() => {
+      const x = tf.gather(targetTrain.x, idx) as tf.Tensor2D;
+      const logits = model.logits(x, 'target');
+      let loss = crossEntropy(tf.gather(targetTrain.yOneHot, idx) as tf.Tensor2D, logits);
+      if (rows && rows.length) {
+        const r = tf.tensor1d(rows, 'int32');
+        const ym = tf.gather(pretrainPool.yOneHot, r) as tf.Tensor2D;
+        const lm = model.logits(tf.gather(pretrainPool.x, r) as tf.Tensor2D, 'pretrain');
+        const [b, m] = [idx.shape[0], rows.length];
+        loss = tf.div(tf.add(tf.mul(loss, b), tf.mul(crossEntropy(ym, lm), m)), b + m) as tf.Scalar;
+        // mix-cd learns from the rehearsed rows' correctness in this same forward pass, before the update.
+        if (hooks.observeRehearsal) correct = tf.keep(tf.equal(tf.argMax(lm, 1), tf.argMax(ym, 1)));
+      }
+      return hooks.penalty ? (tf.add(loss, hooks.penalty({ step, x, logits })) as tf.Scalar) : loss;
+    }, variables);
+    if (correct !== null && rows) {
+      const seen = correct as tf.Tensor;
+      hooks.observeRehearsal!(rows, seen.dataSync() as Uint8Array);
+      seen.dispose();
+    }
+    return cost;
+  };
+}
