@@ -5,7 +5,7 @@ export interface Args {
 }
 
 /** Flags that take a value (so `--port 8080` keeps 8080 out of the positionals). */
-const VALUED = new Set(['data-dir', 'port', 'backend']);
+const VALUED = new Set(['data-dir', 'port', 'backend', 'out', 'memory-probe', 'steps']);
 
 /** Parses `cmd sub --flag value --bool --key=value` style arguments. */
 export function parseArgs(argv: string[]): Args {

@@ -1,12 +1,14 @@
 import { resolveDataDir } from '../data-dir';
 import { parseArgs } from './args';
-import { methods, quickstart, runConfigFile, serve, type CommonOptions } from './commands';
+import { bench, methods, quickstart, runConfigFile, serve, type CommonOptions } from './commands';
+import { memoryProbe } from '../bench/memory-probe';
 
 const USAGE = `usage: retainlab <command> [options]
   quickstart [--json]          run the built-in default study headless
   run <config.json> [--json]   run any study from a config file
   serve [--port N]             start browser mode (prints a local URL with an access token)
   methods [--json]             list the mitigation methods and their parameters
+  bench [--quick] [--out F]    measure the engine against its peers; writes a JSON report (default bench-report.json)
 options: --data-dir DIR (or RETAINLAB_DATA_DIR), --backend auto|tfjs-node-gpu|tfjs-node|wasm|cpu`;
 
 async function main(argv: string[]): Promise<number> {
@@ -29,6 +31,12 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'methods':
       return methods(opts);
+    case 'bench': {
+      const probe = args.flags.get('memory-probe');
+      if (typeof probe === 'string') return memoryProbe(Number(probe), Number(args.flags.get('steps') ?? 20)).then(() => 0);
+      const out = args.flags.get('out');
+      return bench(args.flags.get('quick') === true ? 'quick' : 'full', typeof out === 'string' ? out : 'bench-report.json');
+    }
     case undefined:
     case 'help':
       process.stdout.write(`${USAGE}\n`);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultStudy } from '../services/catalog';
 import { methodCatalog } from '../engine/methods/registry';
@@ -7,6 +7,8 @@ import { startBrowserServer } from '../server/http-server';
 import { createWorkbench } from '../workbench';
 import { VERSION } from '../version';
 import { progressPrinter } from './progress-printer';
+import { runBench, type BenchSize } from '../bench/run-bench';
+import { formatReport } from '../bench/report';
 import { reportTable, studyReport } from './study-report';
 
 /** Options every command shares. */
@@ -80,5 +82,13 @@ export function methods(opts: CommonOptions): number {
   const list = methodCatalog();
   if (opts.json) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
   else for (const m of list) process.stdout.write(`${m.id.padEnd(10)} ${m.label}: ${m.params.map((p) => `${p.key}=${JSON.stringify(p.default)}`).join(', ') || 'no parameters'}\n`);
+  return 0;
+}
+
+/** `retainlab bench`: every workload of the speed issue in one run; a table on stdout, the JSON report to `out`. */
+export async function bench(size: BenchSize, out: string): Promise<number> {
+  const report = await runBench(size, (line) => process.stderr.write(`${line}\n`));
+  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`${formatReport(report)}\n\nJSON report: ${out}\n`);
   return 0;
 }

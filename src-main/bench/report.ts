@@ -1,0 +1,41 @@
+/** One measured implementation of a workload. */
+export interface BenchResult {
+  workload: string;
+  implementation: string;
+  backend: string;
+  samplesPerSecond: number | null;
+  gflops: number | null;
+  /** Why there is no number (the implementation failed or is unavailable). */
+  note?: string;
+}
+
+/** The whole JSON report of `npm run bench`. */
+export interface BenchReport {
+  createdAt: string;
+  machine: { cpus: number; cpuModel: string; node: string; platform: string };
+  results: BenchResult[];
+  /** Step time of each method divided by vanilla's, same workload, same run. */
+  methodStepRatios: { method: string; samplesPerSecond: number; ratioToVanilla: number }[];
+  eventLoopDelayP99Ms: number | null;
+  memory: { rows: number; peakRssMB: number; note?: string } | null;
+  targets: { name: string; measured: string; met: boolean | null }[];
+}
+
+/** A plain-text table of the results for the terminal. */
+export function formatReport(r: BenchReport): string {
+  const fmt = (v: number | null, digits = 0) => (v === null ? '-' : v.toFixed(digits));
+  const lines = [`RetainLab bench, ${r.machine.cpus} × ${r.machine.cpuModel}, Node ${r.machine.node}`, ''];
+  lines.push('workload                     implementation           backend     samples/s   GFLOP/s  note');
+  for (const x of r.results) {
+    lines.push(
+      `${x.workload.padEnd(28)} ${x.implementation.padEnd(24)} ${x.backend.padEnd(10)} ${fmt(x.samplesPerSecond).padStart(10)} ${fmt(x.gflops, 2).padStart(9)}  ${x.note ?? ''}`,
+    );
+  }
+  lines.push('', 'method step time relative to vanilla (same workload):');
+  for (const m of r.methodStepRatios) lines.push(`  ${m.method.padEnd(16)} ${fmt(m.samplesPerSecond).padStart(8)} samples/s  ×${(1 / m.ratioToVanilla).toFixed(2)} time`);
+  lines.push('', `host event-loop delay p99 while training: ${fmt(r.eventLoopDelayP99Ms, 1)} ms`);
+  if (r.memory) lines.push(`peak RSS training on ${r.memory.rows} rows of 784 floats: ${fmt(r.memory.peakRssMB)} MB ${r.memory.note ?? ''}`);
+  lines.push('', 'targets:');
+  for (const t of r.targets) lines.push(`  [${t.met === null ? '?' : t.met ? 'met' : 'NOT met'}] ${t.name}: ${t.measured}`);
+  return lines.join('\n');
+}
