@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { correctnessWith, type LabelledTensors } from './correctness';
 import type { Dataset } from './data/dataset';
 
 /** A dataset uploaded once to the backend, so training steps only send batch indices. */
@@ -32,20 +33,8 @@ export function disposeDevice(data: DeviceData): void {
 }
 
 /** Per-sample correctness (1 = argmax equals label) of `logitsOf` over a device dataset, in chunks. */
-export function correctness(data: { n: number; x: tf.Tensor2D; y: tf.Tensor1D }, logitsOf: (x: tf.Tensor2D) => tf.Tensor2D, chunk = 2000): Uint8Array {
-  const n = data.n;
-  const out = new Uint8Array(n);
-  for (let start = 0; start < n; start += chunk) {
-    const size = Math.min(chunk, n - start);
-    const hits = tf.tidy(() => {
-      const x = tf.slice(data.x, [start, 0], [size, -1]);
-      const y = tf.slice(data.y, [start], [size]);
-      return tf.cast(tf.equal(tf.argMax(logitsOf(x), 1), y), 'int32');
-    });
-    out.set(hits.dataSync() as Int32Array, start);
-    hits.dispose();
-  }
-  return out;
+export function correctness(data: LabelledTensors, logitsOf: (x: tf.Tensor2D) => tf.Tensor2D, chunk = 2000): Uint8Array {
+  return correctnessWith(tf, data, logitsOf, chunk);
 }
 
 /** Mean of a 0/1 vector. */

@@ -54,7 +54,8 @@ export class Evaluator {
   private distances() {
     const names = [...this.theta0.keys()];
     const sq = tf.tidy(() =>
-      tf.stack(names.map((name) => tf.sum(tf.square(tf.sub(this.model.params.get(name)!, this.theta0.get(name)!))))),
+      // The effective weight: with an unmerged LoRA adapter, W + scale·A·B is what moved.
+      tf.stack(names.map((name) => tf.sum(tf.square(tf.sub(this.model.effectiveWeight(name), this.theta0.get(name)!))))),
     );
     const values = sq.dataSync();
     sq.dispose();

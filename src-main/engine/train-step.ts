@@ -42,7 +42,7 @@ export function makeTrainStep(p: TrainStepParts): (idx: tf.Tensor1D, step: numbe
         // mix-cd learns from the rehearsed rows' correctness in this same forward pass, before the update.
         if (hooks.observeRehearsal) correct = tf.keep(tf.equal(tf.argMax(lm, 1), tf.argMax(ym, 1)));
       }
-      return hooks.penalty ? (tf.add(loss, hooks.penalty({ step, x, logits })) as tf.Scalar) : loss;
+      return hooks.penalty ? (tf.add(loss, hooks.penalty({ step, x, rows: idx, logits })) as tf.Scalar) : loss;
     }, variables);
     if (correct !== null && rows) {
       const seen = correct as tf.Tensor;

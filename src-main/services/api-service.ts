@@ -1,5 +1,5 @@
 import type { AppInfo, LaunchResult, RetainLabApi, RunDetail, RunSummary, StudyCheck } from '../../src-shared/api';
-import { expandStudy, studyConfigSchema, type MethodChoice, type StudyConfig } from '../../src-shared/config';
+import { budgetSchema, expandStudy, studyConfigSchema, type MethodChoice, type StudyConfig } from '../../src-shared/config';
 import { describeIssues, ValidationError } from '../../src-shared/validation';
 import { findUsableBaseModel, getBaseModel, insertBaseModel, listBaseModels } from '../db/base-models';
 import { listEvaluations } from '../db/evaluations';
@@ -12,14 +12,14 @@ import { newId } from './ids';
 import type { RunHost } from './run-host';
 
 /** Issues of each method choice (checked even when other fields are bad, so every problem shows at once). */
-function methodIssues(methods: unknown): { issues: string[]; parsed: MethodChoice[] } {
+function methodIssues(methods: unknown, learningRate: number): { issues: string[]; parsed: MethodChoice[] } {
   const issues: string[] = [];
   const parsed: MethodChoice[] = [];
   if (!Array.isArray(methods)) return { issues, parsed };
   methods.forEach((m: MethodChoice, i) => {
     if (typeof m?.id !== 'string') return;
     try {
-      parsed.push(parseMethodChoice({ ...m, params: m.params ?? {}, with: Array.isArray(m.with) ? m.with : [] }, `methods.${i}`));
+      parsed.push(parseMethodChoice({ ...m, params: m.params ?? {}, with: Array.isArray(m.with) ? m.with : [] }, `methods.${i}`, learningRate));
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       issues.push(...err.issues);
@@ -31,7 +31,7 @@ function methodIssues(methods: unknown): { issues: string[]; parsed: MethodChoic
 /** Validates a study config and every method's parameters, naming each bad field. */
 export function validateStudy(input: unknown): StudyConfig {
   const result = studyConfigSchema.safeParse(input);
-  const methods = methodIssues((input as { methods?: unknown } | null)?.methods);
+  const methods = methodIssues((input as { methods?: unknown } | null)?.methods, result.success ? result.data.budget.learningRate : budgetSchema.parse({}).learningRate);
   const issues = [...(result.success ? [] : describeIssues(result.error)), ...methods.issues];
   if (!result.success || issues.length) throw new ValidationError(`Invalid study config:\n  ${issues.join('\n  ')}`, issues);
   return { ...result.data, methods: methods.parsed };

@@ -18,7 +18,7 @@ describe('pretrain and fine-tune jobs on the real digits', () => {
     const study = studyConfigSchema.parse({
       data: { useFraction: 0.3 },
       baseModel: { pretrain: { epochs: 3 } },
-      methods: [{ id: 'vanilla' }, { id: 'wiseft', params: { alphas: [0, 0.5, 1] } }],
+      methods: [{ id: 'vanilla' }, { id: 'wiseft', params: { alphas: [0, 0.5, 1] } }, { id: 'wiseft', params: { alphas: [0, 1], weighting: 'fisher', fisherSamples: 256 } }],
       budget: { epochs: 2, evalsPerEpoch: 2 },
     });
     const { baseModel, runs } = expandStudy(study);
@@ -49,6 +49,9 @@ describe('pretrain and fine-tune jobs on the real digits', () => {
     expect(sweep[2].aPre).toBeCloseTo(vanilla.aPre, 6);
     const wise = head(results[1]);
     expect(wise.aPre).toBeGreaterThan(vanilla.aPre);
-    console.log(JSON.stringify({ vanilla, wise, sweep: sweep.map((p) => [p.alpha, p.aPre]) }));
+    // The Fisher-weighted merge also gives θ₀ at α = 0 and θ_ft at α = 1 exactly.
+    const fisherSweep = results[2].events.filter((e) => e.type === 'metrics' && e.point.phase === 'sweep').map((e) => (e as { point: { aPre: number; weightDistance: number } }).point);
+    expect(fisherSweep[0].weightDistance).toBe(0);
+    expect(fisherSweep[1].aPre).toBeCloseTo(vanilla.aPre, 6);
   });
 });

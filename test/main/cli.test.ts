@@ -60,6 +60,7 @@ describe('the retainlab command line', () => {
     expect(out.status).toBe(0);
     const methods = JSON.parse(out.stdout) as { id: string; params: { key: string; default: unknown }[] }[];
     expect(methods.map((m) => m.id)).toContain('wiseft');
-    expect(methods.find((m) => m.id === 'wiseft')!.params.map((p) => p.key)).toEqual(['alphas', 'reportAlpha']);
+    expect(methods.find((m) => m.id === 'wiseft')!.params.map((p) => p.key)).toEqual(['alphas', 'weighting', 'fisherSamples', 'reportAlpha']);
+    expect(methods.map((m) => m.id)).toEqual(expect.arrayContaining(['vanilla', 'linear-probe', 'l2-sp', 'ewc', 'recadam', 'rehearsal', 'mixcd', 'lora', 'lwf']));
   });
 });

@@ -65,3 +65,16 @@ describe('study config validation reports every problem at once', () => {
     expect(issues.some((i) => i.startsWith('budget.epochs:'))).toBe(true);
   });
 });
+
+describe('method checks that need the rest of the study', () => {
+  it('refuses RecAdam settings that diverge (lr·γ ≥ 2) before launch, naming the fields', () => {
+    const issues = issuesOf({ methods: [{ id: 'recadam', params: { pretrainCof: 5000 } }], budget: { learningRate: 1e-3 } });
+    expect(issues).toEqual([expect.stringMatching(/^methods\.0\.params: RecAdam:.*pretrainCof/)]);
+    expect(() => validateStudy({ methods: [{ id: 'recadam', params: { pretrainCof: 5000 } }], budget: { learningRate: 2e-5 } })).not.toThrow();
+  });
+
+  it('refuses unmerged LoRA followed by a WiSE-FT sweep', () => {
+    const issues = issuesOf({ methods: [{ id: 'lora', params: { merge: false }, with: [{ id: 'wiseft' }] }] });
+    expect(issues).toEqual([expect.stringMatching(/^methods\.0\.params: merge must be on when combined with WiSE-FT/)]);
+  });
+});

@@ -30,7 +30,7 @@ function trainableWeights(model: Model, hooks: MethodHooks): NamedVariable[] {
 /** Fine-tunes a base model on the target task with a (possibly combined) method, evaluating retention and gain along the way. */
 export async function runFinetune(job: FinetuneJob, emit: Emit): Promise<void> {
   const { config } = job;
-  const choice = parseMethodChoice(config.method, 'method');
+  const choice = parseMethodChoice(config.method, 'method', config.budget.learningRate);
   const sameHead = sharesHead(config.target.task);
   const data = buildStudyData(config.data, config.target.task);
   const theta0 = decodeCheckpoint(job.base);

@@ -37,6 +37,8 @@ export interface StepContext {
   step: number;
   /** Target inputs [b, d]. */
   x: tfType.Tensor2D;
+  /** Their rows in setup.targetTrain [b] int32 (lets a method precompute per-sample quantities). */
+  rows: tfType.Tensor1D;
   /** Target-head logits of x [b, classes]. */
   logits: tfType.Tensor2D;
 }
@@ -94,5 +96,7 @@ export interface MethodDefinition {
   slots: ExclusiveSlot[];
   /** Post-hoc methods (WiSE-FT) run their afterTraining last, on the final trained weights. */
   postHoc?: boolean;
+  /** Problems of these parameters in this study (the budget's learning rate, the methods combined with it), checked before launch. */
+  validate?: (params: ParamValues, study: { learningRate: number; partners: MethodDefinition[] }) => string[];
   create: (ctx: MethodContext) => MethodHooks;
 }

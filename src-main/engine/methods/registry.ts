@@ -4,12 +4,20 @@ import type { MethodChoice, MethodComponent } from '../../../src-shared/config';
 import { paramsSchema, type ParamValues } from '../../../src-shared/params';
 import { describeIssues, ValidationError } from '../../../src-shared/validation';
 import { composeHooks, slotConflict } from './compose';
+import { ewc } from './ewc';
+import { l2sp } from './l2';
+import { linearProbe } from './linear-probe';
+import { lora } from './lora';
+import { lwf } from './lwf';
 import type { MethodDefinition, MethodHooks } from './method';
+import { mixcd } from './mixcd';
+import { recadam } from './recadam';
+import { rehearsal } from './rehearsal';
 import { vanilla } from './vanilla';
 import { wiseft } from './wiseft';
 
 /** Every method the workbench offers; adding a method file here enrols it everywhere (wizard, CLI, contract test). */
-export const METHODS: MethodDefinition[] = [vanilla, wiseft];
+export const METHODS: MethodDefinition[] = [vanilla, wiseft, rehearsal, mixcd, linearProbe, l2sp, ewc, lwf, recadam, lora];
 
 /** Looks a method up by id, or throws an error listing the known ids. */
 export function getMethod(id: string): MethodDefinition {
@@ -30,7 +38,7 @@ function checkComponent(c: MethodComponent, where: string): { issues: string[]; 
  * Validates a (possibly combined) method choice: every id known, every parameter valid, no two
  * components claiming the same exclusive hook. Returns it with defaults filled in.
  */
-export function parseMethodChoice(choice: MethodChoice, where: string): MethodChoice {
+export function parseMethodChoice(choice: MethodChoice, where: string, learningRate: number): MethodChoice {
   const parts = [{ c: choice, where }, ...(choice.with ?? []).map((c, j) => ({ c, where: `${where}.with.${j}` }))];
   const checked = parts.map((p) => checkComponent(p.c, p.where));
   const issues = checked.flatMap((c) => c.issues);
@@ -40,6 +48,11 @@ export function parseMethodChoice(choice: MethodChoice, where: string): MethodCh
     const ids = parts.map((p) => p.c.id);
     const twice = ids.find((id, i) => ids.indexOf(id) !== i);
     if (twice) issues.push(`${where}: '${twice}' appears twice`);
+    const definitions = parts.map((p) => getMethod(p.c.id));
+    definitions.forEach((d, i) => {
+      const partners = definitions.filter((_, j) => j !== i);
+      for (const problem of d.validate?.(checked[i].params!, { learningRate, partners }) ?? []) issues.push(`${parts[i].where}.params: ${problem}`);
+    });
   }
   if (issues.length) throw new ValidationError(`Invalid method ${where}:\n  ${issues.join('\n  ')}`, issues);
   return { id: choice.id, params: checked[0].params!, with: (choice.with ?? []).map((c, j) => ({ id: c.id, params: checked[j + 1].params! })) };

@@ -1,4 +1,10 @@
-import type { MethodDefinition } from './method';
+import { fisherDiagonal } from '../fisher';
+import type { Model } from '../models/model';
+import { Rng } from '../rng';
+import type { MethodDefinition, TrainingSetup } from './method';
+
+/** Floor of the Fisher diagonals in the weighted merge (wise-ft's default). */
+const FISHER_FLOOR = 1e-8;
 
 /** Fisher diagonals for the weighted merge; missing tensors count as 1. */
 export interface MergeFisher {
@@ -58,6 +64,25 @@ export const wiseft: MethodDefinition = {
       max: 1,
     },
     {
+      key: 'weighting',
+      label: 'Weighting',
+      help:
+        'plain: θ(α) = (1−α)·θ₀ + α·θ_ft. fisher: each weight mixed in proportion to its importance, f₀ = F of θ₀ on the pretrain pool, ' +
+        'f₁ = F of θ_ft on the target set (Avalanche estimator), θ = ((1−α)f₀θ₀ + αf₁θ_ft)/((1−α)f₀ + αf₁), f floored at 1e-8 (wise-ft _merge).',
+      type: 'enum',
+      default: 'plain',
+      options: ['plain', 'fisher'],
+    },
+    {
+      key: 'fisherSamples',
+      label: 'Fisher samples',
+      help: 'How many samples of each set estimate the Fisher diagonals (fisher weighting only); one forward and backward pass each, after training.',
+      type: 'integer',
+      default: 1024,
+      min: 16,
+      max: 60000,
+    },
+    {
       key: 'reportAlpha',
       label: 'Report α',
       help: 'The α whose merged model is the run\u2019s result (its point in the comparison scatter).',
@@ -69,22 +94,44 @@ export const wiseft: MethodDefinition = {
   ],
   slots: [],
   postHoc: true,
-  create: ({ tf, params }) => ({
-    afterTraining: ({ model, theta0, evaluate }) => {
-      const thetaFt = model.snapshot();
-      const assign = (alpha: number) => {
-        for (const [name, values] of wiseMerge(theta0, thetaFt, alpha)) {
+  create: ({ tf, params }) => {
+    let setup: TrainingSetup | null = null;
+    /** F₀ of θ₀ on the pretrain pool and F₁ of θ_ft on the target set (same estimator as EWC's default). */
+    const fishers = (model: Model): MergeFisher => {
+      const s = setup!;
+      const sample = (n: number) => new Rng(s.seed + 53).permutation(n).subarray(0, Math.min(n, params.fisherSamples as number));
+      const base = s.createBaseModel();
+      const fisher0 = fisherDiagonal(tf, base, s.pretrainPool, { kind: 'avalanche', rows: sample(s.pretrainPool.n), batchSize: 64, head: 'pretrain' });
+      base.dispose();
+      // Every weight must carry a gradient for its Fisher, whichever ones the method trained.
+      model.setTrainable(null);
+      const fisher1 = fisherDiagonal(tf, model, s.targetTrain, { kind: 'avalanche', rows: sample(s.targetTrain.n), batchSize: 64, head: 'target' });
+      return { fisher0, fisher1, floor: FISHER_FLOOR };
+    };
+    return {
+      beforeTraining: (s) => {
+        setup = s;
+      },
+      afterTraining: ({ model, theta0, evaluate }) => {
+        const thetaFt = model.snapshot();
+        const fisher = params.weighting === 'fisher' ? fishers(model) : undefined;
+        const assign = (alpha: number) => {
+          for (const [name, values] of wiseMerge(theta0, thetaFt, alpha, fisher)) {
           const v = model.params.get(name)!;
           const merged = tf.tensor(Float32Array.from(values), v.shape);
           v.assign(merged);
           merged.dispose();
         }
       };
-      for (const alpha of params.alphas as number[]) {
-        assign(alpha);
-        evaluate('sweep', alpha);
-      }
-      assign(params.reportAlpha as number);
-    },
-  }),
+        for (const alpha of params.alphas as number[]) {
+          assign(alpha);
+          evaluate('sweep', alpha);
+        }
+        assign(params.reportAlpha as number);
+      },
+      dispose: () => {
+        setup = null;
+      },
+    };
+  },
 };

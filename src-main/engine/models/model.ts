@@ -181,10 +181,23 @@ export class Model {
     return this.parametric(this.headLayer(head), features, upstream, null).out as tf.Tensor2D;
   }
 
-  /** Copies every weight to JS memory (a checkpoint). Adapters are not included: merge them first. */
+  /** The weight the forward uses: a kernel with an adapter is W + scale·A·B (a new tensor), anything else the variable itself. */
+  effectiveWeight(name: string): tf.Tensor {
+    const layer = name.endsWith('/kernel') ? name.slice(0, -'/kernel'.length) : null;
+    const adapter = layer ? this.adapters.get(layer) : undefined;
+    const w = this.p(name);
+    if (!adapter) return w;
+    return tf.tidy(() => tf.add(w, tf.reshape(tf.mul(tf.matMul(adapter.a, adapter.b), adapter.scale), w.shape)));
+  }
+
+  /** Copies every weight to JS memory (a checkpoint), with unmerged adapters folded in, so it computes what the model computes. */
   snapshot(): Map<string, Float32Array> {
     const out = new Map<string, Float32Array>();
-    for (const [name, v] of this.params) out.set(name, (v.dataSync() as Float32Array).slice());
+    for (const name of this.params.keys()) {
+      const w = this.effectiveWeight(name);
+      out.set(name, (w.dataSync() as Float32Array).slice());
+      if (w !== this.params.get(name)) w.dispose();
+    }
     return out;
   }
 
@@ -192,9 +205,9 @@ export class Model {
   mergeAdapter(layer: string): void {
     const adapter = this.adapters.get(layer);
     if (!adapter) throw new Error(`Layer ${layer} has no adapter to merge`);
-    const w = this.p(`${layer}/kernel`);
-    tf.tidy(() => w.assign(tf.add(w, tf.reshape(tf.mul(tf.matMul(adapter.a, adapter.b), adapter.scale), w.shape))));
-    tf.dispose([adapter.a, adapter.b]);
+    const merged = this.effectiveWeight(`${layer}/kernel`);
+    this.p(`${layer}/kernel`).assign(merged);
+    tf.dispose([merged, adapter.a, adapter.b]);
     this.adapters.delete(layer);
   }
 

@@ -1,0 +1,153 @@
+import { PRETRAIN_HEAD } from '../models/layers';
+import type { Model } from '../models/model';
+import { Rng } from '../rng';
+import type { MethodDefinition, NamedVariable } from './method';
+
+/** Which kernel layers a LoRA choice adapts: backbone layers by kind or position, plus the pretrain head when asked. */
+export function loraLayers(model: Model, layers: string, head: string): string[] {
+  const kinds = new Map(model.spec.backbone.map((l) => [l.name, l.kind]));
+  const backbone = model.kernelLayers().filter((layer) => kinds.has(layer));
+  const chosen =
+    layers === 'all' ? backbone : layers === 'last' ? backbone.slice(-1) : backbone.filter((layer) => kinds.get(layer) === layers);
+  if (!chosen.length) throw new Error(`LoRA: params.layers = '${layers}' but the ${model.spec.recipe} model has no such layers; choose 'all' or another kind.`);
+  return head === 'lora' ? [...chosen, PRETRAIN_HEAD] : chosen;
+}
+
+/** The adapter scale s of ΔW = s·A·B (methods.md §3.9): 2 for α = 2r (Soutif et al.), α/r (PEFT), α/√r (rsLoRA). */
+export function loraScale(mode: string, alpha: number, rank: number): number {
+  if (mode === 'alpha=2r') return 2;
+  return mode === 'alpha/r' ? alpha / rank : alpha / Math.sqrt(rank);
+}
+
+/** LoRA (methods.md §3.9): frozen kernels plus trainable low-rank adapters ΔW = s·A·B, merged into the kernels after training. */
+export const lora: MethodDefinition = {
+  id: 'lora',
+  label: 'LoRA',
+  summary:
+    'Freezes the chosen layers\u2019 kernels and trains a low-rank update ΔW = s·A·B per layer (A [fan-in, r], B [r, out], B = 0 at ' +
+    'the start, so training starts from θ₀ exactly); conv kernels are adapted as [kh·kw·in, out]. Heads train in full. ' +
+    'After training the adapters are merged: W ← W + s·A·B. \u201cFull rank\u201d trains the same layers\u2019 kernels instead, for comparison.',
+  reference:
+    'Hu et al., ICLR 2022, "LoRA", Eq. 3 (h = W₀x + ΔWx = W₀x + BAx, A random, B = 0; scale α/r) as in huggingface/peft; ' +
+    'rsLoRA scale α/√r (Kalajdzievski 2023); forgetting protocol of Soutif--Cormerais et al., arXiv 2405.18069 §4 (α = 2r, merge after the task) ' +
+    'and Biderman et al., arXiv 2405.09673.',
+  params: [
+    {
+      key: 'rank',
+      label: 'Rank r',
+      help:
+        'Rank of each adapter. Soutif et al. sweep r ∈ {1, 2, 4, 8, 16, 32}: retention falls and target accuracy rises with r. ' +
+        'On the built-in MLP, r = 1 … 64 spans \u201ckeeps most, learns little\u201d to \u201cclose to full fine-tuning\u201d (methods.md §4).',
+      type: 'integer',
+      default: 8,
+      min: 1,
+      max: 256,
+    },
+    {
+      key: 'scaleMode',
+      label: 'Scale s',
+      help:
+        '\u2018alpha=2r\u2019: s = 2 whatever the rank, the protocol of Soutif et al. (α = 2r), so a rank sweep is not confounded with the scale; α is ignored. ' +
+        '\u2018alpha/r\u2019: s = α/r as in LoRA and PEFT. \u2018alpha/sqrt(r)\u2019: s = α/√r (rsLoRA), which keeps updates of high ranks from shrinking.',
+      type: 'enum',
+      default: 'alpha=2r',
+      options: ['alpha=2r', 'alpha/r', 'alpha/sqrt(r)'],
+    },
+    {
+      key: 'alpha',
+      label: 'α',
+      help: 'Numerator of the scale in the \u2018alpha/r\u2019 and \u2018alpha/sqrt(r)\u2019 modes (PEFT\u2019s lora_alpha); 16 with r = 8 gives s = 2.',
+      type: 'number',
+      default: 16,
+      min: 0.01,
+      max: 4096,
+    },
+    {
+      key: 'layers',
+      label: 'Adapted layers',
+      help:
+        'Which backbone layers get adapters: \u2018all\u2019 kernel layers, only \u2018dense\u2019 or only \u2018conv\u2019 layers (conv kernels are adapted ' +
+        'as [kh·kw·in, out]), or the \u2018last\u2019 backbone layer. Their biases stay frozen (PEFT\u2019s default bias = "none").',
+      type: 'enum',
+      default: 'all',
+      options: ['all', 'dense', 'conv', 'last'],
+    },
+    {
+      key: 'head',
+      label: 'Pretrain head',
+      help:
+        '\u2018train\u2019: the pretrain head trains in full, as a classifier does in PEFT (modules_to_save). \u2018lora\u2019: it is adapted like the ' +
+        'chosen layers, its bias frozen \u2014 with the MLP that is LoRA on all three dense layers, the setting of methods.md §4. A new target head always trains in full.',
+      type: 'enum',
+      default: 'train',
+      options: ['train', 'lora'],
+    },
+    {
+      key: 'merge',
+      label: 'Merge after training',
+      help:
+        'Fold each adapter into its kernel (W ← W + s·A·B) after the last step, as Soutif et al. do after each task; the function is unchanged. ' +
+        'Off: the final evaluation runs with the adapters still separate (a check that merging changes nothing). Adapters are not stored, ' +
+        'so the run\u2019s checkpoint holds merged weights either way.',
+      type: 'boolean',
+      default: true,
+    },
+    {
+      key: 'full',
+      label: 'Full rank instead (comparison)',
+      help:
+        'Train the same layers\u2019 kernels at full rank, with no adapters (their biases still frozen; heads as above): the \u201cfull\u201d baseline ' +
+        'of Soutif et al., which LoRA at low rank should forget less than.',
+      type: 'boolean',
+      default: false,
+    },
+  ],
+  slots: ['trainable'],
+  validate: (params, { partners }) =>
+    !params.merge && partners.some((p) => p.postHoc)
+      ? [`merge must be on when combined with ${partners.filter((p) => p.postHoc).map((p) => p.label).join(', ')}: it interpolates the kernels, so the adapters must be folded into them first`]
+      : [],
+  create: ({ tf, params }) => {
+    const full = params.full as boolean;
+    let model: Model | null = null;
+    let layers: string[] = [];
+    return {
+      beforeTraining: (setup) => {
+        model = setup.model;
+        layers = loraLayers(model, params.layers as string, params.head as string);
+        if (full) return;
+        const rank = params.rank as number;
+        const scale = loraScale(params.scaleMode as string, params.alpha as number, rank);
+        // A stream of its own: the run seed also drives the model's init and the batch order.
+        const rng = new Rng(setup.seed ^ 0x4c6f5241);
+        for (const layer of layers) {
+          const kernel = model.params.get(`${layer}/kernel`)!;
+          const out = kernel.shape[kernel.shape.length - 1];
+          const fanIn = kernel.size / out;
+          const bound = 1 / Math.sqrt(fanIn);
+          const a0 = tf.tensor2d(Float32Array.from({ length: fanIn * rank }, () => rng.uniform(-bound, bound)), [fanIn, rank]);
+          const b0 = tf.zeros([rank, out]);
+          // The model owns the adapters from here on: it frees them when merged or disposed.
+          model.adapters.set(layer, { a: tf.variable(a0), b: tf.variable(b0), scale });
+          tf.dispose([a0, b0]);
+        }
+        setup.log(`LoRA: rank ${rank}, s = ${scale.toPrecision(3)} on ${layers.join(', ')}`);
+      },
+      trainable: (names) => {
+        const m = model!;
+        const adapted = new Set(layers);
+        const heads = [...m.headNames('pretrain'), ...m.headNames('target')].filter((n) => !adapted.has(n.slice(0, n.lastIndexOf('/'))));
+        const keep = new Set([...heads, ...(full ? layers.map((l) => `${l}/kernel`) : [])]);
+        return names.filter((n) => keep.has(n));
+      },
+      variables: (): NamedVariable[] =>
+        [...model!.adapters].flatMap(([layer, a]) => [
+          { name: `${layer}/lora_a`, variable: a.a },
+          { name: `${layer}/lora_b`, variable: a.b },
+        ]),
+      afterTraining: ({ model: m }) => {
+        if (params.merge) for (const layer of [...m.adapters.keys()]) m.mergeAdapter(layer);
+      },
+    };
+  },
+};

@@ -1,0 +1,154 @@
+import { annealLambda, RecAdam, recadamStability, type AnnealFunction, type RecAdamSettings } from '../optimizers/recadam';
+import type { MethodDefinition, TrainingSetup } from './method';
+
+/**
+ * t0 and k in optimizer steps. 'relative' gives t0 as a fraction of the run and k per run, so one
+ * setting keeps its shape whatever the run length (methods.md §3.5: t0 ≈ 10–40% of the steps, k ≈ 10/t0).
+ */
+export function recadamSchedule(schedule: string, t0: number, k: number, totalSteps: number): { t0: number; k: number } {
+  if (schedule === 'steps') return { t0, k };
+  if (t0 > 1) {
+    throw new Error(
+      `RecAdam: params.t0 = ${t0} is a fraction of the run when params.schedule is 'relative'; give 0…1, or set params.schedule to 'steps' to give t0 in optimizer steps.`,
+    );
+  }
+  return { t0: t0 * totalSteps, k: k / totalSteps };
+}
+
+/** RecAdam (methods.md §3.5): the target step scaled by λ(t), plus a decoupled pull toward θ₀ that fades as λ → 1. */
+export const recadam: MethodDefinition = {
+  id: 'recadam',
+  label: 'RecAdam',
+  summary:
+    'An Adam variant that recalls the pretrained weights: early steps pull the weights back toward θ₀, and the target task ' +
+    'takes over as λ(t) rises from 0 to 1 (recorded with every evaluation as recadamLambda). Reference semantics of RecAdam.py.',
+  reference:
+    'Chen et al., EMNLP 2020, "Recall and Learn", Eq. 3–5 and Algorithm 1: objective λ(t)·L_T + (1−λ(t))·(γ/2)·Σ(θ−θ₀)², ' +
+    'implemented decoupled as in github.com/Sanyuan-Chen/RecAdam RecAdam.py: θ ← θ − lr·√(1−β2ᵗ)/(1−β1ᵗ)·λ·m/(√v+ε), ' +
+    'then θ ← θ − lr·(1−λ)·γ·(θ−θ₀), then θ ← θ − lr·wd·θ; β = (0.9, 0.999), ε = 1e-8 on √v (the GLUE script\u2019s adam_epsilon).',
+  params: [
+    {
+      key: 'pretrainCof',
+      label: 'γ (pull strength)',
+      help:
+        'Coefficient of the quadratic recall term (γ/2)·Σ(θ−θ₀)² (Eq. 3). Each step moves θ a share c = lr·(1−λ)·γ of the way back to θ₀, ' +
+        'with the raw learning rate: lr·γ ≈ 0.05–0.5 is the useful range and lr·γ ≥ 2 diverges, so such runs are refused. ' +
+        'The paper\u2019s 5000 assumes lr = 2e-5; with lr = 1e-3, γ ≈ 100 (methods.md §4).',
+      type: 'number',
+      default: 100,
+      min: 0,
+      max: 1e5,
+    },
+    {
+      key: 'anneal',
+      label: 'λ(t) schedule',
+      help:
+        'How the weight of the target loss rises (Eq. 5): sigmoid 1/(1+exp(−k·(t−t0))) (the paper\u2019s choice), linear min(1, t/t0), ' +
+        'or constant 1 (no pull: plain AdamW with ε on √v).',
+      type: 'enum',
+      default: 'sigmoid',
+      options: ['sigmoid', 'linear', 'constant'],
+    },
+    {
+      key: 'schedule',
+      label: 't0 and k unit',
+      help:
+        '\u2018relative\u2019: t0 is a fraction of the run\u2019s optimizer steps and k is per run (k per step = k / total steps), so a setting ' +
+        'keeps its shape when the budget changes. \u2018steps\u2019: t0 and k in optimizer steps, as in the paper (grid t0 ∈ {100…1000}, k ∈ {0.05…1}).',
+      type: 'enum',
+      default: 'relative',
+      options: ['relative', 'steps'],
+    },
+    {
+      key: 't0',
+      label: 't0 (midpoint of λ)',
+      help:
+        'The step where λ = ½ (sigmoid) or reaches 1 (linear), Eq. 5. Relative: 0…1 of the run (default 0.4 ≈ 2 of 5 epochs, methods.md §4); ' +
+        'steps: an optimizer step count.',
+      type: 'number',
+      default: 0.4,
+      min: 0,
+      max: 1e6,
+    },
+    {
+      key: 'k',
+      label: 'k (steepness of λ)',
+      help:
+        'Slope of the sigmoid, Eq. 5; smaller k shifts from recall to learning more slowly and keeps the weights closer to θ₀. ' +
+        'Relative: per run (40 over a 250-step run is 0.16 per step, inside the 0.05–0.5 of methods.md §4); steps: per optimizer step.',
+      type: 'number',
+      default: 40,
+      min: 0,
+      max: 1e4,
+    },
+    {
+      key: 'pull',
+      label: 'Weights pulled toward θ₀',
+      help:
+        '\u2018pretrained\u2019: every weight that has a θ₀, i.e. the backbone and the pretrain head, which the target reuses when the label ' +
+        'space is the same (the reference pulls exactly its pretrained weights). \u2018backbone\u2019: the backbone only; the heads take the ' +
+        'reference\u2019s head path (anneal_w = 0, plain AdamW). A new target head always takes the head path.',
+      type: 'enum',
+      default: 'pretrained',
+      options: ['pretrained', 'backbone'],
+    },
+    {
+      key: 'weightDecay',
+      label: 'Weight decay',
+      help: 'Decoupled decay θ ← θ − lr·wd·θ applied last, on kernels only (the reference GLUE script exempts biases). 0 as in the paper.',
+      type: 'number',
+      default: 0,
+      min: 0,
+      max: 1,
+    },
+  ],
+  slots: ['optimizer'],
+  validate: (params, { learningRate }) => {
+    const problem = recadamStability(learningRate, params.pretrainCof as number);
+    return problem ? [problem] : [];
+  },
+  create: ({ tf, params }) => {
+    let setup: TrainingSetup | null = null;
+    let settings: RecAdamSettings | null = null;
+    let optimizer: RecAdam | null = null;
+    return {
+      beforeTraining: (s) => {
+        const problem = recadamStability(s.learningRate, params.pretrainCof as number);
+        if (problem) throw new Error(problem);
+        setup = s;
+        settings = {
+          learningRate: s.learningRate,
+          beta1: 0.9,
+          beta2: 0.999,
+          epsilon: 1e-8,
+          weightDecay: params.weightDecay as number,
+          anneal: params.anneal as AnnealFunction,
+          ...recadamSchedule(params.schedule as string, params.t0 as number, params.k as number, s.totalSteps),
+          annealW: 1,
+          pretrainCof: params.pretrainCof as number,
+        };
+      },
+      optimizer: (named, learningRate) => {
+        const { theta0Tensors, model, log } = setup!;
+        const pulled = new Set(params.pull === 'backbone' ? model.backboneNames() : theta0Tensors.keys());
+        const weights = named.map(({ name, variable }) => ({
+          variable,
+          pretrained: pulled.has(name) ? (theta0Tensors.get(name) ?? null) : null,
+          decay: !name.endsWith('/bias'),
+        }));
+        const s = { ...settings!, learningRate };
+        const n = weights.filter((w) => w.pretrained).length;
+        log(
+          `RecAdam: ${s.anneal} λ(t), t0 = ${s.t0.toFixed(1)} steps, k = ${s.k.toPrecision(3)} per step; lr·γ = ${(learningRate * s.pretrainCof).toPrecision(3)}; ` +
+            `${n} tensors pulled toward θ₀, ${weights.length - n} on the head path`,
+        );
+        optimizer = new RecAdam(tf, weights, s);
+        return optimizer;
+      },
+      extras: () => {
+        const s = settings!;
+        return { recadamLambda: optimizer ? optimizer.lambda : annealLambda(s.anneal, 0, s.k, s.t0, s.annealW) };
+      },
+    };
+  },
+};

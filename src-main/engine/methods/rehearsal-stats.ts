@@ -1,0 +1,72 @@
+import type * as tfType from '@tensorflow/tfjs-core';
+import type { ParamSpec } from '../../../src-shared/params';
+import { correctnessWith } from '../correctness';
+import type { DeviceData } from '../device-data';
+import type { Model } from '../models/model';
+
+/**
+ * B_mem, shared by random rehearsal and mix-cd so that both spend the same rehearsal budget by
+ * default (methods.md §4: 8…32 pretrain samples per 64 target samples move the trade-off).
+ */
+export const memoryBatchParam: ParamSpec = {
+  key: 'memoryBatch',
+  label: 'Rehearsal batch B_mem',
+  help:
+    'Pretrain samples added to every target batch of B samples; the loss is the mean over the mixed batch. ' +
+    'Mixing ratio ρ = B_mem/(B+B_mem): 16 with B = 64 gives ρ = 0.2; Avalanche replay defaults to a 50/50 mix (ρ = 0.5). ' +
+    'Cost per step ×(B+B_mem)/B (methods.md §3.6; §4: 8…32 per 64 target samples on the built-in digits).',
+  type: 'integer',
+  default: 16,
+  min: 1,
+  max: 1024,
+};
+
+/** Offset of the rehearsal samplers' seed from the run seed, so they do not replay the target batch order. */
+export const REHEARSAL_SEED_OFFSET = 7_001;
+
+/** c_θ(x) of every pretrain-pool row with the pretrain head of the model's current weights (θ₀ before training). */
+export function poolCorrectness(tf: typeof tfType, pool: DeviceData, model: Model): Uint8Array {
+  return correctnessWith(tf, pool, (x) => model.logits(x, 'pretrain'));
+}
+
+/**
+ * Rehearsal efficiency (methods.md §3.7): the share of rehearsed samples that were collateral
+ * damage when rehearsed, i.e. correct under θ₀ (c₀ = 1) and wrong in the very forward pass that
+ * rehearsed them. Counted cumulatively and since the previous evaluation.
+ */
+export class RehearsalEfficiency {
+  private rehearsed = 0;
+  private damaged = 0;
+  private rehearsedWindow = 0;
+  private damagedWindow = 0;
+
+  /** c0: θ₀'s correctness on the pretrain pool, indexed by pool row. */
+  constructor(private readonly c0: Uint8Array) {}
+
+  /** Counts one rehearsed batch: rows of the pool and their correctness before the update. */
+  observe(rows: Int32Array, correct: Uint8Array): void {
+    let cd = 0;
+    for (let i = 0; i < rows.length; i++) cd += this.c0[rows[i]] & (correct[i] ^ 1);
+    this.rehearsed += rows.length;
+    this.damaged += cd;
+    this.rehearsedWindow += rows.length;
+    this.damagedWindow += cd;
+  }
+
+  /**
+   * The counters for an evaluation point; starts a new window. An empty window reports efficiency 0
+   * with `rehearsedSinceEval` = 0 (extras must be finite numbers).
+   */
+  takeExtras(): Record<string, number> {
+    const share = (cd: number, n: number) => (n ? cd / n : 0);
+    const out = {
+      rehearsalEfficiency: share(this.damaged, this.rehearsed),
+      rehearsalEfficiencySinceEval: share(this.damagedWindow, this.rehearsedWindow),
+      rehearsedSamples: this.rehearsed,
+      rehearsedSinceEval: this.rehearsedWindow,
+    };
+    this.rehearsedWindow = 0;
+    this.damagedWindow = 0;
+    return out;
+  }
+}
