@@ -31,16 +31,23 @@ export function makeTrainStep(p: TrainStepParts): (idx: tf.Tensor1D, step: numbe
     let correct: tf.Tensor | null = null;
     const cost = optimizer.minimize(() => {
       const x = tf.gather(targetTrain.x, idx) as tf.Tensor2D;
-      const logits = model.logits(x, 'target');
-      let loss = crossEntropy(tf.gather(targetTrain.yOneHot, idx) as tf.Tensor2D, logits);
+      const y = tf.gather(targetTrain.yOneHot, idx) as tf.Tensor2D;
+      let logits: tf.Tensor2D;
+      let loss: tf.Scalar;
       if (rows && rows.length) {
+        // Target rows through the target head, rehearsed pretrain rows through the pretrain head,
+        // one backbone pass; the loss is the mean over the mixed batch.
         const r = tf.tensor1d(rows, 'int32');
         const ym = tf.gather(pretrainPool.yOneHot, r) as tf.Tensor2D;
-        const lm = model.logits(tf.gather(pretrainPool.x, r) as tf.Tensor2D, 'pretrain');
         const [b, m] = [idx.shape[0], rows.length];
-        loss = tf.div(tf.add(tf.mul(loss, b), tf.mul(crossEntropy(ym, lm), m)), b + m) as tf.Scalar;
+        let lm: tf.Tensor2D;
+        [logits, lm] = model.logitsSplit(tf.concat([x, tf.gather(pretrainPool.x, r) as tf.Tensor2D]), b, ['target', 'pretrain']);
+        loss = tf.div(tf.add(tf.mul(crossEntropy(y, logits), b), tf.mul(crossEntropy(ym, lm), m)), b + m) as tf.Scalar;
         // mix-cd learns from the rehearsed rows' correctness in this same forward pass, before the update.
         if (hooks.observeRehearsal) correct = tf.keep(tf.equal(tf.argMax(lm, 1), tf.argMax(ym, 1)));
+      } else {
+        logits = model.logits(x, 'target');
+        loss = crossEntropy(y, logits);
       }
       return hooks.penalty ? (tf.add(loss, hooks.penalty({ step, x, rows: idx, logits })) as tf.Scalar) : loss;
     }, variables);

@@ -181,6 +181,21 @@ export class Model {
     return this.parametric(this.headLayer(head), features, upstream, null).out as tf.Tensor2D;
   }
 
+  /**
+   * Logits of two row blocks of x through possibly different heads, with one backbone pass (a
+   * mixed rehearsal batch costs one forward, not two). x: [a+b, d] → [a, classes₁], [b, classes₂].
+   */
+  logitsSplit(x: tf.Tensor2D, a: number, heads: [Head, Head]): [tf.Tensor2D, tf.Tensor2D] {
+    const { features, upstream } = this.backbone(x);
+    const [l1, l2] = heads.map((h) => this.headLayer(h));
+    if (l1 === l2) {
+      const all = this.parametric(l1, features, upstream, null).out as tf.Tensor2D;
+      return tf.split(all, [a, x.shape[0] - a]) as [tf.Tensor2D, tf.Tensor2D];
+    }
+    const [f1, f2] = tf.split(features, [a, x.shape[0] - a]) as [tf.Tensor2D, tf.Tensor2D];
+    return [this.parametric(l1, f1, upstream, null).out as tf.Tensor2D, this.parametric(l2, f2, upstream, null).out as tf.Tensor2D];
+  }
+
   /** The weight the forward uses: a kernel with an adapter is W + scale·A·B (a new tensor), anything else the variable itself. */
   effectiveWeight(name: string): tf.Tensor {
     const layer = name.endsWith('/kernel') ? name.slice(0, -'/kernel'.length) : null;
