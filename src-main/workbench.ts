@@ -1,6 +1,8 @@
 import type { AppInfo } from '../src-shared/api';
 import { openStore } from './db/connection';
 import { getRun } from './db/runs';
+import { chromiumPrinter } from './export/chromium-printer';
+import type { FigurePrinter } from './export/figure-printer';
 import { ApiService } from './services/api-service';
 import type { EngineLauncher } from './services/engine-launcher';
 import { EventBus } from './services/event-bus';
@@ -15,7 +17,7 @@ export interface Workbench {
 }
 
 /** Opens the store in `dataDir` and starts the run host; queued runs from before resume. */
-export function createWorkbench(opts: { dataDir: string; launcher: EngineLauncher; mode: AppInfo['mode']; version: string }): Workbench {
+export function createWorkbench(opts: { dataDir: string; launcher: EngineLauncher; mode: AppInfo['mode']; version: string; printer?: FigurePrinter }): Workbench {
   const db = openStore(opts.dataDir);
   const bus = new EventBus();
   let api: ApiService | null = null;
@@ -24,13 +26,16 @@ export function createWorkbench(opts: { dataDir: string; launcher: EngineLaunche
     if (run && api) bus.emit('run-updated', api.summarise(run));
   };
   const host = new RunHost(db, opts.launcher, publish);
-  api = new ApiService(db, host, { version: opts.version, mode: opts.mode, dataDir: opts.dataDir });
+  // Browser mode and the CLI print PDFs with headless Chromium; the Electron app passes its own printer.
+  const printer = opts.printer ?? chromiumPrinter();
+  api = new ApiService(db, host, { version: opts.version, mode: opts.mode, dataDir: opts.dataDir }, printer);
   return {
     api,
     bus,
     host,
     close: () => {
       host.shutdown();
+      void printer.close();
       db.close();
     },
   };

@@ -65,12 +65,31 @@ export interface RunSummary {
   headline: RunHeadline | null;
   /** For a pretraining run: the base model's final accuracy on the pretrain eval set. */
   pretrainAccuracy: number | null;
+  /** The stored config (the Runs table filters by any parameter and groups seeds by it). */
+  config: RunConfig | Record<string, unknown>;
+  /** The researcher's tags, sorted. */
+  tags: string[];
+  /** The researcher's free-text note ('' when none). */
+  note: string;
 }
 
 /** A run with its full config and every evaluation point. */
 export interface RunDetail extends RunSummary {
-  config: RunConfig | Record<string, unknown>;
   evaluations: EvalPoint[];
+}
+
+/** A vector PDF of one figure, base64-encoded so it crosses every transport as JSON. */
+export interface FigurePdf {
+  base64: string;
+  widthIn: number;
+  heightIn: number;
+}
+
+/** A reproducibility bundle (.zip), base64-encoded. */
+export interface BundleFile {
+  fileName: string;
+  base64: string;
+  bytes: number;
 }
 
 /** A stored base model. */
@@ -142,18 +161,51 @@ export interface RetainLabApi {
   checkStudy(config: StudyConfigInput): Promise<StudyCheck>;
   launchStudy(config: StudyConfigInput): Promise<LaunchResult>;
   cancelRun(id: string): Promise<RunSummary>;
+  /** Replaces a run's tags (each 1–40 of letters, digits, . _ -). */
+  setRunTags(id: string, tags: string[]): Promise<RunSummary>;
+  /** Sets a run's note ('' removes it). */
+  setRunNote(id: string, note: string): Promise<RunSummary>;
+  /** Prints a figure's SVG to a one-page vector PDF of exactly the given size (inches). */
+  figurePdf(svg: string, widthIn: number, heightIn: number): Promise<FigurePdf>;
+  /** Zips the runs' configs, metrics, the given figures, version, backends and seeds into a bundle that re-runs with `retainlab run`. */
+  exportBundle(runIds: string[], figures: ExportedFigure[]): Promise<BundleFile>;
 }
+
+/** A figure file handed to the bundle: a name like `scatter.svg` and its text (SVG) or base64 (PNG, PDF). */
+export interface ExportedFigure {
+  name: string;
+  content: string;
+  encoding: 'utf8' | 'base64';
+}
+
+/** Tags: short words that are safe in `--runs tag:<name>` and in file names. */
+export const TAG_PATTERN = /^[A-Za-z0-9._-]{1,40}$/;
+/** Paper sizes a figure may have, inches (a page of A4/letter bounds both). */
+export const FIGURE_INCHES = { minWidth: 1, maxWidth: 8.5, minHeight: 0.5, maxHeight: 11 } as const;
+const runId = z.string().min(1).max(100);
+const figureName = z.string().regex(/^[a-z0-9-]{1,40}\.(svg|png|pdf)$/, 'a figure file name like scatter.svg');
 
 /** Argument schemas of every API method: each transport validates calls against them. */
 export const apiArgs = {
   appInfo: z.tuple([]),
   catalog: z.tuple([]),
   listRuns: z.tuple([]),
-  getRun: z.tuple([z.string().min(1).max(100)]),
+  getRun: z.tuple([runId]),
   listBaseModels: z.tuple([]),
   checkStudy: z.tuple([z.unknown()]),
   launchStudy: z.tuple([z.unknown()]),
-  cancelRun: z.tuple([z.string().min(1).max(100)]),
+  cancelRun: z.tuple([runId]),
+  setRunTags: z.tuple([runId, z.array(z.string().trim().regex(TAG_PATTERN, 'a tag is 1-40 letters, digits, dots, dashes or underscores')).max(20)]),
+  setRunNote: z.tuple([runId, z.string().max(10_000)]),
+  figurePdf: z.tuple([
+    z.string().min(1).max(2_000_000).refine((s) => s.trimStart().startsWith('<svg') || s.trimStart().startsWith('<?xml'), 'an SVG document'),
+    z.number().min(FIGURE_INCHES.minWidth).max(FIGURE_INCHES.maxWidth),
+    z.number().min(FIGURE_INCHES.minHeight).max(FIGURE_INCHES.maxHeight),
+  ]),
+  exportBundle: z.tuple([
+    z.array(runId).min(1).max(500),
+    z.array(z.strictObject({ name: figureName, content: z.string().max(4_000_000), encoding: z.enum(['utf8', 'base64']) })).max(40),
+  ]),
 } satisfies Record<ApiMethod, z.ZodType>;
 
 // The channel list and the contract must name the same methods.

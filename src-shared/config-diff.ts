@@ -5,10 +5,13 @@ export interface ConfigDifference {
   values: string[];
 }
 
-// Arrays stay whole (class lists, α grids): a difference in one element is a difference of the list.
-function flatten(value: unknown, prefix: string, into: Map<string, string>): Map<string, string> {
+/**
+ * A config as dotted paths → display values (strings bare, anything else as JSON). Arrays stay
+ * whole (class lists, α grids): a difference in one element is a difference of the list.
+ */
+export function flattenConfig(value: unknown, prefix = '', into = new Map<string, string>()): Map<string, string> {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    for (const [key, child] of Object.entries(value)) flatten(child, prefix ? `${prefix}.${key}` : key, into);
+    for (const [key, child] of Object.entries(value)) flattenConfig(child, prefix ? `${prefix}.${key}` : key, into);
   } else {
     into.set(prefix, typeof value === 'string' ? value : JSON.stringify(value));
   }
@@ -17,7 +20,7 @@ function flatten(value: unknown, prefix: string, into: Map<string, string>): Map
 
 /** The dotted config paths whose values differ between the runs (absent counts as a value). */
 export function configDifferences(configs: unknown[]): ConfigDifference[] {
-  const flat = configs.map((c) => flatten(c, '', new Map()));
+  const flat = configs.map((c) => flattenConfig(c));
   const paths = [...new Set(flat.flatMap((f) => [...f.keys()]))].sort();
   return paths
     .map((path) => ({ path, values: flat.map((f) => f.get(path) ?? '(absent)') }))

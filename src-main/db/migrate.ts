@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { migration001 } from './migrations/001-initial';
 import { migration002 } from './migrations/002-run-logs';
 import { migration003 } from './migrations/003-evaluation-extras';
+import { migration004 } from './migrations/004-run-annotations';
 
 /** A numbered schema change; a merged migration is never edited, a new one is added. */
 export interface Migration {
@@ -11,7 +12,7 @@ export interface Migration {
 }
 
 /** Every migration in order. */
-export const MIGRATIONS: Migration[] = [migration001, migration002, migration003];
+export const MIGRATIONS: Migration[] = [migration001, migration002, migration003, migration004];
 
 /** The schema version this build writes. */
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -1,12 +1,15 @@
-import type { AppInfo, LaunchResult, RetainLabApi, RunDetail, RunSummary, StudyCheck } from '../../src-shared/api';
+import type { AppInfo, BundleFile, ExportedFigure, FigurePdf, LaunchResult, RetainLabApi, RunDetail, RunSummary, StudyCheck } from '../../src-shared/api';
 import { budgetSchema, expandStudy, studyConfigSchema, type MethodChoice, type StudyConfig } from '../../src-shared/config';
 import { describeIssues, ValidationError } from '../../src-shared/validation';
 import { findUsableBaseModel, getBaseModel, insertBaseModel, listBaseModels } from '../db/base-models';
 import { listEvaluations } from '../db/evaluations';
+import { allAnnotations, annotationsOf, setNote, setTags, type RunAnnotations } from '../db/run-annotations';
 import { getRun, insertRun, listRuns, type RunRecord } from '../db/runs';
 import { insertStudy } from '../db/studies';
 import type { Db } from '../db/types';
 import { methodLabel, parseMethodChoice } from '../engine/methods/registry';
+import { buildBundle } from '../export/bundle';
+import type { FigurePrinter } from '../export/figure-printer';
 import { buildCatalog } from './catalog';
 import { newId } from './ids';
 import type { RunHost } from './run-host';
@@ -41,12 +44,14 @@ export function validateStudy(input: unknown): StudyConfig {
 export class ApiService implements RetainLabApi {
   constructor(
     private readonly db: Db,
-    private readonly host: RunHost,
+    // Only these three: a read-only workbench (export) passes a host that never launches anything.
+    private readonly host: Pick<RunHost, 'progressOf' | 'enqueue' | 'cancel'>,
     private readonly info: AppInfo,
+    private readonly printer: FigurePrinter,
   ) {}
 
-  /** Turns a stored run into its listed form with live progress. */
-  summarise(run: RunRecord): RunSummary {
+  /** Turns a stored run into its listed form with live progress, tags and note. */
+  summarise(run: RunRecord, annotations: RunAnnotations = annotationsOf(this.db, run.id)): RunSummary {
     const config = run.config as {
       baseModel?: { recipe?: string };
       spec?: { recipe?: string };
@@ -54,9 +59,9 @@ export class ApiService implements RetainLabApi {
       task?: string;
       method?: MethodChoice;
     };
-    const { config: _config, ...rest } = run;
     return {
-      ...rest,
+      ...run,
+      ...annotations,
       methodLabel: run.kind === 'pretrain' ? 'Base model pretraining' : methodLabel(config.method ?? { id: run.methodId }),
       recipe: config.baseModel?.recipe ?? config.spec?.recipe ?? '',
       task: config.target?.task ?? config.task ?? null,
@@ -74,13 +79,12 @@ export class ApiService implements RetainLabApi {
   }
 
   async listRuns(): Promise<RunSummary[]> {
-    return listRuns(this.db).map((r) => this.summarise(r));
+    const annotations = allAnnotations(this.db);
+    return listRuns(this.db).map((r) => this.summarise(r, annotations.get(r.id) ?? { tags: [], note: '' }));
   }
 
   async getRun(id: string): Promise<RunDetail> {
-    const run = getRun(this.db, id);
-    if (!run) throw new ValidationError(`No run with id '${id}'`, [`id: no run '${id}'`]);
-    return { ...this.summarise(run), config: run.config, evaluations: listEvaluations(this.db, id) };
+    return { ...this.summarise(this.requireRun(id)), evaluations: listEvaluations(this.db, id) };
   }
 
   async listBaseModels() {
@@ -137,8 +141,37 @@ export class ApiService implements RetainLabApi {
   }
 
   async cancelRun(id: string): Promise<RunSummary> {
-    if (!getRun(this.db, id)) throw new ValidationError(`No run with id '${id}'`, [`id: no run '${id}'`]);
+    this.requireRun(id);
     this.host.cancel(id);
     return this.summarise(getRun(this.db, id)!);
+  }
+
+  async setRunTags(id: string, tags: string[]): Promise<RunSummary> {
+    const run = this.requireRun(id);
+    setTags(this.db, id, [...new Set(tags.map((t) => t.trim()))]);
+    return this.summarise(run);
+  }
+
+  async setRunNote(id: string, note: string): Promise<RunSummary> {
+    const run = this.requireRun(id);
+    setNote(this.db, id, note.trim());
+    return this.summarise(run);
+  }
+
+  async figurePdf(svg: string, widthIn: number, heightIn: number): Promise<FigurePdf> {
+    const pdf = await this.printer.pdf(svg, widthIn, heightIn);
+    return { base64: pdf.toString('base64'), widthIn, heightIn };
+  }
+
+  async exportBundle(runIds: string[], figures: ExportedFigure[]): Promise<BundleFile> {
+    const runs = await Promise.all([...new Set(runIds)].map((id) => this.getRun(id)));
+    if (!runs.some((r) => r.kind === 'finetune')) throw new ValidationError('A bundle needs at least one fine-tuning run', ['runIds: only pretraining runs were given']);
+    return buildBundle(runs, figures, this.info);
+  }
+
+  private requireRun(id: string): RunRecord {
+    const run = getRun(this.db, id);
+    if (!run) throw new ValidationError(`No run with id '${id}'`, [`id: no run '${id}'`]);
+    return run;
   }
 }

@@ -78,7 +78,7 @@ describe('browser mode end to end: wizard → live runs → comparison', () => {
     const finetunes = runs.filter((r) => r.kind === 'finetune');
     for (const run of finetunes) await page.getByTestId(`run-select-${run.id}`).check();
     await page.getByTestId('compare-button').click();
-    const scatter = page.getByTestId('compare-scatter');
+    const scatter = page.getByTestId('plot-scatter');
     await scatter.locator('.scatterlayer').waitFor();
     // One marker per run in the per-method traces (the base model and α sweeps are separate traces).
     const perRun = await scatter.evaluate((el) => {

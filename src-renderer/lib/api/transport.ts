@@ -25,5 +25,9 @@ export function createApi(transport: Transport): RetainLabApi {
     checkStudy: (config) => call('checkStudy', config),
     launchStudy: (config) => call('launchStudy', config),
     cancelRun: (id) => call('cancelRun', id),
+    setRunTags: (id, tags) => call('setRunTags', id, tags),
+    setRunNote: (id, note) => call('setRunNote', id, note),
+    figurePdf: (svg, widthIn, heightIn) => call('figurePdf', svg, widthIn, heightIn),
+    exportBundle: (runIds, figures) => call('exportBundle', runIds, figures),
   } satisfies RetainLabApi;
 }

@@ -3,6 +3,7 @@ import type { RetainLabApi } from '../../../src-shared/api';
 import { CatalogStore } from './catalog.svelte';
 import { Navigation } from './navigation.svelte';
 import { type RunEvents, RunsStore } from './runs.svelte';
+import { RunsTableState } from './runs-table.svelte';
 import { Selection } from './selection.svelte';
 import { WizardState } from './wizard.svelte';
 
@@ -10,6 +11,7 @@ import { WizardState } from './wizard.svelte';
 export class AppState {
   readonly nav = new Navigation();
   readonly selection = new Selection();
+  readonly runsTable = new RunsTableState();
   readonly api: RetainLabApi;
   readonly catalog: CatalogStore;
   readonly runs: RunsStore;

@@ -13,6 +13,11 @@ export class Selection {
     this.ids = this.has(id) ? this.ids.filter((x) => x !== id) : [...this.ids, id];
   }
 
+  /** Picks every given run not picked yet, or unpicks them all when all were picked. */
+  toggleAll(ids: readonly string[]): void {
+    this.ids = ids.every((id) => this.has(id)) ? this.ids.filter((x) => !ids.includes(x)) : [...this.ids, ...ids.filter((id) => !this.has(id))];
+  }
+
   /** Unpicks every run. */
   clear(): void {
     this.ids = [];

@@ -1,0 +1,82 @@
+import type { AppInfo, BundleFile, ExportedFigure, RunDetail } from '../../src-shared/api';
+import { comparisonRows } from '../../src-shared/compare-rows';
+import type { RunConfig } from '../../src-shared/config';
+import { tableCsv, tableLatex, tableMarkdown } from '../../src-shared/export-tables';
+import { METRIC_COLUMNS } from '../../src-shared/metric-columns';
+import { studiesFromRuns } from './study-from-runs';
+import { writeZip, type ZipEntry } from './zip';
+
+function runsCsv(runs: readonly RunDetail[]): string {
+  const keys = METRIC_COLUMNS.map((c) => c.key);
+  const header = ['run_id', 'study', 'method', 'method_label', 'seed', 'status', 'backend', ...keys].join(',');
+  const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const lines = runs.map((r) => {
+    const h = (r.headline ?? {}) as unknown as Record<string, number | null>;
+    return [r.id, quote(r.studyName), r.methodId, quote(r.methodLabel), r.seed, r.status, r.backend ?? '', ...keys.map((k) => h[k] ?? '')].join(',');
+  });
+  return [header, ...lines].join('\n') + '\n';
+}
+
+function readme(info: AppInfo, studies: { file: string; exact: boolean }[], runs: readonly RunDetail[]): string {
+  return `# RetainLab reproducibility bundle
+
+Made by RetainLab ${info.version} on ${new Date().toISOString()} from ${runs.length} fine-tuning run(s).
+
+## Re-run
+
+${studies.map((s) => `    npx retainlab run ${s.file}${s.exact ? '' : '   # also runs the method × seed combinations that were not selected'}`).join('\n')}
+
+Each study file expands (methods × seeds) into exactly the run configs stored in \`runs/<id>/config.json\`;
+the base model is pretrained first from the spec in those configs (or reused if the store has it).
+
+## Contents
+
+- \`manifest.json\`: app version, backends and seeds, one entry per run.
+- \`studies/\`: study configs for \`retainlab run\`.
+- \`runs/<id>/config.json\`: each run's full stored config; \`runs/<id>/evaluations.json\`: every evaluation point.
+- \`metrics/runs.json\`, \`metrics/runs.csv\`: headline metrics per run.
+- \`metrics/summary.{csv,md,tex}\`: per experiment (runs that differ only by seed), mean ± std and 95% t-interval.
+- \`figures/\`: the figures as exported.
+`;
+}
+
+/** Builds the reproducibility bundle (.zip) of fine-tuning runs: configs, metrics, figures, versions, backends and seeds. */
+export function buildBundle(runs: readonly RunDetail[], figures: readonly ExportedFigure[], info: AppInfo): BundleFile {
+  const finetunes = runs.filter((r) => r.kind === 'finetune');
+  if (!finetunes.length) throw new Error('a bundle needs at least one fine-tuning run');
+  const studies = studiesFromRuns(finetunes.map((r) => r.config as RunConfig)).map((s, i, all) => ({
+    ...s,
+    file: all.length === 1 ? 'studies/study.json' : `studies/study-${i + 1}.json`,
+  }));
+  const json = (value: unknown) => Buffer.from(`${JSON.stringify(value, null, 2)}\n`, 'utf8');
+  const rows = comparisonRows(finetunes);
+  const manifest = {
+    app: 'RetainLab',
+    version: info.version,
+    createdAt: new Date().toISOString(),
+    node: typeof process !== 'undefined' ? process.versions.node : null,
+    backends: [...new Set(finetunes.map((r) => r.backend).filter(Boolean))],
+    seeds: [...new Set(finetunes.map((r) => r.seed))].sort((a, b) => a - b),
+    studies: studies.map((s) => ({ file: s.file, exact: s.exact })),
+    runs: finetunes.map((r) => ({ id: r.id, study: r.studyName, method: r.methodId, seed: r.seed, status: r.status, backend: r.backend, tags: r.tags, note: r.note })),
+    figures: figures.map((f) => `figures/${f.name}`),
+  };
+  const entries: ZipEntry[] = [
+    { name: 'README.md', data: Buffer.from(readme(info, studies, finetunes), 'utf8') },
+    { name: 'manifest.json', data: json(manifest) },
+    ...studies.map((s) => ({ name: s.file, data: json(s.study) })),
+    ...finetunes.flatMap((r) => [
+      { name: `runs/${r.id}/config.json`, data: json(r.config) },
+      { name: `runs/${r.id}/evaluations.json`, data: json(r.evaluations) },
+    ]),
+    { name: 'metrics/runs.json', data: json(finetunes.map(({ evaluations: _e, config: _c, progress: _p, ...summary }) => summary)) },
+    { name: 'metrics/runs.csv', data: Buffer.from(runsCsv(finetunes), 'utf8') },
+    { name: 'metrics/summary.csv', data: Buffer.from(tableCsv(rows), 'utf8') },
+    { name: 'metrics/summary.md', data: Buffer.from(tableMarkdown(rows), 'utf8') },
+    { name: 'metrics/summary.tex', data: Buffer.from(tableLatex(rows), 'utf8') },
+    ...figures.map((f) => ({ name: `figures/${f.name}`, data: Buffer.from(f.content, f.encoding) })),
+  ];
+  const zip = writeZip(entries);
+  const stamp = new Date().toISOString().slice(0, 10);
+  return { fileName: `retainlab-bundle-${stamp}.zip`, base64: zip.toString('base64'), bytes: zip.length };
+}

@@ -1,0 +1,32 @@
+import type { Data, Layout } from 'plotly.js-dist';
+import type { RunDetail } from '../../../src-shared/api';
+import type { EvalPoint } from '../../../src-shared/evaluation';
+
+/** A chart as data and layout, with axis titles and units but no styling (screen or paper styling is applied after). */
+export interface Figure {
+  data: Data[];
+  layout: Partial<Layout>;
+  /** Why there is nothing to draw, when there is nothing; the figure then says so instead of showing empty axes. */
+  empty: string | null;
+}
+
+/** What every figure builder needs besides the runs. */
+export interface FigureContext {
+  colorOf: (methodId: string) => string;
+  /** For the trade-off figure: the swept config path (e.g. "budget.epochs"); null picks the first numeric one that varies. */
+  param?: string | null;
+}
+
+/** The run's final evaluation of the trained model (not a WiSE-FT sweep point); the last training point before it ends. */
+export function finalPoint(run: RunDetail): EvalPoint | null {
+  const trained = run.evaluations.filter((e) => e.phase === 'final' || e.phase === 'train');
+  return trained.filter((e) => e.phase === 'final').at(-1) ?? trained.at(-1) ?? null;
+}
+
+/** A figure with nothing to draw and the reason. */
+export function emptyFigure(reason: string): Figure {
+  return { data: [], layout: { xaxis: { visible: false }, yaxis: { visible: false }, annotations: [{ text: reason, showarrow: false, xref: 'paper', yref: 'paper', x: 0.5, y: 0.5 }] }, empty: reason };
+}
+
+/** Light grey for reference lines and the base model, readable in print. */
+export const REFERENCE_GREY = '#888888';

@@ -1,0 +1,90 @@
+import type { Data } from 'plotly.js-dist';
+import type { RunDetail } from '../../../src-shared/api';
+import { seedStat } from '../../../src-shared/aggregate';
+import { comparisonRows } from '../../../src-shared/compare-rows';
+import { flattenConfig } from '../../../src-shared/config-diff';
+import { emptyFigure, type Figure, type FigureContext } from './figure';
+
+// Seeds are what is aggregated; the study name changes nothing that is computed.
+const NOT_SWEPT = new Set(['seed', 'studyName']);
+
+function numericValue(display: string | undefined): number | null {
+  if (display === undefined || display.trim() === '') return null;
+  const v = Number(display);
+  return Number.isFinite(v) ? v : null;
+}
+
+/** Config paths with a number in every run and at least two different values: the parameters a trade-off curve can follow. */
+export function sweptParameters(runs: readonly RunDetail[]): string[] {
+  const flat = runs.map((r) => flattenConfig(r.config));
+  const paths = [...new Set(flat.flatMap((f) => [...f.keys()]))].filter((p) => !NOT_SWEPT.has(p)).sort();
+  return paths.filter((p) => {
+    const values = flat.map((f) => numericValue(f.get(p)));
+    return values.every((v) => v !== null) && new Set(values).size > 1;
+  });
+}
+
+function withoutPath(config: RunDetail['config'], path: string): RunDetail['config'] {
+  const copy = structuredClone(config) as Record<string, unknown>;
+  const keys = path.split('.');
+  let node: Record<string, unknown> | undefined = copy;
+  for (const k of keys.slice(0, -1)) node = node?.[k] as Record<string, unknown> | undefined;
+  if (node) delete node[keys.at(-1)!];
+  return copy;
+}
+
+/**
+ * Trade-off curve of a swept parameter: for each setting of everything else (a series), the
+ * (A_tgt, A_pre) mean over seeds at each value of the parameter, joined in parameter order, with
+ * ±1 std error bars and the value written at each point.
+ */
+export function tradeoffFigure(runs: RunDetail[], ctx: FigureContext): Figure {
+  const finished = runs.filter((r) => r.headline && r.headline.aTgt !== null);
+  const candidates = sweptParameters(finished);
+  const param = ctx.param ?? candidates[0] ?? null;
+  if (!param) return emptyFigure('No numeric parameter varies between the selected runs');
+  if (!candidates.includes(param)) return emptyFigure(`Parameter ${param} does not vary (as a number) between the selected runs`);
+  const shortName = param.split('.').at(-1)!;
+  // comparisonRows with the swept path removed groups the runs into series and labels them.
+  const series = comparisonRows(finished.map((r) => ({ ...r, config: withoutPath(r.config, param) })));
+  const data: Data[] = series.map((s) => {
+    const byValue = new Map<number, RunDetail[]>();
+    for (const r of s.runs) {
+      // The series' copies lack the swept path: read its value from the run's own config.
+      const v = Number(flattenConfig(finished.find((x) => x.id === r.id)!.config).get(param));
+      byValue.set(v, [...(byValue.get(v) ?? []), r]);
+    }
+    const points = [...byValue].sort(([a], [b]) => a - b).map(([value, members]) => ({
+      value,
+      tgt: seedStat(members.map((m) => m.headline!.aTgt))!,
+      pre: seedStat(members.map((m) => m.headline!.aPre))!,
+    }));
+    const color = ctx.colorOf(s.methodId);
+    return {
+      type: 'scatter',
+      mode: 'text+lines+markers',
+      name: s.label,
+      x: points.map((p) => p.tgt.mean * 100),
+      y: points.map((p) => p.pre.mean * 100),
+      error_x: { type: 'data', array: points.map((p) => (p.tgt.std ?? 0) * 100), visible: points.some((p) => p.tgt.std !== null), color, thickness: 1, width: 2 },
+      error_y: { type: 'data', array: points.map((p) => (p.pre.std ?? 0) * 100), visible: points.some((p) => p.pre.std !== null), color, thickness: 1, width: 2 },
+      text: points.map((p) => `${shortName}=${p.value}`),
+      textposition: 'top center',
+      // Labels at the plot's edge would be cut off by the axes otherwise.
+      cliponaxis: false,
+      textfont: { color },
+      hovertemplate: `${s.label}<br>%{text}<br>A_tgt %{x:.1f}%<br>A_pre %{y:.1f}%<extra></extra>`,
+      line: { color, width: 1.5 },
+      marker: { size: 6, color },
+    } satisfies Data;
+  });
+  return {
+    data,
+    layout: {
+      title: { text: `Swept: ${param}` },
+      xaxis: { title: { text: 'Target accuracy A<sub>tgt</sub> (%)' }, zeroline: false },
+      yaxis: { title: { text: 'Pretrain accuracy A<sub>pre</sub> (%)' }, zeroline: false },
+    },
+    empty: null,
+  };
+}
