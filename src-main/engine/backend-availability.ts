@@ -1,4 +1,6 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { BackendName } from '../../src-shared/config';
 
 /** The backend chain, best first. */
@@ -16,10 +18,19 @@ export function backendPackage(name: BackendName): string {
   return PACKAGE[name];
 }
 
+/** Whether a native tfjs package has its compiled binding (its install script downloads libtensorflow and builds it). */
+function hasNativeBinding(packageDir: string): boolean {
+  const lib = join(packageDir, 'lib');
+  return existsSync(lib) && readdirSync(lib, { recursive: true }).some((f) => String(f).endsWith('tfjs_binding.node'));
+}
+
 /** Whether a backend's package is installed, and if not, why (without loading it). */
 export function backendInstalled(name: BackendName): { available: boolean; why: string } {
   try {
-    createRequire(__filename).resolve(PACKAGE[name]);
+    const manifest = createRequire(__filename).resolve(`${PACKAGE[name]}/package.json`);
+    if (name.startsWith('tfjs-node') && !hasNativeBinding(dirname(manifest))) {
+      return { available: false, why: `${PACKAGE[name]} is installed without its native library (its install step downloads libtensorflow, which needs internet access)` };
+    }
     return { available: true, why: `${PACKAGE[name]} is installed` };
   } catch {
     const hint = name.startsWith('tfjs-node')
