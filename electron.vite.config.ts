@@ -30,7 +30,8 @@ export default defineConfig({
       outDir: resolve(__dirname, 'out/renderer'),
       minify: true,
       chunkSizeWarningLimit: 6000,
-      rollupOptions: { input: resolve(__dirname, 'src-renderer/index.html') },
+      // figure.html: the app's figure code without the UI, for `retainlab export` in headless Chromium.
+      rollupOptions: { input: { index: resolve(__dirname, 'src-renderer/index.html'), figure: resolve(__dirname, 'src-renderer/figure.html') } },
     },
   },
 });

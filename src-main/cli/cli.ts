@@ -2,6 +2,7 @@ import { resolveDataDir } from '../data-dir';
 import { parseArgs } from './args';
 import { bench, methods, quickstart, runConfigFile, serve, type CommonOptions } from './commands';
 import { memoryProbe } from '../bench/memory-probe';
+import { EXPORT_USAGE, exportCommand } from './export-command';
 
 const USAGE = `usage: retainlab <command> [options]
   quickstart [--json]          run the built-in default study headless
@@ -9,6 +10,8 @@ const USAGE = `usage: retainlab <command> [options]
   serve [--port N]             start browser mode (prints a local URL with an access token)
   methods [--json]             list the mitigation methods and their parameters
   bench [--quick] [--out F]    measure the engine against its peers; writes a JSON report (default bench-report.json)
+  export --runs … --figure K --format F --out FILE | --table F --out FILE | --bundle FILE.zip
+                               figures, tables and reproducibility bundles for papers (see \`retainlab export\`)
 options: --data-dir DIR (or RETAINLAB_DATA_DIR), --backend auto|tfjs-node-gpu|tfjs-node|wasm|cpu`;
 
 async function main(argv: string[]): Promise<number> {
@@ -37,6 +40,12 @@ async function main(argv: string[]): Promise<number> {
       const out = args.flags.get('out');
       return bench(args.flags.get('quick') === true ? 'quick' : 'full', typeof out === 'string' ? out : 'bench-report.json');
     }
+    case 'export':
+      if (argv.length === 1) {
+        process.stdout.write(`${EXPORT_USAGE}\n`);
+        return 2;
+      }
+      return exportCommand(args, opts.dataDir);
     case undefined:
     case 'help':
       process.stdout.write(`${USAGE}\n`);

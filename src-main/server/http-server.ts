@@ -39,7 +39,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
  * Browser mode: serves the built renderer and the API contract over HTTP (POST /api/<method>)
  * and events over WebSocket (/events), on 127.0.0.1 only, every call requiring the random token.
  */
-export async function startBrowserServer(wb: Workbench, rendererDir: string, port = 0): Promise<BrowserServer> {
+export async function startBrowserServer(wb: Pick<Workbench, 'api' | 'bus'>, rendererDir: string, port = 0): Promise<BrowserServer> {
   const token = randomBytes(16).toString('hex');
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');

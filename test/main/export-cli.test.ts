@@ -1,0 +1,122 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunSummary } from '../../src-shared/api';
+import { forkLauncher } from '../../src-main/services/fork-launcher';
+import { createWorkbench, type Workbench } from '../../src-main/workbench';
+import { pdfFacts, pdfInkShare, pngSize } from '../e2e/export-checks';
+import { ENGINE_PATH, tempDataDir, tinyStudy } from './helpers';
+
+const BIN = join(__dirname, '..', '..', 'bin', 'retainlab.js');
+const OUT = join(__dirname, '..', '..', 'test-output', 'export-cli');
+
+/** Reads every file of a zip (stored or deflated) from its central directory. */
+function unzip(buf: Buffer): Map<string, Buffer> {
+  const end = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = buf.readUInt16LE(end + 10);
+  let at = buf.readUInt32LE(end + 16);
+  const files = new Map<string, Buffer>();
+  for (let i = 0; i < count; i++) {
+    const method = buf.readUInt16LE(at + 10), size = buf.readUInt32LE(at + 20), nameLen = buf.readUInt16LE(at + 28);
+    const extra = buf.readUInt16LE(at + 30), comment = buf.readUInt16LE(at + 32), local = buf.readUInt32LE(at + 42);
+    const name = buf.toString('utf8', at + 46, at + 46 + nameLen);
+    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const body = buf.subarray(start, start + size);
+    files.set(name, method === 8 ? inflateRawSync(body) : Buffer.from(body));
+    at += 46 + nameLen + extra + comment;
+  }
+  return files;
+}
+
+describe('retainlab export (CLI)', () => {
+  const data = tempDataDir();
+  let runs: RunSummary[];
+
+  function cli(...args: string[]) {
+    const r = spawnSync(process.execPath, [BIN, 'export', '--data-dir', data.dir, ...args], { encoding: 'utf8', timeout: 90_000 });
+    return { code: r.status, stderr: r.stderr };
+  }
+
+  beforeAll(async () => {
+    rmSync(OUT, { recursive: true, force: true });
+    mkdirSync(OUT, { recursive: true });
+    const wb = createWorkbench({ dataDir: data.dir, launcher: forkLauncher(ENGINE_PATH), mode: 'browser', version: 'test' });
+    await wb.api.launchStudy(tinyStudy({ name: 'cli export', methods: [{ id: 'vanilla' }, { id: 'wiseft' }], budget: { epochs: 1, evalsPerEpoch: 1, seeds: [0, 1] } }));
+    await wb.host.whenIdle();
+    runs = (await wb.api.listRuns()).filter((r) => r.kind === 'finetune');
+    for (const r of runs.filter((x) => x.methodId === 'vanilla')) await wb.api.setRunTags(r.id, ['paper']);
+    wb.close();
+  });
+  afterAll(() => data.remove());
+
+  it('writes a figure as SVG, PDF and PNG of the requested size from runs chosen by tag', () => {
+    expect(cli('--runs', 'tag:paper', '--figure', 'curves', '--format', 'svg', '--width', '6.75', '--out', join(OUT, 'curves.svg')).code).toBe(0);
+    const svg = readFileSync(join(OUT, 'curves.svg'), 'utf8');
+    expect(svg).toMatch(/^<svg[^>]* width="6.75in"/);
+    expect(svg).not.toContain('<image');
+
+    expect(cli('--runs', 'all', '--figure', 'scatter', '--format', 'pdf', '--out', join(OUT, 'scatter.pdf')).code).toBe(0);
+    const pdf = pdfFacts(join(OUT, 'scatter.pdf'));
+    expect(pdf.pages).toBe(1);
+    expect(pdf.widthPt).toBeCloseTo(234, 0);
+    expect(pdf.images).toBe(0);
+    expect(pdf.text).toContain('Target gain');
+    expect(pdfInkShare(join(OUT, 'scatter.pdf'))).toBeGreaterThan(0.01);
+
+    expect(cli('--runs', runs.map((r) => r.id).join(','), '--figure', 'wiseft', '--format', 'png', '--width', '3.25', '--height', '2', '--dpi', '144', '--out', join(OUT, 'wiseft.png')).code).toBe(0);
+    expect(pngSize(join(OUT, 'wiseft.png'))).toEqual({ width: 468, height: 288 });
+  });
+
+  it('writes a booktabs LaTeX table with mean ± std over seeds and the best value in bold', () => {
+    expect(cli('--runs', 'all', '--table', 'latex', '--out', join(OUT, 'table.tex')).code).toBe(0);
+    const tex = readFileSync(join(OUT, 'table.tex'), 'utf8');
+    for (const env of ['table', 'tabular']) expect(tex.split(`\\begin{${env}}`).length).toBe(tex.split(`\\end{${env}}`).length);
+    expect(tex).toMatch(/\\toprule[\s\S]*\\midrule[\s\S]*\\bottomrule/);
+    // The vanilla row's A_pre, computed here by hand: mean and sample std of its two seeds, in %.
+    const a = runs.filter((r) => r.methodId === 'vanilla').map((r) => r.headline!.aPre * 100);
+    const mean = (a[0] + a[1]) / 2;
+    const std = Math.sqrt(((a[0] - mean) ** 2 + (a[1] - mean) ** 2) / 1);
+    const row = tex.split('\n').find((l) => l.startsWith('Vanilla'))!;
+    expect(row.split(' & ')[2]).toMatch(new RegExp(`^(\\\\textbf\\{)?${mean.toFixed(1)}\\}? \\$\\\\pm\\$ ${std.toFixed(1)}$`));
+    expect(tex.match(/\\textbf\{/g)!.length).toBeGreaterThanOrEqual(5);
+    expect(cli('--runs', 'all', '--table', 'md', '--out', join(OUT, 'table.md')).code).toBe(0);
+    expect(readFileSync(join(OUT, 'table.md'), 'utf8')).toContain(`${mean.toFixed(1)}`);
+  });
+
+  it('writes a bundle whose study re-runs to the same run configs', async () => {
+    expect(cli('--runs', 'all', '--bundle', join(OUT, 'bundle.zip')).code).toBe(0);
+    const files = unzip(readFileSync(join(OUT, 'bundle.zip')));
+    const manifest = JSON.parse(files.get('manifest.json')!.toString());
+    expect(manifest.seeds).toEqual([0, 1]);
+    expect(manifest.backends).toEqual(['wasm']);
+    expect(manifest.runs).toHaveLength(4);
+    for (const k of ['scatter', 'curves', 'wiseft', 'cd-classes', 'distance']) expect(files.has(`figures/${k}.svg`)).toBe(true);
+    expect(files.get('metrics/runs.csv')!.toString().split('\n')[0]).toContain('aPre');
+    const study = JSON.parse(files.get('studies/study.json')!.toString());
+
+    const wb: Workbench = createWorkbench({ dataDir: data.dir, launcher: forkLauncher(ENGINE_PATH), mode: 'browser', version: 'test' });
+    try {
+      const launch = await wb.api.launchStudy(study);
+      expect(launch.pretrainRunId).toBeNull(); // the same base model spec: reused, not retrained
+      const again = await Promise.all(launch.runIds.map((id) => wb.api.getRun(id)));
+      const original = runs.map((r) => files.get(`runs/${r.id}/config.json`)!.toString()).sort();
+      expect(again.map((r) => `${JSON.stringify(r.config, null, 2)}\n`).sort()).toEqual(original);
+      await wb.host.whenIdle();
+      expect((await Promise.all(launch.runIds.map((id) => wb.api.getRun(id)))).map((r) => r.status)).toEqual(launch.runIds.map(() => 'completed'));
+    } finally {
+      wb.close();
+    }
+  });
+
+  it('refuses bad input with a specific message instead of crashing', () => {
+    const unknown = cli('--runs', 'run-nope', '--figure', 'scatter', '--format', 'svg', '--out', join(OUT, 'x.svg'));
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("no run with id 'run-nope'");
+    expect(cli('--runs', 'all', '--figure', 'scatter', '--format', 'gif', '--out', join(OUT, 'x.gif')).stderr).toContain("--format must be one of svg, png, pdf, got 'gif'");
+    expect(cli('--runs', 'all', '--figure', 'scatter', '--format', 'svg', '--width', '40', '--out', join(OUT, 'x.svg')).stderr).toContain('--width: must be a number from 1 to 8.5, got 40');
+    expect(cli('--runs', 'tag:nothing', '--table', 'csv', '--out', join(OUT, 'x.csv')).stderr).toContain("no fine-tuning run carries the tag 'nothing'");
+    expect(cli('--runs', 'all', '--figure', 'pie', '--out', join(OUT, 'x.svg')).stderr).toContain('--figure must be one of scatter, curves, wiseft, tradeoff, cd-classes, distance');
+  });
+});
