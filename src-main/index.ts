@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow } from 'electron';
 import { resolveDataDir, APP_NAME } from './data-dir';
+import { electronPrinter } from './electron/figure-printer';
 import { utilityLauncher } from './electron/utility-launcher';
 import { registerApi } from './ipc/register-api';
 import { VERSION } from './version';
@@ -36,7 +37,7 @@ function createWindow(wb: Workbench): void {
 
 void app.whenReady().then(() => {
   const dataDir = resolveDataDir(process.argv, app.getPath('userData'));
-  const wb = createWorkbench({ dataDir, launcher: utilityLauncher(join(__dirname, 'engine.js')), mode: 'electron', version: VERSION });
+  const wb = createWorkbench({ dataDir, launcher: utilityLauncher(join(__dirname, 'engine.js')), mode: 'electron', version: VERSION, printer: electronPrinter() });
   registerApi(wb, rendererUrl);
   createWindow(wb);
   app.on('activate', () => {
