@@ -14,8 +14,8 @@ describe('LoRA on the real digits', () => {
       data: { useFraction: 0.3 },
       baseModel: { pretrain: { epochs: 4 } },
       methods: [
-        { id: 'lora', params: { rank: 1 } },
-        { id: 'lora', params: { rank: 1, full: true } },
+        { id: 'lora', params: { rank: 1, head: 'train' } },
+        { id: 'lora', params: { rank: 1, head: 'train', full: true } },
       ],
       budget: { epochs: 3, evalsPerEpoch: 1 },
       backend: 'wasm',

@@ -11,9 +11,9 @@ import { Rng } from '../../src-main/engine/rng';
 
 const recipeSpec = (recipe: 'mlp' | 'cnn'): ModelSpec => ({ recipe, inputShape: [28, 28, 1], backbone: RECIPE_BACKBONES[recipe], pretrainClasses: 10, targetClasses: null });
 
-/** LoRA hooks with the defaults plus `over`, set up on `model` as the trainer would. */
+/** LoRA hooks with the defaults (but the pretrain head trained in full unless `over` says otherwise) plus `over`, set up on `model` as the trainer would. */
 function attach(model: Model, over: ParamValues = {}): MethodHooks {
-  const hooks = lora.create({ tf, params: { ...defaultParams(lora.params), ...over } });
+  const hooks = lora.create({ tf, params: { ...defaultParams(lora.params), head: 'train', ...over } });
   hooks.beforeTraining!({ model, seed: 3, log: () => {} } as unknown as TrainingSetup);
   return hooks;
 }

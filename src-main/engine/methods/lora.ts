@@ -77,9 +77,10 @@ export const lora: MethodDefinition = {
       label: 'Pretrain head',
       help:
         '\u2018train\u2019: the pretrain head trains in full, as a classifier does in PEFT (modules_to_save). \u2018lora\u2019: it is adapted like the ' +
-        'chosen layers, its bias frozen \u2014 with the MLP that is LoRA on all three dense layers, the setting of methods.md §4. A new target head always trains in full.',
+        'chosen layers, its bias frozen \u2014 with the MLP that is LoRA on all three dense layers, the setting of methods.md §4 (default: a head trained ' +
+        'in full on a shared label space forgets by itself, hiding the effect of the rank). A new target head always trains in full.',
       type: 'enum',
-      default: 'train',
+      default: 'lora',
       options: ['train', 'lora'],
     },
     {

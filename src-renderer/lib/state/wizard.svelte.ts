@@ -15,6 +15,8 @@ export class WizardState {
   chosen = $state<string[]>([]);
   /** Parameters of every method, checked or not, so unchecking and rechecking keeps edits. */
   params: Record<string, ParamValues>;
+  /** For each checked method, the methods combined with it in the same run (e.g. LoRA with rehearsal, anything with WiSE-FT). */
+  combos = $state<Record<string, string[]>>({});
   check = $state.raw<StudyCheck | null>(null);
   checkError = $state.raw<ApiError | null>(null);
   checking = $state(false);
@@ -26,7 +28,11 @@ export class WizardState {
     ...$state.snapshot(this.draft),
     methods: this.catalog.methods
       .filter((m) => this.chosen.includes(m.id))
-      .map((m) => ({ id: m.id, params: $state.snapshot(this.params[m.id]) })),
+      .map((m) => ({
+        id: m.id,
+        params: $state.snapshot(this.params[m.id]),
+        with: (this.combos[m.id] ?? []).map((id) => ({ id, params: $state.snapshot(this.params[id]) })),
+      })),
   }));
 
   // Guards against an older check answering after a newer one.
@@ -49,6 +55,12 @@ export class WizardState {
   /** Checks or unchecks a method. */
   toggleMethod(id: string): void {
     this.chosen = this.chosen.includes(id) ? this.chosen.filter((x) => x !== id) : [...this.chosen, id];
+  }
+
+  /** Combines `partnerId` with `methodId` in the same run, or removes it. */
+  toggleCombo(methodId: string, partnerId: string): void {
+    const current = this.combos[methodId] ?? [];
+    this.combos[methodId] = current.includes(partnerId) ? current.filter((x) => x !== partnerId) : [...current, partnerId];
   }
 
   /** Sets one parameter of one method. */
