@@ -29,9 +29,23 @@ export function screenLayout(figure: Figure, height: number): Partial<Layout> {
   };
 }
 
+// Paper figures are small: a legend of a few entries goes inside the plot's top-right corner
+// (a legend under a 2-inch-high plot would take half of it); a longer one stays underneath.
+const INSIDE_LEGEND_MAX_ENTRIES = 4;
+
+/** An axis title broken before its unit when it would not fit along the axis at this font size. */
+function fittedTitle(a: Partial<LayoutAxis> | undefined, lengthPt: number, fontPt: number): Partial<LayoutAxis>['title'] {
+  const title = a?.title;
+  const text = typeof title === 'string' ? title : title?.text;
+  // ≈0.5 em per character is a fair average width for the paper fonts.
+  if (!text || text.length * fontPt * 0.5 <= lengthPt * 0.85) return title;
+  const broken = text.replace(/ \(([^()]*)\)$/, '<br>($1)');
+  return typeof title === 'string' ? { text: broken } : { ...title, text: broken };
+}
+
 /**
  * The figure as a paper wants it: exact size, the chosen font and size, thin black axes with
- * outside ticks, light grid, legend under the plot, no title (the caption names the figure).
+ * outside ticks, light grid, a compact legend, no title (the caption names the figure).
  */
 export function paperLayout(figure: Figure, preset: PaperPreset): Partial<Layout> {
   const l = figure.layout;
@@ -46,11 +60,56 @@ export function paperLayout(figure: Figure, preset: PaperPreset): Partial<Layout
     paper_bgcolor: '#ffffff',
     plot_bgcolor: '#ffffff',
     margin: { l: 4, r: 4, t: 4, b: 4, pad: 0 },
-    xaxis: axis(l.xaxis, line),
-    yaxis: axis(l.yaxis, line),
-    legend: { ...BOTTOM_LEGEND, font: { size: Math.max(5, preset.fontPt - 1) }, tracegroupgap: 0 },
+    xaxis: axis(l.xaxis, { ...line, title: fittedTitle(l.xaxis, preset.widthIn * UNITS_PER_INCH, preset.fontPt) }),
+    yaxis: axis(l.yaxis, { ...line, title: fittedTitle(l.yaxis, preset.heightIn * UNITS_PER_INCH, preset.fontPt) }),
+    legend: {
+      ...(legendEntries(figure.data) <= INSIDE_LEGEND_MAX_ENTRIES
+        ? { ...emptiestCorner(figure.data, preset), bgcolor: 'rgba(255,255,255,0.85)', bordercolor: '#999999', borderwidth: 0.5 }
+        : BOTTOM_LEGEND),
+      font: { size: Math.max(5, preset.fontPt - 1) },
+      tracegroupgap: 0,
+      itemwidth: 30,
+    },
     showlegend: figure.data.length > 1,
   };
+}
+
+/**
+ * The corner of the plot area whose legend-sized box holds the fewest data points, as legend
+ * anchors (categorical axes count as spread evenly). The box is the legend's estimated share of
+ * the plot: entry names at ≈0.5 em a character plus the symbol, one line of 1.5 em per entry.
+ */
+function emptiestCorner(data: Data[], preset: PaperPreset): { x: number; xanchor: 'left' | 'right'; y: number; yanchor: 'top' | 'bottom' } {
+  const names = data.filter((t) => (t as { showlegend?: boolean }).showlegend !== false).map((t) => String((t as { name?: string }).name ?? ''));
+  const fontPt = Math.max(5, preset.fontPt - 1);
+  const plotW = preset.widthIn * UNITS_PER_INCH * 0.8;
+  const plotH = preset.heightIn * UNITS_PER_INCH * 0.7;
+  const boxW = Math.min(1, (40 + Math.max(0, ...names.map((n) => n.length)) * fontPt * 0.5) / plotW);
+  const boxH = Math.min(1, (names.length * fontPt * 1.5 + 6) / plotH);
+  const points = data.flatMap((t) => {
+    const { x, y } = t as { x?: unknown[]; y?: unknown[] };
+    if (!Array.isArray(x) || !Array.isArray(y)) return [];
+    return x.map((xv, i) => [typeof xv === 'number' ? xv : i, Number(y[i])] as const).filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b));
+  });
+  const span = (values: number[]) => [Math.min(...values), Math.max(...values) - Math.min(...values) || 1];
+  const [x0, xw] = span(points.map((p) => p[0]));
+  const [y0, yw] = span(points.map((p) => p[1]));
+  const corners = [
+    { x: 1, xanchor: 'right', y: 1, yanchor: 'top' },
+    { x: 0, xanchor: 'left', y: 1, yanchor: 'top' },
+    { x: 1, xanchor: 'right', y: 0, yanchor: 'bottom' },
+    { x: 0, xanchor: 'left', y: 0, yanchor: 'bottom' },
+  ] as const;
+  const inside = (c: (typeof corners)[number], [px, py]: readonly [number, number]) => {
+    const [u, v] = [(px - x0) / xw, (py - y0) / yw];
+    return (c.x === 1 ? u >= 1 - boxW : u <= boxW) && (c.y === 1 ? v >= 1 - boxH : v <= boxH);
+  };
+  return [...corners].sort((a, b) => points.filter((p) => inside(a, p)).length - points.filter((p) => inside(b, p)).length)[0];
+}
+
+/** How many entries the legend shows (traces not hidden from it). */
+function legendEntries(data: Data[]): number {
+  return data.filter((t) => (t as { showlegend?: boolean }).showlegend !== false).length;
 }
 
 // Marker sizes and line widths are chosen for the screen (1 unit = 1 px); on paper 1 unit is 1 pt, which would make them bulky.
