@@ -151,6 +151,30 @@ export type StudyCheck =
   | { ok: true; config: StudyConfig; runCount: number; /** The stored base model the study will reuse; null means it pretrains one first. */ reusesBaseModelId: string | null }
   | { ok: false; issues: string[] };
 
+/** One pretrain eval sample that went from correct to wrong. */
+export interface ForgottenSample {
+  /** Row in the run's pretrain eval split. */
+  index: number;
+  /** True digit, and the predictions of θ₀ (before) and of the fine-tuned model (after). */
+  label: number;
+  before: number;
+  after: number;
+  /** Grey levels 0-255, row-major, `shape` of the result. */
+  pixels: number[];
+}
+
+/** The collateral damage of a run, sample by sample. */
+export interface ForgottenSamples {
+  runId: string;
+  /** How many samples were forgotten in all (the list may be shorter). */
+  total: number;
+  /** False when the run has no stored predictions; `why` says why. */
+  available: boolean;
+  why: string | null;
+  shape: [number, number, number];
+  samples: ForgottenSample[];
+}
+
 /** The API contract between renderer and host; both transports (IPC, HTTP) carry exactly this. */
 export interface RetainLabApi {
   appInfo(): Promise<AppInfo>;
@@ -169,6 +193,8 @@ export interface RetainLabApi {
   figurePdf(svg: string, widthIn: number, heightIn: number): Promise<FigurePdf>;
   /** Zips the runs' configs, metrics, the given figures, version, backends and seeds into a bundle that re-runs with `retainlab run`. */
   exportBundle(runIds: string[], figures: ExportedFigure[]): Promise<BundleFile>;
+  /** The pretrain eval samples a fine-tuning run forgot (1→0), at most `limit` of them. */
+  forgottenSamples(runId: string, limit: number): Promise<ForgottenSamples>;
 }
 
 /** A figure file handed to the bundle: a name like `scatter.svg` and its text (SVG) or base64 (PNG, PDF). */
@@ -206,6 +232,7 @@ export const apiArgs = {
     z.array(runId).min(1).max(500),
     z.array(z.strictObject({ name: figureName, content: z.string().max(4_000_000), encoding: z.enum(['utf8', 'base64']) })).max(40),
   ]),
+  forgottenSamples: z.tuple([runId, z.number().int().min(1).max(1000)]),
 } satisfies Record<ApiMethod, z.ZodType>;
 
 // The channel list and the contract must name the same methods.

@@ -3,6 +3,8 @@ import { migration001 } from './migrations/001-initial';
 import { migration002 } from './migrations/002-run-logs';
 import { migration003 } from './migrations/003-evaluation-extras';
 import { migration004 } from './migrations/004-run-annotations';
+import { migration005 } from './migrations/005-datasets-models';
+import { migration006 } from './migrations/006-run-predictions';
 
 /** A numbered schema change; a merged migration is never edited, a new one is added. */
 export interface Migration {
@@ -12,7 +14,7 @@ export interface Migration {
 }
 
 /** Every migration in order. */
-export const MIGRATIONS: Migration[] = [migration001, migration002, migration003, migration004];
+export const MIGRATIONS: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006];
 
 /** The schema version this build writes. */
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

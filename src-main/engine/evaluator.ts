@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { EvalPoint } from '../../src-shared/evaluation';
 import { collateralDamage, combineDistances } from '../../src-shared/metrics';
+import { perSampleWith } from './correctness';
 import { correctness, mean01, type DeviceData } from './device-data';
 import { originalLabels } from './data/dataset';
 import type { Head, Model } from './models/model';
@@ -34,6 +35,11 @@ export class Evaluator {
     for (const [name, t] of theta0) this.sqNorm0.set(name, tf.tidy(() => tf.sum(tf.square(t)).dataSync()[0]));
     this.pretrainLabels = originalLabels(pretrainEval.source);
     this.c0 = new Uint8Array(pretrainEval.n);
+  }
+
+  /** Per-sample predicted class index on the pretrain eval set with the pretrain head (the gallery of forgotten samples shows them). */
+  pretrainPredictions(): Int32Array {
+    return Int32Array.from(perSampleWith(tf, this.pretrainEval, (x) => tf.argMax(this.model.logits(x, 'pretrain'), 1) as tf.Tensor1D));
   }
 
   /** Per-sample correctness on the pretrain eval set with the pretrain head. */

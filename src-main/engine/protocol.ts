@@ -30,6 +30,8 @@ export type EngineEvent =
   | { type: 'progress'; progress: RunProgress }
   | { type: 'metrics'; point: EvalPoint }
   | { type: 'checkpoint'; step: number; checkpoint: Checkpoint; paramCount: number }
+  /** Predicted class index of every pretrain eval sample (split order) before and after fine-tuning. */
+  | { type: 'predictions'; phase: 'base' | 'final'; predictions: Int32Array }
   | { type: 'result'; headline: RunHeadline | null }
   | { type: 'error'; message: string; stack?: string };
 

@@ -1,4 +1,4 @@
-import type { AppInfo, BundleFile, ExportedFigure, FigurePdf, LaunchResult, RetainLabApi, RunDetail, RunSummary, StudyCheck } from '../../src-shared/api';
+import type { AppInfo, BundleFile, ExportedFigure, FigurePdf, ForgottenSamples, LaunchResult, RetainLabApi, RunDetail, RunSummary, StudyCheck } from '../../src-shared/api';
 import { budgetSchema, expandStudy, studyConfigSchema, type MethodChoice, type StudyConfig } from '../../src-shared/config';
 import { describeIssues, ValidationError } from '../../src-shared/validation';
 import { findUsableBaseModel, getBaseModel, insertBaseModel, listBaseModels } from '../db/base-models';
@@ -11,6 +11,7 @@ import { methodLabel, parseMethodChoice } from '../engine/methods/registry';
 import { buildBundle } from '../export/bundle';
 import type { FigurePrinter } from '../export/figure-printer';
 import { buildCatalog } from './catalog';
+import { forgottenSamples } from './forgotten-samples';
 import { newId } from './ids';
 import type { RunHost } from './run-host';
 
@@ -167,6 +168,10 @@ export class ApiService implements RetainLabApi {
     const runs = await Promise.all([...new Set(runIds)].map((id) => this.getRun(id)));
     if (!runs.some((r) => r.kind === 'finetune')) throw new ValidationError('A bundle needs at least one fine-tuning run', ['runIds: only pretraining runs were given']);
     return buildBundle(runs, figures, this.info);
+  }
+
+  async forgottenSamples(runId: string, limit: number): Promise<ForgottenSamples> {
+    return forgottenSamples(this.db, runId, limit);
   }
 
   private requireRun(id: string): RunRecord {

@@ -5,6 +5,7 @@ import { getBaseModel, markBaseModelFailed, markBaseModelReady } from '../db/bas
 import { getCheckpoint, insertCheckpoint } from '../db/checkpoints';
 import { insertEvaluations } from '../db/evaluations';
 import { appendRunLog } from '../db/run-logs';
+import { setRunPredictions } from '../db/run-predictions';
 import { endRun, getRun, markRunStarted, runsWithStatus, setRunBackend, setRunHeadline, type RunRecord } from '../db/runs';
 import type { Db } from '../db/types';
 import type { EngineJob, EngineMessage } from '../engine/protocol';
@@ -146,6 +147,9 @@ export class RunHost {
         if (run.kind === 'pretrain' && run.baseModelId) markBaseModelReady(db, run.baseModelId, id, active.lastFinal?.aPre ?? null, m.paramCount);
         break;
       }
+      case 'predictions':
+        setRunPredictions(db, m.runId, m.phase, m.predictions);
+        break;
       case 'result':
         setRunHeadline(db, m.runId, m.headline);
         this.finish(m.runId, 'completed');

@@ -87,6 +87,11 @@ describe('browser mode end to end: wizard → live runs → comparison', () => {
     });
     expect(perRun).toBe(finetunes.length);
     await expect.poll(() => page.getByTestId('compare-table').isVisible()).toBe(true);
+    // The gallery of forgotten pretrain samples draws one thumbnail per forgotten sample (up to its limit).
+    const vanilla = finetunes.find((r) => r.methodId === 'vanilla')!;
+    const forgotten = await wb.api.forgottenSamples(vanilla.id, 60);
+    await expect.poll(() => page.getByTestId(`forgotten-${vanilla.id}`).locator('canvas').count()).toBe(forgotten.samples.length);
+    expect(forgotten.samples.length).toBeGreaterThan(0);
     await page.screenshot({ path: join(OUTPUT_DIR, 'e2e-compare.png'), fullPage: true });
     expect(errors).toEqual([]);
   });

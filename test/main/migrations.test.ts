@@ -24,7 +24,10 @@ describe('store migrations', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     const tables = (db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'table'`).all() as { name: string; sql: string }[]);
-    expect(tables.map((t) => t.name).sort()).toEqual(['base_models', 'checkpoints', 'evaluations', 'run_logs', 'run_notes', 'run_tags', 'runs', 'studies']);
+    expect(tables.map((t) => t.name).sort()).toEqual([
+      'base_models', 'checkpoints', 'dataset_chunks', 'dataset_texts', 'datasets', 'evaluations', 'imported_models',
+      'run_logs', 'run_notes', 'run_predictions', 'run_tags', 'runs', 'studies',
+    ]);
     for (const t of tables) expect(t.sql).toMatch(/STRICT\s*$/);
     db.close();
   });

@@ -40,6 +40,19 @@ describe('run host with real engine processes and a real SQLite store', () => {
     expect(vanilla.evaluations.map((e) => e.phase)).toEqual(['base', 'train', 'train', 'final']);
     // The identity of methods.md §2 holds on every stored evaluation.
     for (const e of vanilla.evaluations) expect(e.aPre - vanilla.headline!.aPreBase).toBeCloseTo(e.gainedAbs - e.cdAbs, 12);
+    // The gallery of forgotten samples: exactly the collateral damage of the final evaluation, sample by sample.
+    const final = vanilla.evaluations.at(-1)!;
+    const n = final.perClass.reduce((sum, c) => sum + c.n, 0);
+    const forgotten = await wb.api.forgottenSamples(vanilla.id, 5);
+    expect(forgotten.available).toBe(true);
+    expect(forgotten.total).toBe(Math.round(final.cdAbs * n));
+    expect(forgotten.samples.length).toBe(Math.min(5, forgotten.total));
+    for (const sample of forgotten.samples) {
+      expect(sample.before).toBe(sample.label);
+      expect(sample.after).not.toBe(sample.label);
+      expect(sample.pixels).toHaveLength(784);
+    }
+    await expect(wb.api.forgottenSamples(first.pretrainRunId!, 5)).rejects.toThrow(/pretrains a base model/);
     const models = await wb.api.listBaseModels();
     expect(models).toHaveLength(1);
     expect(models[0].status).toBe('ready');

@@ -45,8 +45,10 @@ export async function runFinetune(job: FinetuneJob, emit: Emit): Promise<void> {
   log(`${methodLabel(choice)}: ${targetTrain.n} target samples, ${pretrainEval.n} pretrain eval samples, ${model.paramCount} weights`);
   let optimizer: StepOptimizer | null = null;
   try {
-    const c0 = evaluator.pretrainCorrect();
+    const basePredictions = evaluator.pretrainPredictions();
+    const c0 = Uint8Array.from(basePredictions, (p, i) => Number(p === pretrainEval.source.y[i]));
     evaluator.setBase(c0);
+    emit({ type: 'predictions', phase: 'base', predictions: basePredictions });
     const aPreBase = mean01(c0);
     const aTgtBase = sameHead
       ? evaluator.targetAccuracy('pretrain')!
@@ -93,6 +95,7 @@ export async function runFinetune(job: FinetuneJob, emit: Emit): Promise<void> {
     const end = { step: latest.step, epoch: epochs, loss: null };
     hooks.afterTraining?.({ model, theta0, evaluate: (phase, alpha) => evaluate({ ...end, phase, alpha }) });
     const final = evaluate({ ...end, phase: 'final', alpha: null });
+    emit({ type: 'predictions', phase: 'final', predictions: evaluator.pretrainPredictions() });
     const shapes = new Map([...model.params].map(([name, v]) => [name, v.shape]));
     emit({ type: 'checkpoint', step: end.step, checkpoint: encodeCheckpoint(model.snapshot(), shapes), paramCount: model.paramCount });
     const headline: RunHeadline = {

@@ -29,5 +29,6 @@ export function createApi(transport: Transport): RetainLabApi {
     setRunNote: (id, note) => call('setRunNote', id, note),
     figurePdf: (svg, widthIn, heightIn) => call('figurePdf', svg, widthIn, heightIn),
     exportBundle: (runIds, figures) => call('exportBundle', runIds, figures),
+    forgottenSamples: (runId, limit) => call('forgottenSamples', runId, limit),
   } satisfies RetainLabApi;
 }

@@ -1,0 +1,16 @@
+import type { Db } from './types';
+
+/** Stores a run's predicted class index per pretrain eval sample (int32, split order) for one phase. */
+export function setRunPredictions(db: Db, runId: string, phase: 'base' | 'final', predictions: Int32Array): void {
+  db.prepare(`INSERT OR REPLACE INTO run_predictions (run_id, phase, predictions) VALUES (?, ?, ?)`).run(
+    runId,
+    phase,
+    Buffer.from(predictions.buffer, predictions.byteOffset, predictions.byteLength),
+  );
+}
+
+/** A run's stored predictions for one phase, or null. */
+export function getRunPredictions(db: Db, runId: string, phase: 'base' | 'final'): Int32Array | null {
+  const row = db.prepare(`SELECT predictions FROM run_predictions WHERE run_id = ? AND phase = ?`).get(runId, phase) as { predictions: Buffer } | undefined;
+  return row ? new Int32Array(new Uint8Array(row.predictions).buffer) : null;
+}
