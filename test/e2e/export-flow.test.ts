@@ -1,46 +1,35 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIGURE_KINDS } from '../../src-shared/figure-options';
-import { startBrowserServer, type BrowserServer } from '../../src-main/server/http-server';
-import { forkLauncher } from '../../src-main/services/fork-launcher';
-import { createWorkbench, type Workbench } from '../../src-main/workbench';
-import { ENGINE_PATH, tempDataDir, tinyStudy } from '../main/helpers';
-import { launchChromium } from './browser';
+import type { Workbench } from '../../src-main/workbench';
+import { tinyStudy } from '../main/helpers';
+import { startBrowserSession, type BrowserSession } from './browser-session';
 import { pdfFacts, pdfInkShare, pngSize, svgFacts } from './export-checks';
 
-const RENDERER_DIR = join(__dirname, '..', '..', 'out', 'renderer');
 // Exported files and screenshots land here for a person to look at.
 const OUTPUT_DIR = join(__dirname, '..', '..', 'test-output', 'export');
 
 describe('browser mode: select runs, compare, export every figure as SVG, PNG and PDF', () => {
-  const data = tempDataDir();
+  let session: BrowserSession;
   let wb: Workbench;
-  let server: BrowserServer;
-  let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
     rmSync(OUTPUT_DIR, { recursive: true, force: true });
     mkdirSync(OUTPUT_DIR, { recursive: true });
-    wb = createWorkbench({ dataDir: data.dir, launcher: forkLauncher(ENGINE_PATH), mode: 'browser', version: 'e2e' });
-    // Two seeds of vanilla and WiSE-FT at one learning rate, one vanilla run at another: seed groups,
-    // α curves and a swept numeric parameter (budget.learningRate) for the trade-off figure.
-    await wb.api.launchStudy(tinyStudy({ name: 'lr 1e-3', methods: [{ id: 'vanilla' }, { id: 'wiseft' }], budget: { epochs: 1, evalsPerEpoch: 2, seeds: [0, 1], learningRate: 1e-3 } }));
-    await wb.api.launchStudy(tinyStudy({ name: 'lr 3e-3', methods: [{ id: 'vanilla' }], budget: { epochs: 1, evalsPerEpoch: 2, seeds: [0], learningRate: 3e-3 } }));
-    await wb.host.whenIdle();
-    server = await startBrowserServer(wb, RENDERER_DIR);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+    session = await startBrowserSession(async (workbench) => {
+      // Two seeds of vanilla and WiSE-FT at one learning rate, one vanilla run at another: seed groups,
+      // α curves and a swept numeric parameter (budget.learningRate) for the trade-off figure.
+      await workbench.api.launchStudy(tinyStudy({ name: 'lr 1e-3', methods: [{ id: 'vanilla' }, { id: 'wiseft' }], budget: { epochs: 1, evalsPerEpoch: 2, seeds: [0, 1], learningRate: 1e-3 } }));
+      await workbench.api.launchStudy(tinyStudy({ name: 'lr 3e-3', methods: [{ id: 'vanilla' }], budget: { epochs: 1, evalsPerEpoch: 2, seeds: [0], learningRate: 3e-3 } }));
+      await workbench.host.whenIdle();
+    });
+    ({ wb, page } = session);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    wb?.close();
-    data.remove();
-  });
+  afterAll(() => session?.close());
 
   async function save(testid: string, name: string): Promise<string> {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()]);
@@ -56,7 +45,7 @@ describe('browser mode: select runs, compare, export every figure as SVG, PNG an
     const finetunes = runs.filter((r) => r.kind === 'finetune');
     expect(finetunes.map((r) => r.error ?? r.status)).toEqual(finetunes.map(() => 'completed'));
 
-    await page.goto(server.url);
+    await page.goto(session.server.url);
     await page.getByTestId('tab-runs').click();
     // Tag one run through its detail panel; the tag shows in its row and filters by tag.
     const tagged = finetunes.find((r) => r.methodId === 'wiseft')!;

@@ -1,38 +1,27 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBrowserServer, type BrowserServer } from '../../src-main/server/http-server';
-import { forkLauncher } from '../../src-main/services/fork-launcher';
-import { createWorkbench, type Workbench } from '../../src-main/workbench';
-import { ENGINE_PATH, tempDataDir } from '../main/helpers';
-import { launchChromium } from './browser';
+import type { BrowserServer } from '../../src-main/server/http-server';
+import type { Workbench } from '../../src-main/workbench';
+import { startBrowserSession, type BrowserSession } from './browser-session';
 
-const RENDERER_DIR = join(__dirname, '..', '..', 'out', 'renderer');
 // Screenshots land here for a person to look at.
 const OUTPUT_DIR = join(__dirname, '..', '..', 'test-output');
 
 describe('browser mode end to end: wizard → live runs → comparison', () => {
-  const data = tempDataDir();
+  let session: BrowserSession;
   let wb: Workbench;
   let server: BrowserServer;
-  let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
     mkdirSync(OUTPUT_DIR, { recursive: true });
-    wb = createWorkbench({ dataDir: data.dir, launcher: forkLauncher(ENGINE_PATH), mode: 'browser', version: 'e2e' });
-    server = await startBrowserServer(wb, RENDERER_DIR);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    session = await startBrowserSession();
+    ({ wb, server, page } = session);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    wb?.close();
-    data.remove();
-  });
+  afterAll(() => session?.close());
 
   it('refuses API calls without the access token', async () => {
     const res = await fetch(`http://127.0.0.1:${server.port}/api/listRuns`, { method: 'POST', body: '{"args":[]}' });

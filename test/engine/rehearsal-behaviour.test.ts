@@ -1,15 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { expandStudy, studyConfigSchema } from '../../src-shared/config';
-import { selectBackend } from '../../src-main/engine/backend';
-import { runFinetune } from '../../src-main/engine/jobs/finetune';
-import { runPretrain } from '../../src-main/engine/jobs/pretrain';
-import type { Checkpoint } from '../../src-main/engine/models/checkpoint';
-import type { EngineEvent } from '../../src-main/engine/protocol';
+import { digitsStudy, finetune } from './digits-study';
 
 describe('rehearsal samplers on the real digits', () => {
   it('at the same budget, mix-cd rehearses collateral damage more often than random rehearsal, and the oracle far more', async () => {
-    await selectBackend('wasm');
     const budget = { memoryBatch: 16 };
     const methods = [
       { id: 'rehearsal', params: budget },
@@ -17,33 +11,28 @@ describe('rehearsal samplers on the real digits', () => {
       { id: 'mixcd', params: { ...budget, partition: 'loss' } },
       { id: 'mixcd', params: { ...budget, variant: 'oracle', oracleEvery: 5 } },
     ];
-    const study = studyConfigSchema.parse({
+    const { base, runs } = await digitsStudy({
       data: { useFraction: 0.3 },
       baseModel: { pretrain: { epochs: 3 } },
       target: { task: 'rotate90' },
       methods,
       budget: { epochs: 3, evalsPerEpoch: 2, seeds: [0, 1] },
-      backend: 'wasm',
     });
-    const { baseModel, runs } = expandStudy(study);
-    const pre: EngineEvent[] = [];
-    await runPretrain({ type: 'pretrain', runId: 'base', spec: baseModel, task: 'rotate90', backend: 'wasm' }, (e) => pre.push(e));
-    const base = (pre.find((e) => e.type === 'checkpoint') as { checkpoint: Checkpoint }).checkpoint;
 
     const tensorsBefore = tf.memory().numTensors;
     const finals: { seed: number; aPre: number; aTgt: number; efficiency: number; rehearsed: number; rates: number[] }[] = [];
+    let aPreBase = 0;
     for (const config of runs) {
-      const events: EngineEvent[] = [];
-      await runFinetune({ type: 'finetune', runId: config.method.id, config, base }, (e) => events.push(e));
-      expect(events.find((e) => e.type === 'error')).toBeUndefined();
-      const p = events.flatMap((e) => (e.type === 'metrics' && e.point.phase === 'final' ? [e.point] : []))[0];
+      const { points, headline } = await finetune(config, base);
+      aPreBase = headline.aPreBase;
+      const p = points.find((point) => point.phase === 'final')!;
       finals.push({ seed: config.seed, aPre: p.aPre, aTgt: p.aTgt!, efficiency: p.extras.rehearsalEfficiency as number, rehearsed: p.extras.rehearsedSamples as number, rates: p.extras.cdRateEstimate as number[] });
     }
     // The oracle's extra passes over the pool run inside tidy: nothing is left behind.
     expect(tf.memory().numTensors).toBe(tensorsBefore);
     // expandStudy lists the runs method by method, seeds inside.
     const [random, byClass, byLoss, oracle] = methods.map((_, m) => finals.slice(m * 2, m * 2 + 2));
-    console.log(JSON.stringify({ aPreBase: pre.flatMap((e) => (e.type === 'metrics' ? [e.point.aPre] : [])).at(-1), random, byClass, byLoss, oracle }, (k, v) => (k === 'rates' ? undefined : v)));
+    console.log(JSON.stringify({ aPreBase, random, byClass, byLoss, oracle }, (k, v) => (k === 'rates' ? undefined : v)));
     for (const s of [0, 1]) {
       expect(byClass[s].rehearsed).toBe(random[s].rehearsed);
       expect(byClass[s].rates).toHaveLength(10);
