@@ -4,12 +4,15 @@ import { getRun } from './db/runs';
 import { chromiumPrinter } from './export/chromium-printer';
 import type { FigurePrinter } from './export/figure-printer';
 import { ApiService } from './services/api-service';
+import { DatasetService } from './services/dataset-service';
 import type { EngineLauncher } from './services/engine-launcher';
 import { EventBus } from './services/event-bus';
 import { RunHost } from './services/run-host';
 
 /** The main-side services wired together: store, run host, API and event bus. */
 export interface Workbench {
+  /** The folder of the store (browser-mode uploads are staged under it). */
+  dataDir: string;
   api: ApiService;
   bus: EventBus;
   host: RunHost;
@@ -28,8 +31,10 @@ export function createWorkbench(opts: { dataDir: string; launcher: EngineLaunche
   const host = new RunHost(db, opts.launcher, publish);
   // Browser mode and the CLI print PDFs with headless Chromium; the Electron app passes its own printer.
   const printer = opts.printer ?? chromiumPrinter();
-  api = new ApiService(db, host, { version: opts.version, mode: opts.mode, dataDir: opts.dataDir }, printer);
+  const datasets = new DatasetService(db, opts.dataDir, (progress) => bus.emit('dataset-import-progress', progress));
+  api = new ApiService(db, host, { version: opts.version, mode: opts.mode, dataDir: opts.dataDir }, printer, datasets);
   return {
+    dataDir: opts.dataDir,
     api,
     bus,
     host,

@@ -3,6 +3,7 @@ import type { RunConfig, StudyConfig, StudyConfigInput, BackendName } from './co
 import type { EvalPoint } from './evaluation';
 import type { ParamSpec } from './params';
 import type { ApiMethod } from './channels';
+import { datasetApiArgs, type DatasetPreview, type DatasetSummary, type ImportedModelSummary, type ImportOptions, type ImportProgress, type ImportSource } from './datasets';
 
 export { API_EVENTS, API_METHODS, type ApiEnvelope, type ApiErrorPayload, type ApiMethod } from './channels';
 
@@ -195,6 +196,18 @@ export interface RetainLabApi {
   exportBundle(runIds: string[], figures: ExportedFigure[]): Promise<BundleFile>;
   /** The pretrain eval samples a fine-tuning run forgot (1→0), at most `limit` of them. */
   forgottenSamples(runId: string, limit: number): Promise<ForgottenSamples>;
+  /** Reads and checks a dropped file or folder and describes what an import would store; stores nothing. */
+  previewDataset(source: ImportSource, options: ImportOptions): Promise<DatasetPreview>;
+  /** Imports into the dataset library; `dataset-import-progress` events carry `jobId`. */
+  importDataset(source: ImportSource, options: ImportOptions, jobId: string): Promise<DatasetSummary>;
+  /** Built-in and imported datasets. */
+  listDatasets(): Promise<DatasetSummary[]>;
+  renameDataset(id: string, name: string): Promise<DatasetSummary>;
+  /** Deletes an imported dataset; refused, naming them, while runs use it. */
+  deleteDataset(id: string): Promise<{ deleted: string }>;
+  /** Imports a TensorFlow.js LayersModel (model.json + weight shards) as a base model. */
+  importModel(source: ImportSource, name: string | null): Promise<ImportedModelSummary>;
+  listImportedModels(): Promise<ImportedModelSummary[]>;
 }
 
 /** A figure file handed to the bundle: a name like `scatter.svg` and its text (SVG) or base64 (PNG, PDF). */
@@ -233,6 +246,7 @@ export const apiArgs = {
     z.array(z.strictObject({ name: figureName, content: z.string().max(4_000_000), encoding: z.enum(['utf8', 'base64']) })).max(40),
   ]),
   forgottenSamples: z.tuple([runId, z.number().int().min(1).max(1000)]),
+  ...datasetApiArgs,
 } satisfies Record<ApiMethod, z.ZodType>;
 
 // The channel list and the contract must name the same methods.
@@ -244,5 +258,7 @@ void contractMatchesChannels;
 export interface ApiEvents {
   /** A run changed: status, progress or headline. */
   'run-updated': RunSummary;
+  /** An import read more rows, finished or failed. */
+  'dataset-import-progress': ImportProgress;
 }
 

@@ -5,7 +5,7 @@ export interface Args {
 }
 
 /** Flags that take a value (so `--port 8080` keeps 8080 out of the positionals). */
-const VALUED = new Set(['data-dir', 'port', 'backend', 'out', 'memory-probe', 'steps', 'runs', 'figure', 'format', 'width', 'height', 'font', 'font-size', 'dpi', 'param', 'table', 'bundle']);
+const VALUED = new Set(['data-dir', 'port', 'backend', 'out', 'memory-probe', 'steps', 'runs', 'figure', 'format', 'width', 'height', 'font', 'font-size', 'dpi', 'param', 'table', 'bundle', 'name', 'label-column', 'text-column', 'table-kind', 'image-size', 'colour', 'eval-fraction', 'split-seed']);
 
 /** Parses `cmd sub --flag value --bool --key=value` style arguments. */
 export function parseArgs(argv: string[]): Args {

@@ -3,6 +3,7 @@ import { parseArgs } from './args';
 import { bench, methods, quickstart, runConfigFile, serve, type CommonOptions } from './commands';
 import { memoryProbe } from '../bench/memory-probe';
 import { EXPORT_USAGE, exportCommand } from './export-command';
+import { datasetsCommand, modelsCommand } from './library-commands';
 
 const USAGE = `usage: retainlab <command> [options]
   quickstart [--json]          run the built-in default study headless
@@ -12,6 +13,10 @@ const USAGE = `usage: retainlab <command> [options]
   bench [--quick] [--out F]    measure the engine against its peers; writes a JSON report (default bench-report.json)
   export --runs … --figure K --format F --out FILE | --table F --out FILE | --bundle FILE.zip
                                figures, tables and reproducibility bundles for papers (see \`retainlab export\`)
+  datasets import <path> [--name N] [--label-column C] [--json] | datasets list [--json]
+                               import CSV/TSV, JSONL, image folders/zips, .npy pairs, .npz into the dataset library
+  models import <model.json> [--json] | models list [--json]
+                               import a TensorFlow.js LayersModel as a base model
 options: --data-dir DIR (or RETAINLAB_DATA_DIR), --backend auto|tfjs-node-gpu|tfjs-node|wasm|cpu`;
 
 async function main(argv: string[]): Promise<number> {
@@ -32,6 +37,10 @@ async function main(argv: string[]): Promise<number> {
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got '${args.flags.get('port')}'`);
       return serve({ ...opts, port });
     }
+    case 'datasets':
+      return datasetsCommand(args, opts);
+    case 'models':
+      return modelsCommand(args, opts);
     case 'methods':
       return methods(opts);
     case 'bench': {

@@ -22,7 +22,7 @@ export interface CommonOptions {
 export async function runStudy(config: unknown, opts: CommonOptions): Promise<number> {
   const wb = createWorkbench({ dataDir: opts.dataDir, launcher: forkLauncher(), mode: 'browser', version: VERSION });
   const print = progressPrinter();
-  wb.bus.on((_event, run) => print(run));
+  wb.bus.only('run-updated', print);
   const withBackend = opts.backend ? { ...(config as object), backend: opts.backend } : config;
   let launch;
   try {

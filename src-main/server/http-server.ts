@@ -5,6 +5,8 @@ import { WebSocketServer } from 'ws';
 import type { Workbench } from '../workbench';
 import { dispatch } from '../services/dispatch';
 import { readStatic } from './static-files';
+import { receiveUpload } from './upload-route';
+import { clearUploads } from '../services/uploads';
 
 const MAX_BODY = 1 << 20;
 // The same policy as the app's window: only our own scripts, no remote content.
@@ -36,11 +38,15 @@ async function readBody(req: IncomingMessage): Promise<string> {
 }
 
 /**
- * Browser mode: serves the built renderer and the API contract over HTTP (POST /api/<method>)
- * and events over WebSocket (/events), on 127.0.0.1 only, every call requiring the random token.
+ * Browser mode: serves the built renderer and the API contract over HTTP (POST /api/<method>),
+ * file uploads for imports (PUT /upload/<path>) and events over WebSocket (/events), on 127.0.0.1
+ * only, every call requiring the random token.
  */
-export async function startBrowserServer(wb: Pick<Workbench, 'api' | 'bus'>, rendererDir: string, port = 0): Promise<BrowserServer> {
+export async function startBrowserServer(wb: Pick<Workbench, 'api' | 'bus'> & Partial<Pick<Workbench, 'dataDir'>>, rendererDir: string, port = 0): Promise<BrowserServer> {
   const token = randomBytes(16).toString('hex');
+  // Uploads live only as long as the server that received them; a server without a store (export) takes none.
+  const dataDir = wb.dataDir;
+  if (dataDir) clearUploads(dataDir);
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const send = (status: number, body: string | Buffer, type = 'application/json') => {
@@ -58,6 +64,11 @@ export async function startBrowserServer(wb: Pick<Workbench, 'api' | 'bus'>, ren
           return send(400, JSON.stringify({ ok: false, error: { name: 'Error', message: `bad request body: ${(err as Error).message}` } }));
         }
         return send(200, JSON.stringify(await dispatch(wb.api, url.pathname.slice('/api/'.length), args)));
+      }
+      if (url.pathname.startsWith('/upload/') && dataDir) {
+        if (req.method !== 'PUT') return send(405, JSON.stringify({ ok: false, error: { name: 'Error', message: 'use PUT' } }));
+        if (!tokenOk(req, url, token)) return send(401, JSON.stringify({ ok: false, error: { name: 'AuthError', message: 'missing or wrong access token' } }));
+        return send(200, JSON.stringify(await receiveUpload(dataDir, url, req)));
       }
       if (req.method !== 'GET') return send(405, 'method not allowed', 'text/plain');
       const file = await readStatic(rendererDir, url.pathname);

@@ -1,5 +1,6 @@
 import type { AppInfo, BundleFile, ExportedFigure, FigurePdf, ForgottenSamples, LaunchResult, RetainLabApi, RunDetail, RunSummary, StudyCheck } from '../../src-shared/api';
 import { budgetSchema, expandStudy, studyConfigSchema, type MethodChoice, type StudyConfig } from '../../src-shared/config';
+import type { DatasetPreview, DatasetSummary, ImportedModelSummary, ImportOptions, ImportSource } from '../../src-shared/datasets';
 import { describeIssues, ValidationError } from '../../src-shared/validation';
 import { findUsableBaseModel, getBaseModel, insertBaseModel, listBaseModels } from '../db/base-models';
 import { listEvaluations } from '../db/evaluations';
@@ -11,6 +12,7 @@ import { methodLabel, parseMethodChoice } from '../engine/methods/registry';
 import { buildBundle } from '../export/bundle';
 import type { FigurePrinter } from '../export/figure-printer';
 import { buildCatalog } from './catalog';
+import { DatasetService } from './dataset-service';
 import { forgottenSamples } from './forgotten-samples';
 import { newId } from './ids';
 import type { RunHost } from './run-host';
@@ -49,6 +51,8 @@ export class ApiService implements RetainLabApi {
     private readonly host: Pick<RunHost, 'progressOf' | 'enqueue' | 'cancel'>,
     private readonly info: AppInfo,
     private readonly printer: FigurePrinter,
+    // Without one (read-only workbenches), dataset imports run without progress events.
+    private readonly datasets = new DatasetService(db, info.dataDir, () => {}),
   ) {}
 
   /** Turns a stored run into its listed form with live progress, tags and note. */
@@ -172,6 +176,34 @@ export class ApiService implements RetainLabApi {
 
   async forgottenSamples(runId: string, limit: number): Promise<ForgottenSamples> {
     return forgottenSamples(this.db, runId, limit);
+  }
+
+  async previewDataset(source: ImportSource, options: ImportOptions): Promise<DatasetPreview> {
+    return this.datasets.previewDataset(source, options);
+  }
+
+  async importDataset(source: ImportSource, options: ImportOptions, jobId: string): Promise<DatasetSummary> {
+    return this.datasets.importDataset(source, options, jobId);
+  }
+
+  async listDatasets(): Promise<DatasetSummary[]> {
+    return this.datasets.listDatasets();
+  }
+
+  async renameDataset(id: string, name: string): Promise<DatasetSummary> {
+    return this.datasets.renameDataset(id, name);
+  }
+
+  async deleteDataset(id: string): Promise<{ deleted: string }> {
+    return this.datasets.deleteDataset(id);
+  }
+
+  async importModel(source: ImportSource, name: string | null): Promise<ImportedModelSummary> {
+    return this.datasets.importModel(source, name);
+  }
+
+  async listImportedModels(): Promise<ImportedModelSummary[]> {
+    return this.datasets.listImportedModels();
   }
 
   private requireRun(id: string): RunRecord {

@@ -12,6 +12,13 @@ export class EventBus {
     return () => this.listeners.delete(listener);
   }
 
+  /** Subscribes to one event; returns the unsubscribe function. */
+  only<K extends keyof ApiEvents>(event: K, listener: (payload: ApiEvents[K]) => void): () => void {
+    return this.on((e, payload) => {
+      if ((e as string) === event) listener(payload as ApiEvents[K]);
+    });
+  }
+
   /** Publishes an event to every subscriber; one failing subscriber does not stop the others. */
   emit<K extends keyof ApiEvents>(event: K, payload: ApiEvents[K]): void {
     for (const listener of this.listeners) {

@@ -28,7 +28,7 @@ describe('run host with real engine processes and a real SQLite store', () => {
     const dir = newDir();
     const wb = open(dir);
     const updates: RunSummary[] = [];
-    wb.bus.on((_e, run) => updates.push(run));
+    wb.bus.only('run-updated', (run) => updates.push(run));
     const first = await wb.api.launchStudy(tinyStudy({ methods: [{ id: 'vanilla' }, { id: 'wiseft', params: { alphas: [0, 1] } }] }));
     expect(first.pretrainRunId).not.toBeNull();
     await wb.host.whenIdle();
@@ -72,7 +72,7 @@ describe('run host with real engine processes and a real SQLite store', () => {
     const launched = await wb.api.launchStudy(tinyStudy({ budget: { epochs: 200, evalsPerEpoch: 1 } }));
     const target = launched.runIds[1];
     await new Promise<void>((resolve) => {
-      const off = wb.bus.on((_e, run) => {
+      const off = wb.bus.only('run-updated', (run) => {
         if (run.id === target && run.progress && run.progress.epoch >= 3) {
           off();
           resolve();

@@ -30,5 +30,12 @@ export function createApi(transport: Transport): RetainLabApi {
     figurePdf: (svg, widthIn, heightIn) => call('figurePdf', svg, widthIn, heightIn),
     exportBundle: (runIds, figures) => call('exportBundle', runIds, figures),
     forgottenSamples: (runId, limit) => call('forgottenSamples', runId, limit),
+    previewDataset: (source, options) => call('previewDataset', source, options),
+    importDataset: (source, options, jobId) => call('importDataset', source, options, jobId),
+    listDatasets: () => call('listDatasets'),
+    renameDataset: (id, name) => call('renameDataset', id, name),
+    deleteDataset: (id) => call('deleteDataset', id),
+    importModel: (source, name) => call('importModel', source, name),
+    listImportedModels: () => call('listImportedModels'),
   } satisfies RetainLabApi;
 }

@@ -1,0 +1,76 @@
+import jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
+import { ImportError } from './import-error';
+import { describeContent, sniff } from './sniff';
+
+/** A decoded image: 8-bit samples, row-major [height, width, channels]. */
+export interface DecodedImage {
+  width: number;
+  height: number;
+  /** 1 for grey (alpha dropped), 3 for colour. */
+  channels: 1 | 3;
+  data: Uint8Array;
+}
+
+const PNG_END = Buffer.from([0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]);
+
+/** Drops alpha from RGBA and keeps one channel when the file says grey. */
+function fromRgba(rgba: Uint8Array, width: number, height: number, channels: 1 | 3): Uint8Array {
+  const out = new Uint8Array(width * height * channels);
+  for (let p = 0, q = 0; p < width * height; p++, q += 4) {
+    if (channels === 1) out[p] = rgba[q];
+    else {
+      out[p * 3] = rgba[q];
+      out[p * 3 + 1] = rgba[q + 1];
+      out[p * 3 + 2] = rgba[q + 2];
+    }
+  }
+  return out;
+}
+
+/** Component count of a JPEG from its start-of-frame marker (1 grey, 3 colour), so grey JPEGs stay grey. */
+function jpegComponents(bytes: Buffer): number | null {
+  let i = 2;
+  while (i + 9 < bytes.length) {
+    if (bytes[i] !== 0xff) return null;
+    const marker = bytes[i + 1];
+    const length = bytes.readUInt16BE(i + 2);
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) return bytes[i + 9];
+    i += 2 + length;
+  }
+  return null;
+}
+
+function decodePng(bytes: Buffer, name: string): DecodedImage {
+  let png: ReturnType<typeof PNG.sync.read>;
+  try {
+    png = PNG.sync.read(bytes);
+  } catch (err) {
+    if (bytes.lastIndexOf(PNG_END) === -1) throw new ImportError(`${name} is a truncated PNG (the file ends before its image data does): re-export or re-copy it`);
+    throw new ImportError(`${name} is a corrupt PNG (${(err as Error).message})`);
+  }
+  // colorType bit 1 is "colour" (2, 6, and palette 3); 0 and 4 are grey (with or without alpha).
+  const channels = (png.colorType & 2) !== 0 ? 3 : 1;
+  return { width: png.width, height: png.height, channels, data: fromRgba(png.data, png.width, png.height, channels) };
+}
+
+function decodeJpeg(bytes: Buffer, name: string): DecodedImage {
+  let img: { width: number; height: number; data: Uint8Array };
+  try {
+    img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, tolerantDecoding: false, maxResolutionInMP: 50, maxMemoryUsageInMB: 512 });
+  } catch (err) {
+    const ended = bytes.length >= 2 && bytes[bytes.length - 2] === 0xff && bytes[bytes.length - 1] === 0xd9;
+    if (!ended) throw new ImportError(`${name} is a truncated JPEG (no end-of-image marker): re-export or re-copy it`);
+    throw new ImportError(`${name} is a corrupt JPEG (${(err as Error).message})`);
+  }
+  const channels = jpegComponents(bytes) === 1 ? 1 : 3;
+  return { width: img.width, height: img.height, channels, data: fromRgba(img.data, img.width, img.height, channels) };
+}
+
+/** Decodes a PNG or JPEG by its content (not its extension). */
+export function decodeImage(bytes: Buffer, name: string): DecodedImage {
+  const type = sniff(bytes.subarray(0, 512));
+  if (type === 'png') return decodePng(bytes, name);
+  if (type === 'jpeg') return decodeJpeg(bytes, name);
+  throw new ImportError(`${name} is ${describeContent(type)}, not a PNG or JPEG image`);
+}

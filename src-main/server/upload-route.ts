@@ -1,0 +1,24 @@
+import type { IncomingMessage } from 'node:http';
+import type { ApiEnvelope } from '../../src-shared/api';
+import { isUploadId, MAX_UPLOAD_BYTES, newUploadId, writeUpload } from '../services/uploads';
+
+/**
+ * `PUT /upload/<relative path>[?upload=<id>]`: streams one dropped file into an upload folder
+ * under the data directory (a new one unless `upload` names one, so a dropped folder's files
+ * share it). Answers the upload id to pass to previewDataset / importDataset / importModel.
+ */
+export async function receiveUpload(dataDir: string, url: URL, req: IncomingMessage): Promise<ApiEnvelope> {
+  try {
+    const given = url.searchParams.get('upload');
+    if (given !== null && !isUploadId(given)) throw new Error(`'${given}' is not an upload id`);
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > MAX_UPLOAD_BYTES) throw new Error(`the file is larger than the upload limit of ${MAX_UPLOAD_BYTES / 2 ** 30} GiB`);
+    const id = given ?? newUploadId();
+    const path = url.pathname.slice('/upload/'.length);
+    const bytes = await writeUpload(dataDir, id, path, req);
+    return { ok: true, result: { id, path, bytes } };
+  } catch (err) {
+    req.resume();
+    return { ok: false, error: { name: (err as Error).name, message: (err as Error).message } };
+  }
+}

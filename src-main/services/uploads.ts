@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import type { ImportSource } from '../../src-shared/datasets';
+import { ImportError } from '../import/import-error';
+
+/** Largest single uploaded file (browser mode). */
+export const MAX_UPLOAD_BYTES = 4 * 2 ** 30;
+const UPLOAD_ID = /^up-[0-9a-f]{16}$/;
+
+/** The folder under the data directory where browser-mode uploads are staged until imported. */
+export function uploadsDir(dataDir: string): string {
+  return join(dataDir, 'uploads');
+}
+
+/** A fresh upload id. */
+export function newUploadId(): string {
+  return `up-${randomBytes(8).toString('hex')}`;
+}
+
+/** Checks an upload id (they name folders, so nothing else may pass). */
+export function isUploadId(id: string): boolean {
+  return UPLOAD_ID.test(id);
+}
+
+/** A relative path from a request, checked segment by segment so it stays inside its upload folder. */
+export function safeRelativePath(raw: string): string {
+  const segments = raw.split('/').map((s) => decodeURIComponent(s));
+  const bad = segments.find((s) => s === '' || s === '.' || s === '..' || /[\\\0]/.test(s) || s.length > 255);
+  if (bad !== undefined || segments.length > 16 || /^[a-zA-Z]:/.test(segments[0])) throw new ImportError(`'${raw}' is not an acceptable upload path`);
+  return segments.join('/');
+}
+
+/** Streams one uploaded file into its upload folder; a body over the limit is cut off and removed. */
+export async function writeUpload(dataDir: string, id: string, relPath: string, body: Readable, limit = MAX_UPLOAD_BYTES): Promise<number> {
+  if (!isUploadId(id)) throw new ImportError(`'${id}' is not an upload id`);
+  const target = join(uploadsDir(dataDir), id, ...safeRelativePath(relPath).split('/'));
+  mkdirSync(dirname(target), { recursive: true });
+  let bytes = 0;
+  try {
+    await pipeline(
+      body,
+      async function* (source: AsyncIterable<Buffer>) {
+        for await (const chunk of source) {
+          bytes += chunk.length;
+          if (bytes > limit) throw new ImportError(`${relPath} is larger than the upload limit of ${Math.round(limit / 2 ** 30)} GiB`);
+          yield chunk;
+        }
+      },
+      createWriteStream(target, { flags: 'wx' }),
+    );
+  } catch (err) {
+    rmSync(target, { force: true });
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new ImportError(`${relPath} was already uploaded`);
+    throw err;
+  }
+  return bytes;
+}
+
+/**
+ * The local path an import reads: a path as given, or an upload's folder — its single top-level
+ * entry when there is one (a dropped file or folder), else the folder holding the dropped files.
+ */
+export function resolveSource(dataDir: string, source: ImportSource): string {
+  if (source.kind === 'path') return source.path;
+  if (!isUploadId(source.id)) throw new ImportError(`'${source.id}' is not an upload id`);
+  const folder = join(uploadsDir(dataDir), source.id);
+  if (!existsSync(folder)) throw new ImportError(`Upload ${source.id} does not exist (it was imported already, or the server restarted)`);
+  const entries = readdirSync(folder);
+  return entries.length === 1 ? join(folder, entries[0]) : folder;
+}
+
+/** Removes one upload (after its import). */
+export function discardUpload(dataDir: string, source: ImportSource): void {
+  if (source.kind === 'upload' && isUploadId(source.id)) rmSync(join(uploadsDir(dataDir), source.id), { recursive: true, force: true });
+}
+
+/** Removes every staged upload (at start: uploads do not outlive the server that received them). */
+export function clearUploads(dataDir: string): void {
+  rmSync(uploadsDir(dataDir), { recursive: true, force: true });
+}

@@ -1,0 +1,160 @@
+import { z } from 'zod';
+
+/** What a dataset holds: numeric feature rows, images (features with a [h, w, c] shape) or raw text. */
+export type DatasetKind = 'tabular' | 'images' | 'text';
+
+/** How a dataset arrived: the detected file format, or a built-in source. */
+export type DatasetFormat = 'csv' | 'tsv' | 'image-folder' | 'image-zip' | 'jsonl' | 'text-csv' | 'npy-pair' | 'npz' | 'builtin';
+
+/** Where the bytes to import are: a browser-mode upload (staged by `PUT /upload/…`) or a local path (Electron, CLI). */
+export type ImportSource = { kind: 'upload'; id: string } | { kind: 'path'; path: string };
+
+/** Choices a researcher confirms before importing; everything has a default so a preview needs none. */
+export interface ImportOptions {
+  name?: string;
+  /** Tabular and text tables: the column (or JSONL key) holding the label. */
+  labelColumn?: string;
+  /** Text tables: the column (or JSONL key) holding the text. */
+  textColumn?: string;
+  /** A CSV/TSV table is read as numeric features or as text classification; detected when absent. */
+  tableKind?: 'tabular' | 'text';
+  /** Images: [height, width] to resize every image to; absent means every image must already share one size. */
+  imageSize?: [number, number];
+  /** Images: keep the channels (every image must agree), or convert to grey (1 channel) or colour (3). */
+  colour?: 'keep' | 'grey' | 'rgb';
+  /** Fraction of each class held out for evaluation. */
+  evalFraction?: number;
+  /** Seed of the stratified split. */
+  splitSeed?: number;
+}
+
+/** One class and how many samples it has. */
+export interface ClassCount {
+  label: string;
+  count: number;
+}
+
+/** Sizes and recipe of a dataset's train/eval split. */
+export interface SplitInfo {
+  train: number;
+  eval: number;
+  seed: number;
+  evalFraction: number;
+  /** Every class is split in the same proportion (false only for unlabelled corpora). */
+  stratified: boolean;
+}
+
+/** What an import would produce, shown before anything is stored. */
+export interface DatasetPreview {
+  format: DatasetFormat;
+  kind: DatasetKind;
+  /** How the format was recognised, e.g. "content: ZIP archive with .npy members". */
+  detectedBy: string;
+  suggestedName: string;
+  n: number;
+  /** [height, width, channels] of one sample; tabular rows are [1, features, 1]; [] for text. */
+  shape: number[];
+  /** Columns (or JSONL keys) a label or text can be chosen from; [] where not applicable. */
+  columns: string[];
+  labelColumn: string | null;
+  textColumn: string | null;
+  classes: ClassCount[];
+  split: SplitInfo;
+  /** Tabular: feature names and the first rows (features then label). */
+  featureNames: string[];
+  sampleRows: string[][];
+  /** Images: a few samples per class as small PNG data URLs. */
+  sampleImages: { label: string; dataUrl: string }[];
+  /** Text: the first samples, shortened. */
+  sampleTexts: { label: string; text: string }[];
+  warnings: string[];
+}
+
+/** A dataset of the library (imported or built-in). */
+export interface DatasetSummary {
+  id: string;
+  name: string;
+  kind: DatasetKind;
+  format: DatasetFormat;
+  builtin: boolean;
+  /** The file or folder name it was imported from, or the package it ships in. */
+  origin: string;
+  n: number;
+  shape: number[];
+  classes: ClassCount[];
+  split: SplitInfo;
+  createdAt: string;
+}
+
+/** Progress of one import, pushed as the `dataset-import-progress` event. */
+export interface ImportProgress {
+  /** The id the renderer chose when it started the import. */
+  jobId: string;
+  phase: 'reading' | 'storing' | 'done' | 'failed';
+  rows: number;
+  /** 0..1 of the bytes read, null when the size is unknown. */
+  fraction: number | null;
+  message: string | null;
+}
+
+/** One layer of an imported model as the model view lists it. */
+export interface ModelLayerInfo {
+  name: string;
+  className: string;
+  outputShape: (number | null)[];
+  params: number;
+  trainable: boolean;
+  /** Dense and Conv2D kernels can carry a LoRA adapter. */
+  loraAdaptable: boolean;
+  /** The input, a backbone layer, the classification head, or a layer the engine skips (Dropout). */
+  role: 'input' | 'backbone' | 'head' | 'skipped';
+}
+
+/** A base model imported from a TensorFlow.js LayersModel. */
+export interface ImportedModelSummary {
+  id: string;
+  name: string;
+  origin: string;
+  /** [height, width, channels]; a flat input of f features is [1, f, 1]. */
+  inputShape: number[];
+  headLayer: string;
+  /** Units of the head: the number of classes the model was trained on. */
+  classes: number;
+  paramCount: number;
+  trainableParamCount: number;
+  layers: ModelLayerInfo[];
+  /** What the researcher should know, e.g. skipped Dropout layers. */
+  warnings: string[];
+  createdAt: string;
+}
+
+const sourceSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('upload'), id: z.string().regex(/^up-[0-9a-f]{16}$/, 'an upload id from PUT /upload') }),
+  z.strictObject({ kind: z.literal('path'), path: z.string().min(1).max(4096) }),
+]);
+
+/** Import options as the API accepts them. */
+export const importOptionsSchema = z.strictObject({
+  name: z.string().trim().min(1).max(120).optional(),
+  labelColumn: z.string().min(1).max(200).optional(),
+  textColumn: z.string().min(1).max(200).optional(),
+  tableKind: z.enum(['tabular', 'text']).optional(),
+  imageSize: z.tuple([z.number().int().min(1).max(1024), z.number().int().min(1).max(1024)]).optional(),
+  colour: z.enum(['keep', 'grey', 'rgb']).optional(),
+  evalFraction: z.number().min(0.01).max(0.9).optional(),
+  splitSeed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+});
+
+const datasetId = z.string().min(1).max(100);
+const datasetName = z.string().trim().min(1, 'a name is needed').max(120);
+
+/** Argument schemas of the dataset and model methods (merged into the contract's apiArgs). */
+export const datasetApiArgs = {
+  previewDataset: z.tuple([sourceSchema, importOptionsSchema]),
+  importDataset: z.tuple([sourceSchema, importOptionsSchema, z.string().min(1).max(100)]),
+  listDatasets: z.tuple([]),
+  renameDataset: z.tuple([datasetId, datasetName]),
+  deleteDataset: z.tuple([datasetId]),
+  importModel: z.tuple([sourceSchema, datasetName.nullable()]),
+  listImportedModels: z.tuple([]),
+};
