@@ -27,7 +27,14 @@ export function isUploadId(id: string): boolean {
 
 /** A relative path from a request, checked segment by segment so it stays inside its upload folder. */
 export function safeRelativePath(raw: string): string {
-  const segments = raw.split('/').map((s) => decodeURIComponent(s));
+  // Decode before splitting: an encoded slash (..%2F) must not hide a segment.
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    throw new ImportError(`'${raw}' is not an acceptable upload path`);
+  }
+  const segments = decoded.split('/');
   const bad = segments.find((s) => s === '' || s === '.' || s === '..' || /[\\\0]/.test(s) || s.length > 255);
   if (bad !== undefined || segments.length > 16 || /^[a-zA-Z]:/.test(segments[0])) throw new ImportError(`'${raw}' is not an acceptable upload path`);
   return segments.join('/');
