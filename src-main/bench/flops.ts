@@ -1,17 +1,31 @@
 import type { ModelSpec } from '../engine/models/layers';
 
-/** Multiply-accumulates of one forward pass of one sample through backbone and pretrain head. */
+/**
+ * Multiply-accumulates of one forward pass of one sample through backbone and pretrain head. A
+ * sequence counts every position (T rows until a pool), attention scores in full (q·kᵀ and p·v).
+ */
 export function forwardMacs(spec: ModelSpec): number {
   let shape: number[] = [...spec.inputShape];
+  let rows = 1;
   let macs = 0;
   const dense = (units: number) => {
     const fanIn = shape.reduce((a, b) => a * b, 1);
-    macs += fanIn * units;
+    macs += rows * fanIn * units;
     shape = [units];
   };
+  const t = spec.inputShape[0];
   for (const layer of spec.backbone) {
     if (layer.kind === 'flatten') shape = [shape.reduce((a, b) => a * b, 1)];
     else if (layer.kind === 'dense') dense(layer.units);
+    else if (layer.kind === 'embedding') {
+      rows = t;
+      shape = [layer.vocab];
+      dense(layer.dim);
+    } else if (layer.kind === 'block') {
+      const d = shape[0];
+      macs += rows * (4 * d * d + 2 * d * d * layer.mlpRatio) + 2 * t * t * d;
+    } else if (layer.kind === 'pool') rows = 1;
+    else if (layer.kind === 'norm') continue;
     else {
       const [h, w, c] = shape;
       const [oh, ow] = [Math.floor((h - layer.kernel) / layer.stride) + 1, Math.floor((w - layer.kernel) / layer.stride) + 1];

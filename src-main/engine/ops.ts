@@ -49,6 +49,20 @@ export function matMul(a: tf.Tensor2D, b: tf.Tensor2D, need: { a: boolean; b: bo
 }
 
 /**
+ * Batched a·b with the same hand-written gradient as matMul (explicit transposes, never the
+ * transposed-operand path). a: [B, n, k], b: [B, k, m] → [B, n, m].
+ */
+export function batchMatMul(a: tf.Tensor3D, b: tf.Tensor3D, need: { a: boolean; b: boolean }): tf.Tensor3D {
+  return partialGrad<tf.Tensor3D>(
+    [a, b],
+    [need.a, need.b],
+    ([x, y]) => tf.matMul(x as tf.Tensor3D, y as tf.Tensor3D),
+    (dy, [x, y], which) =>
+      which === 0 ? tf.matMul(dy, tf.transpose(y as tf.Tensor3D, [0, 2, 1])) : tf.matMul(tf.transpose(x as tf.Tensor3D, [0, 2, 1]), dy),
+  );
+}
+
+/**
  * Gradient of a 'valid' conv2d with respect to its filter, expressed through a forward conv2d
  * (the wasm backend has no Conv2DBackpropFilter kernel): treat the batch as the reduction channel.
  * x: [n, h, w, in], dy: [n, oh, ow, out] → [kh, kw, in, out].

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src-main/engine/backend';
-import { conv2d, matMul } from '../../src-main/engine/ops';
+import { batchMatMul, conv2d, matMul } from '../../src-main/engine/ops';
 
 function relDiff(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] / (tf.max(tf.abs(b)).dataSync()[0] + 1e-6));
@@ -20,6 +20,16 @@ describe('hand-written gradients match tfjs autodiff on the cpu backend', () => 
     both.forEach((g, i) => expect(relDiff(g, ref[i])).toBeLessThan(1e-5));
     const onlyB = tf.grad((b: tf.Tensor) => tf.sum(tf.square(matMul(a, b as tf.Tensor2D, { a: false, b: true }))))(b);
     expect(relDiff(onlyB, ref[1])).toBeLessThan(1e-5);
+  });
+
+  it('batchMatMul a·b over a batch, for both operands and for a alone', () => {
+    const a = tf.randomNormal([3, 5, 4], 0, 1, 'float32', 1) as tf.Tensor3D;
+    const b = tf.randomNormal([3, 4, 6], 0, 1, 'float32', 2) as tf.Tensor3D;
+    const ref = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D))))([a, b]);
+    const both = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(batchMatMul(a as tf.Tensor3D, b as tf.Tensor3D, { a: true, b: true }))))([a, b]);
+    both.forEach((g, i) => expect(relDiff(g, ref[i])).toBeLessThan(1e-5));
+    const onlyA = tf.grad((a: tf.Tensor) => tf.sum(tf.square(batchMatMul(a as tf.Tensor3D, b, { a: true, b: false }))))(a);
+    expect(relDiff(onlyA, ref[0])).toBeLessThan(1e-5);
   });
 
   for (const [k, stride] of [[5, 2], [3, 2], [3, 1]]) {

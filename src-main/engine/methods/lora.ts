@@ -1,11 +1,11 @@
-import { PRETRAIN_HEAD } from '../models/layers';
+import { backboneKernelKinds, PRETRAIN_HEAD } from '../models/layers';
 import type { Model } from '../models/model';
 import { Rng } from '../rng';
 import type { MethodDefinition, NamedVariable } from './method';
 
 /** Which kernel layers a LoRA choice adapts: backbone layers by kind or position, plus the pretrain head when asked. */
 export function loraLayers(model: Model, layers: string, head: string): string[] {
-  const kinds = new Map(model.spec.backbone.map((l) => [l.name, l.kind]));
+  const kinds = backboneKernelKinds(model.spec);
   const backbone = model.kernelLayers().filter((layer) => kinds.has(layer));
   const chosen =
     layers === 'all' ? backbone : layers === 'last' ? backbone.slice(-1) : backbone.filter((layer) => kinds.get(layer) === layers);
@@ -67,10 +67,11 @@ export const lora: MethodDefinition = {
       label: 'Adapted layers',
       help:
         'Which backbone layers get adapters: \u2018all\u2019 kernel layers, only \u2018dense\u2019 or only \u2018conv\u2019 layers (conv kernels are adapted ' +
-        'as [kh·kw·in, out]), or the \u2018last\u2019 backbone layer. Their biases stay frozen (PEFT\u2019s default bias = "none").',
+        'as [kh·kw·in, out]), the \u2018last\u2019 backbone layer, or in a transformer only the \u2018attention\u2019 projections (q, k, v, o of every block) ' +
+        'or only the blocks\u2019 \u2018mlp\u2019 layers. Their biases stay frozen (PEFT\u2019s default bias = "none"), as do embeddings and layer norms.',
       type: 'enum',
       default: 'all',
-      options: ['all', 'dense', 'conv', 'last'],
+      options: ['all', 'dense', 'conv', 'last', 'attention', 'mlp'],
     },
     {
       key: 'head',

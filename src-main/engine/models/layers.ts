@@ -1,21 +1,59 @@
-/** One layer of a built-in model; weights are named `<layer>/kernel` and `<layer>/bias`. */
+/**
+ * One layer of a built-in model. Kernel layers name their weights `<layer>/kernel` and
+ * `<layer>/bias`; a transformer block names its own kernel layers inside it (`<block>/attn/q`, …).
+ */
 export type LayerSpec =
   | { kind: 'dense'; name: string; units: number; activation: 'relu' | 'linear' }
   | { kind: 'conv'; name: string; filters: number; kernel: number; stride: number; activation: 'relu' }
-  | { kind: 'flatten'; name: string };
+  | { kind: 'flatten'; name: string }
+  /** Token ids (float32 [n, T]) → token + learned position embeddings, one row per position [n·T, dim]. */
+  | { kind: 'embedding'; name: string; vocab: number; dim: number }
+  /** A pre-LN transformer block over [n·T, d]: x + attn(LN(x)), then x + mlp(LN(x)). */
+  | { kind: 'block'; name: string; heads: number; mlpRatio: number; causal: boolean }
+  /** Layer normalisation over the features of each row. */
+  | { kind: 'norm'; name: string }
+  /** Mean over the positions of each sequence: [n·T, d] → [n, d] (the encoder classifier's pooling). */
+  | { kind: 'pool'; name: string };
 
 /** The shape of a model: input, backbone layers and the width of each head. */
 export interface ModelSpec {
   recipe: string;
+  /** [height, width, channels] of an image; [T, 1, 1] for a sequence of T token ids. */
   inputShape: [number, number, number];
   backbone: LayerSpec[];
-  /** Units of the pretrain head. */
+  /** Units of the pretrain head (the vocabulary size for a language model's per-position head). */
   pretrainClasses: number;
   /** Units of a new target head, or null when the target reuses the pretrain head. */
   targetClasses: number | null;
 }
 
+/** What a kernel layer is, for choosing which layers LoRA adapts. */
+export type KernelKind = 'dense' | 'conv' | 'attention' | 'mlp';
+
 /** The pretrain head's layer name. */
 export const PRETRAIN_HEAD = 'head';
 /** A new target head's layer name. */
 export const TARGET_HEAD = 'target_head';
+
+/** The four attention projections of a block, each a kernel layer of its own (so LoRA can adapt each). */
+export const ATTENTION_PROJECTIONS = ['q', 'k', 'v', 'o'] as const;
+
+/** The kernel layers of a transformer block with their kinds, in forward order. */
+export function blockKernelLayers(block: string): [string, KernelKind][] {
+  return [...ATTENTION_PROJECTIONS.map((p): [string, KernelKind] => [`${block}/attn/${p}`, 'attention']), [`${block}/mlp/fc1`, 'mlp'], [`${block}/mlp/fc2`, 'mlp']];
+}
+
+/** Every backbone kernel layer of a spec with its kind, in forward order (the heads are not included). */
+export function backboneKernelKinds(spec: ModelSpec): Map<string, KernelKind> {
+  const out = new Map<string, KernelKind>();
+  for (const layer of spec.backbone) {
+    if (layer.kind === 'dense' || layer.kind === 'conv') out.set(layer.name, layer.kind);
+    else if (layer.kind === 'block') for (const [name, kind] of blockKernelLayers(layer.name)) out.set(name, kind);
+  }
+  return out;
+}
+
+/** True when the model reads token sequences (its output rows are positions until a pool). */
+export function isSequenceModel(spec: ModelSpec): boolean {
+  return spec.backbone[0]?.kind === 'embedding';
+}

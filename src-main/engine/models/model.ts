@@ -1,60 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../rng';
 import { conv2d, matMul } from '../ops';
-import { PRETRAIN_HEAD, TARGET_HEAD, type LayerSpec, type ModelSpec } from './layers';
+import { isSequenceModel, PRETRAIN_HEAD, TARGET_HEAD, type LayerSpec, type ModelSpec } from './layers';
+import { block, embed, layerNorm, meanPool, type Flow, type LayerAccess } from './transformer';
+import { initialWeight, weightShapes } from './weights';
 
 /** Which head produces the logits: the pretrain head or the new target head. */
 export type Head = 'pretrain' | 'target';
-
-interface WeightShape {
-  name: string;
-  shape: number[];
-  fanIn: number;
-  fanOut: number;
-}
-
-/** Walks the layers and lists every weight with its shape and fans (for Glorot init). */
-function weightShapes(spec: ModelSpec): WeightShape[] {
-  const out: WeightShape[] = [];
-  let shape: number[] = [...spec.inputShape];
-  const addDense = (name: string, units: number) => {
-    const fanIn = shape.reduce((a, b) => a * b, 1);
-    out.push({ name: `${name}/kernel`, shape: [fanIn, units], fanIn, fanOut: units });
-    out.push({ name: `${name}/bias`, shape: [units], fanIn, fanOut: units });
-  };
-  for (const layer of spec.backbone) {
-    if (layer.kind === 'flatten') {
-      shape = [shape.reduce((a, b) => a * b, 1)];
-    } else if (layer.kind === 'dense') {
-      addDense(layer.name, layer.units);
-      shape = [layer.units];
-    } else {
-      const [h, w, c] = shape;
-      const k = layer.kernel;
-      out.push({ name: `${layer.name}/kernel`, shape: [k, k, c, layer.filters], fanIn: k * k * c, fanOut: k * k * layer.filters });
-      out.push({ name: `${layer.name}/bias`, shape: [layer.filters], fanIn: 0, fanOut: 0 });
-      shape = [Math.floor((h - k) / layer.stride) + 1, Math.floor((w - k) / layer.stride) + 1, layer.filters];
-    }
-  }
-  const featureShape = shape;
-  addDense(PRETRAIN_HEAD, spec.pretrainClasses);
-  if (spec.targetClasses !== null) {
-    shape = featureShape;
-    addDense(TARGET_HEAD, spec.targetClasses);
-  }
-  return out;
-}
-
-/** Glorot-uniform kernels and zero biases from a seeded generator. */
-function initialWeight(w: WeightShape, rng: Rng): Float32Array {
-  const size = w.shape.reduce((a, b) => a * b, 1);
-  const values = new Float32Array(size);
-  if (w.name.endsWith('/kernel')) {
-    const limit = Math.sqrt(6 / (w.fanIn + w.fanOut));
-    for (let i = 0; i < size; i++) values[i] = rng.uniform(-limit, limit);
-  }
-  return values;
-}
 
 let variableCounter = 0;
 
@@ -112,7 +64,7 @@ export class Model {
     return [`${layer}/kernel`, `${layer}/bias`];
   }
 
-  /** Layers with a kernel (dense and conv, heads included), in forward order. */
+  /** Layers with a kernel (dense, conv, attention projections and transformer MLPs, heads included), in forward order. */
   kernelLayers(): string[] {
     return [...this.params.keys()].filter((n) => n.endsWith('/kernel')).map((n) => n.slice(0, -'/kernel'.length));
   }
@@ -155,27 +107,61 @@ export class Model {
     return { out: tf.add(z, this.p(biasName)), trains: trains || this.trains(biasName) };
   }
 
-  private layer(layer: LayerSpec, h: tf.Tensor, upstream: boolean): { out: tf.Tensor; upstream: boolean } {
-    if (layer.kind === 'flatten') return { out: tf.reshape(h, [h.shape[0], -1]), upstream };
-    const { out, trains } = this.parametric(layer.name, h, upstream, layer.kind === 'conv' ? { stride: layer.stride } : null);
-    return { out: layer.activation === 'relu' ? tf.relu(out) : out, upstream: upstream || trains };
+  /** The model's weights and kernel layers as the transformer layers see them. */
+  private readonly access: LayerAccess = {
+    weight: (name) => this.p(name),
+    trains: (name) => this.trains(name),
+    dense: (layer, h, upstream) => {
+      const { out, trains } = this.parametric(layer, h, upstream, null);
+      return { out: out as tf.Tensor2D, upstream: upstream || trains };
+    },
+  };
+
+  private layer(layer: LayerSpec, h: tf.Tensor, upstream: boolean, seq: { n: number; t: number }): { out: tf.Tensor; upstream: boolean } {
+    const flow: Flow = { out: h as tf.Tensor2D, upstream };
+    switch (layer.kind) {
+      case 'flatten':
+        return { out: tf.reshape(h, [h.shape[0], -1]), upstream };
+      case 'embedding':
+        return embed(this.access, layer, h as tf.Tensor2D);
+      case 'block':
+        return block(this.access, layer, flow, seq);
+      case 'norm':
+        return layerNorm(this.access, layer.name, flow);
+      case 'pool':
+        return meanPool(flow, seq);
+      default: {
+        const { out, trains } = this.parametric(layer.name, h, upstream, layer.kind === 'conv' ? { stride: layer.stride } : null);
+        return { out: layer.activation === 'relu' ? tf.relu(out) : out, upstream: upstream || trains };
+      }
+    }
   }
 
-  /** Backbone output and whether it carries a gradient. x: [n, h·w·c] → [n, features]. */
+  /**
+   * Backbone output and whether it carries a gradient. x: [n, h·w·c] → [n, features]; for a
+   * sequence model x holds token ids [n, T] and the output has one row per position, [n·T, d],
+   * unless a pool layer averages them to [n, d].
+   */
   private backbone(x: tf.Tensor2D): { features: tf.Tensor2D; upstream: boolean } {
     const [h, w, c] = this.spec.inputShape;
     let t: tf.Tensor = this.spec.backbone[0]?.kind === 'conv' ? tf.reshape(x, [x.shape[0], h, w, c]) : x;
     let upstream = false;
-    for (const layer of this.spec.backbone) ({ out: t, upstream } = this.layer(layer, t, upstream));
+    const seq = { n: x.shape[0], t: h };
+    for (const layer of this.spec.backbone) ({ out: t, upstream } = this.layer(layer, t, upstream, seq));
     return { features: t as tf.Tensor2D, upstream };
   }
 
-  /** Backbone output. x: [n, h·w·c] → [n, features]. */
+  /** Backbone output. x: [n, h·w·c] → [n, features] (a language model: [n·T, d], one row per position). */
   features(x: tf.Tensor2D): tf.Tensor2D {
     return this.backbone(x).features;
   }
 
-  /** Logits. x: [n, h·w·c] → [n, classes of the head]. */
+  /** Output rows per input row: T for a language model (a prediction at every position), else 1. */
+  get rowsPerSample(): number {
+    return isSequenceModel(this.spec) && !this.spec.backbone.some((l) => l.kind === 'pool') ? this.spec.inputShape[0] : 1;
+  }
+
+  /** Logits. x: [n, h·w·c] → [n, classes of the head]; a language model: [n·T, vocabulary]. */
   logits(x: tf.Tensor2D, head: Head): tf.Tensor2D {
     const { features, upstream } = this.backbone(x);
     return this.parametric(this.headLayer(head), features, upstream, null).out as tf.Tensor2D;
@@ -183,16 +169,19 @@ export class Model {
 
   /**
    * Logits of two row blocks of x through possibly different heads, with one backbone pass (a
-   * mixed rehearsal batch costs one forward, not two). x: [a+b, d] → [a, classes₁], [b, classes₂].
+   * mixed rehearsal batch costs one forward, not two). x: [a+b, d] → [a, classes₁], [b, classes₂]
+   * (a language model: [a·T, vocabulary], [b·T, vocabulary]).
    */
   logitsSplit(x: tf.Tensor2D, a: number, heads: [Head, Head]): [tf.Tensor2D, tf.Tensor2D] {
     const { features, upstream } = this.backbone(x);
     const [l1, l2] = heads.map((h) => this.headLayer(h));
+    const r = this.rowsPerSample;
+    const sizes = [a * r, (x.shape[0] - a) * r];
     if (l1 === l2) {
       const all = this.parametric(l1, features, upstream, null).out as tf.Tensor2D;
-      return tf.split(all, [a, x.shape[0] - a]) as [tf.Tensor2D, tf.Tensor2D];
+      return tf.split(all, sizes) as [tf.Tensor2D, tf.Tensor2D];
     }
-    const [f1, f2] = tf.split(features, [a, x.shape[0] - a]) as [tf.Tensor2D, tf.Tensor2D];
+    const [f1, f2] = tf.split(features, sizes) as [tf.Tensor2D, tf.Tensor2D];
     return [this.parametric(l1, f1, upstream, null).out as tf.Tensor2D, this.parametric(l2, f2, upstream, null).out as tf.Tensor2D];
   }
 

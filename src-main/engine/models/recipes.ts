@@ -1,7 +1,7 @@
 import type { CatalogEntry } from '../../../src-shared/api';
 import type { LayerSpec } from './layers';
 
-/** Built-in base-model recipes: their backbones (the heads are added per study). */
+/** Built-in image recipes: their backbones (the heads are added per study). */
 export const RECIPE_BACKBONES: Record<string, LayerSpec[]> = {
   mlp: [
     { kind: 'flatten', name: 'flatten' },
@@ -15,6 +15,35 @@ export const RECIPE_BACKBONES: Record<string, LayerSpec[]> = {
     { kind: 'dense', name: 'dense1', units: 128, activation: 'relu' },
   ],
 };
+
+/** The shape of a built-in transformer; its vocabulary comes from the base model's tokenizer. */
+export interface TransformerRecipe {
+  /** decoder: causal, a language-model head at every position; encoder: bidirectional, mean-pooled, a classifier head. */
+  role: 'decoder' | 'encoder';
+  /** Context length T in tokens. */
+  context: number;
+  dim: number;
+  blocks: number;
+  heads: number;
+  mlpRatio: number;
+}
+
+/** Built-in transformer recipes. */
+export const TRANSFORMER_RECIPES: Record<string, TransformerRecipe> = {
+  'char-gpt': { role: 'decoder', context: 64, dim: 64, blocks: 2, heads: 4, mlpRatio: 4 },
+  'char-encoder': { role: 'encoder', context: 128, dim: 64, blocks: 2, heads: 4, mlpRatio: 4 },
+};
+
+/** The backbone of a transformer recipe over a vocabulary of `vocab` tokens. */
+export function transformerBackbone(recipe: TransformerRecipe, vocab: number): LayerSpec[] {
+  const causal = recipe.role === 'decoder';
+  return [
+    { kind: 'embedding', name: 'embed', vocab, dim: recipe.dim },
+    ...Array.from({ length: recipe.blocks }, (_, i): LayerSpec => ({ kind: 'block', name: `block${i + 1}`, heads: recipe.heads, mlpRatio: recipe.mlpRatio, causal })),
+    { kind: 'norm', name: 'ln_f' },
+    ...(causal ? [] : [{ kind: 'pool', name: 'pool' } as LayerSpec]),
+  ];
+}
 
 /** How the wizard presents the recipes. */
 export const RECIPE_CATALOG: CatalogEntry[] = [
