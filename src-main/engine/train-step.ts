@@ -50,7 +50,7 @@ export function makeTrainStep(p: TrainStepParts): (idx: tf.Tensor1D, step: numbe
         loss = crossEntropy(y, logits);
       }
       return hooks.penalty ? (tf.add(loss, hooks.penalty({ step, x, rows: idx, logits })) as tf.Scalar) : loss;
-    }, variables);
+    }, variables, hooks.gradientTerm);
     if (correct !== null && rows) {
       const seen = correct as tf.Tensor;
       hooks.observeRehearsal!(rows, seen.dataSync() as Uint8Array);

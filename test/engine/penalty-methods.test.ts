@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src-main/engine/backend';
 import { fisherDiagonal } from '../../src-main/engine/fisher';
 import { ewcPenalty } from '../../src-main/engine/methods/ewc';
-import { anchorPenalty } from '../../src-main/engine/methods/l2';
+import { anchorGradient, anchorPenalty } from '../../src-main/engine/methods/l2';
 import { unfrozenWeights } from '../../src-main/engine/methods/linear-probe';
 import { lwf } from '../../src-main/engine/methods/lwf';
 import type { TrainingSetup } from '../../src-main/engine/methods/method';
@@ -82,6 +82,19 @@ describe('penalties on hand examples', () => {
 
   it('L1: α·Σ|θ−θ₀| = 0.5·8 = 4 at α = 0.5', () => {
     expect(anchorPenalty(tf, weights(), 'l1', 0.5).dataSync()[0]).toBeCloseTo(4, 6);
+  });
+
+  it('the gradient terms the trainer adds are exactly the penalties\u2019 autodiff gradients (L2, L1, EWC)', () => {
+    const w = weights()[0];
+    for (const norm of ['l2', 'l1'] as const) {
+      const autodiff = values(tf.grad((k: tf.Tensor) => anchorPenalty(tf, [{ param: k, theta0: w.theta0 }], norm, 0.5))(w.param));
+      // At θ = θ₀ exactly, |x| has no gradient: we take 0 as PyTorch does (tfjs's abs takes −1 there).
+      if (norm === 'l1') autodiff[0] = 0;
+      expect(values(anchorGradient(tf, w, norm, 0.5)), norm).toEqual(autodiff);
+    }
+    const fisher = tf.tensor2d([[0.5, 2], [1, 0.25]]);
+    const autodiff = tf.grad((k: tf.Tensor) => ewcPenalty(tf, [{ param: k, theta0: w.theta0, fisher }], 10))(w.param);
+    expect(values(autodiff)).toEqual(values(tf.mul(tf.mul(fisher, 20), tf.sub(w.param, w.theta0))));
   });
 });
 

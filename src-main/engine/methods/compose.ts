@@ -8,7 +8,7 @@ export interface Component {
 }
 
 /**
- * Combines the hooks of several methods: penalties add up, extras merge, trainable filters
+ * Combines the hooks of several methods: penalties and gradient terms add up, extras merge, trainable filters
  * intersect, before/after hooks run in order with post-hoc methods (WiSE-FT) last; a sampler or an
  * optimizer comes from at most one component (checked when the config is validated).
  */
@@ -18,6 +18,7 @@ export function composeHooks(components: Component[], tf: typeof tfType): Method
   const first = <K extends keyof MethodHooks>(key: K) => hooks.find((h) => h[key])?.[key];
   const all = <K extends keyof MethodHooks>(key: K) => hooks.map((h) => h[key]).filter((f): f is NonNullable<MethodHooks[K]> => !!f);
   const penalties = all('penalty');
+  const gradientTerms = all('gradientTerm');
   return {
     beforeTraining: async (setup) => {
       for (const f of all('beforeTraining')) await f(setup);
@@ -25,6 +26,15 @@ export function composeHooks(components: Component[], tf: typeof tfType): Method
     trainable: (names) => all('trainable').reduce((kept, f) => f(kept), names),
     variables: () => all('variables').flatMap((f) => f()),
     penalty: penalties.length ? (ctx) => tf.addN(penalties.map((f) => f(ctx))) as tfType.Scalar : undefined,
+    gradientTerm: gradientTerms.length
+      ? (variable) => {
+          const terms = gradientTerms.map((f) => f(variable)).filter((t): t is tfType.Tensor => t !== null);
+          if (terms.length < 2) return terms[0] ?? null;
+          const sum = tf.addN(terms);
+          tf.dispose(terms);
+          return sum;
+        }
+      : undefined,
     rehearsal: first('rehearsal'),
     observeRehearsal: first('observeRehearsal'),
     optimizer: first('optimizer'),

@@ -100,6 +100,8 @@ export const ewc: MethodDefinition = {
   slots: [],
   create: ({ tf, params }) => {
     let terms: EwcTerm[] = [];
+    // Keyed by the variable itself: the optimizer knows variables, not the model's weight names.
+    const byVariable = new Map<tfType.Tensor, EwcTerm & { twoLambdaF: tfType.Tensor }>();
     return {
       beforeTraining: (setup) => {
         const base = setup.createBaseModel();
@@ -120,11 +122,23 @@ export const ewc: MethodDefinition = {
           theta0: setup.theta0Tensors.get(name)!,
           fisher: tf.tensor(f, setup.model.params.get(name)!.shape),
         }));
+        for (const t of terms) byVariable.set(t.param, { ...t, twoLambdaF: tf.mul(t.fisher, 2 * (params.lambda as number)) });
       },
-      penalty: () => ewcPenalty(tf, terms, params.lambda as number),
+      // ∂/∂θ λ·Σ F(θ−θ₀)² = 2λF(θ−θ₀), added to the loss gradient: the same step as differentiating the penalty in the tape.
+      gradientTerm: (variable) => {
+        const term = byVariable.get(variable);
+        return term ? tf.tidy(() => tf.mul(term.twoLambdaF, tf.sub(term.param, term.theta0))) : null;
+      },
+      extras: () => {
+        const value = ewcPenalty(tf, terms, params.lambda as number);
+        const penalty = value.dataSync()[0];
+        value.dispose();
+        return { penalty };
+      },
       dispose: () => {
-        tf.dispose(terms.map((t) => t.fisher));
+        tf.dispose([...terms.map((t) => t.fisher), ...[...byVariable.values()].map((t) => t.twoLambdaF)]);
         terms = [];
+        byVariable.clear();
       },
     };
   },

@@ -21,6 +21,14 @@ export function anchorPenalty(tf: typeof tfType, weights: AnchoredWeight[], norm
   }) as tfType.Scalar;
 }
 
+/** The gradient of anchorPenalty for one weight: α·(θ−θ₀) for L2, α·sign(θ−θ₀) for L1 (0 at θ = θ₀, as autodiff of |x| gives). */
+export function anchorGradient(tf: typeof tfType, { param, theta0 }: AnchoredWeight, norm: AnchorNorm, alpha: number): tfType.Tensor {
+  return tf.tidy(() => {
+    const d = tf.sub(param, theta0);
+    return tf.mul(norm === 'l2' ? d : tf.sign(d), alpha);
+  });
+}
+
 /** L2-to-pretrained (methods.md §3.3): the target loss plus a penalty on the distance of the pretrained weights from θ₀. */
 export const l2sp: MethodDefinition = {
   id: 'l2-sp',
@@ -56,15 +64,32 @@ export const l2sp: MethodDefinition = {
   ],
   slots: [],
   create: ({ tf, params }) => {
-    let weights: AnchoredWeight[] = [];
+    // Keyed by the variable itself: the optimizer knows variables, not the model's weight names.
+    let weights = new Map<tfType.Tensor, AnchoredWeight>();
+    const [norm, alpha] = [params.norm as AnchorNorm, params.alpha as number];
     return {
       // θ₀'s tensors are the pretrained ones (a new target head is not among them); they belong to the trainer.
       beforeTraining: (setup) => {
-        weights = [...setup.theta0Tensors].map(([name, theta0]) => ({ param: setup.model.params.get(name)!, theta0 }));
+        weights = new Map(
+          [...setup.theta0Tensors].map(([name, theta0]) => {
+            const param = setup.model.params.get(name)!;
+            return [param, { param, theta0 }];
+          }),
+        );
       },
-      penalty: () => anchorPenalty(tf, weights, params.norm as AnchorNorm, params.alpha as number),
+      // The penalty's exact gradient is added to the loss gradient, which is the same Adam step as differentiating it in the tape.
+      gradientTerm: (variable) => {
+        const w = weights.get(variable);
+        return w ? anchorGradient(tf, w, norm, alpha) : null;
+      },
+      extras: () => {
+        const value = anchorPenalty(tf, [...weights.values()], norm, alpha);
+        const penalty = value.dataSync()[0];
+        value.dispose();
+        return { penalty };
+      },
       dispose: () => {
-        weights = [];
+        weights = new Map();
       },
     };
   },

@@ -65,8 +65,14 @@ export interface MethodHooks {
   trainable?: (names: string[]) => string[];
   /** Extra trainable variables the method owns (LoRA's A and B). */
   variables?: () => NamedVariable[];
-  /** A term added to the batch loss inside the gradient tape (L2, EWC, LwF). */
+  /** A term added to the batch loss inside the gradient tape (LwF: it depends on the batch). */
   penalty?: (ctx: StepContext) => tfType.Scalar;
+  /**
+   * A term added to one weight's loss gradient before the optimizer sees it: the analytic gradient of
+   * a penalty on the weights alone (L2-SP, EWC). Far fewer ops than differentiating the penalty in the
+   * tape, with the same update; null for weights it does not touch. The penalty's value is reported in extras.
+   */
+  gradientTerm?: (variable: tfType.Variable) => tfType.Tensor | null;
   /** Pretrain-pool rows to rehearse at this step, or null for none. */
   rehearsal?: (step: number) => Int32Array | null;
   /** The rehearsed rows' correctness before the update, from the same forward pass. */

@@ -8,7 +8,21 @@ export const ADAM_EPSILON = 1e-7;
 export function adam(learningRate: number): StepOptimizer {
   const optimizer = tf.train.adam(learningRate, 0.9, 0.999, ADAM_EPSILON);
   return {
-    minimize: (loss, variables) => optimizer.minimize(loss, true, variables) as tf.Scalar,
+    minimize: (loss, variables, extraGradient) => {
+      if (!extraGradient) return optimizer.minimize(loss, true, variables) as tf.Scalar;
+      const { value, grads } = optimizer.computeGradients(loss, variables);
+      const total: { name: string; tensor: tf.Tensor }[] = [];
+      for (const v of variables) {
+        const g = grads[v.name];
+        if (!g) continue;
+        const extra = extraGradient(v);
+        total.push({ name: v.name, tensor: extra ? tf.add(g, extra) : g });
+        if (extra) tf.dispose([g, extra]);
+      }
+      optimizer.applyGradients(total);
+      tf.dispose(total.map((t) => t.tensor));
+      return value;
+    },
     dispose: () => optimizer.dispose(),
   };
 }

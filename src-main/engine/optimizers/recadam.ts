@@ -1,7 +1,7 @@
 // tfjs arrives as an argument: the RecAdam method file imports this module at runtime, and the host
 // loads method files for their metadata without loading tfjs.
 import type * as tfType from '@tensorflow/tfjs-core';
-import type { StepOptimizer } from './step-optimizer';
+import type { ExtraGradient, StepOptimizer } from './step-optimizer';
 
 /** How λ(t) rises toward anneal_w (RecAdam.py `anneal_function`). */
 export type AnnealFunction = 'sigmoid' | 'linear' | 'constant';
@@ -89,7 +89,7 @@ export class RecAdam implements StepOptimizer {
   }
 
   /** Computes the target gradient of `loss` and applies one RecAdam step to every variable that has one. */
-  minimize(loss: () => tfType.Scalar, variables: tfType.Variable[]): tfType.Scalar {
+  minimize(loss: () => tfType.Scalar, variables: tfType.Variable[], extraGradient?: ExtraGradient): tfType.Scalar {
     const { tf } = this;
     const { value, grads } = tf.variableGrads(loss, variables);
     this.steps++;
@@ -98,7 +98,11 @@ export class RecAdam implements StepOptimizer {
       if (!g) continue;
       const state = this.states.get(variable.name);
       if (!state) throw new Error(`RecAdam: ${variable.name} was not given to the optimizer`);
-      this.update(state, g);
+      // Another method's penalty gradient (L2, EWC) enters the moments like the loss gradient does.
+      const extra = extraGradient?.(variable) ?? null;
+      const total = extra ? tf.add(g, extra) : g;
+      this.update(state, total);
+      if (extra) tf.dispose([extra, total]);
     }
     tf.dispose(Object.values(grads));
     return value;
