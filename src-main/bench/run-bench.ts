@@ -14,8 +14,8 @@ import { torchAvailable, torchThroughput } from './torch-workload';
 export type BenchSize = 'full' | 'quick';
 
 const COUNTS = {
-  full: { mlpSteps: 200, cnnSteps: 60, cpuFactor: 0.2, warmup: 5, evalRepeats: 5, ratioFraction: 0.6, ratioEpochs: 2, loopFraction: 0.3, memoryRows: 60_000, memorySteps: 50 },
-  quick: { mlpSteps: 3, cnnSteps: 2, cpuFactor: 1, warmup: 1, evalRepeats: 1, ratioFraction: 0.05, ratioEpochs: 1, loopFraction: 0.05, memoryRows: 2_000, memorySteps: 2 },
+  full: { mlpSteps: 210, cnnSteps: 60, cpuFactor: 0.2, warmup: 5, evalRepeats: 5, ratioSteps: 150, loopFraction: 0.3, memoryRows: 60_000, memorySteps: 50 },
+  quick: { mlpSteps: 3, cnnSteps: 3, cpuFactor: 1, warmup: 1, evalRepeats: 1, ratioSteps: 3, loopFraction: 0.05, memoryRows: 2_000, memorySteps: 2 },
 };
 
 async function measure(workload: string, implementation: string, backend: string, flopsPerSample: number, f: () => Promise<number> | number): Promise<BenchResult> {
@@ -34,6 +34,7 @@ export async function runBench(size: BenchSize, log: (line: string) => void): Pr
   const results: BenchResult[] = [];
   const add = async (r: Promise<BenchResult>) => {
     const done = await r;
+    if (done.implementation === 'PyTorch' && done.samplesPerSecond !== null) done.note = torch.why;
     results.push(done);
     log(`${done.workload} · ${done.implementation} · ${done.backend}: ${done.samplesPerSecond?.toFixed(0) ?? done.note}`);
   };
@@ -73,7 +74,7 @@ export async function runBench(size: BenchSize, log: (line: string) => void): Pr
   await add(measure(evalName, 'PyTorch', 'python3', evalFlops, torchOr({ workload: 'eval', rows: 10_000, repeats: c.evalRepeats })));
 
   log('method step ratios…');
-  const methodRatios = await methodStepRatios('wasm', c.ratioFraction, c.ratioEpochs);
+  const methodRatios = await methodStepRatios('wasm', c.ratioSteps, c.warmup);
   log('event-loop delay while training…');
   const eventLoop = await eventLoopDelayWhileTraining(c.loopFraction);
   log('peak memory on a large set…');

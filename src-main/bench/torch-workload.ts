@@ -12,10 +12,13 @@ let python: string | null | undefined;
 /** Whether some python3 here can `import torch`; which one is used for the PyTorch workloads. */
 export function torchAvailable(): { available: boolean; why: string } {
   for (const candidate of PYTHONS) {
-    const probe = spawnSync(candidate, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8', timeout: 60_000 });
+    // Which BLAS the build links matters as much as the version: Debian's python3-torch uses the generic reference BLAS.
+    const script = 'import re, torch; m = re.search(r"BLAS_INFO=([^,]+)", torch.__config__.show()); print(torch.__version__, torch.get_num_threads(), m.group(1) if m else "?")';
+    const probe = spawnSync(candidate, ['-c', script], { encoding: 'utf8', timeout: 60_000 });
     if (probe.status === 0) {
       python = candidate;
-      return { available: true, why: `torch ${probe.stdout.trim()} (${candidate})` };
+      const [version, threads, blas] = probe.stdout.trim().split(' ');
+      return { available: true, why: `torch ${version}, ${threads} thread(s), BLAS ${blas} (${candidate})` };
     }
   }
   python = null;

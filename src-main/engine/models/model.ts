@@ -99,8 +99,19 @@ export class Model {
 
   /** One parametric layer; `upstream` says whether its input carries a gradient. */
   private parametric(layer: string, h: tf.Tensor, upstream: boolean, conv: { stride: number } | null): { out: tf.Tensor; trains: boolean } {
-    const { kernel, trains } = this.kernel(layer);
     const biasName = `${layer}/bias`;
+    const adapter = this.adapters.get(layer);
+    if (adapter && !conv) {
+      // x·W + scale·(x·A)·B: neither W + scale·A·B nor its full-size gradient is ever formed, so a
+      // LoRA step costs less than a full one (for conv kernels the adapted kernel is formed instead).
+      const w = this.p(`${layer}/kernel`);
+      const x = h as tf.Tensor2D;
+      const base = matMul(x, w as tf.Tensor2D, { a: upstream, b: this.trains(`${layer}/kernel`) });
+      const low = tf.mul(matMul(x, adapter.a as tf.Tensor2D, { a: upstream, b: true }), adapter.scale) as tf.Tensor2D;
+      const z = tf.add(base, matMul(low, adapter.b as tf.Tensor2D, { a: true, b: true }));
+      return { out: tf.add(z, this.p(biasName)), trains: true };
+    }
+    const { kernel, trains } = this.kernel(layer);
     const z = conv
       ? conv2d(h as tf.Tensor4D, kernel as tf.Tensor4D, conv.stride, { x: upstream, w: trains })
       : matMul(h as tf.Tensor2D, kernel as tf.Tensor2D, { a: upstream, b: trains });
