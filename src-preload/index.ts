@@ -1,4 +1,4 @@
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { API_EVENTS, API_METHODS } from '../src-shared/channels';
 
 // Sets, so a renderer compromised by injected script still cannot reach any other channel.
@@ -11,9 +11,12 @@ export interface PreloadApi {
   invoke(method: string, args: unknown[]): Promise<unknown>;
   /** Subscribes to a host event; returns the unsubscribe function. */
   on(event: string, callback: (payload: unknown) => void): () => void;
+  /** The local path of a dropped or picked file, so imports read it in place. */
+  pathForFile(file: File): string;
 }
 
 const api: PreloadApi = {
+  pathForFile: (file) => webUtils.getPathForFile(file),
   invoke(method, args) {
     if (!methods.has(method)) return Promise.reject(new Error(`Unknown API method "${method}"`));
     // Spread so the host handler receives the method's positional arguments, as over HTTP.

@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import { openStore } from '../../src-main/db/connection';
 import type { Db } from '../../src-main/db/types';
 import { tempDataDir } from './helpers';
@@ -13,6 +14,17 @@ export function tempStore(): { db: Db; dir: string; remove: () => void } {
       db.close();
       data.remove();
     },
+  };
+}
+
+/** A maker of temporary stores for one test file, each removed after its test. */
+export function tempStores(): () => ReturnType<typeof tempStore> {
+  const cleanups: (() => void)[] = [];
+  afterEach(() => cleanups.splice(0).forEach((c) => c()));
+  return () => {
+    const s = tempStore();
+    cleanups.push(s.remove);
+    return s;
   };
 }
 

@@ -1,20 +1,13 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeZip } from '../../src-main/export/zip';
 import { importDatasetAt, previewDatasetAt } from '../../src-main/import/dataset-import';
 import { loadStoredDataset } from '../../src-main/import/load-stored-dataset';
 import { jpegBytes, pngBytes, twoClassPngs, writeTree } from './image-fixtures';
-import { datasetTableCounts, tempStore } from './import-helpers';
+import { datasetTableCounts, tempStores } from './import-helpers';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => cleanups.splice(0).forEach((c) => c()));
-
-function store() {
-  const s = tempStore();
-  cleanups.push(s.remove);
-  return s;
-}
+const store = tempStores();
 
 describe('importing image folders and zips', () => {
   it('reads one subfolder per class as labels, pixels in [0, 1], and previews samples as PNG data URLs', async () => {

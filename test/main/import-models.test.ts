@@ -3,28 +3,16 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { loadLayersModel } from '@tensorflow/tfjs-layers';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../src-main/db/connection';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { getImportedModel, listImportedModelSummaries } from '../../src-main/db/imported-models';
 import { decodeCheckpoint } from '../../src-main/engine/models/checkpoint';
 import { Model } from '../../src-main/engine/models/model';
 import { importModelAt } from '../../src-main/import/models/model-import';
 import { readTfjsModelFiles } from '../../src-main/import/models/tfjs-files';
-import { tempDataDir } from './helpers';
+import { tempStores } from './import-helpers';
 
 const MODELS = join(__dirname, '..', 'fixtures', 'models');
-const cleanups: (() => void)[] = [];
-afterEach(() => cleanups.splice(0).forEach((c) => c()));
-
-function store() {
-  const data = tempDataDir();
-  const db = openStore(data.dir);
-  cleanups.push(() => {
-    db.close();
-    data.remove();
-  });
-  return { db, dir: data.dir };
-}
+const store = tempStores();
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -1,19 +1,12 @@
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { importDatasetAt, previewDatasetAt } from '../../src-main/import/dataset-import';
 import { loadStoredDataset } from '../../src-main/import/load-stored-dataset';
-import { datasetTableCounts, tempStore } from './import-helpers';
+import { datasetTableCounts, tempStores } from './import-helpers';
 
 const NPY = join(__dirname, '..', 'fixtures', 'import');
-const cleanups: (() => void)[] = [];
-afterEach(() => cleanups.splice(0).forEach((c) => c()));
-
-function store() {
-  const s = tempStore();
-  cleanups.push(s.remove);
-  return s;
-}
+const store = tempStores();
 
 describe('importing NumPy arrays', () => {
   it('reads an .npz written by numpy (ZIP64 local headers), scaling uint8 images to [0, 1]', async () => {

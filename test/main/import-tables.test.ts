@@ -1,20 +1,13 @@
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listDatasetRecords } from '../../src-main/db/datasets';
 import { importDatasetAt, previewDatasetAt } from '../../src-main/import/dataset-import';
 import { loadStoredDataset, loadStoredTextDataset } from '../../src-main/import/load-stored-dataset';
-import { datasetTableCounts, tempStore } from './import-helpers';
+import { datasetTableCounts, tempStores } from './import-helpers';
 
 const CSV = join(__dirname, '..', 'fixtures', 'import', 'csv');
 const TEXT = join(__dirname, '..', 'fixtures', 'import', 'text');
-const cleanups: (() => void)[] = [];
-afterEach(() => cleanups.splice(0).forEach((c) => c()));
-
-function store() {
-  const s = tempStore();
-  cleanups.push(s.remove);
-  return s;
-}
+const store = tempStores();
 
 describe('importing CSV/TSV tables', () => {
   it('reads RFC 4180 quoting and CRLF, maps string labels to sorted classes and splits every class seeded', async () => {

@@ -30,6 +30,21 @@ export function createHttpTransport(location: Location): Transport {
       }
       return unwrapEnvelope(body);
     },
+    async stage(files, folder, onProgress) {
+      const loose = files.length > 1 && files.every((f) => !f.path.includes('/'));
+      const total = files.reduce((n, f) => n + f.file.size, 0);
+      let sent = 0;
+      let id: string | null = null;
+      for (const { file, path } of files) {
+        const url: string = `/upload/${(loose ? `${folder}/${path}` : path).split('/').map(encodeURIComponent).join('/')}${id ? `?upload=${id}` : ''}`;
+        const response: Response = await fetch(url, { method: 'PUT', headers: { Authorization: `Bearer ${token}` }, body: file });
+        id = (unwrapEnvelope(await response.json()) as { id: string }).id;
+        sent += file.size;
+        onProgress?.(sent, total);
+      }
+      if (!id) throw new ApiError({ name: 'Error', message: 'Nothing was dropped.' });
+      return { kind: 'upload', id };
+    },
     on: (event, listener) => socket.on(event, listener),
     onReconnect: (listener) => socket.onReconnect(listener),
   };

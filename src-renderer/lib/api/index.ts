@@ -1,7 +1,8 @@
 import type { ApiEvents, RetainLabApi } from '../../../src-shared/api';
 import { createHttpTransport } from './http-transport';
 import { createIpcTransport } from './ipc-transport';
-import { createApi, type EventListener } from './transport';
+import type { ImportSource } from '../../../src-shared/datasets';
+import { createApi, type DroppedFile, type EventListener } from './transport';
 
 // Chosen once at start: the preload's bridge exists only inside the Electron app.
 const transport = window.api ? createIpcTransport(window.api) : createHttpTransport(window.location);
@@ -17,4 +18,9 @@ export function onEvent<E extends keyof ApiEvents>(event: E, listener: EventList
 /** Calls back when the event stream comes back after a drop (browser mode), so state can reload. */
 export function onReconnect(listener: () => void): () => void {
   return transport.onReconnect(listener);
+}
+
+/** Makes dropped files readable by the host (an upload in browser mode, their paths in the app); loose files go in a folder named `folder`. */
+export function stageFiles(files: DroppedFile[], folder: string, onProgress?: (sentBytes: number, totalBytes: number) => void): Promise<ImportSource> {
+  return transport.stage(files, folder, onProgress);
 }

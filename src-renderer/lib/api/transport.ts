@@ -1,4 +1,5 @@
 import type { ApiEvents, ApiMethod, RetainLabApi } from '../../../src-shared/api';
+import type { ImportSource } from '../../../src-shared/datasets';
 
 /** Listener of one host event. */
 export type EventListener<E extends keyof ApiEvents> = (payload: ApiEvents[E]) => void;
@@ -11,6 +12,17 @@ export interface Transport {
   on(event: keyof ApiEvents, listener: (payload: unknown) => void): () => void;
   /** Calls back after a dropped event stream came back, since events may have been missed meanwhile. */
   onReconnect(listener: () => void): () => void;
+  /**
+   * Makes dropped files readable by the host: uploads them (browser mode) or names their paths
+   * (Electron). Several loose files are uploaded into a folder called `folder`, which names the import.
+   */
+  stage(files: DroppedFile[], folder: string, onProgress?: (sentBytes: number, totalBytes: number) => void): Promise<ImportSource>;
+}
+
+/** A file the researcher dropped or picked, with its path relative to what was dropped (`digits/3/a.png`, or just `iris.csv`). */
+export interface DroppedFile {
+  file: File;
+  path: string;
 }
 
 /** The typed RetainLabApi over any transport; `satisfies` makes a new contract method a compile error here. */

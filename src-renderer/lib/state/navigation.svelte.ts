@@ -3,6 +3,7 @@ export const VIEWS = [
   { id: 'new-study', label: 'New study' },
   { id: 'runs', label: 'Runs' },
   { id: 'compare', label: 'Compare' },
+  { id: 'datasets', label: 'Datasets' },
 ] as const;
 
 /** Id of a top-level view. */
