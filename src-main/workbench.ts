@@ -1,5 +1,6 @@
 import type { AppInfo } from '../src-shared/api';
 import { openStore } from './db/connection';
+import { removeUnfinishedImports } from './db/datasets';
 import { getRun } from './db/runs';
 import { chromiumPrinter } from './export/chromium-printer';
 import type { FigurePrinter } from './export/figure-printer';
@@ -31,6 +32,8 @@ export function createWorkbench(opts: { dataDir: string; launcher: EngineLaunche
   const host = new RunHost(db, opts.launcher, publish);
   // Browser mode and the CLI print PDFs with headless Chromium; the Electron app passes its own printer.
   const printer = opts.printer ?? chromiumPrinter();
+  // An import cut short by a crash never became visible; its rows are garbage now.
+  removeUnfinishedImports(db);
   const datasets = new DatasetService(db, opts.dataDir, (progress) => bus.emit('dataset-import-progress', progress));
   api = new ApiService(db, host, { version: opts.version, mode: opts.mode, dataDir: opts.dataDir }, printer, datasets);
   return {

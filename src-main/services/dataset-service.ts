@@ -1,5 +1,5 @@
 import type { DatasetPreview, DatasetSummary, ImportedModelSummary, ImportOptions, ImportProgress, ImportSource } from '../../src-shared/datasets';
-import { classCounts, datasetNameTaken, getDatasetRecord, listDatasetRecords, removeDataset, removeUnfinishedImports, renameDatasetRecord, runsUsingDataset, type DatasetRecord } from '../db/datasets';
+import { classCounts, datasetNameTaken, getDatasetRecord, listDatasetRecords, removeDataset, renameDatasetRecord, runsUsingDataset, type DatasetRecord } from '../db/datasets';
 import { listImportedModelSummaries } from '../db/imported-models';
 import type { Db } from '../db/types';
 import { BUILTIN_IDS, builtinDataset } from '../import/builtin-datasets';
@@ -20,10 +20,7 @@ export class DatasetService {
     private readonly db: Db,
     private readonly dataDir: string,
     private readonly onProgress: (progress: ImportProgress) => void,
-  ) {
-    // An import cut short by a crash never became visible; its rows are garbage now.
-    removeUnfinishedImports(db);
-  }
+  ) {}
 
   /** Reads and checks what was dropped, and describes the import; stores nothing. */
   previewDataset(source: ImportSource, options: ImportOptions): Promise<DatasetPreview> {

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DatasetSummary, ImportProgress } from '../../src-shared/datasets';
+import { beginDatasetImport, insertDatasetChunk } from '../../src-main/db/datasets';
 import { insertRun } from '../../src-main/db/runs';
 import { startBrowserServer } from '../../src-main/server/http-server';
 import { forkLauncher } from '../../src-main/services/fork-launcher';
@@ -53,6 +54,23 @@ describe('the dataset library', () => {
     expect((await wb.api.listDatasets()).some((d) => d.id === iris.id)).toBe(true);
     expect(await wb.api.deleteDataset(other.id)).toEqual({ deleted: other.id });
     expect((await wb.api.listDatasets()).filter((d) => !d.builtin).map((d) => d.name)).toEqual(['Iris']);
+  });
+
+  it('removes an import a crash left half-done once it is old, but not one another process may still be writing', () => {
+    const data = tempDataDir();
+    cleanups.push(data.remove);
+    const first = createWorkbench({ dataDir: data.dir, launcher: forkLauncher(ENGINE_PATH), mode: 'browser', version: 'test' });
+    const db = (first.api as unknown as { db: Parameters<typeof beginDatasetImport>[0] }).db;
+    beginDatasetImport(db, { id: 'data-crashed', kind: 'tabular', format: 'csv', origin: 'big.csv' });
+    insertDatasetChunk(db, 'data-crashed', 0, 0, 1, new Float32Array([1, 2]));
+    db.prepare(`UPDATE datasets SET created_at = '2020-01-01T00:00:00.000Z' WHERE id = 'data-crashed'`).run();
+    beginDatasetImport(db, { id: 'data-in-progress', kind: 'tabular', format: 'csv', origin: 'other.csv' });
+    first.close();
+    const second = createWorkbench({ dataDir: data.dir, launcher: forkLauncher(ENGINE_PATH), mode: 'browser', version: 'test' });
+    cleanups.push(() => second.close());
+    const db2 = (second.api as unknown as { db: Parameters<typeof beginDatasetImport>[0] }).db;
+    expect(db2.prepare(`SELECT id FROM datasets`).all()).toEqual([{ id: 'data-in-progress' }]);
+    expect(db2.prepare(`SELECT count(*) AS n FROM dataset_chunks`).get()).toEqual({ n: 0 });
   });
 
   it('reports a failed import as a progress event with the message', async () => {
