@@ -9,6 +9,8 @@ import { receiveUpload } from './upload-route';
 import { clearUploads } from '../services/uploads';
 
 const MAX_BODY = 1 << 20;
+// Methods whose first argument says where to read files from.
+const IMPORT_METHODS = new Set(['previewDataset', 'importDataset', 'importModel']);
 // The same policy as the app's window: only our own scripts, no remote content.
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws://127.0.0.1:* ws://localhost:*";
 
@@ -63,7 +65,12 @@ export async function startBrowserServer(wb: Pick<Workbench, 'api' | 'bus'> & Pa
         } catch (err) {
           return send(400, JSON.stringify({ ok: false, error: { name: 'Error', message: `bad request body: ${(err as Error).message}` } }));
         }
-        return send(200, JSON.stringify(await dispatch(wb.api, url.pathname.slice('/api/'.length), args)));
+        // A page reads the user's files only by uploading them: a local path is for the app and the CLI.
+        const method = url.pathname.slice('/api/'.length);
+        if (IMPORT_METHODS.has(method) && Array.isArray(args) && (args[0] as { kind?: unknown } | null)?.kind === 'path') {
+          return send(403, JSON.stringify({ ok: false, error: { name: 'SecurityError', message: 'browser mode imports uploaded files only (PUT /upload/<name>), not local paths' } }));
+        }
+        return send(200, JSON.stringify(await dispatch(wb.api, method, args)));
       }
       if (url.pathname.startsWith('/upload/') && dataDir) {
         if (req.method !== 'PUT') return send(405, JSON.stringify({ ok: false, error: { name: 'Error', message: 'use PUT' } }));

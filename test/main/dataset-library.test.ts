@@ -100,6 +100,7 @@ describe('browser-mode uploads', () => {
     const source = { kind: 'upload', id: put.result.id };
     const call = async (method: string, args: unknown[]) =>
       (await (await fetch(`${base}/api/${method}`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify({ args }) })).json()) as { ok: boolean; result: unknown };
+    expect(await call('previewDataset', [{ kind: 'path', path: '/etc/passwd' }, {}])).toMatchObject({ ok: false, error: { name: 'SecurityError' } });
     const preview = await call('previewDataset', [source, {}]);
     expect(preview).toMatchObject({ ok: true, result: { n: 10, suggestedName: 'iris' } });
     const imported = await call('importDataset', [source, { name: 'uploaded iris' }, 'job-1']);
