@@ -85,14 +85,9 @@ export async function engineTrainThroughput(o: {
     const order = new Rng(1).permutation(data.n);
     const batch = (i: number) => {
       const start = ((i - 1) * o.batchSize) % (data.n - o.batchSize);
-      return tf.tensor1d(order.subarray(start, start + o.batchSize), 'int32');
+      return order.subarray(start, start + o.batchSize);
     };
-    const seconds = timeSteps((i) => {
-      const idx = batch(i);
-      const cost = step(idx, i);
-      idx.dispose();
-      return cost;
-    }, o.warmup, o.steps);
+    const seconds = timeSteps((i) => step(batch(i), i), o.warmup, o.steps);
     return (o.steps * o.batchSize) / seconds;
   } finally {
     hooks.dispose?.();

@@ -35,9 +35,7 @@ export async function memoryProbe(rows: number, steps: number): Promise<void> {
   const hooks = createMethod({ id: 'vanilla', params: {}, with: [] }, tf);
   const step = makeTrainStep({ model, hooks, optimizer, variables: [...model.params.values()], targetTrain: data, pretrainPool: data });
   timeSteps((i) => {
-    const idx = tf.tensor1d(Int32Array.from({ length: 128 }, (_, k) => (i * 128 + k) % rows), 'int32');
-    const cost = step(idx, i);
-    idx.dispose();
+    const cost = step(Int32Array.from({ length: 128 }, (_, k) => (i * 128 + k) % rows), i);
     sample();
     return cost;
   }, 2, steps);

@@ -4,6 +4,9 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import type { BackendName } from '../../src-shared/config';
 import { BACKEND_CHAIN, backendInstalled, backendPackage } from './backend-availability';
+import { registerSharingIdentity } from './wasm-identity';
+
+let sharingIdentity = false;
 
 const TFJS_NAME: Record<BackendName, string> = { 'tfjs-node-gpu': 'tensorflow', 'tfjs-node': 'tensorflow', wasm: 'wasm', cpu: 'cpu' };
 
@@ -15,6 +18,10 @@ async function tryBackend(name: BackendName): Promise<string | null> {
     if (name.startsWith('tfjs-node')) createRequire(__filename)(backendPackage(name));
     if (!(await tf.setBackend(TFJS_NAME[name]))) return `${backendPackage(name)} failed to initialise`;
     await tf.ready();
+    if (name === 'wasm' && !sharingIdentity) {
+      registerSharingIdentity();
+      sharingIdentity = true;
+    }
     return null;
   } catch (err) {
     return `${backendPackage(name)} failed to load: ${(err as Error).message.split('\n')[0]}`;

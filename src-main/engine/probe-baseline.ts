@@ -44,8 +44,11 @@ export async function probeBaselineAccuracy(
         batchSize: budget.batchSize,
         seed: budget.seed + 101,
         evalsPerEpoch: 1,
-        step: (idx) =>
-          optimizer.minimize(() => tf.losses.softmaxCrossEntropy(tf.gather(train.yOneHot, idx), probe(tf.gather(trainFeatures, idx), true)) as tf.Scalar, [kernel, bias]),
+        step: (rows) =>
+          optimizer.minimize(() => {
+            const idx = tf.tensor1d(rows, 'int32');
+            return tf.losses.softmaxCrossEntropy(tf.gather(train.yOneHot, idx), probe(tf.gather(trainFeatures, idx), true)) as tf.Scalar;
+          }, [kernel, bias]),
         onProgress: () => {},
         onEval: () => {},
       });

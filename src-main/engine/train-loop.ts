@@ -20,8 +20,8 @@ export interface LoopOptions {
   batchSize: number;
   seed: number;
   evalsPerEpoch: number;
-  /** One optimizer step on the rows `idx` ([b] int32); `step` counts from 1. Returns the batch loss. */
-  step: (idx: tf.Tensor1D, step: number) => tf.Scalar;
+  /** One optimizer step on these training rows; `step` counts from 1. Returns the batch loss. */
+  step: (rows: Int32Array, step: number) => tf.Scalar;
   onProgress: (p: LoopProgress) => void;
   /** Called at each evaluation boundary with the mean loss since the previous one. */
   onEval: (step: number, epoch: number, meanLoss: number) => Promise<void> | void;
@@ -55,10 +55,8 @@ export async function trainLoop(o: LoopOptions): Promise<void> {
     for (let epoch = 0; epoch < o.epochs; epoch++) {
       const order = rng.permutation(o.n);
       for (let b = 0; b < stepsPerEpoch; b++) {
-        const idx = tf.tensor1d(order.subarray(b * o.batchSize, Math.min(o.n, (b + 1) * o.batchSize)), 'int32');
         step++;
-        const cost = o.step(idx, step);
-        idx.dispose();
+        const cost = o.step(order.subarray(b * o.batchSize, Math.min(o.n, (b + 1) * o.batchSize)), step);
         const [r, e] = [tf.add(reportLoss, cost), tf.add(evalLoss, cost)];
         tf.dispose([reportLoss, evalLoss, cost]);
         [reportLoss, evalLoss] = [r as tf.Scalar, e as tf.Scalar];

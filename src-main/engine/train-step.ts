@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { DeviceData } from './device-data';
+import { batchOf, type DeviceData } from './device-data';
 import type { MethodHooks } from './methods/method';
 import type { Model } from './models/model';
 import type { StepOptimizer } from './optimizers/step-optimizer';
@@ -24,24 +24,22 @@ export interface TrainStepParts {
  * pretrain rows through the pretrain head (mean over the mixed batch), plus the methods'
  * penalties; one optimizer update. Returns the batch loss (on the backend).
  */
-export function makeTrainStep(p: TrainStepParts): (idx: tf.Tensor1D, step: number) => tf.Scalar {
+export function makeTrainStep(p: TrainStepParts): (batch: Int32Array, step: number) => tf.Scalar {
   const { model, hooks, optimizer, variables, targetTrain, pretrainPool } = p;
-  return (idx, step) => {
+  return (batch, step) => {
     const rows = hooks.rehearsal?.(step) ?? null;
     let correct: tf.Tensor | null = null;
     const cost = optimizer.minimize(() => {
-      const x = tf.gather(targetTrain.x, idx) as tf.Tensor2D;
-      const y = tf.gather(targetTrain.yOneHot, idx) as tf.Tensor2D;
+      const { x, y } = batchOf(targetTrain, batch);
       let logits: tf.Tensor2D;
       let loss: tf.Scalar;
       if (rows && rows.length) {
         // Target rows through the target head, rehearsed pretrain rows through the pretrain head,
         // one backbone pass; the loss is the mean over the mixed batch.
-        const r = tf.tensor1d(rows, 'int32');
-        const ym = tf.gather(pretrainPool.yOneHot, r) as tf.Tensor2D;
-        const [b, m] = [idx.shape[0], rows.length];
+        const { x: xm, y: ym } = batchOf(pretrainPool, rows);
+        const [b, m] = [batch.length, rows.length];
         let lm: tf.Tensor2D;
-        [logits, lm] = model.logitsSplit(tf.concat([x, tf.gather(pretrainPool.x, r) as tf.Tensor2D]), b, ['target', 'pretrain']);
+        [logits, lm] = model.logitsSplit(tf.concat([x, xm]), b, ['target', 'pretrain']);
         loss = tf.div(tf.add(tf.mul(crossEntropy(y, logits), b), tf.mul(crossEntropy(ym, lm), m)), b + m) as tf.Scalar;
         // mix-cd learns from the rehearsed rows' correctness in this same forward pass, before the update.
         if (hooks.observeRehearsal) correct = tf.keep(tf.equal(tf.argMax(lm, 1), tf.argMax(ym, 1)));
@@ -49,7 +47,7 @@ export function makeTrainStep(p: TrainStepParts): (idx: tf.Tensor1D, step: numbe
         logits = model.logits(x, 'target');
         loss = crossEntropy(y, logits);
       }
-      return hooks.penalty ? (tf.add(loss, hooks.penalty({ step, x, rows: idx, logits })) as tf.Scalar) : loss;
+      return hooks.penalty ? (tf.add(loss, hooks.penalty({ step, x, rows: tf.tensor1d(batch, 'int32'), logits })) as tf.Scalar) : loss;
     }, variables, hooks.gradientTerm);
     if (correct !== null && rows) {
       const seen = correct as tf.Tensor;

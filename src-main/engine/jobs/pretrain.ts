@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { buildStudyData } from '../data/study-data';
-import { disposeDevice, toDevice } from '../device-data';
+import { batchOf, disposeDevice, toDevice } from '../device-data';
 import { Evaluator } from '../evaluator';
 import { encodeCheckpoint } from '../models/checkpoint';
 import { Model } from '../models/model';
@@ -33,11 +33,11 @@ export async function runPretrain(job: PretrainJob, emit: Emit): Promise<void> {
       batchSize: spec.pretrain.batchSize,
       seed: spec.pretrain.seed,
       evalsPerEpoch: 1,
-      step: (idx) =>
-        optimizer.minimize(
-          () => tf.losses.softmaxCrossEntropy(tf.gather(train.yOneHot, idx), model.logits(tf.gather(train.x, idx) as tf.Tensor2D, 'pretrain')) as tf.Scalar,
-          variables,
-        ),
+      step: (rows) =>
+        optimizer.minimize(() => {
+          const { x, y } = batchOf(train, rows);
+          return tf.losses.softmaxCrossEntropy(y, model.logits(x, 'pretrain')) as tf.Scalar;
+        }, variables),
       onProgress: (p) => emit({ type: 'progress', progress: { ...p, aPre: null, aTgt: null } }),
       onEval: (step, epoch, loss) => snapshotAt(step, epoch, loss, 'train'),
     });
