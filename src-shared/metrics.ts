@@ -66,6 +66,57 @@ export function retention(aPreBase: number, aPre: number): number | null {
   return aPreBase > 0 ? aPre / aPreBase : null;
 }
 
+/** Per-sequence collateral damage of a language model over the held-out pretrain sequences. */
+export interface LossDamage {
+  n: number;
+  /** Mean of the sequences' mean token losses (nats) under θ₀ and now. */
+  lossBefore: number;
+  lossAfter: number;
+  damaged: number;
+  gained: number;
+  /** Share of sequences whose loss rose by more than the threshold. */
+  cdAbs: number;
+  /** The same share: every pretrain sequence is one θ₀ had learned something of, so the conditional rate equals the absolute one. */
+  cdCond: number;
+  /** Share of sequences whose loss fell by more than the threshold. */
+  gainedAbs: number;
+}
+
+/**
+ * Collateral damage carried over to losses (lower is better): a held-out pretrain sequence is
+ * damaged when its mean token loss rose by more than `rise` nats from θ₀ (l0) to now (lt), gained
+ * when it fell by more than `rise`. l0, lt: one mean token loss per sequence.
+ */
+export function lossDamage(l0: ArrayLike<number>, lt: ArrayLike<number>, rise: number): LossDamage {
+  if (l0.length !== lt.length) throw new Error(`lossDamage: l0 (${l0.length}) and lt (${lt.length}) must have the same length`);
+  const n = l0.length;
+  let before = 0, after = 0, damaged = 0, gained = 0;
+  for (let i = 0; i < n; i++) {
+    before += l0[i];
+    after += lt[i];
+    if (lt[i] - l0[i] > rise) damaged++;
+    else if (l0[i] - lt[i] > rise) gained++;
+  }
+  const share = (k: number) => (n ? k / n : 0);
+  return { n, lossBefore: share(before), lossAfter: share(after), damaged, gained, cdAbs: share(damaged), cdCond: share(damaged), gainedAbs: share(gained) };
+}
+
+/**
+ * Retention, forgetting and target gain of a run, signed so that they read the same for both
+ * metrics: forgetting > 0 means the pretrain metric got worse, gain > 0 that the target one got
+ * better, retention < 1 that pretrain performance was lost.
+ *   accuracy: R = A_pre(θ_ft)/A_pre(θ₀), F = A_pre(θ₀) − A_pre(θ_ft), G = A_tgt(θ_ft) − A_tgt(θ₀);
+ *   loss (L, lower is better): R = L_pre(θ₀)/L_pre(θ_ft), F = L_pre(θ_ft) − L_pre(θ₀), G = L_tgt(θ₀) − L_tgt(θ_ft).
+ */
+export function headlineDeltas(
+  metric: 'accuracy' | 'loss',
+  base: { aPre: number; aTgt: number },
+  final: { aPre: number; aTgt: number },
+): { retention: number | null; forgetting: number; targetGain: number } {
+  if (metric === 'accuracy') return { retention: retention(base.aPre, final.aPre), forgetting: base.aPre - final.aPre, targetGain: final.aTgt - base.aTgt };
+  return { retention: final.aPre > 0 ? base.aPre / final.aPre : null, forgetting: final.aPre - base.aPre, targetGain: base.aTgt - final.aTgt };
+}
+
 /** Distance of one weight tensor (or all of them) from the base: ‖θ−θ₀‖₂ and relative to ‖θ₀‖₂. */
 export interface LayerDistance {
   name: string;

@@ -9,6 +9,7 @@ import { modelSpecFor } from '../engine/models/model-spec';
 import type { ModelSpec } from '../engine/models/layers';
 import { adam } from '../engine/optimizers/adam';
 import { Rng } from '../engine/rng';
+import { classification } from '../engine/tasks/classification';
 import { makeTrainStep } from '../engine/train-step';
 import { dataSchema, pretrainBudgetSchema } from '../../src-shared/config';
 
@@ -71,6 +72,7 @@ export async function engineTrainThroughput(o: {
       pretrainPool: data,
       targetTrain: data,
       sameHead: true,
+      task: classification,
       learningRate: 1e-3,
       batchSize: o.batchSize,
       totalSteps: o.warmup + o.steps,
@@ -81,7 +83,7 @@ export async function engineTrainThroughput(o: {
     const kept = hooks.trainable ? hooks.trainable(all) : all;
     model.setTrainable(kept.length === all.length ? null : kept);
     const variables = [...kept.map((n) => model.params.get(n)!), ...(hooks.variables?.() ?? []).map((v) => v.variable)];
-    const step = makeTrainStep({ model, hooks, optimizer, variables, targetTrain: data, pretrainPool: data });
+    const step = makeTrainStep({ model, task: classification, hooks, optimizer, variables, targetTrain: data, pretrainPool: data });
     const order = new Rng(1).permutation(data.n);
     const batch = (i: number) => {
       const start = ((i - 1) * o.batchSize) % (data.n - o.batchSize);

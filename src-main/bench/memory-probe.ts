@@ -8,6 +8,7 @@ import type { Dataset } from '../engine/data/dataset';
 import { createMethod } from '../engine/methods/registry';
 import { Model } from '../engine/models/model';
 import { adam } from '../engine/optimizers/adam';
+import { classification } from '../engine/tasks/classification';
 import { makeTrainStep } from '../engine/train-step';
 import { benchSpec, timeSteps } from './engine-workload';
 
@@ -33,7 +34,7 @@ export async function memoryProbe(rows: number, steps: number): Promise<void> {
   const model = new Model(benchSpec('mlp'), 0);
   const optimizer = adam(1e-3);
   const hooks = createMethod({ id: 'vanilla', params: {}, with: [] }, tf);
-  const step = makeTrainStep({ model, hooks, optimizer, variables: [...model.params.values()], targetTrain: data, pretrainPool: data });
+  const step = makeTrainStep({ model, task: classification, hooks, optimizer, variables: [...model.params.values()], targetTrain: data, pretrainPool: data });
   timeSteps((i) => {
     const cost = step(Int32Array.from({ length: 128 }, (_, k) => (i * 128 + k) % rows), i);
     sample();

@@ -8,15 +8,22 @@ export interface LabelledTensors {
 }
 
 /**
- * One number per sample, `perSample(x [c, d], y [c]) → [c]`, evaluated in chunks of rows. tf is an
- * argument so that method files, which must not load tfjs at runtime (the host reads their metadata), can use it.
+ * One number per sample, `perSample(x [c, d], y [c, …]) → [c]`, evaluated in chunks of rows; y may be
+ * labels [n] or targets [n, …]. tf is an argument so that method files, which must not load tfjs at
+ * runtime (the host reads their metadata), can use it.
  */
-export function perSampleWith(tf: typeof tfType, data: LabelledTensors, perSample: (x: tfType.Tensor2D, y: tfType.Tensor1D) => tfType.Tensor1D, chunk = 2000): Float32Array {
+export function perSampleWith<Y extends tfType.Tensor = tfType.Tensor1D>(
+  tf: typeof tfType,
+  data: { n: number; x: tfType.Tensor2D; y: Y },
+  perSample: (x: tfType.Tensor2D, y: Y) => tfType.Tensor1D,
+  chunk = 2000,
+): Float32Array {
   const n = data.n;
   const out = new Float32Array(n);
   for (let start = 0; start < n; start += chunk) {
     const size = Math.min(chunk, n - start);
-    const values = tf.tidy(() => tf.cast(perSample(tf.slice(data.x, [start, 0], [size, -1]), tf.slice(data.y, [start], [size])), 'float32'));
+    // Slicing only the first axis keeps the rest whole, whatever the rank of y.
+    const values = tf.tidy(() => tf.cast(perSample(tf.slice(data.x, [start, 0], [size, -1]), tf.slice(data.y, [start], [size]) as Y), 'float32'));
     out.set(values.dataSync() as Float32Array, start);
     values.dispose();
   }

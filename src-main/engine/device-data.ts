@@ -6,12 +6,26 @@ import type { Dataset } from './data/dataset';
 export interface DeviceData {
   n: number;
   source: Dataset;
-  /** [n, h·w·c] */
+  /** [n, h·w·c]; token ids [n, T] for text */
   x: tf.Tensor2D;
-  /** [n, classes] one-hot labels */
-  yOneHot: tf.Tensor2D;
+  /** What the loss compares the logits with: one-hot labels [n, classes], or a language model's next tokens [n, T] (int32). */
+  targets: tf.Tensor2D;
   /** [n] int32 class indices */
   y: tf.Tensor1D;
+}
+
+/** Targets of some rows of a dataset in JS memory: one-hot labels, or the next tokens where the set has them. */
+function targetRows(source: Dataset, rows: ArrayLike<number>): tf.Tensor2D {
+  if (source.nextTokens) {
+    const t = source.shape[0];
+    const next = new Int32Array(rows.length * t);
+    for (let i = 0; i < rows.length; i++) next.set(source.nextTokens.subarray(rows[i] * t, (rows[i] + 1) * t), i * t);
+    return tf.tensor2d(next, [rows.length, t], 'int32');
+  }
+  const k = source.classes.length;
+  const y = new Float32Array(rows.length * k);
+  for (let i = 0; i < rows.length; i++) y[i * k + source.y[rows[i]]] = 1;
+  return tf.tensor2d(y, [rows.length, k]);
 }
 
 /** Uploads a dataset to the current backend. */
@@ -23,31 +37,26 @@ export function toDevice(data: Dataset): DeviceData {
     source: data,
     x: tf.tensor2d(data.x, [data.n, d]),
     y,
-    yOneHot: tf.tidy(() => tf.cast(tf.oneHot(y, data.classes.length), 'float32') as tf.Tensor2D),
+    targets: data.nextTokens ? targetRows(data, Int32Array.from({ length: data.n }, (_, i) => i)) : tf.tidy(() => tf.cast(tf.oneHot(y, data.classes.length), 'float32') as tf.Tensor2D),
   };
 }
 
 /**
- * The rows of a dataset as a batch on the backend: inputs [b, d] and one-hot labels [b, classes].
- * Copied from the JS-side data and uploaded: the wasm backend's gather takes milliseconds for a
- * batch that a copy and an upload make in microseconds.
+ * The rows of a dataset as a batch on the backend: inputs [b, d] and targets (one-hot labels
+ * [b, classes], or next tokens [b, T]). Copied from the JS-side data and uploaded: the wasm
+ * backend's gather takes milliseconds for a batch that a copy and an upload make in microseconds.
  */
 export function batchOf(data: DeviceData, rows: ArrayLike<number>): { x: tf.Tensor2D; y: tf.Tensor2D } {
   const { source } = data;
   const d = source.shape[0] * source.shape[1] * source.shape[2];
   const x = new Float32Array(rows.length * d);
-  const y = new Float32Array(rows.length * source.classes.length);
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i];
-    x.set(source.x.subarray(r * d, (r + 1) * d), i * d);
-    y[i * source.classes.length + source.y[r]] = 1;
-  }
-  return { x: tf.tensor2d(x, [rows.length, d]), y: tf.tensor2d(y, [rows.length, source.classes.length]) };
+  for (let i = 0; i < rows.length; i++) x.set(source.x.subarray(rows[i] * d, (rows[i] + 1) * d), i * d);
+  return { x: tf.tensor2d(x, [rows.length, d]), y: targetRows(source, rows) };
 }
 
 /** Frees a device dataset. */
 export function disposeDevice(data: DeviceData): void {
-  tf.dispose([data.x, data.y, data.yOneHot]);
+  tf.dispose([data.x, data.y, data.targets]);
 }
 
 /** Per-sample correctness (1 = argmax equals label) of `logitsOf` over a device dataset, in chunks. */

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { EvalPoint } from '../../src-shared/evaluation';
-import { collateralDamage, combineDistances } from '../../src-shared/metrics';
+import { combineDistances } from '../../src-shared/metrics';
 import { perSampleWith } from './correctness';
-import { correctness, mean01, type DeviceData } from './device-data';
+import type { DeviceData } from './device-data';
 import { originalLabels } from './data/dataset';
 import type { Head, Model } from './models/model';
+import type { Task } from './tasks/task';
 
 /** Where an evaluation is taken in the run. */
 export interface EvalAt {
@@ -15,15 +16,23 @@ export interface EvalAt {
   alpha: number | null;
 }
 
+/** Mean of per-sample scores: accuracy from 0/1 correctness, mean token loss from sequence losses. */
+function mean(values: Float32Array): number {
+  let s = 0;
+  for (const v of values) s += v;
+  return values.length ? s / values.length : 0;
+}
+
 /**
- * Evaluates a model against its base θ₀: pretrain accuracy with the pretrain head, target
- * accuracy with the target head, collateral damage against θ₀'s correctness, ‖θ−θ₀‖ per tensor.
+ * Evaluates a model against its base θ₀ through the study's task: the pretrain metric with the
+ * pretrain head, the target metric with the target head, collateral damage against θ₀'s per-sample
+ * scores, ‖θ−θ₀‖ per tensor.
  */
 export class Evaluator {
   private readonly sqNorm0 = new Map<string, number>();
   private readonly pretrainLabels: Int32Array;
-  /** Correctness of θ₀ on the pretrain eval set (set by `setBase`; all-zero before, e.g. for pretraining). */
-  private c0: Uint8Array;
+  /** θ₀'s per-sample scores on the pretrain eval set (set by `setBase`; null while pretraining, when there is no θ₀). */
+  private base: Float32Array | null = null;
 
   /** theta0: θ₀ on the backend by name (owned by the caller); distances cover exactly these tensors. */
   constructor(
@@ -31,30 +40,36 @@ export class Evaluator {
     private readonly theta0: Map<string, tf.Tensor>,
     private readonly pretrainEval: DeviceData,
     private readonly targetEval: DeviceData | null,
+    private readonly task: Task,
   ) {
     for (const [name, t] of theta0) this.sqNorm0.set(name, tf.tidy(() => tf.sum(tf.square(t)).dataSync()[0]));
     this.pretrainLabels = originalLabels(pretrainEval.source);
-    this.c0 = new Uint8Array(pretrainEval.n);
   }
 
-  /** Per-sample predicted class index on the pretrain eval set with the pretrain head (the gallery of forgotten samples shows them). */
-  pretrainPredictions(): Int32Array {
-    return Int32Array.from(perSampleWith(tf, this.pretrainEval, (x) => tf.argMax(this.model.logits(x, 'pretrain'), 1) as tf.Tensor1D));
+  private perSample(data: DeviceData, head: Head, of: (targets: tf.Tensor2D, logits: tf.Tensor2D) => tf.Tensor1D): Float32Array {
+    return perSampleWith(tf, { n: data.n, x: data.x, y: data.targets }, (x, targets) => of(targets, this.model.logits(x, head)), this.model.evalChunk);
   }
 
-  /** Per-sample correctness on the pretrain eval set with the pretrain head. */
-  pretrainCorrect(): Uint8Array {
-    return correctness(this.pretrainEval, (x) => this.model.logits(x, 'pretrain'));
+  /** What the store keeps per pretrain eval sample (pretrain head): the predicted class, or the sequence's mean token loss. */
+  pretrainPredictions(): Int32Array | Float32Array {
+    const values = this.perSample(this.pretrainEval, 'pretrain', this.task.predictions);
+    return this.task.metric === 'accuracy' ? Int32Array.from(values) : values;
   }
 
-  /** Accuracy on the target eval set with the given head. */
-  targetAccuracy(head: Head): number | null {
-    return this.targetEval ? mean01(correctness(this.targetEval, (x) => this.model.logits(x, head))) : null;
+  /** Per-sample scores on the pretrain eval set with the pretrain head: correctness, or sequence losses. */
+  pretrainScores(): Float32Array {
+    return this.perSample(this.pretrainEval, 'pretrain', this.task.scores);
   }
 
-  /** Records the current weights' pretrain correctness as c₀, the reference for collateral damage. */
-  setBase(c0: Uint8Array): void {
-    this.c0 = c0;
+  /** The target metric (accuracy or mean token loss) with the given head; null without a target set. */
+  targetMetric(head: Head): number | null {
+    return this.targetEval ? mean(this.perSample(this.targetEval, head, this.task.scores)) : null;
+  }
+
+  /** Records θ₀'s per-sample pretrain scores, the reference for collateral damage; returns A_pre(θ₀). */
+  setBase(scores: Float32Array): number {
+    this.base = scores;
+    return mean(scores);
   }
 
   private distances() {
@@ -70,23 +85,22 @@ export class Evaluator {
 
   /** One full evaluation point of the current weights. */
   evaluate(at: EvalAt): EvalPoint {
-    const ct = this.pretrainCorrect();
-    const cd = collateralDamage(this.c0, ct, this.pretrainLabels);
+    const pre = this.task.compare(this.base, this.pretrainScores(), this.pretrainLabels);
     const { total, perLayer } = this.distances();
     return {
       step: at.step,
       epoch: at.epoch,
       phase: at.phase,
       alpha: at.alpha,
-      aPre: cd.accAfter,
-      aTgt: this.targetAccuracy('target'),
-      cdAbs: cd.cdAbs,
-      cdCond: cd.cdCond,
-      gainedAbs: cd.n ? cd.gained / cd.n : 0,
+      aPre: pre.value,
+      aTgt: this.targetMetric('target'),
+      cdAbs: pre.cdAbs,
+      cdCond: pre.cdCond,
+      gainedAbs: pre.gainedAbs,
       loss: at.loss,
       weightDistance: total.distance,
       weightDistanceRel: total.relative,
-      perClass: cd.perClass,
+      perClass: pre.perClass,
       perLayer,
       extras: {},
     };

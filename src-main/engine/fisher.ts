@@ -8,10 +8,10 @@ import type { Head, Model } from './models/model';
  */
 export type FisherKind = 'avalanche' | 'empirical';
 
-/** Inputs [n, d] and one-hot labels [n, classes] on the backend. */
+/** Inputs [n, d] and targets on the backend: one-hot labels [n, classes], or a language model's next tokens [n, T]. */
 export interface FisherData {
   x: tfType.Tensor2D;
-  yOneHot: tfType.Tensor2D;
+  targets: tfType.Tensor2D;
 }
 
 /** Which rows to use and how to batch them. */
@@ -23,6 +23,8 @@ export interface FisherOptions {
   batchSize: number;
   /** The head whose loss is differentiated (default the pretrain head: EWC's importances for the pretrain task). */
   head?: Head;
+  /** The batch-mean loss of targets and logits (the study task's; default softmax cross-entropy on one-hot targets). */
+  loss?: (targets: tfType.Tensor2D, logits: tfType.Tensor2D) => tfType.Scalar;
 }
 
 /**
@@ -44,8 +46,9 @@ export function fisherDiagonal(tf: typeof tfType, model: Model, data: FisherData
     const next = tf.tidy(() => {
       const idx = tf.tensor1d(rows, 'int32');
       const x = tf.gather(data.x, idx) as tfType.Tensor2D;
-      const y = tf.gather(data.yOneHot, idx) as tfType.Tensor2D;
-      const { grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, model.logits(x, head)) as tfType.Scalar, variables);
+      const y = tf.gather(data.targets, idx) as tfType.Tensor2D;
+      const loss = o.loss ?? ((t: tfType.Tensor2D, logits: tfType.Tensor2D) => tf.losses.softmaxCrossEntropy(t, logits) as tfType.Scalar);
+      const { grads } = tf.variableGrads(() => loss(y, model.logits(x, head)), variables);
       return variables.map((v, i) => tf.add(sums[i], tf.square(grads[v.name])));
     });
     tf.dispose(sums);

@@ -47,7 +47,7 @@ export async function probeBaselineAccuracy(
         step: (rows) =>
           optimizer.minimize(() => {
             const idx = tf.tensor1d(rows, 'int32');
-            return tf.losses.softmaxCrossEntropy(tf.gather(train.yOneHot, idx), probe(tf.gather(trainFeatures, idx), true)) as tf.Scalar;
+            return tf.losses.softmaxCrossEntropy(tf.gather(train.targets, idx), probe(tf.gather(trainFeatures, idx), true)) as tf.Scalar;
           }, [kernel, bias]),
         onProgress: () => {},
         onEval: () => {},

@@ -30,8 +30,11 @@ export type EngineEvent =
   | { type: 'progress'; progress: RunProgress }
   | { type: 'metrics'; point: EvalPoint }
   | { type: 'checkpoint'; step: number; checkpoint: Checkpoint; paramCount: number }
-  /** Predicted class index of every pretrain eval sample (split order) before and after fine-tuning. */
-  | { type: 'predictions'; phase: 'base' | 'final'; predictions: Int32Array }
+  /**
+   * Every pretrain eval sample (split order) before and after fine-tuning: the predicted class index
+   * (accuracy runs), or the sequence's mean token loss (loss runs; the run config's metric says which).
+   */
+  | { type: 'predictions'; phase: 'base' | 'final'; predictions: Int32Array | Float32Array }
   | { type: 'result'; headline: RunHeadline | null }
   | { type: 'error'; message: string; stack?: string };
 

@@ -3,15 +3,13 @@ import { batchOf, type DeviceData } from './device-data';
 import type { MethodHooks } from './methods/method';
 import type { Model } from './models/model';
 import type { StepOptimizer } from './optimizers/step-optimizer';
-
-/** Per-sample mean cross-entropy. y: one-hot [b, k], logits [b, k]. */
-function crossEntropy(y: tf.Tensor2D, logits: tf.Tensor2D): tf.Scalar {
-  return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
-}
+import type { Task } from './tasks/task';
 
 /** What one fine-tuning step needs. */
 export interface TrainStepParts {
   model: Model;
+  /** Decides the loss (cross-entropy of a class, or of every next token) and the rehearsed rows' correctness. */
+  task: Task;
   hooks: MethodHooks;
   optimizer: StepOptimizer;
   variables: tf.Variable[];
@@ -25,7 +23,7 @@ export interface TrainStepParts {
  * penalties; one optimizer update. Returns the batch loss (on the backend).
  */
 export function makeTrainStep(p: TrainStepParts): (batch: Int32Array, step: number) => tf.Scalar {
-  const { model, hooks, optimizer, variables, targetTrain, pretrainPool } = p;
+  const { model, task, hooks, optimizer, variables, targetTrain, pretrainPool } = p;
   return (batch, step) => {
     const rows = hooks.rehearsal?.(step) ?? null;
     let correct: tf.Tensor | null = null;
@@ -40,18 +38,18 @@ export function makeTrainStep(p: TrainStepParts): (batch: Int32Array, step: numb
         const [b, m] = [batch.length, rows.length];
         let lm: tf.Tensor2D;
         [logits, lm] = model.logitsSplit(tf.concat([x, xm]), b, ['target', 'pretrain']);
-        loss = tf.div(tf.add(tf.mul(crossEntropy(y, logits), b), tf.mul(crossEntropy(ym, lm), m)), b + m) as tf.Scalar;
+        loss = tf.div(tf.add(tf.mul(task.loss(y, logits), b), tf.mul(task.loss(ym, lm), m)), b + m) as tf.Scalar;
         // mix-cd learns from the rehearsed rows' correctness in this same forward pass, before the update.
-        if (hooks.observeRehearsal) correct = tf.keep(tf.equal(tf.argMax(lm, 1), tf.argMax(ym, 1)));
+        if (hooks.observeRehearsal && task.correct) correct = tf.keep(task.correct(ym, lm));
       } else {
         logits = model.logits(x, 'target');
-        loss = crossEntropy(y, logits);
+        loss = task.loss(y, logits);
       }
       return hooks.penalty ? (tf.add(loss, hooks.penalty({ step, x, rows: tf.tensor1d(batch, 'int32'), logits })) as tf.Scalar) : loss;
     }, variables, hooks.gradientTerm);
     if (correct !== null && rows) {
       const seen = correct as tf.Tensor;
-      hooks.observeRehearsal!(rows, seen.dataSync() as Uint8Array);
+      hooks.observeRehearsal!(rows, Uint8Array.from(seen.dataSync()));
       seen.dispose();
     }
     return cost;

@@ -1,5 +1,5 @@
 import type { AppInfo, BundleFile, ExportedFigure, FigurePdf, ForgottenSamples, LaunchResult, RetainLabApi, RunDetail, RunSummary, StudyCheck } from '../../src-shared/api';
-import { budgetSchema, expandStudy, studyConfigSchema, type MethodChoice, type StudyConfig } from '../../src-shared/config';
+import { budgetSchema, studyConfigSchema, TASK_KIND, type MethodChoice, type Objective, type StudyConfig } from '../../src-shared/config';
 import type { DatasetPreview, DatasetSummary, ImportedModelSummary, ImportOptions, ImportSource } from '../../src-shared/datasets';
 import { describeIssues, ValidationError } from '../../src-shared/validation';
 import { findUsableBaseModel, getBaseModel, insertBaseModel, listBaseModels } from '../db/base-models';
@@ -15,17 +15,18 @@ import { buildCatalog } from './catalog';
 import { DatasetService } from './dataset-service';
 import { forgottenSamples } from './forgotten-samples';
 import { newId } from './ids';
+import { baseModelName, resolveStudy } from './resolve-study';
 import type { RunHost } from './run-host';
 
 /** Issues of each method choice (checked even when other fields are bad, so every problem shows at once). */
-function methodIssues(methods: unknown, learningRate: number): { issues: string[]; parsed: MethodChoice[] } {
+function methodIssues(methods: unknown, study: { learningRate: number; objective: Objective }): { issues: string[]; parsed: MethodChoice[] } {
   const issues: string[] = [];
   const parsed: MethodChoice[] = [];
   if (!Array.isArray(methods)) return { issues, parsed };
   methods.forEach((m: MethodChoice, i) => {
     if (typeof m?.id !== 'string') return;
     try {
-      parsed.push(parseMethodChoice({ ...m, params: m.params ?? {}, with: Array.isArray(m.with) ? m.with : [] }, `methods.${i}`, learningRate));
+      parsed.push(parseMethodChoice({ ...m, params: m.params ?? {}, with: Array.isArray(m.with) ? m.with : [] }, `methods.${i}`, study));
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       issues.push(...err.issues);
@@ -37,7 +38,10 @@ function methodIssues(methods: unknown, learningRate: number): { issues: string[
 /** Validates a study config and every method's parameters, naming each bad field. */
 export function validateStudy(input: unknown): StudyConfig {
   const result = studyConfigSchema.safeParse(input);
-  const methods = methodIssues((input as { methods?: unknown } | null)?.methods, result.success ? result.data.budget.learningRate : budgetSchema.parse({}).learningRate);
+  const study = result.success
+    ? { learningRate: result.data.budget.learningRate, objective: TASK_KIND[result.data.target.task].objective }
+    : { learningRate: budgetSchema.parse({}).learningRate, objective: 'classification' as const };
+  const methods = methodIssues((input as { methods?: unknown } | null)?.methods, study);
   const issues = [...(result.success ? [] : describeIssues(result.error)), ...methods.issues];
   if (!result.success || issues.length) throw new ValidationError(`Invalid study config:\n  ${issues.join('\n  ')}`, issues);
   return { ...result.data, methods: methods.parsed };
@@ -99,7 +103,7 @@ export class ApiService implements RetainLabApi {
   async checkStudy(input: unknown): Promise<StudyCheck> {
     try {
       const config = validateStudy(input);
-      const { baseModel, runs } = expandStudy(config);
+      const { baseModel, runs } = resolveStudy(config);
       return { ok: true, config, runCount: runs.length, reusesBaseModelId: findUsableBaseModel(this.db, baseModel)?.id ?? null };
     } catch (err) {
       if (err instanceof ValidationError) return { ok: false, issues: err.issues };
@@ -109,7 +113,7 @@ export class ApiService implements RetainLabApi {
 
   async launchStudy(input: unknown): Promise<LaunchResult> {
     const config = validateStudy(input);
-    const { baseModel, runs } = expandStudy(config);
+    const { baseModel, runs } = resolveStudy(config);
     const studyId = newId('study');
     const runIds: string[] = [];
     let pretrainRunId: string | null = null;
@@ -122,7 +126,7 @@ export class ApiService implements RetainLabApi {
       } else {
         baseModelId = newId('base');
         pretrainRunId = newId('run');
-        const name = `${baseModel.recipe.toUpperCase()} on digits ${baseModel.classes.join(',')}`;
+        const name = baseModelName(baseModel, config.target.task);
         insertBaseModel(this.db, { id: baseModelId, name, spec: baseModel, pretrainRunId });
         insertRun(this.db, {
           id: pretrainRunId,

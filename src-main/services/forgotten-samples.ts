@@ -1,43 +1,68 @@
 import type { ForgottenSamples } from '../../src-shared/api';
-import type { RunConfig } from '../../src-shared/config';
+import { DEFAULT_LOSS_RISE, runMetric, TASK_KIND, type RunConfig } from '../../src-shared/config';
 import { ValidationError } from '../../src-shared/validation';
-import { getRunPredictions } from '../db/run-predictions';
+import { getRunPredictions, getRunSequenceLosses } from '../db/run-predictions';
 import { getRun } from '../db/runs';
 import type { Db } from '../db/types';
+import { CharTokenizer } from '../engine/data/char-tokenizer';
+import type { Dataset } from '../engine/data/dataset';
 import { buildStudyData } from '../engine/data/study-data';
 
+/** Names of a text classifier's classes (the built-in text classification is spam filtering). */
+const TEXT_CLASS_NAMES = ['ham', 'spam'];
+
+/** The text of sample i of a tokenised set. */
+function textOf(set: Dataset, tok: CharTokenizer, i: number): string {
+  const d = set.shape[0];
+  return tok.decode(set.x.subarray(i * d, (i + 1) * d));
+}
+
 /**
- * The pretrain eval samples a fine-tuning run forgot (correct under θ₀, wrong after): their
- * pixels, true digit and both predictions, rebuilt from the run's own data split (seeded, so it
- * is the split the run was evaluated on) and its stored predictions.
+ * The pretrain eval samples a fine-tuning run forgot, rebuilt from the run's own data split (seeded,
+ * so it is the split the run was evaluated on) and its stored per-sample record: for accuracy runs
+ * the samples correct under θ₀ and wrong after (pixels or text, true class, both predictions); for
+ * loss runs the sequences whose mean token loss rose by more than the run's threshold, worst first.
  */
 export function forgottenSamples(db: Db, runId: string, limit: number): ForgottenSamples {
   const run = getRun(db, runId);
   if (!run) throw new ValidationError(`No run with id '${runId}'`, [`id: no run '${runId}'`]);
   if (run.kind !== 'finetune') throw new ValidationError(`Run ${runId} pretrains a base model: it forgets nothing`, [`id: '${runId}' is not a fine-tuning run`]);
-  const before = getRunPredictions(db, runId, 'base');
-  const after = getRunPredictions(db, runId, 'final');
-  if (!before || !after) {
-    return { runId, total: 0, available: false, shape: [28, 28, 1], samples: [], why: run.status === 'completed' ? 'this run was made before per-sample predictions were stored' : `the run is ${run.status}: predictions are stored when it completes` };
-  }
   const config = run.config as unknown as RunConfig;
-  const evalSet = buildStudyData(config.data, config.target.task).pretrainEval;
+  const loss = runMetric(config) === 'loss';
+  const text = config.data.source === 'text';
+  const empty = { runId, total: 0, available: false, shape: [28, 28, 1] as [number, number, number], samples: [], sequences: [], lossRise: null, classNames: null };
+  const read = loss ? getRunSequenceLosses : getRunPredictions;
+  const [before, after] = [read(db, runId, 'base'), read(db, runId, 'final')];
+  if (!before || !after) {
+    return { ...empty, why: run.status === 'completed' ? 'this run was made before per-sample predictions were stored' : `the run is ${run.status}: predictions are stored when it completes` };
+  }
+  const evalSet = buildStudyData(config.baseModel, config.target.task).pretrainEval;
   if (evalSet.n !== before.length) throw new Error(`the pretrain eval split has ${evalSet.n} samples but run ${runId} stored ${before.length} predictions`);
+  const tok = text ? new CharTokenizer(config.baseModel.tokenizer!) : null;
+  const common = { runId, available: true, shape: evalSet.shape, why: null };
+  if (loss) {
+    const lossRise = config.lossRise ?? DEFAULT_LOSS_RISE;
+    const damaged = Array.from({ length: evalSet.n }, (_, i) => i).filter((i) => after[i] - before[i] > lossRise);
+    damaged.sort((i, j) => after[j] - before[j] - (after[i] - before[i]));
+    const sequences = damaged.slice(0, limit).map((i) => ({ index: i, text: textOf(evalSet, tok!, i), lossBefore: before[i], lossAfter: after[i] }));
+    return { ...common, total: damaged.length, samples: [], sequences, lossRise, classNames: null };
+  }
   const d = evalSet.shape[0] * evalSet.shape[1] * evalSet.shape[2];
   const forgotten: number[] = [];
   for (let i = 0; i < evalSet.n; i++) if (before[i] === evalSet.y[i] && after[i] !== evalSet.y[i]) forgotten.push(i);
   return {
-    runId,
+    ...common,
     total: forgotten.length,
-    available: true,
-    shape: evalSet.shape,
-    why: null,
+    sequences: [],
+    lossRise: null,
+    classNames: TASK_KIND[config.target.task].domain === 'text' ? TEXT_CLASS_NAMES : null,
     samples: forgotten.slice(0, limit).map((i) => ({
       index: i,
       label: evalSet.classes[evalSet.y[i]],
       before: evalSet.classes[before[i]],
       after: evalSet.classes[after[i]],
-      pixels: Array.from(evalSet.x.subarray(i * d, (i + 1) * d), (v) => Math.round(v * 255)),
+      pixels: tok ? [] : Array.from(evalSet.x.subarray(i * d, (i + 1) * d), (v) => Math.round(v * 255)),
+      text: tok ? textOf(evalSet, tok, i) : null,
     })),
   };
 }

@@ -23,12 +23,12 @@ describe('EWC importances (methods.md §3.4 worked example)', () => {
   // X, y of the example; a linear 2→2 layer initialised to zero, cross-entropy.
   const X = [[1, 0], [0, 1], [1, 1], [2, -1]];
   const y = [0, 1, 0, 1];
-  let data: { x: tf.Tensor2D; yOneHot: tf.Tensor2D };
+  let data: { x: tf.Tensor2D; targets: tf.Tensor2D };
   let model: Model;
 
   beforeAll(async () => {
     await selectBackend('cpu');
-    data = { x: tf.tensor2d(X), yOneHot: tf.cast(tf.oneHot(tf.tensor1d(y, 'int32'), 2), 'float32') as tf.Tensor2D };
+    data = { x: tf.tensor2d(X), targets: tf.cast(tf.oneHot(tf.tensor1d(y, 'int32'), 2), 'float32') as tf.Tensor2D };
     model = new Model(linearSpec(2, null), 0, new Map([['head/kernel', new Float32Array(4)], ['head/bias', new Float32Array(2)]]));
   });
 

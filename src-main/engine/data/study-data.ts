@@ -1,8 +1,10 @@
-import { taskClasses, type DataConfig, type RunConfig } from '../../../src-shared/config';
+import { taskClasses, type BaseModelSpec, type DigitsDataConfig, type RunConfig } from '../../../src-shared/config';
+import { TRANSFORMER_RECIPES } from '../models/recipes';
 import { Rng } from '../rng';
 import type { Dataset } from './dataset';
 import { loadMnistDigits } from './mnist-digits';
 import { transformInputs } from './target-tasks';
+import { buildTextStudyData } from './text-study-data';
 
 /** The four disjoint splits a study uses. */
 export interface StudyData {
@@ -30,7 +32,7 @@ function takeClasses(all: Dataset, rows: ArrayLike<number>, classes: number[], n
  * Splits the built-in digits (seeded, disjoint) into pretrain train/eval and target train/eval,
  * then applies the target task (class subset, input transform).
  */
-export function buildStudyData(data: DataConfig, task: RunConfig['target']['task']): StudyData {
+function buildDigitsStudyData(data: DigitsDataConfig, task: RunConfig['target']['task']): StudyData {
   const all = loadMnistDigits();
   const order = new Rng(data.splitSeed).permutation(all.n);
   const used = order.subarray(0, Math.round(all.n * data.useFraction));
@@ -48,4 +50,12 @@ export function buildStudyData(data: DataConfig, task: RunConfig['target']['task
     targetTrain: transformInputs(targetTrain, task, data.splitSeed),
     targetEval: transformInputs(targetEval, task, data.splitSeed),
   };
+}
+
+/** The four splits of a study for its base model: the digits, or text tokenised with the base model's own tokenizer. */
+export function buildStudyData(base: Pick<BaseModelSpec, 'recipe' | 'data' | 'tokenizer'>, task: RunConfig['target']['task']): StudyData {
+  if (base.data.source === 'mnist-digits') return buildDigitsStudyData(base.data, task);
+  const recipe = TRANSFORMER_RECIPES[base.recipe];
+  if (!recipe || !base.tokenizer) throw new Error(`Text data needs a text base model with a tokenizer; '${base.recipe}' has ${base.tokenizer ? 'a tokenizer but is not a text recipe' : 'none'}`);
+  return buildTextStudyData(base.data, task, base.tokenizer, recipe.context);
 }

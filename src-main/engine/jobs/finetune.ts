@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { RunHeadline } from '../../../src-shared/api';
-import { sharesHead } from '../../../src-shared/config';
+import { runMetric, sharesHead, TASK_KIND } from '../../../src-shared/config';
 import type { EvalPoint } from '../../../src-shared/evaluation';
-import { retention } from '../../../src-shared/metrics';
+import { headlineDeltas } from '../../../src-shared/metrics';
 import { buildStudyData } from '../data/study-data';
-import { disposeDevice, mean01, toDevice } from '../device-data';
+import { checkTokenizer } from '../data/tokenizer-check';
+import { disposeDevice, toDevice } from '../device-data';
 import { Evaluator } from '../evaluator';
 import { createMethod, methodLabel, parseMethodChoice } from '../methods/registry';
 import type { MethodHooks, NamedVariable } from '../methods/method';
@@ -15,6 +16,7 @@ import { adam } from '../optimizers/adam';
 import type { StepOptimizer } from '../optimizers/step-optimizer';
 import { probeBaselineAccuracy } from '../probe-baseline';
 import type { FinetuneJob } from '../protocol';
+import { taskFor } from '../tasks/task-for';
 import { totalSteps, trainLoop } from '../train-loop';
 import { makeTrainStep } from '../train-step';
 import type { Emit } from './emitter';
@@ -30,28 +32,27 @@ function trainableWeights(model: Model, hooks: MethodHooks): NamedVariable[] {
 /** Fine-tunes a base model on the target task with a (possibly combined) method, evaluating retention and gain along the way. */
 export async function runFinetune(job: FinetuneJob, emit: Emit): Promise<void> {
   const { config } = job;
-  const choice = parseMethodChoice(config.method, 'method', config.budget.learningRate);
+  const choice = parseMethodChoice(config.method, 'method', { learningRate: config.budget.learningRate, objective: TASK_KIND[config.target.task].objective });
   const sameHead = sharesHead(config.target.task);
-  const data = buildStudyData(config.data, config.target.task);
+  const data = buildStudyData(config.baseModel, config.target.task);
+  checkTokenizer(config.baseModel, [data.pretrainTrain, data.pretrainEval, data.targetTrain, data.targetEval]);
+  const task = taskFor(config.target.task, config.lossRise);
   const theta0 = decodeCheckpoint(job.base);
   const spec = modelSpecFor(config.baseModel, sameHead ? null : data.targetTrain.classes.length);
   const model = new Model(spec, config.seed, theta0);
   const theta0Tensors = new Map([...theta0].map(([name, values]) => [name, tf.tensor(values, model.params.get(name)!.shape)]));
   const [pretrainPool, pretrainEval, targetTrain, targetEval] = [data.pretrainTrain, data.pretrainEval, data.targetTrain, data.targetEval].map(toDevice);
-  const evaluator = new Evaluator(model, theta0Tensors, pretrainEval, targetEval);
+  const evaluator = new Evaluator(model, theta0Tensors, pretrainEval, targetEval, task);
   const hooks = createMethod(choice, tf);
   const { epochs, batchSize, learningRate, evalsPerEpoch } = config.budget;
   const log = (message: string) => emit({ type: 'log', message });
   log(`${methodLabel(choice)}: ${targetTrain.n} target samples, ${pretrainEval.n} pretrain eval samples, ${model.paramCount} weights`);
   let optimizer: StepOptimizer | null = null;
   try {
-    const basePredictions = evaluator.pretrainPredictions();
-    const c0 = Uint8Array.from(basePredictions, (p, i) => Number(p === pretrainEval.source.y[i]));
-    evaluator.setBase(c0);
-    emit({ type: 'predictions', phase: 'base', predictions: basePredictions });
-    const aPreBase = mean01(c0);
+    const aPreBase = evaluator.setBase(evaluator.pretrainScores());
+    emit({ type: 'predictions', phase: 'base', predictions: evaluator.pretrainPredictions() });
     const aTgtBase = sameHead
-      ? evaluator.targetAccuracy('pretrain')!
+      ? evaluator.targetMetric('pretrain')!
       : await probeBaselineAccuracy(model, targetTrain, targetEval, { epochs, batchSize, learningRate, seed: config.seed });
     const steps = totalSteps(targetTrain.n, batchSize, epochs);
     await hooks.beforeTraining?.({
@@ -62,6 +63,7 @@ export async function runFinetune(job: FinetuneJob, emit: Emit): Promise<void> {
       pretrainPool,
       targetTrain,
       sameHead,
+      task,
       learningRate,
       batchSize,
       totalSteps: steps,
@@ -86,7 +88,7 @@ export async function runFinetune(job: FinetuneJob, emit: Emit): Promise<void> {
       batchSize,
       seed: config.seed,
       evalsPerEpoch,
-      step: makeTrainStep({ model, hooks, optimizer, variables, targetTrain, pretrainPool }),
+      step: makeTrainStep({ model, task, hooks, optimizer, variables, targetTrain, pretrainPool }),
       onProgress: (p) => emit({ type: 'progress', progress: { ...p, aPre: latest.aPre, aTgt: latest.aTgt } }),
       onEval: (step, epoch, loss) => {
         latest = evaluate({ step, epoch, phase: 'train', loss, alpha: null });
@@ -104,9 +106,7 @@ export async function runFinetune(job: FinetuneJob, emit: Emit): Promise<void> {
       aTgtBaseIsProbe: !sameHead,
       aPre: final.aPre,
       aTgt: final.aTgt!,
-      retention: retention(aPreBase, final.aPre),
-      forgetting: aPreBase - final.aPre,
-      targetGain: final.aTgt! - aTgtBase,
+      ...headlineDeltas(runMetric(config), { aPre: aPreBase, aTgt: aTgtBase }, { aPre: final.aPre, aTgt: final.aTgt! }),
       cdAbs: final.cdAbs,
       cdCond: final.cdCond,
       weightDistance: final.weightDistance,

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { metricOf } from '../../../src-shared/config';
+import { checkTokenizer } from '../data/tokenizer-check';
 import { buildStudyData } from '../data/study-data';
 import { batchOf, disposeDevice, toDevice } from '../device-data';
 import { Evaluator } from '../evaluator';
@@ -8,19 +10,23 @@ import { modelSpecFor } from '../models/model-spec';
 import type { PretrainJob } from '../protocol';
 import { totalSteps, trainLoop } from '../train-loop';
 import { adam } from '../optimizers/adam';
+import { taskFor } from '../tasks/task-for';
 import type { Emit } from './emitter';
 
 /** Pretrains a base model on the pretrain split, evaluating on the pretrain eval split, and emits its checkpoint. */
 export async function runPretrain(job: PretrainJob, emit: Emit): Promise<void> {
   const { spec } = job;
-  const data = buildStudyData(spec.data, job.task);
-  emit({ type: 'log', message: `pretraining ${spec.recipe} on ${data.pretrainTrain.n} digits (classes ${spec.classes.join(',')}), evaluating on ${data.pretrainEval.n}` });
+  const data = buildStudyData(spec, job.task);
+  checkTokenizer(spec, [data.pretrainTrain, data.pretrainEval]);
+  const task = taskFor(job.task);
+  const what = spec.data.source === 'text' ? `${metricOf(job.task) === 'loss' ? 'sequences' : 'documents'} (${spec.tokenizer!.symbols.length} characters + unknown + padding)` : 'digits';
+  emit({ type: 'log', message: `pretraining ${spec.recipe} on ${data.pretrainTrain.n} ${what}${spec.classes.length ? ` (classes ${spec.classes.join(',')})` : ''}, evaluating on ${data.pretrainEval.n}` });
   const train = toDevice(data.pretrainTrain);
   const evalSet = toDevice(data.pretrainEval);
   const model = new Model(modelSpecFor(spec, null), spec.pretrain.seed);
   // Distances are measured from the random initialisation here: how far pretraining moved.
   const init = new Map([...model.params].map(([name, v]) => [name, tf.clone(v)]));
-  const evaluator = new Evaluator(model, init, evalSet, null);
+  const evaluator = new Evaluator(model, init, evalSet, null, task);
   const optimizer = adam(spec.pretrain.learningRate);
   const variables = [...model.params.values()];
   const snapshotAt = (step: number, epoch: number, loss: number | null, phase: 'base' | 'train' | 'final') =>
@@ -36,7 +42,7 @@ export async function runPretrain(job: PretrainJob, emit: Emit): Promise<void> {
       step: (rows) =>
         optimizer.minimize(() => {
           const { x, y } = batchOf(train, rows);
-          return tf.losses.softmaxCrossEntropy(y, model.logits(x, 'pretrain')) as tf.Scalar;
+          return task.loss(y, model.logits(x, 'pretrain'));
         }, variables),
       onProgress: (p) => emit({ type: 'progress', progress: { ...p, aPre: null, aTgt: null } }),
       onEval: (step, epoch, loss) => snapshotAt(step, epoch, loss, 'train'),

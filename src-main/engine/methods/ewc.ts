@@ -111,7 +111,7 @@ export const ewc: MethodDefinition = {
         const kind = params.fisher as FisherKind;
         let fisher: Map<string, Float32Array>;
         try {
-          fisher = fisherDiagonal(tf, base, setup.pretrainPool, { kind, rows, batchSize: params.fisherBatchSize as number });
+          fisher = fisherDiagonal(tf, base, setup.pretrainPool, { kind, rows, batchSize: params.fisherBatchSize as number, loss: setup.task.loss });
         } finally {
           base.dispose();
         }

@@ -61,17 +61,19 @@ export const lwf: MethodDefinition = {
         teacher.setTrainable([]);
         const { x, n } = setup.targetTrain;
         const chunks: tfType.Tensor2D[] = [];
-        for (let start = 0; start < n; start += 2000) {
-          chunks.push(tf.tidy(() => teacher.logits(tf.slice(x, [start, 0], [Math.min(2000, n - start), -1]) as tfType.Tensor2D, 'pretrain')));
+        // One row per target sample (a language model's [T·vocabulary] logits flattened), so the penalty can gather a batch's rows.
+        for (let start = 0; start < n; start += teacher.evalChunk) {
+          const rows = Math.min(teacher.evalChunk, n - start);
+          chunks.push(tf.tidy(() => tf.reshape(teacher.logits(tf.slice(x, [start, 0], [rows, -1]) as tfType.Tensor2D, 'pretrain'), [rows, -1]) as tfType.Tensor2D));
         }
         teacherLogits = tf.concat(chunks) as tfType.Tensor2D;
         tf.dispose(chunks);
         teacher.dispose();
       },
       penalty: ({ x, rows, logits }) => {
-        const z0 = tf.gather(teacherLogits!, rows) as tfType.Tensor2D;
         // With a shared head the trainer's logits are already the pretrain head's; with a new head they are not.
         const z = sameHead ? logits : model!.logits(x, 'pretrain');
+        const z0 = tf.reshape(tf.gather(teacherLogits!, rows), z.shape) as tfType.Tensor2D;
         return tf.mul(params.alpha as number, distillationKl(tf, z0, z, params.temperature as number)) as tfType.Scalar;
       },
       dispose: () => {

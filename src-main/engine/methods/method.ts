@@ -1,9 +1,11 @@
 import type * as tfType from '@tensorflow/tfjs-core';
+import type { Objective } from '../../../src-shared/config';
 import type { EvalPoint } from '../../../src-shared/evaluation';
 import type { ParamSpec, ParamValues } from '../../../src-shared/params';
 import type { DeviceData } from '../device-data';
 import type { Model } from '../models/model';
 import type { StepOptimizer } from '../optimizers/step-optimizer';
+import type { Task } from '../tasks/task';
 
 /** What a method's factory receives; tf is passed in so method files load without tfjs (the host reads their metadata). */
 export interface MethodContext {
@@ -24,6 +26,8 @@ export interface TrainingSetup {
   targetTrain: DeviceData;
   /** True when the target reuses the pretrain head. */
   sameHead: boolean;
+  /** The study's task: its loss (for importances), and per-sample correctness where samples have one. */
+  task: Task;
   learningRate: number;
   batchSize: number;
   totalSteps: number;
@@ -102,7 +106,7 @@ export interface MethodDefinition {
   slots: ExclusiveSlot[];
   /** Post-hoc methods (WiSE-FT) run their afterTraining last, on the final trained weights. */
   postHoc?: boolean;
-  /** Problems of these parameters in this study (the budget's learning rate, the methods combined with it), checked before launch. */
-  validate?: (params: ParamValues, study: { learningRate: number; partners: MethodDefinition[] }) => string[];
+  /** Problems of these parameters in this study (the budget's learning rate, what the model learns, the methods combined with it), checked before launch. */
+  validate?: (params: ParamValues, study: { learningRate: number; objective: Objective; partners: MethodDefinition[] }) => string[];
   create: (ctx: MethodContext) => MethodHooks;
 }

@@ -9,7 +9,7 @@ export function poolLoss(tf: typeof tfType, pool: DeviceData, model: Model): Flo
     const logits = model.logits(x, 'pretrain');
     const picked = tf.sum(tf.mul(logits, tf.oneHot(y, logits.shape[1])), 1);
     return tf.sub(tf.logSumExp(logits, 1), picked) as tfType.Tensor1D;
-  });
+  }, model.evalChunk);
 }
 
 /**

@@ -112,6 +112,10 @@ export const mixcd: MethodDefinition = {
     },
   ],
   slots: ['sampler'],
+  validate: (_params, { objective }) =>
+    objective === 'language-model'
+      ? ['mix-cd estimates which pretrain samples turned from right to wrong; a language model\u2019s sequences have no single right answer, so use random rehearsal for language models']
+      : [],
   create: ({ tf, params }) => {
     const memoryBatch = params.memoryBatch as number;
     const oracle = params.variant === 'oracle';

@@ -1,6 +1,6 @@
 import type * as tfType from '@tensorflow/tfjs-core';
 import type { MethodInfo } from '../../../src-shared/api';
-import type { MethodChoice, MethodComponent } from '../../../src-shared/config';
+import type { MethodChoice, MethodComponent, Objective } from '../../../src-shared/config';
 import { paramsSchema, type ParamValues } from '../../../src-shared/params';
 import { describeIssues, ValidationError } from '../../../src-shared/validation';
 import { composeHooks, slotConflict } from './compose';
@@ -38,7 +38,7 @@ function checkComponent(c: MethodComponent, where: string): { issues: string[]; 
  * Validates a (possibly combined) method choice: every id known, every parameter valid, no two
  * components claiming the same exclusive hook. Returns it with defaults filled in.
  */
-export function parseMethodChoice(choice: MethodChoice, where: string, learningRate: number): MethodChoice {
+export function parseMethodChoice(choice: MethodChoice, where: string, study: { learningRate: number; objective: Objective }): MethodChoice {
   const parts = [{ c: choice, where }, ...(choice.with ?? []).map((c, j) => ({ c, where: `${where}.with.${j}` }))];
   const checked = parts.map((p) => checkComponent(p.c, p.where));
   const issues = checked.flatMap((c) => c.issues);
@@ -51,7 +51,7 @@ export function parseMethodChoice(choice: MethodChoice, where: string, learningR
     const definitions = parts.map((p) => getMethod(p.c.id));
     definitions.forEach((d, i) => {
       const partners = definitions.filter((_, j) => j !== i);
-      for (const problem of d.validate?.(checked[i].params!, { learningRate, partners }) ?? []) issues.push(`${parts[i].where}.params: ${problem}`);
+      for (const problem of d.validate?.(checked[i].params!, { ...study, partners }) ?? []) issues.push(`${parts[i].where}.params: ${problem}`);
     });
   }
   if (issues.length) throw new ValidationError(`Invalid method ${where}:\n  ${issues.join('\n  ')}`, issues);

@@ -26,7 +26,7 @@ export const REHEARSAL_SEED_OFFSET = 7_001;
 
 /** c_θ(x) of every pretrain-pool row with the pretrain head of the model's current weights (θ₀ before training). */
 export function poolCorrectness(tf: typeof tfType, pool: DeviceData, model: Model): Uint8Array {
-  return correctnessWith(tf, pool, (x) => model.logits(x, 'pretrain'));
+  return correctnessWith(tf, pool, (x) => model.logits(x, 'pretrain'), model.evalChunk);
 }
 
 /**

@@ -73,13 +73,14 @@ export const rehearsal: MethodDefinition = {
         const rng = new Rng(setup.seed + REHEARSAL_SEED_OFFSET);
         const memory = memorySubset(setup.pretrainPool.n, params.poolSize as number, rng);
         replay = new UniformReplay(memory, rng);
-        // c₀ is only needed to measure the efficiency; the sampler itself ignores it.
-        efficiency = new RehearsalEfficiency(poolCorrectness(tf, setup.pretrainPool, setup.model));
+        // c₀ is only needed to measure the efficiency; the sampler itself ignores it. A language
+        // model's sequences are not right or wrong, so it has no efficiency to measure.
+        efficiency = setup.task.correct ? new RehearsalEfficiency(poolCorrectness(tf, setup.pretrainPool, setup.model)) : null;
         setup.log(`Random rehearsal: ${memoryBatch} of ${memory.length} pretrain samples per step (ρ = ${(memoryBatch / (setup.batchSize + memoryBatch)).toFixed(3)})`);
       },
       rehearsal: () => replay!.draw(memoryBatch),
-      observeRehearsal: (rows, correct) => efficiency!.observe(rows, correct),
-      extras: () => efficiency!.takeExtras(),
+      observeRehearsal: (rows, correct) => efficiency?.observe(rows, correct),
+      extras: () => efficiency?.takeExtras() ?? {},
     };
   },
 };

@@ -101,11 +101,11 @@ export const wiseft: MethodDefinition = {
       const s = setup!;
       const sample = (n: number) => new Rng(s.seed + 53).permutation(n).subarray(0, Math.min(n, params.fisherSamples as number));
       const base = s.createBaseModel();
-      const fisher0 = fisherDiagonal(tf, base, s.pretrainPool, { kind: 'avalanche', rows: sample(s.pretrainPool.n), batchSize: 64, head: 'pretrain' });
+      const fisher0 = fisherDiagonal(tf, base, s.pretrainPool, { kind: 'avalanche', rows: sample(s.pretrainPool.n), batchSize: 64, head: 'pretrain', loss: s.task.loss });
       base.dispose();
       // Every weight must carry a gradient for its Fisher, whichever ones the method trained.
       model.setTrainable(null);
-      const fisher1 = fisherDiagonal(tf, model, s.targetTrain, { kind: 'avalanche', rows: sample(s.targetTrain.n), batchSize: 64, head: 'target' });
+      const fisher1 = fisherDiagonal(tf, model, s.targetTrain, { kind: 'avalanche', rows: sample(s.targetTrain.n), batchSize: 64, head: 'target', loss: s.task.loss });
       return { fisher0, fisher1, floor: FISHER_FLOOR };
     };
     return {

@@ -1,9 +1,20 @@
 import type { BaseModelSpec } from '../../../src-shared/config';
+import { vocabularySize } from '../data/char-tokenizer';
 import type { ModelSpec } from './layers';
-import { RECIPE_BACKBONES } from './recipes';
+import { RECIPE_BACKBONES, TRANSFORMER_RECIPES, transformerBackbone } from './recipes';
 
-/** The model of a base-model spec; a new target head of `targetClasses` units when given. */
+/**
+ * The model of a base-model spec; a new target head of `targetClasses` units when given. A text
+ * model's embedding and (for the language model) its head span the tokenizer's vocabulary.
+ */
 export function modelSpecFor(base: BaseModelSpec, targetClasses: number | null): ModelSpec {
+  const transformer = TRANSFORMER_RECIPES[base.recipe];
+  if (transformer) {
+    if (!base.tokenizer) throw new Error(`The text recipe '${base.recipe}' needs the base model's tokenizer in its spec`);
+    const vocab = vocabularySize(base.tokenizer);
+    const pretrainClasses = transformer.role === 'decoder' ? vocab : base.classes.length;
+    return { recipe: base.recipe, inputShape: [transformer.context, 1, 1], backbone: transformerBackbone(transformer, vocab), pretrainClasses, targetClasses };
+  }
   const backbone = RECIPE_BACKBONES[base.recipe];
   if (!backbone) throw new Error(`Unknown recipe '${base.recipe}'`);
   return { recipe: base.recipe, inputShape: [28, 28, 1], backbone, pretrainClasses: base.classes.length, targetClasses };

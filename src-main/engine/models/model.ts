@@ -172,6 +172,14 @@ export class Model {
     return isSequenceModel(this.spec) && !this.spec.backbone.some((l) => l.kind === 'pool') ? this.spec.inputShape[0] : 1;
   }
 
+  /**
+   * Rows per chunk when a whole set is evaluated: a transformer's attention holds heads·T² numbers
+   * per sequence, so sequences go a hundred at a time where images go two thousand.
+   */
+  get evalChunk(): number {
+    return isSequenceModel(this.spec) ? 128 : 2000;
+  }
+
   /** Logits. x: [n, h·w·c] → [n, classes of the head]; a language model: [n·T, vocabulary]. */
   logits(x: tf.Tensor2D, head: Head): tf.Tensor2D {
     const { features, upstream } = this.backbone(x);

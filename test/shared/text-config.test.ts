@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { expandStudy, studyConfigSchema } from '../../src-shared/config';
+import { ValidationError } from '../../src-shared/validation';
+import { validateStudy } from '../../src-main/services/api-service';
+
+function issuesOf(config: unknown): string[] {
+  try {
+    validateStudy(config);
+  } catch (err) {
+    if (err instanceof ValidationError) return err.issues;
+    throw err;
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+const text = { baseModel: { recipe: 'char-gpt' }, data: { source: 'text' }, target: { task: 'sotu' }, methods: [{ id: 'vanilla' }] };
+
+describe('text study configs', () => {
+  it('a language-model study measures loss, with the default collateral-damage threshold in every run config', () => {
+    const { runs, baseModel } = expandStudy(studyConfigSchema.parse(text));
+    expect(runs[0].metric).toBe('loss');
+    expect(runs[0].lossRise).toBe(0.1);
+    expect(baseModel.classes).toEqual([]);
+    const digits = expandStudy(studyConfigSchema.parse({ methods: [{ id: 'vanilla' }] }));
+    expect(digits.runs[0].metric).toBe('accuracy');
+    expect(digits.runs[0].lossRise).toBeUndefined();
+    expect(digits.baseModel).not.toHaveProperty('tokenizer');
+  });
+
+  it('refuses a recipe, task and data source that do not belong together, naming the field and what fits', () => {
+    expect(issuesOf({ ...text, baseModel: { recipe: 'mlp' } })).toEqual([
+      "baseModel.recipe: 'mlp' is a digits classification recipe, but the task 'sotu' needs a text language-model recipe (char-gpt)",
+    ]);
+    expect(issuesOf({ ...text, data: { useFraction: 0.5 } })).toEqual(["data.source: the task 'sotu' uses text: set data.source to 'text'"]);
+    expect(issuesOf({ ...text, baseModel: { recipe: 'char-encoder' } })[0]).toMatch(/needs a text language-model recipe \(char-gpt\)/);
+  });
+
+  it('refuses mix-cd for a language model, whose sequences are never simply right or wrong', () => {
+    expect(issuesOf({ ...text, methods: [{ id: 'mixcd' }] })).toEqual([expect.stringMatching(/^methods\.0\.params: mix-cd estimates .* use random rehearsal for language models$/)]);
+    expect(() => validateStudy({ ...text, methods: [{ id: 'rehearsal' }, { id: 'lora', params: { layers: 'attention' } }] })).not.toThrow();
+  });
+});
