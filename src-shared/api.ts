@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RunConfig, StudyConfig, StudyConfigInput, BackendName } from './config';
+import type { RunConfig, StudyConfig, StudyConfigInput, BackendName, DataConfig, Metric } from './config';
 import type { EvalPoint } from './evaluation';
 import type { ParamSpec } from './params';
 import type { ApiMethod } from './channels';
@@ -126,7 +126,10 @@ export interface CatalogEntry {
 export interface Catalog {
   methods: MethodInfo[];
   recipes: CatalogEntry[];
-  tasks: (CatalogEntry & { sharesHead: boolean })[];
+  /** Each task with the recipes that can learn it, the metric it is measured by and the data source it reads. */
+  tasks: (CatalogEntry & { sharesHead: boolean; recipes: string[]; metric: Metric; source: DataConfig['source'] })[];
+  /** The default data settings of each data source, for when the chosen task changes source. */
+  dataDefaults: Record<DataConfig['source'], DataConfig>;
   backends: { id: string; available: boolean; why: string }[];
   defaultStudy: StudyConfig;
 }

@@ -40,6 +40,21 @@ export const TASK_KIND: Record<TargetTask, { domain: Domain; objective: Objectiv
 export function metricOf(task: TargetTask): Metric {
   return TASK_KIND[task].objective === 'language-model' ? 'loss' : 'accuracy';
 }
+
+/** The metric a recipe's models are measured by (unknown recipes, e.g. imported models: accuracy). */
+export function recipeMetric(recipe: string): Metric {
+  return recipe in RECIPE_KIND && RECIPE_KIND[recipe as Recipe].objective === 'language-model' ? 'loss' : 'accuracy';
+}
+
+/** The data source a task reads: the built-in text corpora or the digits. */
+export function dataSourceOf(task: TargetTask): DataConfig['source'] {
+  return TASK_KIND[task].domain === 'text' ? 'text' : 'mnist-digits';
+}
+
+/** The metric of a stored run from its task (null or unknown: accuracy, as every run before text studies). */
+export function taskMetric(task: string | null): Metric {
+  return task !== null && task in TASK_KIND ? metricOf(task as TargetTask) : 'accuracy';
+}
 /** Compute backends, best first; 'auto' picks the best one available. */
 export const BACKENDS = ['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
 
@@ -170,7 +185,7 @@ function pairingIssues(recipe: Recipe, task: TargetTask, source: DataConfig['sou
     const fits = RECIPES.filter((x) => RECIPE_KIND[x].domain === t.domain && RECIPE_KIND[x].objective === t.objective);
     issues.push({ path: ['baseModel', 'recipe'], message: `'${recipe}' is a ${r.domain} ${r.objective} recipe, but the task '${task}' needs a ${t.domain} ${t.objective} recipe (${fits.join(' or ')})` });
   }
-  const wanted = t.domain === 'text' ? 'text' : 'mnist-digits';
+  const wanted = dataSourceOf(task);
   if (source !== wanted) issues.push({ path: ['data', 'source'], message: `the task '${task}' uses ${t.domain}: set data.source to '${wanted}'` });
   return issues;
 }

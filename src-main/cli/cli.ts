@@ -6,7 +6,7 @@ import { EXPORT_USAGE, exportCommand } from './export-command';
 import { datasetsCommand, modelsCommand } from './library-commands';
 
 const USAGE = `usage: retainlab <command> [options]
-  quickstart [--json]          run the built-in default study headless
+  quickstart [--text] [--json] run the built-in default study headless (--text: the language-model study, Moby Dick → speeches)
   run <config.json> [--json]   run any study from a config file
   serve [--port N]             start browser mode (prints a local URL with an access token)
   methods [--json]             list the mitigation methods and their parameters
@@ -29,7 +29,7 @@ async function main(argv: string[]): Promise<number> {
   };
   switch (command) {
     case 'quickstart':
-      return quickstart(opts);
+      return quickstart(opts, args.flags.get('text') === true);
     case 'run':
       return runConfigFile(rest[0], opts);
     case 'serve': {

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultStudy } from '../services/catalog';
+import { defaultStudy, defaultTextStudy } from '../services/catalog';
 import { methodCatalog } from '../engine/methods/registry';
 import { forkLauncher } from '../services/fork-launcher';
 import { startBrowserServer } from '../server/http-server';
@@ -46,9 +46,9 @@ export async function runStudy(config: unknown, opts: CommonOptions): Promise<nu
   return report.runs.every((r) => r.status === 'completed') ? 0 : 1;
 }
 
-/** `retainlab quickstart`: the built-in default study. */
-export function quickstart(opts: CommonOptions): Promise<number> {
-  return runStudy(defaultStudy(), opts);
+/** `retainlab quickstart [--text]`: the built-in default study, or the built-in text study. */
+export function quickstart(opts: CommonOptions, text: boolean): Promise<number> {
+  return runStudy(text ? defaultTextStudy() : defaultStudy(), opts);
 }
 
 /** `retainlab run <config.json>`: any study from a config file. */

@@ -1,6 +1,11 @@
 import type { RunSummary } from '../../src-shared/api';
+import { taskMetric } from '../../src-shared/config';
 
-const pct = (v: number | null | undefined) => (v === null || v === undefined ? '  -  ' : `${(v * 100).toFixed(1)}%`);
+/** A_pre / A_tgt of a run for a progress line: accuracy in percent, a language model's mean token loss in nats. */
+function value(run: RunSummary, v: number | null | undefined): string {
+  if (v === null || v === undefined) return '  -  ';
+  return taskMetric(run.task) === 'accuracy' ? `${(v * 100).toFixed(1)}%` : `${v.toFixed(3)} nats`;
+}
 
 /** Prints run progress to stderr: every status change, and a progress line at most every 2 s per run. */
 export function progressPrinter(write: (line: string) => void = (l) => process.stderr.write(`${l}\n`)) {
@@ -10,7 +15,7 @@ export function progressPrinter(write: (line: string) => void = (l) => process.s
     const label = `${run.id} ${run.kind === 'pretrain' ? 'pretrain' : run.methodId} seed ${run.seed}`;
     if (lastStatus.get(run.id) !== run.status) {
       lastStatus.set(run.id, run.status);
-      const extra = run.error ? `: ${run.error}` : run.status === 'running' ? '' : run.headline ? ` A_pre ${pct(run.headline.aPre)} A_tgt ${pct(run.headline.aTgt)}` : '';
+      const extra = run.error ? `: ${run.error}` : run.status === 'running' ? '' : run.headline ? ` A_pre ${value(run, run.headline.aPre)} A_tgt ${value(run, run.headline.aTgt)}` : '';
       write(`[${label}] ${run.status}${run.backend ? ` on ${run.backend}` : ''}${extra}`);
       return;
     }
@@ -20,7 +25,7 @@ export function progressPrinter(write: (line: string) => void = (l) => process.s
     lastLine.set(run.id, now);
     write(
       `[${label}] step ${p.step}/${p.totalSteps} epoch ${p.epoch} loss ${p.loss?.toFixed(4) ?? '-'} ` +
-        `A_pre ${pct(p.aPre)} A_tgt ${pct(p.aTgt)} ${p.samplesPerSecond ? `${Math.round(p.samplesPerSecond)} samples/s` : ''} ETA ${Math.ceil(p.etaSeconds ?? 0)} s`,
+        `A_pre ${value(run, p.aPre)} A_tgt ${value(run, p.aTgt)} ${p.samplesPerSecond ? `${Math.round(p.samplesPerSecond)} samples/s` : ''} ETA ${Math.ceil(p.etaSeconds ?? 0)} s`,
     );
   };
 }

@@ -1,7 +1,8 @@
 import type { LaunchResult } from '../../src-shared/api';
+import { taskMetric, type Metric } from '../../src-shared/config';
 import type { ApiService } from '../services/api-service';
 
-/** The final per-run metrics of a study, as `--json` prints them. */
+/** The final per-run metrics of a study, as `--json` prints them; `metric` says whether A_pre/A_tgt are accuracies or mean token losses (nats). */
 export async function studyReport(api: ApiService, launch: LaunchResult) {
   const runs = await Promise.all(launch.runIds.map((id) => api.getRun(id)));
   return {
@@ -16,6 +17,7 @@ export async function studyReport(api: ApiService, launch: LaunchResult) {
       status: r.status,
       error: r.error,
       backend: r.backend,
+      metric: taskMetric(r.task),
       headline: r.headline,
       ...(r.kind === 'pretrain' ? { aPre: r.evaluations.filter((e) => e.phase === 'final').at(-1)?.aPre ?? null } : {}),
       sweep: r.evaluations.filter((e) => e.phase === 'sweep').map((e) => ({ alpha: e.alpha, aPre: e.aPre, aTgt: e.aTgt, cdAbs: e.cdAbs, weightDistance: e.weightDistance })),
@@ -23,17 +25,27 @@ export async function studyReport(api: ApiService, launch: LaunchResult) {
   };
 }
 
+/** A metric value for the terminal: accuracy in percent, a loss in nats. */
+export function formatMetric(v: number | null | undefined, metric: Metric): string {
+  if (v === null || v === undefined) return '-';
+  return metric === 'accuracy' ? (v * 100).toFixed(1) : v.toFixed(3);
+}
+
 /** A plain-text table of a study's headline numbers for the terminal. */
 export function reportTable(report: Awaited<ReturnType<typeof studyReport>>): string {
-  const pct = (v: number | null | undefined) => (v === null || v === undefined ? '-' : (v * 100).toFixed(1));
+  const pct = (v: number | null | undefined) => formatMetric(v, 'accuracy');
   const lines = ['run           method    seed status     A_pre0 A_pre  A_tgt0 A_tgt  forget  CD%   |θ−θ₀|'];
   for (const r of report.runs) {
     const h = r.headline;
+    const m = (v: number | null | undefined) => formatMetric(v, r.metric);
     lines.push(
-      [r.id.padEnd(13), r.method.padEnd(9), String(r.seed).padStart(4), r.status.padEnd(10), pct(h?.aPreBase).padStart(6), pct(h?.aPre ?? r.aPre).padStart(6),
-        pct(h?.aTgtBase).padStart(6), pct(h?.aTgt).padStart(6), pct(h?.forgetting).padStart(7), pct(h?.cdAbs).padStart(5), (h ? h.weightDistance.toFixed(2) : '-').padStart(7)].join(' '),
+      [r.id.padEnd(13), r.method.padEnd(9), String(r.seed).padStart(4), r.status.padEnd(10), m(h?.aPreBase).padStart(6), m(h?.aPre ?? r.aPre).padStart(6),
+        m(h?.aTgtBase).padStart(6), m(h?.aTgt).padStart(6), m(h?.forgetting).padStart(7), pct(h?.cdAbs).padStart(5), (h ? h.weightDistance.toFixed(2) : '-').padStart(7)].join(' '),
     );
-    for (const s of r.sweep) lines.push(`   α=${s.alpha?.toFixed(2)}  A_pre ${pct(s.aPre)}  A_tgt ${pct(s.aTgt)}`);
+    for (const s of r.sweep) lines.push(`   α=${s.alpha?.toFixed(2)}  A_pre ${m(s.aPre)}  A_tgt ${m(s.aTgt)}`);
+  }
+  if (report.runs.some((r) => r.metric === 'loss')) {
+    lines.push('language-model runs: A_pre/A_tgt are mean token losses in nats (lower is better); forget = L_pre(θ_ft) − L_pre(θ₀); CD% = pretrain sequences whose loss rose by more than the threshold');
   }
   return lines.join('\n');
 }

@@ -1,4 +1,5 @@
 // Display formatting in one place so every table shows a quantity the same way.
+import type { Metric } from '../../src-shared/config';
 
 const DASH = '–';
 
@@ -12,6 +13,26 @@ export function points(value: number | null | undefined, signed = true, digits =
   if (value == null || !Number.isFinite(value)) return DASH;
   const v = value * 100;
   return `${v < 0 ? '−' : v > 0 && signed ? '+' : ''}${Math.abs(v).toFixed(digits)} pts`;
+}
+
+/** A_pre or A_tgt as its metric reads: accuracy as a percentage, mean token loss in nats (3 decimals). */
+export function metricValue(value: number | null | undefined, metric: Metric, digits = 1): string {
+  if (metric === 'accuracy') return pct(value, digits);
+  return value == null || !Number.isFinite(value) ? DASH : value.toFixed(3);
+}
+
+/** A change of the metric: accuracy points, or nats of mean token loss (signed like the headline: > 0 means worse for forgetting, better for gain). */
+export function metricDelta(value: number | null | undefined, metric: Metric, signed = true): string {
+  if (metric === 'accuracy') return points(value, signed);
+  if (value == null || !Number.isFinite(value)) return DASH;
+  return `${value < 0 ? '−' : value > 0 && signed ? '+' : ''}${Math.abs(value).toFixed(3)} nats`;
+}
+
+/** Column names and explanations of A_pre and A_tgt in a metric. */
+export function metricNames(metric: Metric): { pre: string; tgt: string; what: string } {
+  return metric === 'accuracy'
+    ? { pre: 'A_pre', tgt: 'A_tgt', what: 'accuracy' }
+    : { pre: 'L_pre', tgt: 'L_tgt', what: 'mean token loss (nats; perplexity = e^loss; lower is better)' };
 }
 
 /** A plain number with a fixed number of significant digits. */

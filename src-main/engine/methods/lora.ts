@@ -79,10 +79,11 @@ export const lora: MethodDefinition = {
       help:
         '\u2018train\u2019: the pretrain head trains in full, as a classifier does in PEFT (modules_to_save). \u2018lora\u2019: it is adapted like the ' +
         'chosen layers, its bias frozen \u2014 with the MLP that is LoRA on all three dense layers, the setting of methods.md §4 (default: a head trained ' +
-        'in full on a shared label space forgets by itself, hiding the effect of the rank). A new target head always trains in full.',
+        'in full on a shared label space forgets by itself, hiding the effect of the rank). \u2018frozen\u2019: it stays as in θ₀, so only the adapters ' +
+        'change the model (e.g. LoRA on a language model\u2019s attention alone). A new target head always trains in full.',
       type: 'enum',
       default: 'lora',
-      options: ['train', 'lora'],
+      options: ['train', 'lora', 'frozen'],
     },
     {
       key: 'merge',
@@ -137,8 +138,9 @@ export const lora: MethodDefinition = {
       },
       trainable: (names) => {
         const m = model!;
-        const adapted = new Set(layers);
-        const heads = [...m.headNames('pretrain'), ...m.headNames('target')].filter((n) => !adapted.has(n.slice(0, n.lastIndexOf('/'))));
+        // An adapted head trains through its adapter; a frozen pretrain head not at all.
+        const fixed = new Set([...layers, ...(params.head === 'frozen' ? [PRETRAIN_HEAD] : [])]);
+        const heads = [...m.headNames('pretrain'), ...m.headNames('target')].filter((n) => !fixed.has(n.slice(0, n.lastIndexOf('/'))));
         const keep = new Set([...heads, ...(full ? layers.map((l) => `${l}/kernel`) : [])]);
         return names.filter((n) => keep.has(n));
       },

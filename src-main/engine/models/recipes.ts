@@ -49,4 +49,15 @@ export function transformerBackbone(recipe: TransformerRecipe, vocab: number): L
 export const RECIPE_CATALOG: CatalogEntry[] = [
   { id: 'mlp', label: 'MLP 784-256-256', description: 'Two hidden layers of 256 ReLU units (≈270k parameters); the model of the calibration in methods.md §4.' },
   { id: 'cnn', label: 'Small CNN', description: 'conv 5×5/2 ×16 → conv 3×3/2 ×32 → dense 128, ReLU (≈110k parameters).' },
+  {
+    id: 'char-gpt',
+    label: 'Character GPT (text)',
+    description:
+      'Decoder-only language model over characters: context 64, width 64, 2 pre-LN blocks of 4 heads with separate q, k, v, o projections and a 4× ReLU MLP (≈115k parameters). Measured by mean token loss.',
+  },
+  {
+    id: 'char-encoder',
+    label: 'Character encoder (text classifier)',
+    description: 'Bidirectional encoder over characters: context 128, width 64, 2 pre-LN blocks of 4 heads, mean-pooled into a classifier head (≈115k parameters).',
+  },
 ];

@@ -1,11 +1,12 @@
 import type { Data } from 'plotly.js-dist';
 import type { RunDetail } from '../../../src-shared/api';
 import { comparisonRows } from '../../../src-shared/compare-rows';
-import { emptyFigure, type Figure, type FigureContext } from './figure';
+import { emptyFigure, metricAxis, type Figure, type FigureContext } from './figure';
 
 /** Learning curves overlaid: A_pre (solid) and A_tgt (dashed) against the training step, one colour per method, every seed drawn. */
 export function curvesFigure(runs: RunDetail[], ctx: FigureContext): Figure {
   const data: Data[] = [];
+  const axis = metricAxis(runs);
   for (const row of comparisonRows(runs)) {
     row.runs.forEach((run, i) => {
       // The base point is step 0; sweep points are interpolations after training, not training time.
@@ -14,9 +15,9 @@ export function curvesFigure(runs: RunDetail[], ctx: FigureContext): Figure {
       if (byStep.length < 2) return;
       const color = ctx.colorOf(run.methodId);
       const common = { type: 'scatter' as const, mode: 'lines' as const, legendgroup: row.key, x: byStep.map((e) => e.step) };
-      data.push({ ...common, name: `${row.label}: A<sub>pre</sub>`, showlegend: i === 0, y: byStep.map((e) => e.aPre * 100), line: { color, width: 1.5 } });
+      data.push({ ...common, name: `${row.label}: A<sub>pre</sub>`, showlegend: i === 0, y: byStep.map((e) => e.aPre * axis.scale), line: { color, width: 1.5 } });
       const withTarget = byStep.filter((e) => e.aTgt !== null);
-      data.push({ ...common, name: `${row.label}: A<sub>tgt</sub> (dashed)`, showlegend: i === 0, x: withTarget.map((e) => e.step), y: withTarget.map((e) => (e.aTgt as number) * 100), line: { color, width: 1.5, dash: 'dash' } });
+      data.push({ ...common, name: `${row.label}: A<sub>tgt</sub> (dashed)`, showlegend: i === 0, x: withTarget.map((e) => e.step), y: withTarget.map((e) => (e.aTgt as number) * axis.scale), line: { color, width: 1.5, dash: 'dash' } });
     });
   }
   if (!data.length) return emptyFigure('No run with evaluations during training selected');
@@ -24,7 +25,7 @@ export function curvesFigure(runs: RunDetail[], ctx: FigureContext): Figure {
     data,
     layout: {
       xaxis: { title: { text: 'Training step (batches)' }, zeroline: false },
-      yaxis: { title: { text: 'Accuracy (%)' }, range: [0, 100] },
+      yaxis: axis.loss ? { title: { text: 'Mean token loss (nats)' }, rangemode: 'tozero' } : { title: { text: 'Accuracy (%)' }, range: [0, 100] },
     },
     empty: null,
   };

@@ -1,5 +1,6 @@
 import type { Data, Layout } from 'plotly.js-dist';
 import type { RunDetail } from '../../../src-shared/api';
+import { taskMetric } from '../../../src-shared/config';
 import type { EvalPoint } from '../../../src-shared/evaluation';
 
 /** A chart as data and layout, with axis titles and units but no styling (screen or paper styling is applied after). */
@@ -21,6 +22,26 @@ export interface FigureContext {
 export function finalPoint(run: RunDetail): EvalPoint | null {
   const trained = run.evaluations.filter((e) => e.phase === 'final' || e.phase === 'train');
   return trained.filter((e) => e.phase === 'final').at(-1) ?? trained.at(-1) ?? null;
+}
+
+/** How A_pre/A_tgt of the runs are drawn: accuracy in percent, or, when every run is a language model's, mean token loss in nats. */
+export interface MetricAxis {
+  loss: boolean;
+  /** Factor from the stored value to the plotted one. */
+  scale: number;
+  /** Axis titles of A_pre and A_tgt. */
+  pre: string;
+  tgt: string;
+  /** Hover format of a plotted value with its unit. */
+  hover: string;
+}
+
+/** The metric axis of a set of runs (mixed selections are drawn as accuracy, as before text studies). */
+export function metricAxis(runs: { task: string | null }[]): MetricAxis {
+  const loss = runs.length > 0 && runs.every((r) => taskMetric(r.task) === 'loss');
+  return loss
+    ? { loss, scale: 1, pre: 'Pretrain loss L<sub>pre</sub> (nats)', tgt: 'Target loss L<sub>tgt</sub> (nats)', hover: '%{VAL:.3f} nats' }
+    : { loss, scale: 100, pre: 'Pretrain accuracy A<sub>pre</sub> (%)', tgt: 'Target accuracy A<sub>tgt</sub> (%)', hover: '%{VAL:.1f}%' };
 }
 
 /** A figure with nothing to draw and the reason. */

@@ -2,7 +2,7 @@ import type { Data } from 'plotly.js-dist';
 import type { RunDetail } from '../../../src-shared/api';
 import { comparisonRows } from '../../../src-shared/compare-rows';
 import { paretoFrontier } from '../../../src-shared/pareto';
-import { emptyFigure, REFERENCE_GREY, type Figure, type FigureContext } from './figure';
+import { emptyFigure, metricAxis, REFERENCE_GREY, type Figure, type FigureContext } from './figure';
 
 /** Whether a run has the numbers to be placed on the retention–gain plane. */
 export function isPlottable(run: RunDetail): boolean {
@@ -19,7 +19,9 @@ export function scatterFigure(runs: RunDetail[], ctx: FigureContext): Figure {
   const data: Data[] = [
     { type: 'scatter', mode: 'markers', name: 'base model θ₀', x: [0], y: [100], marker: { symbol: 'star', size: 12, color: '#333333' }, hovertemplate: 'base model θ₀<extra></extra>' },
   ];
-  const means = rows.map((r) => ({ x: r.metrics.targetGain.mean * 100, y: r.metrics.retention.mean * 100, row: r }));
+  // Gain in accuracy points, or in nats of target loss for language models (retention is a ratio either way).
+  const gainScale = metricAxis(runs).scale;
+  const means = rows.map((r) => ({ x: r.metrics.targetGain.mean * gainScale, y: r.metrics.retention.mean * 100, row: r }));
   for (const p of means) {
     const { targetGain: g, retention: ret } = p.row.metrics;
     data.push({
@@ -29,10 +31,10 @@ export function scatterFigure(runs: RunDetail[], ctx: FigureContext): Figure {
       legendgroup: p.row.methodId,
       x: [p.x],
       y: [p.y],
-      error_x: { type: 'data', array: [(g.std ?? 0) * 100], visible: g.std !== null, color: ctx.colorOf(p.row.methodId), thickness: 1, width: 3 },
+      error_x: { type: 'data', array: [(g.std ?? 0) * gainScale], visible: g.std !== null, color: ctx.colorOf(p.row.methodId), thickness: 1, width: 3 },
       error_y: { type: 'data', array: [(ret.std ?? 0) * 100], visible: ret.std !== null, color: ctx.colorOf(p.row.methodId), thickness: 1, width: 3 },
       text: [`${p.row.label}<br>${p.row.runs.length} seed(s): ${p.row.seeds.join(', ')}`],
-      hovertemplate: '%{text}<br>target gain %{x:.1f} pts<br>retention %{y:.1f}%<extra></extra>',
+      hovertemplate: `%{text}<br>target gain ${gainScale === 100 ? '%{x:.1f} pts' : '%{x:.3f} nats'}<br>retention %{y:.1f}%<extra></extra>`,
       marker: { size: 9, color: ctx.colorOf(p.row.methodId), line: { color: 'white', width: 1 } },
     });
   }
@@ -43,7 +45,7 @@ export function scatterFigure(runs: RunDetail[], ctx: FigureContext): Figure {
   return {
     data,
     layout: {
-      xaxis: { title: { text: 'Target gain G<sub>tgt</sub> (accuracy points)' }, zeroline: true, zerolinecolor: REFERENCE_GREY },
+      xaxis: { title: { text: gainScale === 100 ? 'Target gain G<sub>tgt</sub> (accuracy points)' : 'Target gain G<sub>tgt</sub> (nats of target loss)' }, zeroline: true, zerolinecolor: REFERENCE_GREY },
       yaxis: { title: { text: 'Pretrain retention R<sub>pre</sub> (%)' }, zeroline: false },
       shapes: [{ type: 'line', xref: 'paper', x0: 0, x1: 1, y0: 100, y1: 100, line: { color: REFERENCE_GREY, width: 1, dash: 'dot' } }],
     },

@@ -3,7 +3,7 @@ import type { RunDetail } from '../../../src-shared/api';
 import { seedStat } from '../../../src-shared/aggregate';
 import { comparisonRows } from '../../../src-shared/compare-rows';
 import { flattenConfig } from '../../../src-shared/config-diff';
-import { emptyFigure, type Figure, type FigureContext } from './figure';
+import { emptyFigure, metricAxis, type Figure, type FigureContext } from './figure';
 
 // Seeds are what is aggregated; the study name changes nothing that is computed.
 const NOT_SWEPT = new Set(['seed', 'studyName']);
@@ -45,6 +45,8 @@ export function tradeoffFigure(runs: RunDetail[], ctx: FigureContext): Figure {
   if (!param) return emptyFigure('No numeric parameter varies between the selected runs');
   if (!candidates.includes(param)) return emptyFigure(`Parameter ${param} does not vary (as a number) between the selected runs`);
   const shortName = param.split('.').at(-1)!;
+  const axis = metricAxis(finished);
+  const k = axis.scale;
   // comparisonRows with the swept path removed groups the runs into series and labels them.
   const series = comparisonRows(finished.map((r) => ({ ...r, config: withoutPath(r.config, param) })));
   const data: Data[] = series.map((s) => {
@@ -64,16 +66,16 @@ export function tradeoffFigure(runs: RunDetail[], ctx: FigureContext): Figure {
       type: 'scatter',
       mode: 'text+lines+markers',
       name: s.label,
-      x: points.map((p) => p.tgt.mean * 100),
-      y: points.map((p) => p.pre.mean * 100),
-      error_x: { type: 'data', array: points.map((p) => (p.tgt.std ?? 0) * 100), visible: points.some((p) => p.tgt.std !== null), color, thickness: 1, width: 2 },
-      error_y: { type: 'data', array: points.map((p) => (p.pre.std ?? 0) * 100), visible: points.some((p) => p.pre.std !== null), color, thickness: 1, width: 2 },
+      x: points.map((p) => p.tgt.mean * k),
+      y: points.map((p) => p.pre.mean * k),
+      error_x: { type: 'data', array: points.map((p) => (p.tgt.std ?? 0) * k), visible: points.some((p) => p.tgt.std !== null), color, thickness: 1, width: 2 },
+      error_y: { type: 'data', array: points.map((p) => (p.pre.std ?? 0) * k), visible: points.some((p) => p.pre.std !== null), color, thickness: 1, width: 2 },
       text: points.map((p) => `${shortName}=${p.value}`),
       textposition: 'top center',
       // Labels at the plot's edge would be cut off by the axes otherwise.
       cliponaxis: false,
       textfont: { color },
-      hovertemplate: `${s.label}<br>%{text}<br>A_tgt %{x:.1f}%<br>A_pre %{y:.1f}%<extra></extra>`,
+      hovertemplate: `${s.label}<br>%{text}<br>A_tgt ${axis.hover.replace('VAL', 'x')}<br>A_pre ${axis.hover.replace('VAL', 'y')}<extra></extra>`,
       line: { color, width: 1.5 },
       marker: { size: 6, color },
     } satisfies Data;
@@ -82,8 +84,8 @@ export function tradeoffFigure(runs: RunDetail[], ctx: FigureContext): Figure {
     data,
     layout: {
       title: { text: `Swept: ${param}` },
-      xaxis: { title: { text: 'Target accuracy A<sub>tgt</sub> (%)' }, zeroline: false },
-      yaxis: { title: { text: 'Pretrain accuracy A<sub>pre</sub> (%)' }, zeroline: false },
+      xaxis: { title: { text: axis.tgt }, zeroline: false },
+      yaxis: { title: { text: axis.pre }, zeroline: false },
     },
     empty: null,
   };

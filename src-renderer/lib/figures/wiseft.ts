@@ -1,10 +1,11 @@
 import type { Data } from 'plotly.js-dist';
 import type { RunDetail } from '../../../src-shared/api';
-import { emptyFigure, type Figure, type FigureContext } from './figure';
+import { emptyFigure, metricAxis, type Figure, type FigureContext } from './figure';
 
 /** WiSE-FT α curves: (A_tgt, A_pre) of the interpolated weights for each α, one curve per fine-tuned run, the ends labelled. */
 export function wiseftFigure(runs: RunDetail[], ctx: FigureContext): Figure {
   const data: Data[] = [];
+  const axis = metricAxis(runs);
   for (const run of runs) {
     const sweep = run.evaluations.filter((e) => e.phase === 'sweep' && e.alpha !== null && e.aTgt !== null).sort((a, b) => a.alpha! - b.alpha!);
     if (sweep.length < 2) continue;
@@ -15,15 +16,15 @@ export function wiseftFigure(runs: RunDetail[], ctx: FigureContext): Figure {
       mode: 'text+lines+markers',
       name: `${run.methodLabel}, seed ${run.seed}`,
       legendgroup: run.methodId,
-      x: sweep.map((e) => e.aTgt! * 100),
-      y: sweep.map((e) => e.aPre * 100),
+      x: sweep.map((e) => e.aTgt! * axis.scale),
+      y: sweep.map((e) => e.aPre * axis.scale),
       // Only the ends carry their α: every label would crowd a column-wide figure.
       text: sweep.map((e, i) => (i === 0 || i === last ? `α=${e.alpha}` : '')),
       textposition: 'top center',
       // Labels at the plot's edge would be cut off by the axes otherwise.
       cliponaxis: false,
       textfont: { color },
-      hovertemplate: `${run.methodLabel}, seed ${run.seed}<br>α=%{customdata}<br>A_tgt %{x:.1f}%<br>A_pre %{y:.1f}%<extra></extra>`,
+      hovertemplate: `${run.methodLabel}, seed ${run.seed}<br>α=%{customdata}<br>A_tgt ${axis.hover.replace('VAL', 'x')}<br>A_pre ${axis.hover.replace('VAL', 'y')}<extra></extra>`,
       customdata: sweep.map((e) => e.alpha),
       line: { color, width: 1.5 },
       marker: { size: 5, color },
@@ -33,8 +34,8 @@ export function wiseftFigure(runs: RunDetail[], ctx: FigureContext): Figure {
   return {
     data,
     layout: {
-      xaxis: { title: { text: 'Target accuracy A<sub>tgt</sub> (%)' }, zeroline: false },
-      yaxis: { title: { text: 'Pretrain accuracy A<sub>pre</sub> (%)' }, zeroline: false },
+      xaxis: { title: { text: axis.tgt }, zeroline: false },
+      yaxis: { title: { text: axis.pre }, zeroline: false },
     },
     empty: null,
   };

@@ -52,6 +52,25 @@ export class WizardState {
     );
   }
 
+  /**
+   * Chooses the base model's recipe; when the chosen task does not suit it (a text model on digits),
+   * the first task that does is chosen, with its data source's default settings.
+   */
+  chooseRecipe(recipe: string): void {
+    this.draft.baseModel.recipe = recipe as typeof this.draft.baseModel.recipe;
+    const current = this.catalog.tasks.find((t) => t.id === this.draft.target.task);
+    if (current?.recipes.includes(recipe)) return;
+    const fitting = this.catalog.tasks.find((t) => t.recipes.includes(recipe));
+    if (fitting) this.chooseTask(fitting.id);
+  }
+
+  /** Chooses the target task, switching the data to its source's defaults when the source changes. */
+  chooseTask(task: string): void {
+    this.draft.target.task = task as typeof this.draft.target.task;
+    const source = this.catalog.tasks.find((t) => t.id === task)?.source;
+    if (source && this.draft.data.source !== source) this.draft.data = structuredClone(this.catalog.dataDefaults[source]);
+  }
+
   /** Checks or unchecks a method. */
   toggleMethod(id: string): void {
     this.chosen = this.chosen.includes(id) ? this.chosen.filter((x) => x !== id) : [...this.chosen, id];
