@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { RunConfig, StudyConfig, StudyConfigInput, BackendName, DataConfig, Metric } from './config';
 import type { EvalPoint } from './evaluation';
 import type { ParamSpec } from './params';
+import type { SequenceForgetting } from './sequence-metrics';
 import type { ApiMethod } from './channels';
 import { datasetApiArgs, type DatasetPreview, type DatasetSummary, type ImportedModelSummary, type ImportOptions, type ImportProgress, type ImportSource } from './datasets';
 
@@ -42,6 +43,15 @@ export interface RunHeadline {
   cdCond: number;
   weightDistance: number;
   weightDistanceRel: number;
+  /** A sequence of tasks: the metric matrix and its forgetting (methods.md §2); absent for one task. */
+  sequence?: SequenceResult;
+}
+
+/** What a run over a sequence of tasks stores: R[i][j] = metric on task j after stage i (task 0 and stage 0: the pretrain task and θ₀). */
+export interface SequenceResult extends SequenceForgetting {
+  /** Task 0 is the pretrain task; tasks 1..T the target tasks in training order. */
+  tasks: string[];
+  matrix: number[][];
 }
 
 /** One run as listed. */

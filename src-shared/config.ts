@@ -25,15 +25,15 @@ export const RECIPE_KIND: Record<Recipe, { domain: Domain; objective: Objective 
   'char-encoder': { domain: 'text', objective: 'classification' },
 };
 
-/** The domain and objective of every target task. */
-export const TASK_KIND: Record<TargetTask, { domain: Domain; objective: Objective }> = {
-  rotate90: { domain: 'digits', objective: 'classification' },
-  'new-classes': { domain: 'digits', objective: 'classification' },
-  permuted: { domain: 'digits', objective: 'classification' },
-  sotu: { domain: 'text', objective: 'language-model' },
-  'sotu-early': { domain: 'text', objective: 'language-model' },
-  'sotu-late': { domain: 'text', objective: 'language-model' },
-  'spam-later': { domain: 'text', objective: 'classification' },
+/** The domain and objective of every target task, and what its base model is pretrained on (tasks of one sequence share it). */
+export const TASK_KIND: Record<TargetTask, { domain: Domain; objective: Objective; pretrainedOn: string }> = {
+  rotate90: { domain: 'digits', objective: 'classification', pretrainedOn: 'digits 0-9' },
+  'new-classes': { domain: 'digits', objective: 'classification', pretrainedOn: 'digits 0-4' },
+  permuted: { domain: 'digits', objective: 'classification', pretrainedOn: 'digits 0-9' },
+  sotu: { domain: 'text', objective: 'language-model', pretrainedOn: 'Moby Dick' },
+  'sotu-early': { domain: 'text', objective: 'language-model', pretrainedOn: 'Moby Dick' },
+  'sotu-late': { domain: 'text', objective: 'language-model', pretrainedOn: 'Moby Dick' },
+  'spam-later': { domain: 'text', objective: 'classification', pretrainedOn: 'early SpamAssassin mail' },
 };
 
 /** The metric a task is measured by: language models by mean token loss, classifiers by accuracy. */
@@ -143,7 +143,13 @@ export const studyConfigSchema = z
     })
     .default({ recipe: 'mlp', pretrain: pretrainBudgetSchema.parse({}) }),
   data: dataSchema.default(digitsDataSchema.parse({})),
-  target: z.strictObject({ task: z.enum(TARGET_TASKS).default('rotate90') }).default({ task: 'rotate90' }),
+  target: z
+    .strictObject({
+      task: z.enum(TARGET_TASKS).default('rotate90'),
+      /** A sequence of tasks: after `task`, fine-tune on each of these in turn (methods.md §2); absent for one task. */
+      then: z.array(z.enum(TARGET_TASKS)).min(1).max(8).optional(),
+    })
+    .default({ task: 'rotate90' }),
   methods: z.array(methodChoiceSchema).min(1, 'choose at least one method'),
   budget: budgetSchema.default(budgetSchema.parse({})),
   backend: z.enum(BACKENDS).default('auto'),
@@ -152,6 +158,7 @@ export const studyConfigSchema = z
 })
   .superRefine((study, ctx) => {
     for (const issue of pairingIssues(study.baseModel.recipe, study.target.task, study.data.source)) ctx.addIssue({ code: 'custom', ...issue });
+    for (const issue of sequenceIssues(study.target)) ctx.addIssue({ code: 'custom', ...issue });
   });
 
 /** A validated study config. */
@@ -175,6 +182,26 @@ export interface TokenizerSpec {
   version: number;
   /** One character (a Unicode code point) per token from id 2 on. */
   symbols: string[];
+}
+
+/** The tasks of a study in order: the target task, then the tasks of a sequence. */
+export function taskSequence(target: { task: TargetTask; then?: TargetTask[] }): TargetTask[] {
+  return [target.task, ...(target.then ?? [])];
+}
+
+/** Problems of a task sequence: every task must continue the same base model with the same head. */
+function sequenceIssues(target: { task: TargetTask; then?: TargetTask[] }): { path: (string | number)[]; message: string }[] {
+  const first = TASK_KIND[target.task];
+  const issues: { path: (string | number)[]; message: string }[] = [];
+  taskSequence(target).forEach((task, i) => {
+    const path = i === 0 ? ['target', 'task'] : ['target', 'then', i - 1];
+    if (TASK_KIND[task].pretrainedOn !== first.pretrainedOn || TASK_KIND[task].objective !== first.objective) {
+      issues.push({ path, message: `'${task}' continues a model pretrained on ${TASK_KIND[task].pretrainedOn}, but '${target.task}' one pretrained on ${first.pretrainedOn}: a sequence's tasks share one base model` });
+    } else if (target.then && !sharesHead(task)) {
+      issues.push({ path, message: `'${task}' needs a new head; a sequence's tasks share the pretrain head so that every task can be evaluated after every stage` });
+    }
+  });
+  return issues;
 }
 
 /** Problems of a recipe / task / data pairing (a text model on digits, a classifier on a language-model task, …). */
@@ -210,7 +237,7 @@ export interface RunConfig {
   studyName: string;
   baseModel: BaseModelSpec;
   data: DataConfig;
-  target: { task: (typeof TARGET_TASKS)[number] };
+  target: { task: TargetTask; then?: TargetTask[] };
   method: MethodChoice;
   budget: Omit<Budget, 'seeds'>;
   seed: number;

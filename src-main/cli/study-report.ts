@@ -43,6 +43,12 @@ export function reportTable(report: Awaited<ReturnType<typeof studyReport>>): st
         m(h?.aTgtBase).padStart(6), m(h?.aTgt).padStart(6), m(h?.forgetting).padStart(7), pct(h?.cdAbs).padStart(5), (h ? h.weightDistance.toFixed(2) : '-').padStart(7)].join(' '),
     );
     for (const s of r.sweep) lines.push(`   α=${s.alpha?.toFixed(2)}  A_pre ${m(s.aPre)}  A_tgt ${m(s.aTgt)}`);
+    const seq = h?.sequence;
+    if (seq) {
+      lines.push(`   R[i][j] (row: after stage i, column: task j = ${seq.tasks.join(', ')})`);
+      for (const row of seq.matrix) lines.push(`     ${row.map((v) => m(v).padStart(6)).join(' ')}`);
+      lines.push(`   forgetting (Avalanche) ${m(seq.avalancheMean)}, (Chaudhry) ${m(seq.chaudhryMean)}, BWT ${m(seq.bwt)}`);
+    }
   }
   if (report.runs.some((r) => r.metric === 'loss')) {
     lines.push('language-model runs: A_pre/A_tgt are mean token losses in nats (lower is better); forget = L_pre(θ_ft) − L_pre(θ₀); CD% = pretrain sequences whose loss rose by more than the threshold');

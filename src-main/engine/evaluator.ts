@@ -61,9 +61,21 @@ export class Evaluator {
     return this.perSample(this.pretrainEval, 'pretrain', this.task.scores);
   }
 
+  /** The metric (accuracy or mean token loss) on any evaluation set with the given head. */
+  metricOn(data: DeviceData, head: Head): number {
+    return mean(this.perSample(data, head, this.task.scores));
+  }
+
   /** The target metric (accuracy or mean token loss) with the given head; null without a target set. */
   targetMetric(head: Head): number | null {
-    return this.targetEval ? mean(this.perSample(this.targetEval, head, this.task.scores)) : null;
+    return this.targetEval ? this.metricOn(this.targetEval, head) : null;
+  }
+
+  /** An evaluator of the same model, θ₀ and base scores against another target set (the next task of a sequence). */
+  forTarget(targetEval: DeviceData): Evaluator {
+    const next = new Evaluator(this.model, this.theta0, this.pretrainEval, targetEval, this.task);
+    next.base = this.base;
+    return next;
   }
 
   /** Records θ₀'s per-sample pretrain scores, the reference for collateral damage; returns A_pre(θ₀). */

@@ -1,5 +1,6 @@
 import type { AppInfo, BundleFile, ExportedFigure, FigurePdf, ForgottenSamples, LaunchResult, RetainLabApi, RunDetail, RunSummary, StudyCheck } from '../../src-shared/api';
-import { budgetSchema, studyConfigSchema, TASK_KIND, type MethodChoice, type Objective, type StudyConfig } from '../../src-shared/config';
+import { budgetSchema, studyConfigSchema, TASK_KIND, type MethodChoice, type StudyConfig } from '../../src-shared/config';
+import type { StudyContext } from '../engine/methods/method';
 import type { DatasetPreview, DatasetSummary, ImportedModelSummary, ImportOptions, ImportSource } from '../../src-shared/datasets';
 import { describeIssues, ValidationError } from '../../src-shared/validation';
 import { findUsableBaseModel, getBaseModel, insertBaseModel, listBaseModels } from '../db/base-models';
@@ -19,7 +20,7 @@ import { baseModelName, resolveStudy } from './resolve-study';
 import type { RunHost } from './run-host';
 
 /** Issues of each method choice (checked even when other fields are bad, so every problem shows at once). */
-function methodIssues(methods: unknown, study: { learningRate: number; objective: Objective }): { issues: string[]; parsed: MethodChoice[] } {
+function methodIssues(methods: unknown, study: StudyContext): { issues: string[]; parsed: MethodChoice[] } {
   const issues: string[] = [];
   const parsed: MethodChoice[] = [];
   if (!Array.isArray(methods)) return { issues, parsed };
@@ -38,9 +39,9 @@ function methodIssues(methods: unknown, study: { learningRate: number; objective
 /** Validates a study config and every method's parameters, naming each bad field. */
 export function validateStudy(input: unknown): StudyConfig {
   const result = studyConfigSchema.safeParse(input);
-  const study = result.success
-    ? { learningRate: result.data.budget.learningRate, objective: TASK_KIND[result.data.target.task].objective }
-    : { learningRate: budgetSchema.parse({}).learningRate, objective: 'classification' as const };
+  const study: StudyContext = result.success
+    ? { learningRate: result.data.budget.learningRate, objective: TASK_KIND[result.data.target.task].objective, sequence: result.data.target.then !== undefined }
+    : { learningRate: budgetSchema.parse({}).learningRate, objective: 'classification', sequence: false };
   const methods = methodIssues((input as { methods?: unknown } | null)?.methods, study);
   const issues = [...(result.success ? [] : describeIssues(result.error)), ...methods.issues];
   if (!result.success || issues.length) throw new ValidationError(`Invalid study config:\n  ${issues.join('\n  ')}`, issues);

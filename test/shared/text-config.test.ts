@@ -40,3 +40,21 @@ describe('text study configs', () => {
     expect(() => validateStudy({ ...text, methods: [{ id: 'rehearsal' }, { id: 'lora', params: { layers: 'attention' } }] })).not.toThrow();
   });
 });
+
+describe('task sequences in the config', () => {
+  const sequence = (target: unknown, methods: unknown[] = [{ id: 'vanilla' }]) => ({ target, methods });
+
+  it('lists the tasks explicitly after the first; every run config carries the list', () => {
+    const { runs } = expandStudy(studyConfigSchema.parse(sequence({ task: 'rotate90', then: ['permuted', 'rotate90'] })));
+    expect(runs[0].target).toEqual({ task: 'rotate90', then: ['permuted', 'rotate90'] });
+  });
+
+  it('refuses tasks that do not continue the same base model with the same head, and WiSE-FT or unmerged LoRA in a sequence', () => {
+    expect(issuesOf(sequence({ task: 'rotate90', then: ['new-classes'] }))).toEqual([
+      "target.then.0: 'new-classes' continues a model pretrained on digits 0-4, but 'rotate90' one pretrained on digits 0-9: a sequence's tasks share one base model",
+    ]);
+    expect(issuesOf({ ...text, target: { task: 'sotu', then: ['spam-later'] } })[0]).toMatch(/^target\.then\.0: 'spam-later' continues a model pretrained on early SpamAssassin mail/);
+    expect(issuesOf(sequence({ task: 'rotate90', then: ['permuted'] }, [{ id: 'wiseft' }]))[0]).toMatch(/^methods\.0\.params: WiSE-FT interpolates one fine-tuning with θ₀/);
+    expect(issuesOf(sequence({ task: 'rotate90', then: ['permuted'] }, [{ id: 'lora', params: { merge: false } }]))[0]).toMatch(/merge must be on in a sequence of tasks/);
+  });
+});

@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { RunHeadline } from '../../../src-shared/api';
-import { runMetric, sharesHead, TASK_KIND } from '../../../src-shared/config';
+import type { RunHeadline, SequenceResult } from '../../../src-shared/api';
+import { runMetric, sharesHead, TASK_KIND, taskSequence } from '../../../src-shared/config';
 import type { EvalPoint } from '../../../src-shared/evaluation';
 import { headlineDeltas } from '../../../src-shared/metrics';
+import { sequenceForgetting } from '../../../src-shared/sequence-metrics';
 import { buildStudyData } from '../data/study-data';
 import { checkTokenizer } from '../data/tokenizer-check';
-import { disposeDevice, toDevice } from '../device-data';
+import { disposeDevice, toDevice, type DeviceData } from '../device-data';
 import { Evaluator } from '../evaluator';
 import { createMethod, methodLabel, parseMethodChoice } from '../methods/registry';
 import type { MethodHooks, NamedVariable } from '../methods/method';
@@ -29,88 +30,125 @@ function trainableWeights(model: Model, hooks: MethodHooks): NamedVariable[] {
   return [...kept.map((name) => ({ name, variable: model.params.get(name)! })), ...(hooks.variables?.() ?? [])];
 }
 
-/** Fine-tunes a base model on the target task with a (possibly combined) method, evaluating retention and gain along the way. */
+/**
+ * Fine-tunes a base model on the target task, or on a sequence of tasks one after another, with a
+ * (possibly combined) method, evaluating retention and gain along the way. In a sequence each task
+ * gets the method afresh (a fresh LoRA adapter per task, merged after it: the protocol of
+ * Soutif et al.) while θ₀ and the pretrain data stay the base model's, and after every stage every
+ * task is evaluated: the matrix R[i][j] of methods.md §2, stored in the run's headline.
+ */
 export async function runFinetune(job: FinetuneJob, emit: Emit): Promise<void> {
   const { config } = job;
-  const choice = parseMethodChoice(config.method, 'method', { learningRate: config.budget.learningRate, objective: TASK_KIND[config.target.task].objective });
-  const sameHead = sharesHead(config.target.task);
-  const data = buildStudyData(config.baseModel, config.target.task);
-  checkTokenizer(config.baseModel, [data.pretrainTrain, data.pretrainEval, data.targetTrain, data.targetEval]);
-  const task = taskFor(config.target.task, config.lossRise);
+  const tasks = taskSequence(config.target);
+  const sequence = tasks.length > 1;
+  const choice = parseMethodChoice(config.method, 'method', { learningRate: config.budget.learningRate, objective: TASK_KIND[tasks[0]].objective, sequence });
+  const sameHead = sharesHead(tasks[0]);
+  const studies = tasks.map((t) => buildStudyData(config.baseModel, t));
+  const data = studies[0];
+  checkTokenizer(config.baseModel, [data.pretrainTrain, data.pretrainEval, ...studies.flatMap((s) => [s.targetTrain, s.targetEval])]);
+  const task = taskFor(tasks[0], config.lossRise);
   const theta0 = decodeCheckpoint(job.base);
   const spec = modelSpecFor(config.baseModel, sameHead ? null : data.targetTrain.classes.length);
   const model = new Model(spec, config.seed, theta0);
   const theta0Tensors = new Map([...theta0].map(([name, values]) => [name, tf.tensor(values, model.params.get(name)!.shape)]));
-  const [pretrainPool, pretrainEval, targetTrain, targetEval] = [data.pretrainTrain, data.pretrainEval, data.targetTrain, data.targetEval].map(toDevice);
-  const evaluator = new Evaluator(model, theta0Tensors, pretrainEval, targetEval, task);
-  const hooks = createMethod(choice, tf);
+  const [pretrainPool, pretrainEval] = [data.pretrainTrain, data.pretrainEval].map(toDevice);
+  const targets = studies.map((s) => ({ train: toDevice(s.targetTrain), eval: toDevice(s.targetEval) }));
+  const devices: DeviceData[] = [pretrainPool, pretrainEval, ...targets.flatMap((t) => [t.train, t.eval])];
+  let evaluator = new Evaluator(model, theta0Tensors, pretrainEval, targets[0].eval, task);
   const { epochs, batchSize, learningRate, evalsPerEpoch } = config.budget;
   const log = (message: string) => emit({ type: 'log', message });
-  log(`${methodLabel(choice)}: ${targetTrain.n} target samples, ${pretrainEval.n} pretrain eval samples, ${model.paramCount} weights`);
+  log(`${methodLabel(choice)}: ${targets.map((t) => t.train.n).join(' then ')} target samples, ${pretrainEval.n} pretrain eval samples, ${model.paramCount} weights`);
+  let hooks: MethodHooks = createMethod(choice, tf);
   let optimizer: StepOptimizer | null = null;
   try {
     const aPreBase = evaluator.setBase(evaluator.pretrainScores());
     emit({ type: 'predictions', phase: 'base', predictions: evaluator.pretrainPredictions() });
     const aTgtBase = sameHead
       ? evaluator.targetMetric('pretrain')!
-      : await probeBaselineAccuracy(model, targetTrain, targetEval, { epochs, batchSize, learningRate, seed: config.seed });
-    const steps = totalSteps(targetTrain.n, batchSize, epochs);
-    await hooks.beforeTraining?.({
-      model,
-      createBaseModel: () => new Model(spec, config.seed, theta0),
-      theta0,
-      theta0Tensors,
-      pretrainPool,
-      targetTrain,
-      sameHead,
-      task,
-      learningRate,
-      batchSize,
-      totalSteps: steps,
-      seed: config.seed,
-      log,
-    });
-    const evaluate = (at: Parameters<Evaluator['evaluate']>[0]): EvalPoint => {
-      const point = { ...evaluator.evaluate(at), extras: hooks.extras?.() ?? {} };
-      emit({ type: 'metrics', point });
-      return point;
-    };
-    let latest = evaluate({ step: 0, epoch: 0, phase: 'base', loss: null, alpha: null });
-    // With a new head, A_tgt(θ₀) is the probe's: the fresh head of θ₀ is at chance.
-    if (!sameHead) latest = { ...latest, aTgt: aTgtBase };
-
-    const named = trainableWeights(model, hooks);
-    const variables = named.map((v) => v.variable);
-    optimizer = hooks.optimizer ? hooks.optimizer(named, learningRate) : adam(learningRate);
-    await trainLoop({
-      n: targetTrain.n,
-      epochs,
-      batchSize,
-      seed: config.seed,
-      evalsPerEpoch,
-      step: makeTrainStep({ model, task, hooks, optimizer, variables, targetTrain, pretrainPool }),
-      onProgress: (p) => emit({ type: 'progress', progress: { ...p, aPre: latest.aPre, aTgt: latest.aTgt } }),
-      onEval: (step, epoch, loss) => {
-        latest = evaluate({ step, epoch, phase: 'train', loss, alpha: null });
-      },
-    });
-    const end = { step: latest.step, epoch: epochs, loss: null };
-    hooks.afterTraining?.({ model, theta0, evaluate: (phase, alpha) => evaluate({ ...end, phase, alpha }) });
-    const final = evaluate({ ...end, phase: 'final', alpha: null });
+      : await probeBaselineAccuracy(model, targets[0].train, targets[0].eval, { epochs, batchSize, learningRate, seed: config.seed });
+    // R[i][j]: the pretrain task, then every target task, after each stage (stage 0 is θ₀).
+    const matrixRow = (pre: number) => [pre, ...targets.map((t) => evaluator.metricOn(t.eval, 'target'))];
+    const matrix = sequence ? [matrixRow(aPreBase)] : [];
+    let latest: EvalPoint | null = null;
+    let stepOffset = 0;
+    for (const [s, target] of targets.entries()) {
+      if (s > 0) {
+        hooks.dispose?.();
+        optimizer?.dispose();
+        hooks = createMethod(choice, tf);
+        evaluator = evaluator.forTarget(target.eval);
+        log(`stage ${s + 1} of ${tasks.length}: ${tasks[s]}`);
+      }
+      const stageHooks = hooks;
+      const steps = totalSteps(target.train.n, batchSize, epochs);
+      await stageHooks.beforeTraining?.({
+        model,
+        createBaseModel: () => new Model(spec, config.seed, theta0),
+        theta0,
+        theta0Tensors,
+        pretrainPool,
+        targetTrain: target.train,
+        sameHead,
+        task,
+        learningRate,
+        batchSize,
+        totalSteps: steps,
+        seed: config.seed + s,
+        log,
+      });
+      const evaluate = (at: Parameters<Evaluator['evaluate']>[0]): EvalPoint => {
+        const point = { ...evaluator.evaluate({ ...at, step: at.step + stepOffset, epoch: at.epoch + s * epochs }), extras: { ...(stageHooks.extras?.() ?? {}), ...(sequence ? { stage: s + 1 } : {}) } };
+        emit({ type: 'metrics', point });
+        return point;
+      };
+      if (s === 0) {
+        latest = evaluate({ step: 0, epoch: 0, phase: 'base', loss: null, alpha: null });
+        // With a new head, A_tgt(θ₀) is the probe's: the fresh head of θ₀ is at chance.
+        if (!sameHead) latest = { ...latest, aTgt: aTgtBase };
+      }
+      const named = trainableWeights(model, stageHooks);
+      const variables = named.map((v) => v.variable);
+      optimizer = stageHooks.optimizer ? stageHooks.optimizer(named, learningRate) : adam(learningRate);
+      let lastStep = 0;
+      await trainLoop({
+        n: target.train.n,
+        epochs,
+        batchSize,
+        seed: config.seed + s,
+        evalsPerEpoch,
+        step: makeTrainStep({ model, task, hooks: stageHooks, optimizer, variables, targetTrain: target.train, pretrainPool }),
+        onProgress: (p) => emit({ type: 'progress', progress: { ...p, step: p.step + stepOffset, aPre: latest!.aPre, aTgt: latest!.aTgt } }),
+        onEval: (step, epoch, loss) => {
+          lastStep = step;
+          latest = evaluate({ step, epoch, phase: 'train', loss, alpha: null });
+        },
+      });
+      const end = { step: lastStep, epoch: epochs, loss: null };
+      stageHooks.afterTraining?.({ model, theta0, evaluate: (phase, alpha) => evaluate({ ...end, phase, alpha }) });
+      model.setTrainable(null);
+      stepOffset += lastStep;
+      if (sequence) matrix.push(matrixRow(evaluator.metricOn(pretrainEval, 'pretrain')));
+    }
+    const final = evaluator.evaluate({ step: stepOffset, epoch: epochs * tasks.length, phase: 'final', loss: null, alpha: null });
+    emit({ type: 'metrics', point: { ...final, extras: hooks.extras?.() ?? {} } });
     emit({ type: 'predictions', phase: 'final', predictions: evaluator.pretrainPredictions() });
     const shapes = new Map([...model.params].map(([name, v]) => [name, v.shape]));
-    emit({ type: 'checkpoint', step: end.step, checkpoint: encodeCheckpoint(model.snapshot(), shapes), paramCount: model.paramCount });
+    emit({ type: 'checkpoint', step: stepOffset, checkpoint: encodeCheckpoint(model.snapshot(), shapes), paramCount: model.paramCount });
+    // A sequence's A_tgt is its last task's; θ₀ on that task is the matrix's first row.
+    const tgtBase = sequence ? matrix[0][tasks.length] : aTgtBase;
+    const result: SequenceResult | undefined = sequence ? { tasks: [`pretrain (${TASK_KIND[tasks[0]].pretrainedOn})`, ...tasks], matrix, ...sequenceForgetting(matrix, runMetric(config)) } : undefined;
     const headline: RunHeadline = {
       aPreBase,
-      aTgtBase,
+      aTgtBase: tgtBase,
       aTgtBaseIsProbe: !sameHead,
       aPre: final.aPre,
       aTgt: final.aTgt!,
-      ...headlineDeltas(runMetric(config), { aPre: aPreBase, aTgt: aTgtBase }, { aPre: final.aPre, aTgt: final.aTgt! }),
+      ...headlineDeltas(runMetric(config), { aPre: aPreBase, aTgt: tgtBase }, { aPre: final.aPre, aTgt: final.aTgt! }),
       cdAbs: final.cdAbs,
       cdCond: final.cdCond,
       weightDistance: final.weightDistance,
       weightDistanceRel: final.weightDistanceRel,
+      ...(result ? { sequence: result } : {}),
     };
     emit({ type: 'result', headline });
   } finally {
@@ -118,6 +156,6 @@ export async function runFinetune(job: FinetuneJob, emit: Emit): Promise<void> {
     optimizer?.dispose();
     model.dispose();
     tf.dispose([...theta0Tensors.values()]);
-    [pretrainPool, pretrainEval, targetTrain, targetEval].forEach(disposeDevice);
+    devices.forEach(disposeDevice);
   }
 }

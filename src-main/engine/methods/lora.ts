@@ -106,10 +106,12 @@ export const lora: MethodDefinition = {
     },
   ],
   slots: ['trainable'],
-  validate: (params, { partners }) =>
-    !params.merge && partners.some((p) => p.postHoc)
+  validate: (params, { partners, sequence }) => [
+    ...(!params.merge && partners.some((p) => p.postHoc)
       ? [`merge must be on when combined with ${partners.filter((p) => p.postHoc).map((p) => p.label).join(', ')}: it interpolates the kernels, so the adapters must be folded into them first`]
-      : [],
+      : []),
+    ...(!params.merge && sequence ? ['merge must be on in a sequence of tasks: each task gets a fresh adapter, merged after it (Soutif et al.)'] : []),
+  ],
   create: ({ tf, params }) => {
     const full = params.full as boolean;
     let model: Model | null = null;

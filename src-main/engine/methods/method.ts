@@ -61,6 +61,14 @@ export interface AfterTrainingContext {
   evaluate: (phase: EvalPoint['phase'], alpha: number | null) => EvalPoint;
 }
 
+/** What a method's validation knows of its study. */
+export interface StudyContext {
+  learningRate: number;
+  objective: Objective;
+  /** True when the study fine-tunes on a sequence of tasks, one after another. */
+  sequence: boolean;
+}
+
 /** The trainer's extension points (Avalanche-style); each returns values and never reaches into trainer state. */
 export interface MethodHooks {
   /** Once before training: importances, adapters, correctness of θ₀ on the pretrain pool, … */
@@ -106,7 +114,7 @@ export interface MethodDefinition {
   slots: ExclusiveSlot[];
   /** Post-hoc methods (WiSE-FT) run their afterTraining last, on the final trained weights. */
   postHoc?: boolean;
-  /** Problems of these parameters in this study (the budget's learning rate, what the model learns, the methods combined with it), checked before launch. */
-  validate?: (params: ParamValues, study: { learningRate: number; objective: Objective; partners: MethodDefinition[] }) => string[];
+  /** Problems of these parameters in this study (the budget's learning rate, what the model learns, a task sequence, the methods combined with it), checked before launch. */
+  validate?: (params: ParamValues, study: StudyContext & { partners: MethodDefinition[] }) => string[];
   create: (ctx: MethodContext) => MethodHooks;
 }

@@ -135,10 +135,13 @@ export const mixcd: MethodDefinition = {
       beforeTraining: (setup) => {
         pool = setup.pretrainPool;
         model = setup.model;
-        c0 = poolCorrectness(tf, pool, model);
+        // θ₀ itself, not the model as it stands: in a sequence of tasks later stages start from fine-tuned weights.
+        const base = setup.createBaseModel();
+        c0 = poolCorrectness(tf, pool, base);
         const byLoss = params.partition === 'loss';
         const parts = byLoss ? (params.lossBins as number) : pool.source.classes.length;
-        const partOf = byLoss ? lossBins(poolLoss(tf, pool, model), c0, parts) : pool.source.y;
+        const partOf = byLoss ? lossBins(poolLoss(tf, pool, base), c0, parts) : pool.source.y;
+        base.dispose();
         sampler = new MixCdSampler(partOf, parts, c0, {
           decay: params.decay as number,
           a: params.a as number,

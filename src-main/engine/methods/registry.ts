@@ -1,6 +1,6 @@
 import type * as tfType from '@tensorflow/tfjs-core';
 import type { MethodInfo } from '../../../src-shared/api';
-import type { MethodChoice, MethodComponent, Objective } from '../../../src-shared/config';
+import type { MethodChoice, MethodComponent } from '../../../src-shared/config';
 import { paramsSchema, type ParamValues } from '../../../src-shared/params';
 import { describeIssues, ValidationError } from '../../../src-shared/validation';
 import { composeHooks, slotConflict } from './compose';
@@ -9,7 +9,7 @@ import { l2sp } from './l2';
 import { linearProbe } from './linear-probe';
 import { lora } from './lora';
 import { lwf } from './lwf';
-import type { MethodDefinition, MethodHooks } from './method';
+import type { MethodDefinition, MethodHooks, StudyContext } from './method';
 import { mixcd } from './mixcd';
 import { recadam } from './recadam';
 import { rehearsal } from './rehearsal';
@@ -38,7 +38,7 @@ function checkComponent(c: MethodComponent, where: string): { issues: string[]; 
  * Validates a (possibly combined) method choice: every id known, every parameter valid, no two
  * components claiming the same exclusive hook. Returns it with defaults filled in.
  */
-export function parseMethodChoice(choice: MethodChoice, where: string, study: { learningRate: number; objective: Objective }): MethodChoice {
+export function parseMethodChoice(choice: MethodChoice, where: string, study: StudyContext): MethodChoice {
   const parts = [{ c: choice, where }, ...(choice.with ?? []).map((c, j) => ({ c, where: `${where}.with.${j}` }))];
   const checked = parts.map((p) => checkComponent(p.c, p.where));
   const issues = checked.flatMap((c) => c.issues);

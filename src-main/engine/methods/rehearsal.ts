@@ -73,9 +73,13 @@ export const rehearsal: MethodDefinition = {
         const rng = new Rng(setup.seed + REHEARSAL_SEED_OFFSET);
         const memory = memorySubset(setup.pretrainPool.n, params.poolSize as number, rng);
         replay = new UniformReplay(memory, rng);
-        // c₀ is only needed to measure the efficiency; the sampler itself ignores it. A language
-        // model's sequences are not right or wrong, so it has no efficiency to measure.
-        efficiency = setup.task.correct ? new RehearsalEfficiency(poolCorrectness(tf, setup.pretrainPool, setup.model)) : null;
+        // c₀ (of θ₀ itself: a sequence's later stages start from fine-tuned weights) is only needed to measure
+        // the efficiency; the sampler ignores it. A language model's sequences are not right or wrong: no efficiency.
+        if (setup.task.correct) {
+          const base = setup.createBaseModel();
+          efficiency = new RehearsalEfficiency(poolCorrectness(tf, setup.pretrainPool, base));
+          base.dispose();
+        }
         setup.log(`Random rehearsal: ${memoryBatch} of ${memory.length} pretrain samples per step (ρ = ${(memoryBatch / (setup.batchSize + memoryBatch)).toFixed(3)})`);
       },
       rehearsal: () => replay!.draw(memoryBatch),

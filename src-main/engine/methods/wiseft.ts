@@ -94,6 +94,8 @@ export const wiseft: MethodDefinition = {
   ],
   slots: [],
   postHoc: true,
+  validate: (_params, { sequence }) =>
+    sequence ? ['WiSE-FT interpolates one fine-tuning with θ₀; a sequence of tasks has several, so its sweep is not defined there (run it on each task alone)'] : [],
   create: ({ tf, params }) => {
     let setup: TrainingSetup | null = null;
     /** F₀ of θ₀ on the pretrain pool and F₁ of θ_ft on the target set (same estimator as EWC's default). */
