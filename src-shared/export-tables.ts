@@ -1,6 +1,6 @@
 import type { SeedStat } from './aggregate';
 import type { ComparisonRow } from './compare-rows';
-import { METRIC_COLUMNS, metricDecimals, type MetricColumn } from './metric-columns';
+import { metricColumnsFor, metricDecimals, type MetricColumn } from './metric-columns';
 
 /** Table formats a comparison exports to. */
 export const TABLE_FORMATS = ['csv', 'latex', 'md'] as const;
@@ -46,7 +46,7 @@ function csvField(value: string | number | null): string {
 }
 
 /** CSV for analysis: one row per experiment, raw (unscaled) mean, std and 95% interval of every metric. */
-export function tableCsv(rows: readonly ComparisonRow[], columns: readonly MetricColumn[] = METRIC_COLUMNS): string {
+export function tableCsv(rows: readonly ComparisonRow[], columns: readonly MetricColumn[] = metricColumnsFor(rows)): string {
   const header = ['experiment', 'method', 'n_seeds', 'seeds', ...columns.flatMap((c) => [`${c.key}_mean`, `${c.key}_std`, `${c.key}_ci95_low`, `${c.key}_ci95_high`])];
   const lines = rows.map((r) => [
     r.label,
@@ -62,7 +62,7 @@ export function tableCsv(rows: readonly ComparisonRow[], columns: readonly Metri
 }
 
 /** A booktabs LaTeX table: mean ± std across seeds, the best value of each column in bold. */
-export function tableLatex(rows: readonly ComparisonRow[], columns: readonly MetricColumn[] = METRIC_COLUMNS, caption = 'Forgetting and target gain, mean $\\pm$ std over seeds.'): string {
+export function tableLatex(rows: readonly ComparisonRow[], columns: readonly MetricColumn[] = metricColumnsFor(rows), caption = 'Forgetting and target gain, mean $\\pm$ std over seeds.'): string {
   const byColumn = columns.map((c) => metricCells(rows, c));
   const header = ['Method', '$n$', ...columns.map((c) => `${c.latex}${unitSuffix(c, true)}`)].join(' & ');
   const body = rows.map((r, i) => {
@@ -93,7 +93,7 @@ export function tableLatex(rows: readonly ComparisonRow[], columns: readonly Met
 }
 
 /** A Markdown table: mean ± std across seeds, the best value of each column in bold. */
-export function tableMarkdown(rows: readonly ComparisonRow[], columns: readonly MetricColumn[] = METRIC_COLUMNS): string {
+export function tableMarkdown(rows: readonly ComparisonRow[], columns: readonly MetricColumn[] = metricColumnsFor(rows)): string {
   const byColumn = columns.map((c) => metricCells(rows, c));
   const header = ['Method', 'n', ...columns.map((c) => `${c.label}${unitSuffix(c, false)}`)];
   const escape = (s: string) => s.replace(/\|/g, '\\|');

@@ -26,6 +26,27 @@ export const METRIC_COLUMNS: readonly MetricColumn[] = [
   { key: 'weightDistanceRel', label: '‖θ−θ₀‖₂/‖θ₀‖₂', latex: '$\\lVert\\theta-\\theta_0\\rVert_2/\\lVert\\theta_0\\rVert_2$', unit: '', scale: 1, better: null },
 ];
 
+/**
+ * The same metrics for language-model studies, where A_pre and A_tgt hold mean token loss in nats
+ * (lower is better) and forgetting and gain are differences of losses signed as for accuracy
+ * (forgetting = L_ft − L₀ > 0 is bad, gain = L_tgt(θ₀) − L_tgt(θ_ft) > 0 is good).
+ */
+export const LOSS_METRIC_COLUMNS: readonly MetricColumn[] = [
+  { key: 'aPre', label: 'L_pre (nats)', latex: '$L_\\mathrm{pre}$ (nats)', unit: '', scale: 1, better: 'lower' },
+  { key: 'aTgt', label: 'L_tgt (nats)', latex: '$L_\\mathrm{tgt}$ (nats)', unit: '', scale: 1, better: 'lower' },
+  ...METRIC_COLUMNS.filter((c) => c.key === 'retention'),
+  { key: 'forgetting', label: 'Forgetting (nats)', latex: '$F_\\mathrm{pre}$ (nats)', unit: '', scale: 1, better: 'lower' },
+  { key: 'targetGain', label: 'Target gain (nats)', latex: '$G_\\mathrm{tgt}$ (nats)', unit: '', scale: 1, better: 'higher' },
+  ...METRIC_COLUMNS.filter((c) => !['aPre', 'aTgt', 'retention', 'forgetting', 'targetGain'].includes(c.key)),
+];
+
+/** The columns for these runs: loss columns when every run is a language-model run (config metric 'loss'), else accuracy columns. */
+export function metricColumnsFor(rows: readonly { runs: readonly { config: unknown }[] }[]): readonly MetricColumn[] {
+  const isLoss = (config: unknown) => (config as { metric?: string } | null)?.metric === 'loss';
+  const runs = rows.flatMap((r) => r.runs);
+  return runs.length > 0 && runs.every((run) => isLoss(run.config)) ? LOSS_METRIC_COLUMNS : METRIC_COLUMNS;
+}
+
 /** Decimals that show a value of this metric sensibly: one for percentages and points, three significant digits otherwise. */
 export function metricDecimals(column: MetricColumn, displayed: number): number {
   if (column.unit) return 1;
