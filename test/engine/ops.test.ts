@@ -47,3 +47,37 @@ describe('hand-written gradients match tfjs autodiff on the cpu backend', () => 
     });
   }
 });
+
+describe('the supplied gradients computed on wasm match tfjs autodiff on the cpu backend', () => {
+  type Case = { name: string; reference: () => tf.Tensor[]; ours: () => tf.Tensor[] };
+  const x = () => tf.tensor4d(Float32Array.from({ length: 2 * 13 * 13 * 3 }, (_, i) => Math.sin(i)), [2, 13, 13, 3]);
+  const w = (k: number) => tf.tensor4d(Float32Array.from({ length: k * k * 3 * 4 }, (_, i) => Math.cos(i)), [k, k, 3, 4]);
+  const a = () => tf.tensor2d(Float32Array.from({ length: 35 }, (_, i) => Math.sin(i)), [5, 7]);
+  const b = () => tf.tensor2d(Float32Array.from({ length: 21 }, (_, i) => Math.cos(i)), [7, 3]);
+  const cases: Case[] = [
+    {
+      name: 'matMul',
+      reference: () => tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(tf.matMul(p, q))))([a(), b()]),
+      ours: () => tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(matMul(p as tf.Tensor2D, q as tf.Tensor2D, { a: true, b: true }))))([a(), b()]),
+    },
+    ...[[5, 2], [3, 1]].map(([k, stride]) => ({
+      name: `conv2d ${k}×${k}/${stride} (no Conv2DBackpropFilter on wasm)`,
+      reference: () => tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(tf.conv2d(p as tf.Tensor4D, q as tf.Tensor4D, stride, 'valid'))))([x(), w(k)]),
+      ours: () => tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(conv2d(p as tf.Tensor4D, q as tf.Tensor4D, stride, { x: true, w: true }))))([x(), w(k)]),
+    })),
+  ];
+
+  for (const c of cases) {
+    it(c.name, async () => {
+      await selectBackend('cpu');
+      const reference = c.reference().map((t) => Array.from(t.dataSync()));
+      await selectBackend('wasm');
+      const ours = c.ours().map((t) => Array.from(t.dataSync()));
+      ours.forEach((g, i) => {
+        const scale = Math.max(...reference[i].map(Math.abs));
+        const worst = Math.max(...g.map((v, j) => Math.abs(v - reference[i][j])));
+        expect(worst / scale).toBeLessThan(1e-4);
+      });
+    });
+  }
+});

@@ -117,14 +117,17 @@ export const wiseft: MethodDefinition = {
       afterTraining: ({ model, theta0, evaluate }) => {
         const thetaFt = model.snapshot();
         const fisher = params.weighting === 'fisher' ? fishers(model) : undefined;
+        // With a new target head only the backbone is interpolated (methods.md §3.8): the pretrain
+        // head keeps its fine-tuned weights (θ₀'s unless rehearsal or LwF trained it).
+        const shared = setup!.sameHead ? theta0 : new Map(model.backboneNames().map((name) => [name, theta0.get(name)!]));
         const assign = (alpha: number) => {
-          for (const [name, values] of wiseMerge(theta0, thetaFt, alpha, fisher)) {
-          const v = model.params.get(name)!;
-          const merged = tf.tensor(Float32Array.from(values), v.shape);
-          v.assign(merged);
-          merged.dispose();
-        }
-      };
+          for (const [name, values] of wiseMerge(shared, thetaFt, alpha, fisher)) {
+            const v = model.params.get(name)!;
+            const merged = tf.tensor(Float32Array.from(values), v.shape);
+            v.assign(merged);
+            merged.dispose();
+          }
+        };
         for (const alpha of params.alphas as number[]) {
           assign(alpha);
           evaluate('sweep', alpha);
