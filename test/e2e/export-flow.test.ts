@@ -100,8 +100,11 @@ describe('browser mode: select runs, compare, export every figure as SVG, PNG an
     }
     expect(readFileSync(join(OUTPUT_DIR, 'scatter.svg'), 'utf8')).toContain('Pareto frontier');
 
+    // Six learning curves do not fit a single-column figure's legend: the panel says so, and the double column clears it.
+    await expect.poll(() => page.getByTestId('legend-advice-curves').isVisible()).toBe(true);
     // The double-column preset and another resolution: 6.75 × 2.84 in at 200 dpi → 1350 × 568 px.
     await page.getByTestId('preset-double').click();
+    await expect.poll(() => page.getByTestId('legend-advice-curves').count()).toBe(0);
     await page.getByTestId('preset-dpi').fill('200');
     expect(await page.getByTestId('preset-height').inputValue()).toBe('2.84');
     expect((await svgFacts(page, await save('export-scatter-svg', 'scatter-double.svg'))).width).toBe('6.75in');

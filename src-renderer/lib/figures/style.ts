@@ -49,6 +49,7 @@ function fittedTitle(a: Partial<LayoutAxis> | undefined, lengthPt: number, fontP
  */
 export function paperLayout(figure: Figure, preset: PaperPreset): Partial<Layout> {
   const l = figure.layout;
+  const legend = legendPlacement(figure.data, preset);
   const line = { showline: true, linecolor: '#000000', linewidth: 0.75, mirror: true, ticks: 'outside' as const, ticklen: 3, tickwidth: 0.75, gridcolor: '#e6e6e6', gridwidth: 0.5 };
   return {
     ...l,
@@ -61,12 +62,11 @@ export function paperLayout(figure: Figure, preset: PaperPreset): Partial<Layout
     plot_bgcolor: '#ffffff',
     margin: { l: 4, r: 4, t: 4, b: 4, pad: 0 },
     xaxis: axis(l.xaxis, { ...line, title: fittedTitle(l.xaxis, preset.widthIn * UNITS_PER_INCH, preset.fontPt) }),
-    yaxis: axis(l.yaxis, { ...line, title: fittedTitle(l.yaxis, preset.heightIn * UNITS_PER_INCH, preset.fontPt) }),
+    // The y axis is as long as the height the legend underneath leaves.
+    yaxis: axis(l.yaxis, { ...line, title: fittedTitle(l.yaxis, preset.heightIn * UNITS_PER_INCH - (legend.inside ? 0 : legend.heightPt) - 3 * preset.fontPt, preset.fontPt) }),
     legend: {
-      ...(legendEntries(figure.data) <= INSIDE_LEGEND_MAX_ENTRIES
-        ? { ...emptiestCorner(figure.data, preset), bgcolor: 'rgba(255,255,255,0.85)', bordercolor: '#999999', borderwidth: 0.5 }
-        : BOTTOM_LEGEND),
-      font: { size: Math.max(5, preset.fontPt - 1) },
+      ...(legend.inside ? { ...emptiestCorner(figure.data, preset), bgcolor: 'rgba(255,255,255,0.85)', bordercolor: '#999999', borderwidth: 0.5 } : BOTTOM_LEGEND),
+      font: { size: legend.fontPt },
       tracegroupgap: 0,
       itemwidth: 30,
     },
@@ -80,7 +80,7 @@ export function paperLayout(figure: Figure, preset: PaperPreset): Partial<Layout
  * the plot: entry names at ≈0.5 em a character plus the symbol, one line of 1.5 em per entry.
  */
 function emptiestCorner(data: Data[], preset: PaperPreset): { x: number; xanchor: 'left' | 'right'; y: number; yanchor: 'top' | 'bottom' } {
-  const names = data.filter((t) => (t as { showlegend?: boolean }).showlegend !== false).map((t) => String((t as { name?: string }).name ?? ''));
+  const names = data.filter((t) => (t as { showlegend?: boolean }).showlegend !== false).map(legendText);
   const fontPt = Math.max(5, preset.fontPt - 1);
   const plotW = preset.widthIn * UNITS_PER_INCH * 0.8;
   const plotH = preset.heightIn * UNITS_PER_INCH * 0.7;
@@ -107,9 +107,34 @@ function emptiestCorner(data: Data[], preset: PaperPreset): { x: number; xanchor
   return [...corners].sort((a, b) => points.filter((p) => inside(a, p)).length - points.filter((p) => inside(b, p)).length)[0];
 }
 
-/** How many entries the legend shows (traces not hidden from it). */
-function legendEntries(data: Data[]): number {
-  return data.filter((t) => (t as { showlegend?: boolean }).showlegend !== false).length;
+/** A trace's legend text as printed: its name without markup such as <sub>…</sub>. */
+function legendText(trace: Data): string {
+  return String((trace as { name?: string }).name ?? '').replace(/<[^>]+>/g, '');
+}
+
+/**
+ * Where a paper legend goes: a few entries inside the plot; more underneath, unless that would take
+ * over half the figure's height (then inside with a smaller font, so nothing is cut off at the
+ * bottom). Heights are estimates: Plotly gives a legend row about 1.3 em plus 10 pt.
+ */
+function legendPlacement(data: Data[], preset: PaperPreset): { inside: boolean; crowded: boolean; fontPt: number; heightPt: number } {
+  const names = data.filter((t) => (t as { showlegend?: boolean }).showlegend !== false).map(legendText);
+  const fontPt = Math.max(5, preset.fontPt - 1);
+  const widthPt = preset.widthIn * UNITS_PER_INCH;
+  const entryPt = 40 + Math.max(0, ...names.map((n) => n.length)) * fontPt * 0.5;
+  const rows = Math.ceil(names.length / Math.max(1, Math.floor(widthPt / entryPt)));
+  const heightPt = rows * (fontPt * 1.3 + 10);
+  if (names.length <= INSIDE_LEGEND_MAX_ENTRIES) return { inside: true, crowded: false, fontPt, heightPt };
+  if (heightPt <= 0.5 * preset.heightIn * UNITS_PER_INCH) return { inside: false, crowded: false, fontPt, heightPt };
+  return { inside: true, crowded: true, fontPt: Math.max(5, preset.fontPt - 2), heightPt };
+}
+
+/** A warning when a paper figure's legend cannot fit beside its plot at this size (it is then drawn over the plot), or null. */
+export function legendAdvice(figure: Figure, preset: PaperPreset): string | null {
+  const legend = legendPlacement(figure.data, preset);
+  if (!legend.crowded) return null;
+  const needIn = (legend.heightPt / UNITS_PER_INCH).toFixed(1);
+  return `At ${preset.widthIn} × ${preset.heightIn} in the legend needs about ${needIn} in of height and is drawn over the plot: a double-column width or a taller figure keeps it clear.`;
 }
 
 // Marker sizes and line widths are chosen for the screen (1 unit = 1 px); on paper 1 unit is 1 pt, which would make them bulky.
