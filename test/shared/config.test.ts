@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expandStudy, studyConfigSchema } from '../../src-shared/config';
-import { ValidationError } from '../../src-shared/validation';
 import { validateStudy } from '../../src-main/services/api-service';
-
-function issuesOf(config: unknown): string[] {
-  try {
-    validateStudy(config);
-  } catch (err) {
-    if (err instanceof ValidationError) return err.issues;
-    throw err;
-  }
-  throw new Error('expected the config to be rejected');
-}
+import { issuesOf } from './issues-of';
 
 describe('study config validation', () => {
   it('fills defaults so a minimal config is a whole study', () => {

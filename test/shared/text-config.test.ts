@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expandStudy, studyConfigSchema } from '../../src-shared/config';
-import { ValidationError } from '../../src-shared/validation';
 import { validateStudy } from '../../src-main/services/api-service';
-
-function issuesOf(config: unknown): string[] {
-  try {
-    validateStudy(config);
-  } catch (err) {
-    if (err instanceof ValidationError) return err.issues;
-    throw err;
-  }
-  throw new Error('expected the config to be rejected');
-}
+import { issuesOf } from './issues-of';
 
 const text = { baseModel: { recipe: 'char-gpt' }, data: { source: 'text' }, target: { task: 'sotu' }, methods: [{ id: 'vanilla' }] };
 
