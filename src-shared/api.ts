@@ -87,6 +87,8 @@ export interface RunSummary {
 /** A run with its full config and every evaluation point. */
 export interface RunDetail extends RunSummary {
   evaluations: EvalPoint[];
+  /** The engine's log of the run: the backend it ran on (and why others were skipped), method notes, warnings. */
+  logs: string[];
 }
 
 /** A vector PDF of one figure, base64-encoded so it crosses every transport as JSON. */

@@ -37,8 +37,3 @@ export function setNote(db: Db, runId: string, note: string): void {
   if (note === '') db.prepare(`DELETE FROM run_notes WHERE run_id = ?`).run(runId);
   else db.prepare(`INSERT INTO run_notes (run_id, note, updated_at) VALUES (?, ?, ?) ON CONFLICT (run_id) DO UPDATE SET note = excluded.note, updated_at = excluded.updated_at`).run(runId, note, nowIso());
 }
-
-/** Ids of the runs carrying a tag, oldest first. */
-export function runIdsWithTag(db: Db, tag: string): string[] {
-  return (db.prepare(`SELECT run_tags.run_id FROM run_tags JOIN runs ON runs.id = run_tags.run_id WHERE tag = ? ORDER BY runs.rowid`).all(tag) as { run_id: string }[]).map((r) => r.run_id);
-}

@@ -5,6 +5,7 @@ import type { DatasetPreview, DatasetSummary, ImportedModelSummary, ImportOption
 import { describeIssues, ValidationError } from '../../src-shared/validation';
 import { findUsableBaseModel, getBaseModel, insertBaseModel, listBaseModels } from '../db/base-models';
 import { listEvaluations } from '../db/evaluations';
+import { listRunLogs } from '../db/run-logs';
 import { allAnnotations, annotationsOf, setNote, setTags, type RunAnnotations } from '../db/run-annotations';
 import { getRun, insertRun, listRuns, type RunRecord } from '../db/runs';
 import { insertStudy } from '../db/studies';
@@ -94,7 +95,7 @@ export class ApiService implements RetainLabApi {
   }
 
   async getRun(id: string): Promise<RunDetail> {
-    return { ...this.summarise(this.requireRun(id)), evaluations: listEvaluations(this.db, id) };
+    return { ...this.summarise(this.requireRun(id)), evaluations: listEvaluations(this.db, id), logs: listRunLogs(this.db, id) };
   }
 
   async listBaseModels() {

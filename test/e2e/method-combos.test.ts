@@ -48,6 +48,8 @@ describe('wizard: methods combined in one run, and the method-specific numbers o
     await page.getByTestId('method-extras-curve').locator('.scatterlayer').first().waitFor();
     const curves = await page.getByTestId('method-extras-curve').evaluate((el) => (el as unknown as { data: { name: string }[] }).data.map((t) => t.name));
     expect(curves).toContain('rehearsalEfficiency');
+    await page.getByTestId('run-log').locator('summary').click();
+    await expect.poll(() => page.getByTestId('run-log').textContent()).toMatch(/backend: wasm/);
     await page.screenshot({ path: join(OUTPUT_DIR, 'e2e-run-extras.png'), fullPage: true });
     expect(errors).toEqual([]);
   });

@@ -37,6 +37,8 @@ describe('run host with real engine processes and a real SQLite store', () => {
     expect(runs.every((r) => r.backend === 'wasm')).toBe(true);
     expect(updates.some((u) => u.status === 'running' && u.progress !== null)).toBe(true);
     const vanilla = await wb.api.getRun(first.runIds[1]);
+    // The engine's log travels with the run: which backend it ran on first.
+    expect(vanilla.logs[0]).toMatch(/^backend: wasm/);
     expect(vanilla.evaluations.map((e) => e.phase)).toEqual(['base', 'train', 'train', 'final']);
     // The identity of methods.md §2 holds on every stored evaluation.
     for (const e of vanilla.evaluations) expect(e.aPre - vanilla.headline!.aPreBase).toBeCloseTo(e.gainedAbs - e.cdAbs, 12);
