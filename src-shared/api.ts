@@ -139,7 +139,8 @@ export interface Catalog {
   methods: MethodInfo[];
   recipes: CatalogEntry[];
   /** Each task with the recipes that can learn it, the metric it is measured by and the data source it reads. */
-  tasks: (CatalogEntry & { sharesHead: boolean; recipes: string[]; metric: Metric; source: DataConfig['source'] })[];
+  /** sharesHead: null where the datasets' labels decide (library datasets). */
+  tasks: (CatalogEntry & { sharesHead: boolean | null; recipes: string[]; metric: Metric; source: DataConfig['source'] })[];
   /** The default data settings of each data source, for when the chosen task changes source. */
   dataDefaults: Record<DataConfig['source'], DataConfig>;
   backends: { id: string; available: boolean; why: string }[];
@@ -157,6 +158,7 @@ export interface AppInfo {
 export interface LaunchResult {
   studyId: string;
   runIds: string[];
+  /** The stored base model the runs start from, or the imported model's id when they start from one. */
   baseModelId: string;
   /** Set when the base model had to be pretrained first (a run of its own). */
   pretrainRunId: string | null;
@@ -164,7 +166,15 @@ export interface LaunchResult {
 
 /** Result of checking a study config without launching it. */
 export type StudyCheck =
-  | { ok: true; config: StudyConfig; runCount: number; /** The stored base model the study will reuse; null means it pretrains one first. */ reusesBaseModelId: string | null }
+  | {
+      ok: true;
+      config: StudyConfig;
+      runCount: number;
+      /** The stored base model the study will reuse; null means it pretrains one first (or starts from an imported model). */
+      reusesBaseModelId: string | null;
+      /** How a study on library datasets will run (head reused or new, standardisation); [] otherwise. */
+      notes: string[];
+    }
   | { ok: false; issues: string[] };
 
 /** One pretrain eval sample that went from correct to wrong. */
@@ -175,9 +185,9 @@ export interface ForgottenSample {
   label: number;
   before: number;
   after: number;
-  /** Images: grey levels 0-255, row-major, `shape` of the result; [] for text. */
+  /** Images: levels 0-255, row-major with interleaved channels, `shape` of the result; [] for text and tables. */
   pixels: number[];
-  /** Text: what the model read (its first T characters), decoded with the base model's tokenizer; null for images. */
+  /** Text: what the model read (its first T characters), decoded with the base model's tokenizer; a table row: its features; null for images. */
   text: string | null;
 }
 
@@ -207,6 +217,8 @@ export interface ForgottenSamples {
   lossRise: number | null;
   /** Names of the class indices where they are not digits (e.g. ham, spam); null for digits. */
   classNames: string[] | null;
+  /** Grey levels are ink (the built-in digits: drawn dark on light); library images are drawn as stored. */
+  inkDark: boolean;
 }
 
 /** The API contract between renderer and host; both transports (IPC, HTTP) carry exactly this. */

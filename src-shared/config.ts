@@ -2,8 +2,8 @@ import { z } from 'zod';
 
 /** Built-in base-model recipes: image classifiers, a character-level language model and a character-level text classifier. */
 export const RECIPES = ['mlp', 'cnn', 'char-gpt', 'char-encoder'] as const;
-/** Built-in target tasks: over the MNIST digits, and over real text corpora. */
-export const TARGET_TASKS = ['rotate90', 'new-classes', 'permuted', 'sotu', 'sotu-early', 'sotu-late', 'spam-later'] as const;
+/** Target tasks: built in over the MNIST digits and real text corpora, or 'dataset': a dataset of the library. */
+export const TARGET_TASKS = ['rotate90', 'new-classes', 'permuted', 'sotu', 'sotu-early', 'sotu-late', 'spam-later', 'dataset'] as const;
 
 /** A built-in recipe. */
 export type Recipe = (typeof RECIPES)[number];
@@ -14,16 +14,21 @@ export type TargetTask = (typeof TARGET_TASKS)[number];
 export type Objective = 'classification' | 'language-model';
 /** The metric of A_pre and A_tgt: accuracy (higher is better) or mean token loss in nats (lower is better). */
 export type Metric = 'accuracy' | 'loss';
-/** Where a study's data comes from. */
-export type Domain = 'digits' | 'text';
+/** Where a study's data comes from: the built-in digits or text, or datasets of the library (images or tables). */
+export type Domain = 'digits' | 'text' | 'library';
 
-/** The domain and objective of every recipe: a study pairs a recipe with a task of the same kind. */
-export const RECIPE_KIND: Record<Recipe, { domain: Domain; objective: Objective }> = {
-  mlp: { domain: 'digits', objective: 'classification' },
-  cnn: { domain: 'digits', objective: 'classification' },
-  'char-gpt': { domain: 'text', objective: 'language-model' },
-  'char-encoder': { domain: 'text', objective: 'classification' },
+/** The domains and objective of every recipe: a study pairs a recipe with a task of one of its domains and its objective. */
+export const RECIPE_KIND: Record<Recipe, { domains: Domain[]; objective: Objective }> = {
+  mlp: { domains: ['digits', 'library'], objective: 'classification' },
+  cnn: { domains: ['digits', 'library'], objective: 'classification' },
+  'char-gpt': { domains: ['text'], objective: 'language-model' },
+  'char-encoder': { domains: ['text'], objective: 'classification' },
 };
+
+/** True when a recipe can learn a task (same domain and objective). */
+export function recipeFits(recipe: Recipe, task: TargetTask): boolean {
+  return RECIPE_KIND[recipe].domains.includes(TASK_KIND[task].domain) && RECIPE_KIND[recipe].objective === TASK_KIND[task].objective;
+}
 
 /** The domain and objective of every target task, and what its base model is pretrained on (tasks of one sequence share it). */
 export const TASK_KIND: Record<TargetTask, { domain: Domain; objective: Objective; pretrainedOn: string }> = {
@@ -34,6 +39,7 @@ export const TASK_KIND: Record<TargetTask, { domain: Domain; objective: Objectiv
   'sotu-early': { domain: 'text', objective: 'language-model', pretrainedOn: 'Moby Dick' },
   'sotu-late': { domain: 'text', objective: 'language-model', pretrainedOn: 'Moby Dick' },
   'spam-later': { domain: 'text', objective: 'classification', pretrainedOn: 'early SpamAssassin mail' },
+  dataset: { domain: 'library', objective: 'classification', pretrainedOn: 'the pretrain dataset' },
 };
 
 /** The metric a task is measured by: language models by mean token loss, classifiers by accuracy. */
@@ -48,7 +54,8 @@ export function recipeMetric(recipe: string): Metric {
 
 /** The data source a task reads: the built-in text corpora or the digits. */
 export function dataSourceOf(task: TargetTask): DataConfig['source'] {
-  return TASK_KIND[task].domain === 'text' ? 'text' : 'mnist-digits';
+  const domain = TASK_KIND[task].domain;
+  return domain === 'digits' ? 'mnist-digits' : domain;
 }
 
 /** The metric of a stored run from its task (null or unknown: accuracy, as every run before text studies). */
@@ -100,8 +107,25 @@ export const textDataSchema = z.strictObject({
   minCharCount: z.number().int().min(1).max(10_000).default(5),
 });
 
-/** Digits or text; a config without `source` means the digits (as before text existed). */
-export const dataSchema = z.discriminatedUnion('source', [digitsDataSchema, textDataSchema]);
+/**
+ * Datasets of the library (imported, or built in such as the MNIST digits), each with its stored
+ * stratified train/eval split. The pretrain dataset is what must not be forgotten: a recipe is
+ * pretrained on its train split (an imported model already is), A_pre is measured on its eval
+ * split and rehearsal draws from its train split. The target dataset is named by `target.dataset`.
+ */
+export const libraryDataSchema = z.strictObject({
+  source: z.literal('library'),
+  /** Id of the pretrain dataset (see `retainlab datasets list`). */
+  pretrain: z.string().min(1, 'choose a pretrain dataset').max(100),
+  /**
+   * Tables: standardise every feature with the pretrain dataset's mean and standard deviation
+   * (a model trained on raw features, e.g. an imported one, wants false). Images are used as stored, in [0, 1].
+   */
+  standardize: z.boolean().default(true),
+});
+
+/** Digits, text or library datasets; a config without `source` means the digits (as before text existed). */
+export const dataSchema = z.discriminatedUnion('source', [digitsDataSchema, textDataSchema, libraryDataSchema]);
 
 /** How far a held-out pretrain sequence's mean token loss may rise (nats) before it counts as collateral damage. */
 export const DEFAULT_LOSS_RISE = 0.1;
@@ -140,6 +164,8 @@ export const studyConfigSchema = z
     .strictObject({
       recipe: z.enum(RECIPES).default('mlp'),
       pretrain: pretrainBudgetSchema.default(pretrainBudgetSchema.parse({})),
+      /** Id of an imported TensorFlow.js model to start from as it is, instead of pretraining the recipe (recipe and pretrain are then unused). */
+      imported: z.string().min(1).max(100).optional(),
     })
     .default({ recipe: 'mlp', pretrain: pretrainBudgetSchema.parse({}) }),
   data: dataSchema.default(digitsDataSchema.parse({})),
@@ -148,6 +174,8 @@ export const studyConfigSchema = z
       task: z.enum(TARGET_TASKS).default('rotate90'),
       /** A sequence of tasks: after `task`, fine-tune on each of these in turn (methods.md §2); absent for one task. */
       then: z.array(z.enum(TARGET_TASKS)).min(1).max(8).optional(),
+      /** The task 'dataset': id of the target dataset of the library. */
+      dataset: z.string().min(1).max(100).optional(),
     })
     .default({ task: 'rotate90' }),
   methods: z.array(methodChoiceSchema).min(1, 'choose at least one method'),
@@ -157,8 +185,8 @@ export const studyConfigSchema = z
   lossRise: z.number().gt(0).max(10).optional(),
 })
   .superRefine((study, ctx) => {
-    for (const issue of pairingIssues(study.baseModel.recipe, study.target.task, study.data.source)) ctx.addIssue({ code: 'custom', ...issue });
-    for (const issue of sequenceIssues(study.target)) ctx.addIssue({ code: 'custom', ...issue });
+    const issues = [...pairingIssues(study.baseModel, study.target.task, study.data.source), ...sequenceIssues(study.target), ...libraryTargetIssues(study.target)];
+    for (const issue of issues) ctx.addIssue({ code: 'custom', ...issue });
   });
 
 /** A validated study config. */
@@ -171,6 +199,8 @@ export type DataConfig = z.infer<typeof dataSchema>;
 export type DigitsDataConfig = z.infer<typeof digitsDataSchema>;
 /** The text corpora's split settings. */
 export type TextDataConfig = z.infer<typeof textDataSchema>;
+/** The library datasets' settings. */
+export type LibraryDataConfig = z.infer<typeof libraryDataSchema>;
 
 /**
  * A character-level tokenizer, part of a text base model's identity: token 0 is the unknown
@@ -197,23 +227,35 @@ function sequenceIssues(target: { task: TargetTask; then?: TargetTask[] }): { pa
     const path = i === 0 ? ['target', 'task'] : ['target', 'then', i - 1];
     if (TASK_KIND[task].pretrainedOn !== first.pretrainedOn || TASK_KIND[task].objective !== first.objective) {
       issues.push({ path, message: `'${task}' continues a model pretrained on ${TASK_KIND[task].pretrainedOn}, but '${target.task}' one pretrained on ${first.pretrainedOn}: a sequence's tasks share one base model` });
-    } else if (target.then && !sharesHead(task)) {
+    } else if (target.then && sharesHead(task) === false) {
       issues.push({ path, message: `'${task}' needs a new head; a sequence's tasks share the pretrain head so that every task can be evaluated after every stage` });
     }
   });
   return issues;
 }
 
-/** Problems of a recipe / task / data pairing (a text model on digits, a classifier on a language-model task, …). */
-function pairingIssues(recipe: Recipe, task: TargetTask, source: DataConfig['source']): { path: string[]; message: string }[] {
-  const [r, t] = [RECIPE_KIND[recipe], TASK_KIND[task]];
+/** Problems of the target of a library study: it names its dataset, and no other task does. */
+function libraryTargetIssues(target: { task: TargetTask; then?: TargetTask[]; dataset?: string }): { path: string[]; message: string }[] {
+  if (target.task !== 'dataset') return target.dataset === undefined ? [] : [{ path: ['target', 'dataset'], message: `only the task 'dataset' reads a target dataset; '${target.task}' brings its own data` }];
   const issues: { path: string[]; message: string }[] = [];
-  if (r.domain !== t.domain || r.objective !== t.objective) {
-    const fits = RECIPES.filter((x) => RECIPE_KIND[x].domain === t.domain && RECIPE_KIND[x].objective === t.objective);
-    issues.push({ path: ['baseModel', 'recipe'], message: `'${recipe}' is a ${r.domain} ${r.objective} recipe, but the task '${task}' needs a ${t.domain} ${t.objective} recipe (${fits.join(' or ')})` });
+  if (target.dataset === undefined) issues.push({ path: ['target', 'dataset'], message: 'choose the target dataset (an id from the dataset library)' });
+  if (target.then) issues.push({ path: ['target', 'then'], message: 'a sequence of library datasets is not supported yet: study one target dataset at a time' });
+  return issues;
+}
+
+/** Problems of a base model / task / data pairing (a text model on digits, a classifier on a language-model task, an imported model on built-in data, …). */
+function pairingIssues(base: { recipe: Recipe; imported?: string }, task: TargetTask, source: DataConfig['source']): { path: string[]; message: string }[] {
+  const t = TASK_KIND[task];
+  const issues: { path: string[]; message: string }[] = [];
+  if (base.imported !== undefined) {
+    if (task !== 'dataset') issues.push({ path: ['target', 'task'], message: `an imported model is studied on datasets of the library: set target.task to 'dataset' (not '${task}')` });
+  } else if (!recipeFits(base.recipe, task)) {
+    const r = RECIPE_KIND[base.recipe];
+    const fits = RECIPES.filter((x) => recipeFits(x, task));
+    issues.push({ path: ['baseModel', 'recipe'], message: `'${base.recipe}' is a ${r.domains.join(' or ')} ${r.objective} recipe, but the task '${task}' needs a ${t.domain} ${t.objective} recipe (${fits.join(' or ')})` });
   }
   const wanted = dataSourceOf(task);
-  if (source !== wanted) issues.push({ path: ['data', 'source'], message: `the task '${task}' uses ${t.domain}: set data.source to '${wanted}'` });
+  if (source !== wanted) issues.push({ path: ['data', 'source'], message: `the task '${task}' uses ${t.domain === 'library' ? 'datasets of the library' : t.domain}: set data.source to '${wanted}'` });
   return issues;
 }
 /** Pretraining budget of a base model. */
@@ -221,15 +263,30 @@ export type PretrainBudget = z.infer<typeof pretrainBudgetSchema>;
 /** Fine-tuning budget. */
 export type Budget = z.infer<typeof budgetSchema>;
 
+/** An imported model's architecture as the engine runs it (see ImportedEngineSpec): part of the base-model spec, so a run's config describes its model. */
+export interface ImportedArchitecture {
+  /** The imported model's id in the store; its weights are θ₀. */
+  id: string;
+  inputShape: [number, number, number];
+  /** The engine's layer specs (opaque here: src-main/engine/models/layers.ts). */
+  backbone: unknown[];
+  headUnits: number;
+}
+
 /** Everything one base model's pretraining needs; its JSON is the model's identity. */
 export interface BaseModelSpec {
-  recipe: Recipe;
+  /** A built-in recipe, or 'imported' for an imported model (nothing is pretrained). */
+  recipe: Recipe | 'imported';
   /** Pretrain label space (digits), e.g. 0-9, or 0-4 for the new-classes task; class indices for a text classifier; [] for a language model. */
   classes: number[];
   data: DataConfig;
   pretrain: PretrainBudget;
   /** Text models: the tokenizer built from the pretrain corpus (absent for image models, so their identity is unchanged). */
   tokenizer?: TokenizerSpec;
+  /** Library data: [height, width, channels] of one sample (absent for the built-in digits: 28×28×1). */
+  inputShape?: [number, number, number];
+  /** recipe 'imported': the imported model's architecture. */
+  imported?: ImportedArchitecture;
 }
 
 /** Everything one fine-tuning run needs: reproducible from this alone. */
@@ -237,7 +294,7 @@ export interface RunConfig {
   studyName: string;
   baseModel: BaseModelSpec;
   data: DataConfig;
-  target: { task: TargetTask; then?: TargetTask[] };
+  target: { task: TargetTask; then?: TargetTask[]; dataset?: string };
   method: MethodChoice;
   budget: Omit<Budget, 'seeds'>;
   seed: number;
@@ -253,17 +310,19 @@ export function runMetric(config: Pick<RunConfig, 'metric'>): Metric {
   return config.metric ?? 'accuracy';
 }
 
-/** The classes a task pretrains on and targets (new-classes splits the digits; ham 0 / spam 1; none for a language model). */
+/** The classes a built-in task pretrains on and targets (new-classes splits the digits; ham 0 / spam 1; none for a language model; library datasets: none known before the store is read). */
 export function taskClasses(task: RunConfig['target']['task']): { pretrain: number[]; target: number[] } {
   const all = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  if (task === 'dataset') return { pretrain: [], target: [] };
   if (task === 'new-classes') return { pretrain: [0, 1, 2, 3, 4], target: [5, 6, 7, 8, 9] };
   if (TASK_KIND[task].objective === 'language-model') return { pretrain: [], target: [] };
   if (TASK_KIND[task].domain === 'text') return { pretrain: [0, 1], target: [0, 1] };
   return { pretrain: all, target: all };
 }
 
-/** True when the target reuses the pretrain head (same label space). */
-export function sharesHead(task: RunConfig['target']['task']): boolean {
+/** True when a built-in target reuses the pretrain head (same label space); for library datasets their labels decide (null). */
+export function sharesHead(task: RunConfig['target']['task']): boolean | null {
+  if (task === 'dataset') return null;
   return task !== 'new-classes';
 }
 

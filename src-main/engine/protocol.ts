@@ -10,6 +10,8 @@ export interface PretrainJob {
   spec: BaseModelSpec;
   task: RunConfig['target']['task'];
   backend: BackendName | 'auto';
+  /** Library data: the store file the engine reads the datasets from (read-only). */
+  store?: string;
 }
 
 /** Fine-tune a base model with one method. */
@@ -18,6 +20,8 @@ export interface FinetuneJob {
   runId: string;
   config: RunConfig;
   base: Checkpoint;
+  /** Library data: the store file the engine reads the datasets from (read-only). */
+  store?: string;
 }
 
 /** The one message the host sends: the job to run. The engine process exits when it is done. */

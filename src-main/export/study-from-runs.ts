@@ -1,11 +1,12 @@
 import { seedGroupKey } from '../../src-shared/aggregate';
-import type { RunConfig, StudyConfigInput } from '../../src-shared/config';
+import type { Recipe, RunConfig, StudyConfigInput } from '../../src-shared/config';
 
 /**
  * Study configs that `retainlab run` expands back into the given fine-tuning runs' configs: runs
  * sharing base model, data, target, budget and backend form one study with their methods (in
  * first-seen order) × their seeds. Where the runs were not a full methods × seeds grid, the
- * re-run does the missing combinations too; `exact` says whether it does nothing more.
+ * re-run does the missing combinations too; `exact` says whether it does nothing more. Studies on
+ * library datasets or an imported model name them by id: they re-run where the library holds them.
  */
 export function studiesFromRuns(configs: readonly RunConfig[]): { study: StudyConfigInput; exact: boolean }[] {
   const byStudy = new Map<string, RunConfig[]>();
@@ -32,7 +33,7 @@ export function studiesFromRuns(configs: readonly RunConfig[]): { study: StudyCo
     return {
       study: {
         name: first.studyName,
-        baseModel: { recipe: first.baseModel.recipe, pretrain: first.baseModel.pretrain },
+        baseModel: first.baseModel.imported ? { imported: first.baseModel.imported.id } : { recipe: first.baseModel.recipe as Recipe, pretrain: first.baseModel.pretrain },
         data: first.data,
         target: first.target,
         methods,

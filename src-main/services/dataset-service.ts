@@ -14,6 +14,14 @@ function summary(record: DatasetRecord): DatasetSummary {
   return { ...rest, builtin: false, classes: classCounts(record) };
 }
 
+/** A dataset of the library by id (built in or imported and ready), or null. */
+export function datasetSummaryOf(db: Db, id: string): DatasetSummary | null {
+  const builtin = builtinDataset(id);
+  if (builtin) return builtin.summary;
+  const record = getDatasetRecord(db, id);
+  return record ? summary(record) : null;
+}
+
 /** The dataset library and base-model imports behind the API: preview, import (with progress), list, rename, delete. */
 export class DatasetService {
   constructor(

@@ -17,6 +17,13 @@ function textOf(set: Dataset, tok: CharTokenizer, i: number): string {
   return tok.decode(set.x.subarray(i * d, (i + 1) * d));
 }
 
+/** A table row of a library dataset as text: its features as the model saw them. */
+function featuresOf(set: Dataset, i: number, standardised: boolean): string {
+  const f = set.shape[1];
+  const values = Array.from(set.x.subarray(i * f, (i + 1) * f), (v) => Number(v.toPrecision(3)));
+  return `${standardised ? 'standardised features' : 'features'}: ${values.join(', ')}`;
+}
+
 /**
  * The pretrain eval samples a fine-tuning run forgot, rebuilt from the run's own data split (seeded,
  * so it is the split the run was evaluated on) and its stored per-sample record: for accuracy runs
@@ -30,16 +37,18 @@ export function forgottenSamples(db: Db, runId: string, limit: number): Forgotte
   const config = run.config as unknown as RunConfig;
   const loss = runMetric(config) === 'loss';
   const text = config.data.source === 'text';
-  const empty = { runId, total: 0, available: false, shape: [28, 28, 1] as [number, number, number], samples: [], sequences: [], lossRise: null, classNames: null };
+  const empty = { runId, total: 0, available: false, shape: [28, 28, 1] as [number, number, number], samples: [], sequences: [], lossRise: null, classNames: null, inkDark: true };
   const read = loss ? getRunSequenceLosses : getRunPredictions;
   const [before, after] = [read(db, runId, 'base'), read(db, runId, 'final')];
   if (!before || !after) {
     return { ...empty, why: run.status === 'completed' ? 'this run was made before per-sample predictions were stored' : `the run is ${run.status}: predictions are stored when it completes` };
   }
-  const evalSet = buildStudyData(config.baseModel, config.target.task).pretrainEval;
+  const library = config.data.source === 'library' && config.target.dataset ? { store: db, target: config.target.dataset } : undefined;
+  const evalSet = buildStudyData(config.baseModel, config.target.task, library).pretrainEval;
+  const tabular = library !== undefined && evalSet.shape[0] === 1 && evalSet.shape[2] === 1;
   if (evalSet.n !== before.length) throw new Error(`the pretrain eval split has ${evalSet.n} samples but run ${runId} stored ${before.length} predictions`);
   const tok = text ? new CharTokenizer(config.baseModel.tokenizer!) : null;
-  const common = { runId, available: true, shape: evalSet.shape, why: null };
+  const common = { runId, available: true, shape: evalSet.shape, why: null, inkDark: config.data.source === 'mnist-digits' };
   if (loss) {
     const lossRise = config.lossRise ?? DEFAULT_LOSS_RISE;
     const damaged = Array.from({ length: evalSet.n }, (_, i) => i).filter((i) => after[i] - before[i] > lossRise);
@@ -55,14 +64,14 @@ export function forgottenSamples(db: Db, runId: string, limit: number): Forgotte
     total: forgotten.length,
     sequences: [],
     lossRise: null,
-    classNames: TASK_KIND[config.target.task].domain === 'text' ? TEXT_CLASS_NAMES : null,
+    classNames: evalSet.classNames ?? (TASK_KIND[config.target.task].domain === 'text' ? TEXT_CLASS_NAMES : null),
     samples: forgotten.slice(0, limit).map((i) => ({
       index: i,
       label: evalSet.classes[evalSet.y[i]],
       before: evalSet.classes[before[i]],
       after: evalSet.classes[after[i]],
-      pixels: tok ? [] : Array.from(evalSet.x.subarray(i * d, (i + 1) * d), (v) => Math.round(v * 255)),
-      text: tok ? textOf(evalSet, tok, i) : null,
+      pixels: tok || tabular ? [] : Array.from(evalSet.x.subarray(i * d, (i + 1) * d), (v) => Math.round(v * 255)),
+      text: tok ? textOf(evalSet, tok, i) : tabular ? featuresOf(evalSet, i, config.data.source === 'library' && config.data.standardize) : null,
     })),
   };
 }

@@ -1,5 +1,6 @@
 import { expandStudy, type BaseModelSpec, type RunConfig, type StudyConfig, type TargetTask } from '../../src-shared/config';
 import { textTokenizerFor } from '../engine/data/text-study-data';
+import type { LibraryStudy } from './library-study';
 
 /** What each text task pretrains on, for base-model names. */
 const PRETRAIN_CORPUS: Partial<Record<TargetTask, string>> = {
@@ -9,20 +10,32 @@ const PRETRAIN_CORPUS: Partial<Record<TargetTask, string>> = {
   'spam-later': 'early SpamAssassin mail',
 };
 
+/** The base-model spec of a library study: the pretrain dataset's classes and sample shape, and an imported model's architecture. */
+function librarySpec(spec: BaseModelSpec, library: LibraryStudy): BaseModelSpec {
+  const common = { ...spec, classes: library.pretrain.classes.map((_, i) => i), inputShape: library.pretrain.shape as [number, number, number] };
+  if (!library.model) return common;
+  const { engineSpec, summary } = library.model;
+  return { ...common, recipe: 'imported', imported: { id: summary.id, inputShape: engineSpec.inputShape, backbone: engineSpec.backbone, headUnits: engineSpec.headUnits } };
+}
+
 /**
  * A study's base-model spec and run configs. A text base model's spec gets its tokenizer, built
  * here from its pretrain corpus: the vocabulary is then part of the model's identity (a study with
- * another vocabulary pretrains another model) and is stored with it and with every run.
+ * another vocabulary pretrains another model) and is stored with it and with every run. A library
+ * study's spec gets its datasets' facts (looked up by lookUpLibrary).
  */
-export function resolveStudy(study: StudyConfig): { baseModel: BaseModelSpec; runs: RunConfig[] } {
+export function resolveStudy(study: StudyConfig, library: LibraryStudy | null = null): { baseModel: BaseModelSpec; runs: RunConfig[] } {
   const { baseModel, runs } = expandStudy(study);
-  if (study.data.source !== 'text') return { baseModel, runs };
-  const withTokenizer: BaseModelSpec = { ...baseModel, tokenizer: textTokenizerFor(study.data, study.target.task) };
-  return { baseModel: withTokenizer, runs: runs.map((r) => ({ ...r, baseModel: withTokenizer })) };
+  let resolved: BaseModelSpec;
+  if (study.data.source === 'text') resolved = { ...baseModel, tokenizer: textTokenizerFor(study.data, study.target.task) };
+  else if (library) resolved = librarySpec(baseModel, library);
+  else return { baseModel, runs };
+  return { baseModel: resolved, runs: runs.map((r) => ({ ...r, baseModel: resolved })) };
 }
 
-/** A readable name of a base model: what it is and what it was pretrained on. */
-export function baseModelName(spec: BaseModelSpec, task: TargetTask): string {
+/** A readable name of a base model: what it is and what it was pretrained on (for library data: the pretrain dataset's name). */
+export function baseModelName(spec: BaseModelSpec, task: TargetTask, datasetName?: string): string {
+  if (datasetName) return `${spec.recipe.toUpperCase()} on ${datasetName}`;
   const corpus = PRETRAIN_CORPUS[task];
   return corpus ? `${spec.recipe.toUpperCase()} on ${corpus}` : `${spec.recipe.toUpperCase()} on digits ${spec.classes.join(',')}`;
 }

@@ -3,6 +3,7 @@ import type { BaseModelSpec, RunConfig } from '../../src-shared/config';
 import type { EvalPoint } from '../../src-shared/evaluation';
 import { getBaseModel, markBaseModelFailed, markBaseModelReady } from '../db/base-models';
 import { getCheckpoint, insertCheckpoint } from '../db/checkpoints';
+import { getImportedModel } from '../db/imported-models';
 import { insertEvaluations } from '../db/evaluations';
 import { appendRunLog } from '../db/run-logs';
 import { setRunPredictions } from '../db/run-predictions';
@@ -112,7 +113,14 @@ export class RunHost {
   private jobFor(run: RunRecord): EngineJob {
     if (run.kind === 'pretrain') {
       const cfg = run.config as { spec: BaseModelSpec; task: RunConfig['target']['task']; backend: RunConfig['backend'] };
-      return { type: 'pretrain', runId: run.id, spec: cfg.spec, task: cfg.task, backend: cfg.backend };
+      return { type: 'pretrain', runId: run.id, spec: cfg.spec, task: cfg.task, backend: cfg.backend, ...this.storeFor(cfg.spec) };
+    }
+    const config = run.config as unknown as RunConfig;
+    const { imported } = config.baseModel;
+    if (imported) {
+      const model = getImportedModel(this.db, imported.id);
+      if (!model) throw new Error(`its base model, the imported model ${imported.id}, is no longer in the store`);
+      return { type: 'finetune', runId: run.id, config, base: { manifest: model.manifest, data: model.weights }, ...this.storeFor(config.baseModel) };
     }
     const base = run.baseModelId ? getBaseModel(this.db, run.baseModelId) : null;
     if (!base || base.status !== 'ready' || base.checkpointId === null) {
@@ -120,7 +128,12 @@ export class RunHost {
     }
     const checkpoint = getCheckpoint(this.db, base.checkpointId);
     if (!checkpoint) throw new Error(`the checkpoint of base model ${base.id} is missing from the store`);
-    return { type: 'finetune', runId: run.id, config: run.config as unknown as RunConfig, base: checkpoint };
+    return { type: 'finetune', runId: run.id, config, base: checkpoint, ...this.storeFor(config.baseModel) };
+  }
+
+  /** Library data is read by the engine itself from the store file (read-only), not shipped in the job. */
+  private storeFor(spec: BaseModelSpec): { store?: string } {
+    return spec.data.source === 'library' ? { store: this.db.name } : {};
   }
 
   private onMessage(active: Active, m: EngineMessage): void {

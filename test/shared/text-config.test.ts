@@ -19,7 +19,7 @@ describe('text study configs', () => {
 
   it('refuses a recipe, task and data source that do not belong together, naming the field and what fits', () => {
     expect(issuesOf({ ...text, baseModel: { recipe: 'mlp' } })).toEqual([
-      "baseModel.recipe: 'mlp' is a digits classification recipe, but the task 'sotu' needs a text language-model recipe (char-gpt)",
+      "baseModel.recipe: 'mlp' is a digits or library classification recipe, but the task 'sotu' needs a text language-model recipe (char-gpt)",
     ]);
     expect(issuesOf({ ...text, data: { useFraction: 0.5 } })).toEqual(["data.source: the task 'sotu' uses text: set data.source to 'text'"]);
     expect(issuesOf({ ...text, baseModel: { recipe: 'char-encoder' } })[0]).toMatch(/needs a text language-model recipe \(char-gpt\)/);

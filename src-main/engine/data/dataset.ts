@@ -15,6 +15,8 @@ export interface Dataset {
   nextTokens?: Int32Array;
   /** Text: the id of the tokenizer that produced x; a model with another tokenizer refuses the set. */
   tokenizer?: string;
+  /** Library datasets: the name of each class index (the digits and the built-in text need none). */
+  classNames?: string[];
 }
 
 /** The original label of every sample (class index mapped through `classes`). */

@@ -1,7 +1,9 @@
-import { taskClasses, type BaseModelSpec, type DigitsDataConfig, type RunConfig } from '../../../src-shared/config';
+import { sharesHead, taskClasses, type BaseModelSpec, type DigitsDataConfig, type RunConfig } from '../../../src-shared/config';
+import type { Db } from '../../db/types';
 import { TRANSFORMER_RECIPES } from '../models/recipes';
 import { Rng } from '../rng';
 import type { Dataset } from './dataset';
+import { libraryStudyData } from './library-study-data';
 import { loadMnistDigits } from './mnist-digits';
 import { transformInputs } from './target-tasks';
 import { buildTextStudyData } from './text-study-data';
@@ -12,6 +14,14 @@ export interface StudyData {
   pretrainEval: Dataset;
   targetTrain: Dataset;
   targetEval: Dataset;
+  /** The target has the pretrain label space and reuses the pretrain head. */
+  sameHead: boolean;
+}
+
+/** Where a library study's datasets are read: the store (its file, or an open connection) and the target dataset's id. */
+export interface LibrarySource {
+  store: string | Db;
+  target: string;
 }
 
 /** Keeps the rows whose digit is in `classes` and relabels them 0..k−1 in that order. */
@@ -49,13 +59,18 @@ function buildDigitsStudyData(data: DigitsDataConfig, task: RunConfig['target'][
     pretrainEval: takeClasses(all, pre.subarray(0, preEvalN), classes.pretrain, 'pretrain eval'),
     targetTrain: transformInputs(targetTrain, task, data.splitSeed),
     targetEval: transformInputs(targetEval, task, data.splitSeed),
+    sameHead: sharesHead(task) === true,
   };
 }
 
-/** The four splits of a study for its base model: the digits, or text tokenised with the base model's own tokenizer. */
-export function buildStudyData(base: Pick<BaseModelSpec, 'recipe' | 'data' | 'tokenizer'>, task: RunConfig['target']['task']): StudyData {
+/** The four splits of a study for its base model: the digits, datasets of the library, or text tokenised with the base model's own tokenizer. */
+export function buildStudyData(base: Pick<BaseModelSpec, 'recipe' | 'data' | 'tokenizer'>, task: RunConfig['target']['task'], library?: LibrarySource): StudyData {
   if (base.data.source === 'mnist-digits') return buildDigitsStudyData(base.data, task);
+  if (base.data.source === 'library') {
+    if (!library) throw new Error('A study on library datasets needs the store and its target dataset');
+    return libraryStudyData(base.data, library.target, library.store);
+  }
   const recipe = TRANSFORMER_RECIPES[base.recipe];
   if (!recipe || !base.tokenizer) throw new Error(`Text data needs a text base model with a tokenizer; '${base.recipe}' has ${base.tokenizer ? 'a tokenizer but is not a text recipe' : 'none'}`);
-  return buildTextStudyData(base.data, task, base.tokenizer, recipe.context);
+  return { ...buildTextStudyData(base.data, task, base.tokenizer, recipe.context), sameHead: sharesHead(task) === true };
 }

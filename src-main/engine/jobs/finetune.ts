@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { RunHeadline, SequenceResult } from '../../../src-shared/api';
-import { runMetric, sharesHead, TASK_KIND, taskSequence } from '../../../src-shared/config';
+import { runMetric, TASK_KIND, taskSequence } from '../../../src-shared/config';
 import type { EvalPoint } from '../../../src-shared/evaluation';
 import { headlineDeltas } from '../../../src-shared/metrics';
 import { sequenceForgetting } from '../../../src-shared/sequence-metrics';
@@ -42,9 +42,10 @@ export async function runFinetune(job: FinetuneJob, emit: Emit): Promise<void> {
   const tasks = taskSequence(config.target);
   const sequence = tasks.length > 1;
   const choice = parseMethodChoice(config.method, 'method', { learningRate: config.budget.learningRate, objective: TASK_KIND[tasks[0]].objective, sequence });
-  const sameHead = sharesHead(tasks[0]);
-  const studies = tasks.map((t) => buildStudyData(config.baseModel, t));
+  const library = config.data.source === 'library' && job.store && config.target.dataset ? { store: job.store, target: config.target.dataset } : undefined;
+  const studies = tasks.map((t) => buildStudyData(config.baseModel, t, library));
   const data = studies[0];
+  const sameHead = data.sameHead;
   checkTokenizer(config.baseModel, [data.pretrainTrain, data.pretrainEval, ...studies.flatMap((s) => [s.targetTrain, s.targetEval])]);
   const task = taskFor(tasks[0], config.lossRise);
   const theta0 = decodeCheckpoint(job.base);
@@ -58,6 +59,10 @@ export async function runFinetune(job: FinetuneJob, emit: Emit): Promise<void> {
   const { epochs, batchSize, learningRate, evalsPerEpoch } = config.budget;
   const log = (message: string) => emit({ type: 'log', message });
   log(`${methodLabel(choice)}: ${targets.map((t) => t.train.n).join(' then ')} target samples, ${pretrainEval.n} pretrain eval samples, ${model.paramCount} weights`);
+  if (library) {
+    const names = data.targetTrain.classNames ?? [];
+    log(`pretrain: ${data.pretrainEval.name}; target: ${data.targetEval.name}; ${sameHead ? 'the same classes: the pretrain head is reused' : `other classes: a new head of ${names.length} units (${names.join(', ')})`}`);
+  }
   let hooks: MethodHooks = createMethod(choice, tf);
   let optimizer: StepOptimizer | null = null;
   try {

@@ -16,11 +16,13 @@ import type { Emit } from './emitter';
 /** Pretrains a base model on the pretrain split, evaluating on the pretrain eval split, and emits its checkpoint. */
 export async function runPretrain(job: PretrainJob, emit: Emit): Promise<void> {
   const { spec } = job;
-  const data = buildStudyData(spec, job.task);
+  // Library data: the pretrain dataset stands in as the target too; only its splits are used here.
+  const data = buildStudyData(spec, job.task, job.store && spec.data.source === 'library' ? { store: job.store, target: spec.data.pretrain } : undefined);
   checkTokenizer(spec, [data.pretrainTrain, data.pretrainEval]);
   const task = taskFor(job.task);
-  const what = spec.data.source === 'text' ? `${metricOf(job.task) === 'loss' ? 'sequences' : 'documents'} (${spec.tokenizer!.symbols.length} characters + unknown + padding)` : 'digits';
-  emit({ type: 'log', message: `pretraining ${spec.recipe} on ${data.pretrainTrain.n} ${what}${spec.classes.length ? ` (classes ${spec.classes.join(',')})` : ''}, evaluating on ${data.pretrainEval.n}` });
+  const what = spec.data.source === 'text' ? `${metricOf(job.task) === 'loss' ? 'sequences' : 'documents'} (${spec.tokenizer!.symbols.length} characters + unknown + padding)` : spec.data.source === 'library' ? `samples of ${data.pretrainTrain.name}` : 'digits';
+  const classes = data.pretrainTrain.classNames ?? spec.classes.map(String);
+  emit({ type: 'log', message: `pretraining ${spec.recipe} on ${data.pretrainTrain.n} ${what}${classes.length ? ` (classes ${classes.join(',')})` : ''}, evaluating on ${data.pretrainEval.n}` });
   const train = toDevice(data.pretrainTrain);
   const evalSet = toDevice(data.pretrainEval);
   const model = new Model(modelSpecFor(spec, null), spec.pretrain.seed);

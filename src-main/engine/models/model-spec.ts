@@ -1,13 +1,19 @@
 import type { BaseModelSpec } from '../../../src-shared/config';
 import { vocabularySize } from '../data/char-tokenizer';
-import type { ModelSpec } from './layers';
+import type { LayerSpec, ModelSpec } from './layers';
 import { RECIPE_BACKBONES, TRANSFORMER_RECIPES, transformerBackbone } from './recipes';
 
 /**
  * The model of a base-model spec; a new target head of `targetClasses` units when given. A text
- * model's embedding and (for the language model) its head span the tokenizer's vocabulary.
+ * model's embedding and (for the language model) its head span the tokenizer's vocabulary; an
+ * imported model is the architecture stored in its spec.
  */
 export function modelSpecFor(base: BaseModelSpec, targetClasses: number | null): ModelSpec {
+  if (base.recipe === 'imported') {
+    if (!base.imported) throw new Error('An imported base model needs its architecture in its spec');
+    const { inputShape, backbone, headUnits } = base.imported;
+    return { recipe: 'imported', inputShape, backbone: backbone as LayerSpec[], pretrainClasses: headUnits, targetClasses };
+  }
   const transformer = TRANSFORMER_RECIPES[base.recipe];
   if (transformer) {
     if (!base.tokenizer) throw new Error(`The text recipe '${base.recipe}' needs the base model's tokenizer in its spec`);
@@ -17,5 +23,5 @@ export function modelSpecFor(base: BaseModelSpec, targetClasses: number | null):
   }
   const backbone = RECIPE_BACKBONES[base.recipe];
   if (!backbone) throw new Error(`Unknown recipe '${base.recipe}'`);
-  return { recipe: base.recipe, inputShape: [28, 28, 1], backbone, pretrainClasses: base.classes.length, targetClasses };
+  return { recipe: base.recipe, inputShape: base.inputShape ?? [28, 28, 1], backbone, pretrainClasses: base.classes.length, targetClasses };
 }

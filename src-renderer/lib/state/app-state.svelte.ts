@@ -1,6 +1,7 @@
 import { createContext } from 'svelte';
 import type { RetainLabApi } from '../../../src-shared/api';
 import { CatalogStore } from './catalog.svelte';
+import { DatasetLibrary } from './dataset-library.svelte';
 import { Navigation } from './navigation.svelte';
 import { type RunEvents, RunsStore } from './runs.svelte';
 import { RunsTableState } from './runs-table.svelte';
@@ -15,6 +16,8 @@ export class AppState {
   readonly api: RetainLabApi;
   readonly catalog: CatalogStore;
   readonly runs: RunsStore;
+  /** The dataset library and imported models: the Datasets view manages them, the wizard picks from them. */
+  readonly library: DatasetLibrary;
   /** Exists once the catalog has loaded, since the wizard starts from its default study. */
   readonly wizard: WizardState | null;
 
@@ -22,6 +25,7 @@ export class AppState {
     this.api = api;
     this.catalog = new CatalogStore(api);
     this.runs = new RunsStore(api, events);
+    this.library = new DatasetLibrary(api);
     this.wizard = $derived(this.catalog.catalog ? new WizardState(api, this.catalog.catalog) : null);
   }
 }

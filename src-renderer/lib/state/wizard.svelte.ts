@@ -1,5 +1,7 @@
 import type { Catalog, LaunchResult, RetainLabApi, StudyCheck } from '../../../src-shared/api';
 import type { StudyConfig, StudyConfigInput } from '../../../src-shared/config';
+import type { DatasetSummary, ImportedModelSummary } from '../../../src-shared/datasets';
+import { libraryCompatibility } from '../../../src-shared/library-compat';
 import { defaultParams, type ParamValues } from '../../../src-shared/params';
 import { type ApiError, toApiError } from '../api/api-error';
 
@@ -57,6 +59,7 @@ export class WizardState {
    * the first task that does is chosen, with its data source's default settings.
    */
   chooseRecipe(recipe: string): void {
+    delete this.draft.baseModel.imported;
     this.draft.baseModel.recipe = recipe as typeof this.draft.baseModel.recipe;
     const current = this.catalog.tasks.find((t) => t.id === this.draft.target.task);
     if (current?.recipes.includes(recipe)) return;
@@ -64,11 +67,33 @@ export class WizardState {
     if (fitting) this.chooseTask(fitting.id);
   }
 
-  /** Chooses the target task, switching the data to its source's defaults when the source changes. */
+  /**
+   * Starts from an imported model. Its study runs on library datasets: the pretrain dataset becomes
+   * the first one the model fits (shape and classes), also the target until one is chosen, and
+   * tables are used raw (the model was trained on its own preprocessing).
+   */
+  chooseImported(model: ImportedModelSummary, datasets: DatasetSummary[]): void {
+    this.draft.baseModel.imported = model.id;
+    this.chooseTask('dataset');
+    const fits = datasets.find((d) => libraryCompatibility({ imported: model }, d, d, false).issues.length === 0);
+    if (this.draft.data.source !== 'library') return;
+    this.draft.data.standardize = false;
+    if (fits) this.chooseDatasets(fits.id, fits.id);
+  }
+
+  /** Chooses the pretrain and target datasets of a library study. */
+  chooseDatasets(pretrain: string, target: string): void {
+    if (this.draft.data.source === 'library') this.draft.data.pretrain = pretrain;
+    this.draft.target.dataset = target;
+  }
+
+  /** Chooses the target task, switching the data to its source's defaults when the source changes; library datasets start as a control (target = pretrain). */
   chooseTask(task: string): void {
     this.draft.target.task = task as typeof this.draft.target.task;
     const source = this.catalog.tasks.find((t) => t.id === task)?.source;
     if (source && this.draft.data.source !== source) this.draft.data = structuredClone(this.catalog.dataDefaults[source]);
+    if (this.draft.data.source === 'library') this.draft.target.dataset ??= this.draft.data.pretrain;
+    else delete this.draft.target.dataset;
   }
 
   /** Checks or unchecks a method. */

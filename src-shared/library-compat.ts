@@ -1,0 +1,75 @@
+import type { DatasetSummary, ImportedModelSummary } from './datasets';
+
+/** The base model of a library study as far as compatibility goes: a built-in recipe, or an imported model. */
+export type LibraryBase = { recipe: string } | { imported: ImportedModelSummary };
+
+/** Whether a library study can run, what it will do with the head, and what the researcher should know. */
+export interface LibraryCompatibility {
+  /** Problems that stop the study, each with the config field to change. */
+  issues: { path: string[]; message: string }[];
+  /** Facts about how the study will run (head reuse, standardisation, …). */
+  notes: string[];
+  /** True when both datasets have the same label set: the target reuses the pretrain head. */
+  sharesHead: boolean;
+}
+
+/** "28×28×1" for a sample shape; tables as "n features". */
+export function shapeLabel(shape: readonly number[], kind: DatasetSummary['kind'] | 'model'): string {
+  if (kind === 'tabular' || (kind === 'model' && shape[0] === 1 && shape[2] === 1)) return `rows of ${shape[1]} features`;
+  return `${shape.join('×')} samples`;
+}
+
+function labelSet(d: DatasetSummary): string[] {
+  return d.classes.map((c) => c.label).sort();
+}
+
+function sameLabels(a: DatasetSummary, b: DatasetSummary): boolean {
+  const [x, y] = [labelSet(a), labelSet(b)];
+  return x.length === y.length && x.every((l, i) => l === y[i]);
+}
+
+function listed(d: DatasetSummary): string {
+  const labels = d.classes.map((c) => c.label);
+  return labels.length > 8 ? `${labels.slice(0, 8).join(', ')}, … (${labels.length})` : labels.join(', ');
+}
+
+/** True when an imported model takes a dataset's samples: the same shape, or a flat input of as many values. */
+function modelTakes(model: ImportedModelSummary, shape: number[]): boolean {
+  const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+  if (model.inputShape.length === shape.length && model.inputShape.every((v, i) => v === shape[i])) return true;
+  return model.inputShape[0] === 1 && model.inputShape[2] === 1 && size(model.inputShape) === size(shape);
+}
+
+/**
+ * Checks a base model against a pretrain and a target dataset of the library: sample shapes must
+ * agree (with each other and with an imported model's input), an imported model's head must have a
+ * unit per pretrain class, and the label sets decide between reusing the pretrain head and a new one.
+ */
+export function libraryCompatibility(base: LibraryBase, pretrain: DatasetSummary, target: DatasetSummary, standardize: boolean): LibraryCompatibility {
+  const issues: LibraryCompatibility['issues'] = [];
+  const notes: string[] = [];
+  for (const [d, path] of [[pretrain, ['data', 'pretrain']], [target, ['target', 'dataset']]] as const) {
+    if (d.kind === 'text') issues.push({ path: [...path], message: `'${d.name}' is a text dataset: studies on library datasets take images or tables for now (text studies use the built-in corpora)` });
+  }
+  if (issues.length) return { issues, notes, sharesHead: false };
+  if (pretrain.shape.join() !== target.shape.join()) {
+    issues.push({ path: ['target', 'dataset'], message: `'${target.name}' has ${shapeLabel(target.shape, target.kind)} but the pretrain dataset '${pretrain.name}' has ${shapeLabel(pretrain.shape, pretrain.kind)}: they must match (re-import images with the same size and colour option)` });
+  }
+  if ('imported' in base) {
+    const model = base.imported;
+    if (!modelTakes(model, pretrain.shape)) {
+      issues.push({ path: ['data', 'pretrain'], message: `the model '${model.name}' takes ${shapeLabel(model.inputShape, 'model')} but '${pretrain.name}' has ${shapeLabel(pretrain.shape, pretrain.kind)}: choose the dataset the model was trained on` });
+    }
+    if (model.classes !== pretrain.classes.length) {
+      issues.push({ path: ['data', 'pretrain'], message: `the model '${model.name}' has a head of ${model.classes} classes but '${pretrain.name}' has ${pretrain.classes.length}: the pretrain dataset must have the model's classes (head unit i is the dataset's i-th class in sorted order)` });
+    }
+    if (pretrain.kind === 'tabular' && standardize) notes.push('Features are standardised with the pretrain dataset’s mean and deviation; turn that off if the model was trained on raw features.');
+  } else if (base.recipe === 'cnn' && pretrain.kind === 'tabular') {
+    issues.push({ path: ['baseModel', 'recipe'], message: `the CNN needs images, but '${pretrain.name}' holds ${shapeLabel(pretrain.shape, pretrain.kind)}: choose the MLP` });
+  }
+  const shares = sameLabels(pretrain, target);
+  if (pretrain.id === target.id) notes.push('The target is the pretrain dataset itself: a control where fine-tuning sees no shift.');
+  if (shares) notes.push(`Both datasets have the same ${pretrain.classes.length} classes (${listed(pretrain)}): the pretrain head is reused.`);
+  else notes.push(`The classes differ (pretrain: ${listed(pretrain)}; target: ${listed(target)}): a new head of ${target.classes.length} units is trained, and the target baseline A_tgt(θ₀) is a linear probe on θ₀'s features.`);
+  return { issues, notes, sharesHead: shares };
+}
