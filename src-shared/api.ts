@@ -64,6 +64,8 @@ export interface RunSummary {
   methodLabel: string;
   recipe: string;
   task: string | null;
+  /** The target as shown: the task id, or for datasets of the library "pretrain dataset → target dataset" (names as they are now). */
+  taskLabel: string | null;
   seed: number;
   status: RunStatus;
   error: string | null;

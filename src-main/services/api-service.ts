@@ -1,5 +1,5 @@
 import type { AppInfo, BundleFile, ExportedFigure, FigurePdf, ForgottenSamples, LaunchResult, RetainLabApi, RunDetail, RunSummary, StudyCheck } from '../../src-shared/api';
-import { budgetSchema, studyConfigSchema, TASK_KIND, type MethodChoice, type StudyConfig } from '../../src-shared/config';
+import { budgetSchema, studyConfigSchema, TASK_KIND, type DataConfig, type MethodChoice, type StudyConfig } from '../../src-shared/config';
 import type { StudyContext } from '../engine/methods/method';
 import type { DatasetPreview, DatasetSummary, ImportedModelSummary, ImportOptions, ImportSource } from '../../src-shared/datasets';
 import { describeIssues, ValidationError } from '../../src-shared/validation';
@@ -14,7 +14,7 @@ import { methodLabel, parseMethodChoice } from '../engine/methods/registry';
 import { buildBundle } from '../export/bundle';
 import type { FigurePrinter } from '../export/figure-printer';
 import { buildCatalog } from './catalog';
-import { DatasetService } from './dataset-service';
+import { datasetSummaryOf, DatasetService } from './dataset-service';
 import { forgottenSamples } from './forgotten-samples';
 import { newId } from './ids';
 import { lookUpLibrary } from './library-study';
@@ -66,17 +66,23 @@ export class ApiService implements RetainLabApi {
   summarise(run: RunRecord, annotations: RunAnnotations = annotationsOf(this.db, run.id)): RunSummary {
     const config = run.config as {
       baseModel?: { recipe?: string };
-      spec?: { recipe?: string };
-      target?: { task?: string };
+      spec?: { recipe?: string; data?: DataConfig };
+      data?: DataConfig;
+      target?: { task?: string; dataset?: string };
       task?: string;
       method?: MethodChoice;
     };
+    const task = config.target?.task ?? config.task ?? null;
+    const data = config.data ?? config.spec?.data;
+    const name = (id: string) => datasetSummaryOf(this.db, id)?.name ?? `${id} (deleted)`;
+    const library = data?.source === 'library' ? [data.pretrain, ...(config.target?.dataset ? [config.target.dataset] : [])].map(name).join(' → ') : null;
     return {
       ...run,
       ...annotations,
       methodLabel: run.kind === 'pretrain' ? 'Base model pretraining' : methodLabel(config.method ?? { id: run.methodId }),
       recipe: config.baseModel?.recipe ?? config.spec?.recipe ?? '',
-      task: config.target?.task ?? config.task ?? null,
+      task,
+      taskLabel: library ?? task,
       progress: run.status === 'running' ? this.host.progressOf(run.id) : null,
       pretrainAccuracy: run.kind === 'pretrain' && run.baseModelId ? (getBaseModel(this.db, run.baseModelId)?.aPre ?? null) : null,
     };

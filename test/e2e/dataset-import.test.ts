@@ -53,13 +53,14 @@ describe('browser mode end to end: importing datasets and a base model', () => {
     await expect.poll(() => page.getByTestId('import-done').textContent(), { timeout: 20_000 }).toContain(`Imported “${name}”`);
   }
 
-  /** Launches the study composed in the wizard and waits until all its runs completed. */
-  async function launchAndWait(runCount: number): Promise<void> {
+  /** Launches the study composed in the wizard (named after its datasets) and waits until all its runs completed. */
+  async function launchAndWait(runCount: number, name: string): Promise<void> {
     await page.getByTestId('wizard-next').click();
     await page.getByTestId('budget-epochs').fill('8');
     await page.getByTestId('budget-seeds').fill('0');
     await page.getByTestId('wizard-next').click();
     await expect.poll(() => page.getByTestId('review-run-count').textContent()).toContain(`${runCount} fine-tuning run`);
+    expect(await page.getByTestId('study-name').inputValue()).toBe(name);
     const before = new Set((await session.wb.api.listRuns()).map((r) => r.id));
     await page.getByTestId('wizard-launch').click();
     await expect.poll(async () => (await session.wb.api.listRuns()).length, { timeout: 10_000 }).toBeGreaterThan(before.size);
@@ -118,7 +119,8 @@ describe('browser mode end to end: importing datasets and a base model', () => {
     await expect.poll(() => page.getByTestId('library-compat').textContent()).toMatch(/same 2 classes \(bars, dots\): the pretrain head is reused/);
     await page.screenshot({ path: join(OUTPUT_DIR, 'wizard-library-images.png'), fullPage: true });
     await page.getByTestId('wizard-next').click();
-    await launchAndWait(2);
+    await launchAndWait(2, 'shapes → turned shapes');
+    await expect.poll(() => page.getByText('mlp → shapes → turned shapes').count()).toBe(1);
     await page.screenshot({ path: join(OUTPUT_DIR, 'wizard-library-runs.png'), fullPage: true });
     const vanilla = (await session.wb.api.listRuns()).find((r) => r.methodId === 'vanilla' && r.status === 'completed')!;
     const detail = await session.wb.api.getRun(vanilla.id);
@@ -144,7 +146,7 @@ describe('browser mode end to end: importing datasets and a base model', () => {
     expect(await page.getByTestId('data-standardize').isChecked()).toBe(true);
     await page.screenshot({ path: join(OUTPUT_DIR, 'wizard-library-tables.png'), fullPage: true });
     await page.getByTestId('wizard-next').click();
-    await launchAndWait(2);
+    await launchAndWait(2, 'sensors → machines');
     const vanilla = (await session.wb.api.listRuns()).find((r) => r.methodId === 'vanilla' && r.status === 'completed')!;
     expect((await session.wb.api.getRun(vanilla.id)).headline!.aTgtBaseIsProbe).toBe(true);
     expect(errors).toEqual([]);

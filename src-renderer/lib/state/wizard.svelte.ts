@@ -39,6 +39,8 @@ export class WizardState {
 
   // Guards against an older check answering after a newer one.
   private checkSeq = 0;
+  // The name the wizard gave the study itself; one the researcher typed is never replaced.
+  private autoName: string;
 
   constructor(
     private readonly api: RetainLabApi,
@@ -46,6 +48,7 @@ export class WizardState {
   ) {
     const { methods, ...rest } = structuredClone(catalog.defaultStudy);
     this.draft = $state(rest);
+    this.autoName = rest.name;
     this.chosen = methods.map((m) => m.id);
     this.params = $state(
       Object.fromEntries(
@@ -78,13 +81,14 @@ export class WizardState {
     const fits = datasets.find((d) => libraryCompatibility({ imported: model }, d, d, false).issues.length === 0);
     if (this.draft.data.source !== 'library') return;
     this.draft.data.standardize = false;
-    if (fits) this.chooseDatasets(fits.id, fits.id);
+    if (fits) this.chooseDatasets(fits, fits);
   }
 
-  /** Chooses the pretrain and target datasets of a library study. */
-  chooseDatasets(pretrain: string, target: string): void {
-    if (this.draft.data.source === 'library') this.draft.data.pretrain = pretrain;
-    this.draft.target.dataset = target;
+  /** Chooses the pretrain and target datasets of a library study; a study name the wizard chose follows them ("pretrain → target"). */
+  chooseDatasets(pretrain: DatasetSummary, target: DatasetSummary): void {
+    if (this.draft.data.source === 'library') this.draft.data.pretrain = pretrain.id;
+    this.draft.target.dataset = target.id;
+    if (this.draft.name === this.autoName) this.draft.name = this.autoName = `${pretrain.name} → ${target.name}`;
   }
 
   /** Chooses the target task, switching the data to its source's defaults when the source changes; library datasets start as a control (target = pretrain). */
