@@ -22,7 +22,7 @@ export const RECIPE_KIND: Record<Recipe, { domains: Domain[]; objective: Objecti
   mlp: { domains: ['digits', 'library'], objective: 'classification' },
   cnn: { domains: ['digits', 'library'], objective: 'classification' },
   'char-gpt': { domains: ['text'], objective: 'language-model' },
-  'char-encoder': { domains: ['text'], objective: 'classification' },
+  'char-encoder': { domains: ['text', 'library'], objective: 'classification' },
 };
 
 /** True when a recipe can learn a task (same domain and objective). */
@@ -108,7 +108,8 @@ export const textDataSchema = z.strictObject({
 });
 
 /**
- * Datasets of the library (imported, or built in such as the MNIST digits), each with its stored
+ * Datasets of the library (imported, or built in such as the MNIST digits; images and tables for the
+ * MLP, CNN or an imported model, labelled texts for the character encoder), each with its stored
  * stratified train/eval split. The pretrain dataset is what must not be forgotten: a recipe is
  * pretrained on its train split (an imported model already is), A_pre is measured on its eval
  * split and rehearsal draws from its train split. The target dataset is named by `target.dataset`.
@@ -122,6 +123,8 @@ export const libraryDataSchema = z.strictObject({
    * (a model trained on raw features, e.g. an imported one, wants false). Images are used as stored, in [0, 1].
    */
   standardize: z.boolean().default(true),
+  /** Text datasets (character encoder): characters seen fewer times in the pretrain training texts share the unknown token. */
+  minCharCount: z.number().int().min(1).max(10_000).default(5),
 });
 
 /** Digits, text or library datasets; a config without `source` means the digits (as before text existed). */

@@ -1,3 +1,4 @@
+import type { LibraryDataConfig } from './config';
 import type { DatasetSummary, ImportedModelSummary } from './datasets';
 
 /** The base model of a library study as far as compatibility goes: a built-in recipe, or an imported model. */
@@ -45,14 +46,18 @@ function modelTakes(model: ImportedModelSummary, shape: number[]): boolean {
  * agree (with each other and with an imported model's input), an imported model's head must have a
  * unit per pretrain class, and the label sets decide between reusing the pretrain head and a new one.
  */
-export function libraryCompatibility(base: LibraryBase, pretrain: DatasetSummary, target: DatasetSummary, standardize: boolean): LibraryCompatibility {
+export function libraryCompatibility(base: LibraryBase, pretrain: DatasetSummary, target: DatasetSummary, options: Pick<LibraryDataConfig, 'standardize' | 'minCharCount'>): LibraryCompatibility {
   const issues: LibraryCompatibility['issues'] = [];
   const notes: string[] = [];
+  const readsText = !('imported' in base) && base.recipe === 'char-encoder';
   for (const [d, path] of [[pretrain, ['data', 'pretrain']], [target, ['target', 'dataset']]] as const) {
-    if (d.kind === 'text') issues.push({ path: [...path], message: `'${d.name}' is a text dataset: studies on library datasets take images or tables for now (text studies use the built-in corpora)` });
+    if (d.kind === 'text' && !readsText) issues.push({ path: ['baseModel', 'recipe'], message: `'${d.name}' is a text dataset: choose the character encoder (char-encoder) as the base model` });
+    if (d.kind !== 'text' && readsText) issues.push({ path: ['baseModel', 'recipe'], message: `the character encoder reads text, but '${d.name}' holds ${d.kind === 'images' ? 'images: choose the MLP or the CNN' : 'numeric features: choose the MLP'}` });
+    if (d.classes.length < 2) issues.push({ path: [...path], message: `'${d.name}' has ${d.classes.length ? 'one class' : 'no class labels'}: a study needs a labelled dataset of two or more classes` });
   }
   if (issues.length) return { issues, notes, sharesHead: false };
-  if (pretrain.shape.join() !== target.shape.join()) {
+  if (readsText) notes.push(`The encoder reads the start of every text (its context length); its vocabulary is the characters seen at least ${options.minCharCount} times in the train split of '${pretrain.name}'.`);
+  else if (pretrain.shape.join() !== target.shape.join()) {
     issues.push({ path: ['target', 'dataset'], message: `'${target.name}' has ${shapeLabel(target.shape, target.kind)} but the pretrain dataset '${pretrain.name}' has ${shapeLabel(pretrain.shape, pretrain.kind)}: they must match (re-import images with the same size and colour option)` });
   }
   if ('imported' in base) {
@@ -63,7 +68,7 @@ export function libraryCompatibility(base: LibraryBase, pretrain: DatasetSummary
     if (model.classes !== pretrain.classes.length) {
       issues.push({ path: ['data', 'pretrain'], message: `the model '${model.name}' has a head of ${model.classes} classes but '${pretrain.name}' has ${pretrain.classes.length}: the pretrain dataset must have the model's classes (head unit i is the dataset's i-th class in sorted order)` });
     }
-    if (pretrain.kind === 'tabular' && standardize) notes.push('Features are standardised with the pretrain dataset’s mean and deviation; turn that off if the model was trained on raw features.');
+    if (pretrain.kind === 'tabular' && options.standardize) notes.push('Features are standardised with the pretrain dataset’s mean and deviation; turn that off if the model was trained on raw features.');
   } else if (base.recipe === 'cnn' && pretrain.kind === 'tabular') {
     issues.push({ path: ['baseModel', 'recipe'], message: `the CNN needs images, but '${pretrain.name}' holds ${shapeLabel(pretrain.shape, pretrain.kind)}: choose the MLP` });
   }

@@ -27,7 +27,7 @@ const TASKS: { id: TargetTask; label: string; description: string }[] = [
     id: 'dataset',
     label: 'Your datasets',
     description:
-      'Two datasets of the library (imported images or tables, or the built-in digits): the pretrain dataset is what must not be forgotten, the target dataset what is learned. The same classes reuse the pretrain head; other classes get a new one.',
+      'Two datasets of the library (imported images, tables or labelled texts, or the built-in digits): the pretrain dataset is what must not be forgotten, the target dataset what is learned. The same classes reuse the pretrain head; other classes get a new one. Texts need the character encoder.',
   },
 ];
 

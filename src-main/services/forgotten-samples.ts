@@ -36,7 +36,7 @@ export function forgottenSamples(db: Db, runId: string, limit: number): Forgotte
   if (run.kind !== 'finetune') throw new ValidationError(`Run ${runId} pretrains a base model: it forgets nothing`, [`id: '${runId}' is not a fine-tuning run`]);
   const config = run.config as unknown as RunConfig;
   const loss = runMetric(config) === 'loss';
-  const text = config.data.source === 'text';
+  const text = config.baseModel.tokenizer !== undefined;
   const empty = { runId, total: 0, available: false, shape: [28, 28, 1] as [number, number, number], samples: [], sequences: [], lossRise: null, classNames: null, inkDark: true };
   const read = loss ? getRunSequenceLosses : getRunPredictions;
   const [before, after] = [read(db, runId, 'base'), read(db, runId, 'final')];

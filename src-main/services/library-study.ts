@@ -1,8 +1,10 @@
-import type { StudyConfig } from '../../src-shared/config';
+import type { LibraryDataConfig, StudyConfig, TokenizerSpec } from '../../src-shared/config';
 import type { DatasetSummary } from '../../src-shared/datasets';
 import { libraryCompatibility, type LibraryCompatibility } from '../../src-shared/library-compat';
 import { getImportedModel, type ImportedModelRecord } from '../db/imported-models';
 import type { Db } from '../db/types';
+import { buildCharTokenizer, normaliseText } from '../engine/data/char-tokenizer';
+import { loadStoredTextDataset } from '../import/load-stored-dataset';
 import { datasetSummaryOf } from './dataset-service';
 
 /** What a study reads from the library: its two datasets, its imported model and how they fit together. */
@@ -12,6 +14,14 @@ export interface LibraryStudy {
   /** The imported base model, or null for a recipe pretrained in the workbench. */
   model: ImportedModelRecord | null;
   compat: LibraryCompatibility;
+  /** Text datasets: the character tokenizer built from the pretrain dataset's training texts (part of the base model's identity). */
+  tokenizer: TokenizerSpec | null;
+}
+
+/** The tokenizer of a character encoder pretrained on a text dataset: every character seen `minCharCount` times in its train split. */
+function libraryTokenizer(db: Db, data: LibraryDataConfig): TokenizerSpec {
+  const texts = loadStoredTextDataset(db, data.pretrain);
+  return buildCharTokenizer(Array.from(texts.splits.train, (r) => normaliseText(texts.texts[r])), data.minCharCount);
 }
 
 /**
@@ -33,7 +43,8 @@ export function lookUpLibrary(db: Db, study: StudyConfig): { library: LibraryStu
   const pretrain = find(study.data.pretrain, 'data.pretrain');
   const target = find(study.target.dataset, 'target.dataset');
   if (!pretrain || !target || (imported !== undefined && !model)) return { library: null, issues };
-  const compat = libraryCompatibility(model ? { imported: model.summary } : { recipe: study.baseModel.recipe }, pretrain, target, study.data.standardize);
+  const compat = libraryCompatibility(model ? { imported: model.summary } : { recipe: study.baseModel.recipe }, pretrain, target, study.data);
   issues.push(...compat.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  return { library: { pretrain, target, model, compat }, issues };
+  const tokenizer = pretrain.kind === 'text' && compat.issues.length === 0 ? libraryTokenizer(db, study.data) : null;
+  return { library: { pretrain, target, model, compat, tokenizer }, issues };
 }

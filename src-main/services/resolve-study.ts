@@ -10,9 +10,12 @@ const PRETRAIN_CORPUS: Partial<Record<TargetTask, string>> = {
   'spam-later': 'early SpamAssassin mail',
 };
 
-/** The base-model spec of a library study: the pretrain dataset's classes and sample shape, and an imported model's architecture. */
+/** The base-model spec of a library study: the pretrain dataset's classes and sample shape (text: its tokenizer), and an imported model's architecture. */
 function librarySpec(spec: BaseModelSpec, library: LibraryStudy): BaseModelSpec {
-  const common = { ...spec, classes: library.pretrain.classes.map((_, i) => i), inputShape: library.pretrain.shape as [number, number, number] };
+  const classes = library.pretrain.classes.map((_, i) => i);
+  // A text model's input is its context of tokens; its vocabulary is in the tokenizer.
+  if (library.tokenizer) return { ...spec, classes, tokenizer: library.tokenizer };
+  const common = { ...spec, classes, inputShape: library.pretrain.shape as [number, number, number] };
   if (!library.model) return common;
   const { engineSpec, summary } = library.model;
   return { ...common, recipe: 'imported', imported: { id: summary.id, inputShape: engineSpec.inputShape, backbone: engineSpec.backbone, headUnits: engineSpec.headUnits } };

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeZip } from '../../src-main/export/zip';
 import type { BrowserServer } from '../../src-main/server/http-server';
 import { pngBytes } from '../main/image-fixtures';
-import { blobCsv } from '../main/table-fixtures';
+import { blobCsv } from '../main/dataset-fixtures';
 import { startBrowserSession, type BrowserSession } from './browser-session';
 
 // Screenshots land here for a person to look at.

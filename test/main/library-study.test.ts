@@ -13,7 +13,7 @@ import { readTfjsModelFiles } from '../../src-main/import/models/tfjs-files';
 import { forkLauncher } from '../../src-main/services/fork-launcher';
 import { createWorkbench, type Workbench } from '../../src-main/workbench';
 import { ENGINE_PATH, tempDataDir } from './helpers';
-import { blobCsv } from './table-fixtures';
+import { blobCsv, sentencesJsonl } from './dataset-fixtures';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
 
@@ -25,6 +25,8 @@ describe('studies on datasets of the library and on an imported model', () => {
   let sensors: DatasetSummary;
   let machines: DatasetSummary;
   let reviews: DatasetSummary;
+  let newsOld: DatasetSummary;
+  let newsNew: DatasetSummary;
   let cnn: ImportedModelSummary;
 
   const importAt = (path: string, name: string) => wb.api.importDataset({ kind: 'path', path }, { name }, `job-${name}`);
@@ -52,6 +54,11 @@ describe('studies on datasets of the library and on an imported model', () => {
     sensors = await importAt(join(dir.dir, 'sensors.csv'), 'sensors');
     machines = await importAt(join(dir.dir, 'machines.csv'), 'machines');
     reviews = await importAt(join(FIXTURES, 'import', 'text', 'reviews.jsonl'), 'reviews');
+    // Headlines of two topics, then the same topics in other words (a vocabulary shift, the same labels).
+    writeFileSync(join(dir.dir, 'news-old.jsonl'), sentencesJsonl({ sport: ['goal', 'match', 'team', 'score', 'league', 'player'], weather: ['rain', 'storm', 'cloud', 'wind', 'snow', 'sunny'] }, { perClass: 60, seed: 3 }));
+    writeFileSync(join(dir.dir, 'news-new.jsonl'), sentencesJsonl({ sport: ['coach', 'derby', 'final', 'striker', 'season', 'team'], weather: ['frost', 'drizzle', 'humid', 'gale', 'fog', 'rain'] }, { perClass: 60, seed: 4 }));
+    newsOld = await importAt(join(dir.dir, 'news-old.jsonl'), 'news (old words)');
+    newsNew = await importAt(join(dir.dir, 'news-new.jsonl'), 'news (new words)');
     cnn = await wb.api.importModel({ kind: 'path', path: join(FIXTURES, 'models', 'cnn') }, 'digit CNN');
   });
 
@@ -127,6 +134,35 @@ describe('studies on datasets of the library and on an imported model', () => {
     for (const s of forgotten.samples) expect(s.text).toMatch(/^standardised features: -?\d/);
   });
 
+  it('pretrains the character encoder on an imported text dataset and fine-tunes it on another with the same labels', async () => {
+    const study: StudyConfigInput = {
+      name: 'news: old words → new words',
+      baseModel: { recipe: 'char-encoder', pretrain: { epochs: 8, batchSize: 16, learningRate: 1e-2 } },
+      data: { source: 'library', pretrain: newsOld.id, minCharCount: 2 },
+      target: { task: 'dataset', dataset: newsNew.id },
+      methods: [{ id: 'vanilla' }],
+      budget: { epochs: 4, batchSize: 16, learningRate: 3e-3, evalsPerEpoch: 1 },
+      backend: 'wasm',
+    };
+    const check = await wb.api.checkStudy(study);
+    expect(issuesOf(check)).toBe('');
+    expect(check.ok && check.notes.join(' ')).toMatch(/characters seen at least 2 times in the train split of 'news \(old words\)'.*same 2 classes \(sport, weather\)/);
+    const launch = await wb.api.launchStudy(study);
+    await wb.host.whenIdle();
+    const [pretrain, run] = await Promise.all(launch.runIds.map((id) => wb.api.getRun(id)));
+    expect([pretrain.status, run.status], `${pretrain.error} ${run.error}`).toEqual(['completed', 'completed']);
+    const tokenizer = (run.config as { baseModel: { tokenizer: { symbols: string[] } } }).baseModel.tokenizer;
+    expect(tokenizer.symbols).toEqual(expect.arrayContaining(['g', 'S', '.']));
+    // The new words are mostly unknown to θ₀; fine-tuning learns them.
+    const h = run.headline!;
+    expect(h.aPreBase).toBeGreaterThan(0.8);
+    expect(h.aTgtBase).toBeLessThan(h.aPreBase - 0.2);
+    expect(h.aTgt).toBeGreaterThan(h.aTgtBase + 0.1);
+    const forgotten = await wb.api.forgottenSamples(run.id, 3);
+    expect(forgotten.classNames).toEqual(['sport', 'weather']);
+    for (const s of forgotten.samples) expect(s.text).toMatch(/^[A-Z][a-z ]+\.$/);
+  });
+
   it('says what to fix when datasets and model do not fit together', async () => {
     const check = (over: Partial<StudyConfigInput>) => wb.api.checkStudy(cnnStudy(over)).then(issuesOf);
     expect(await check({ target: { task: 'dataset', dataset: 'data-nope' } })).toMatch(/target\.dataset: no dataset with id 'data-nope' in the library/);
@@ -136,7 +172,10 @@ describe('studies on datasets of the library and on an imported model', () => {
       /data\.pretrain: the model 'digit CNN' takes 8×8×1 samples but 'sensors' has rows of 4 features/,
     );
     expect(await check({ data: { source: 'library', pretrain: machines.id }, target: { task: 'dataset', dataset: machines.id } })).toMatch(/has a head of 3 classes but 'machines' has 2/);
-    expect(await check({ target: { task: 'dataset', dataset: reviews.id } })).toMatch(/'reviews' is a text dataset/);
+    expect(await check({ target: { task: 'dataset', dataset: reviews.id } })).toMatch(/baseModel\.recipe: 'reviews' is a text dataset: choose the character encoder/);
+    expect(await check({ baseModel: { recipe: 'char-encoder' }, target: { task: 'dataset', dataset: newsNew.id } })).toMatch(
+      /the character encoder reads text, but 'digits 0-2 \(8×8\)' holds images: choose the MLP or the CNN/,
+    );
     expect(await check({ baseModel: { recipe: 'cnn' }, data: { source: 'library', pretrain: sensors.id }, target: { task: 'dataset', dataset: machines.id } })).toMatch(
       /baseModel\.recipe: the CNN needs images, but 'sensors' holds rows of 4 features: choose the MLP/,
     );

@@ -68,7 +68,7 @@ export function buildStudyData(base: Pick<BaseModelSpec, 'recipe' | 'data' | 'to
   if (base.data.source === 'mnist-digits') return buildDigitsStudyData(base.data, task);
   if (base.data.source === 'library') {
     if (!library) throw new Error('A study on library datasets needs the store and its target dataset');
-    return libraryStudyData(base.data, library.target, library.store);
+    return libraryStudyData(base, library.target, library.store);
   }
   const recipe = TRANSFORMER_RECIPES[base.recipe];
   if (!recipe || !base.tokenizer) throw new Error(`Text data needs a text base model with a tokenizer; '${base.recipe}' has ${base.tokenizer ? 'a tokenizer but is not a text recipe' : 'none'}`);

@@ -74,11 +74,17 @@ function lmSequences(docs: CorpusDocument[], count: number, random: Rng | null, 
   return { name, x, y: new Int32Array(count), n: count, shape: [t, 1, 1], classes: [0], nextTokens, tokenizer: tokenizerId(tok.spec) };
 }
 
+/** The first T token ids of each (normalised) text, padded: a classifier's input rows, [texts, T]. */
+export function paddedTokens(texts: string[], tok: CharTokenizer, t: number): Float32Array {
+  const x = new Float32Array(texts.length * t).fill(PAD_TOKEN);
+  texts.forEach((text, i) => x.set(tok.encode(text).subarray(0, t), i * t));
+  return x;
+}
+
 /** Classifier sequences: the first T tokens of each document (padded), at most `count` documents, labelled by the source. */
 function documentSequences(docs: CorpusDocument[], count: number, source: Source, tok: CharTokenizer, t: number, name: string): Dataset {
   const chosen = docs.slice(0, count);
-  const x = new Float32Array(chosen.length * t).fill(PAD_TOKEN);
-  chosen.forEach((d, i) => x.set(tok.encode(d.text).subarray(0, t), i * t));
+  const x = paddedTokens(chosen.map((d) => d.text), tok, t);
   return { name, x, y: Int32Array.from(chosen, source.label), n: chosen.length, shape: [t, 1, 1], classes: [0, 1], tokenizer: tokenizerId(tok.spec) };
 }
 

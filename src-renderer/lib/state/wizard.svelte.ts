@@ -78,7 +78,7 @@ export class WizardState {
   chooseImported(model: ImportedModelSummary, datasets: DatasetSummary[]): void {
     this.draft.baseModel.imported = model.id;
     this.chooseTask('dataset');
-    const fits = datasets.find((d) => libraryCompatibility({ imported: model }, d, d, false).issues.length === 0);
+    const fits = datasets.find((d) => libraryCompatibility({ imported: model }, d, d, { standardize: false, minCharCount: 1 }).issues.length === 0);
     if (this.draft.data.source !== 'library') return;
     this.draft.data.standardize = false;
     if (fits) this.chooseDatasets(fits, fits);

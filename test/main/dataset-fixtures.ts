@@ -22,3 +22,20 @@ export function blobCsv(classes: string[], opts: { perClass: number; features: n
 function gaussian(rng: Rng): number {
   return Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
 }
+
+/**
+ * A JSONL text-classification file: `perClass` sentences per class, each a seeded draw of 6-12 words
+ * from its class's word list, as {"text", "label"} lines.
+ */
+export function sentencesJsonl(words: Record<string, string[]>, opts: { perClass: number; seed: number }): string {
+  const rng = new Rng(opts.seed);
+  const lines: string[] = [];
+  for (let i = 0; i < opts.perClass; i++) {
+    for (const [label, list] of Object.entries(words)) {
+      const length = 6 + Math.floor(rng.next() * 7);
+      const text = Array.from({ length }, () => list[Math.floor(rng.next() * list.length)]).join(' ');
+      lines.push(JSON.stringify({ text: `${text[0].toUpperCase()}${text.slice(1)}.`, label }));
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
