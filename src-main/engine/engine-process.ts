@@ -16,7 +16,14 @@ function post(message: EngineMessage): void {
 
 async function run(job: EngineJob): Promise<void> {
   let seq = 0;
-  const emit = (event: EngineEvent) => post({ ...event, runId: job.runId, seq: seq++ } as EngineMessage);
+  const post1 = (event: EngineEvent) => post({ ...event, runId: job.runId, seq: seq++ } as EngineMessage);
+  // The host ends this process once it has the result, so the result goes last: after the job
+  // has disposed everything, the tensor-leak check and the memory report.
+  let result: EngineEvent | null = null;
+  const emit = (event: EngineEvent) => {
+    if (event.type === 'result') result = event;
+    else post1(event);
+  };
   try {
     const preference = job.type === 'pretrain' ? job.backend : job.config.backend;
     const backend = await selectBackend(preference);
@@ -26,9 +33,12 @@ async function run(job: EngineJob): Promise<void> {
     else await runFinetune(job, emit);
     const leaked = tf.memory().numTensors - before;
     if (leaked > 0) emit({ type: 'log', message: `warning: ${leaked} tensors were not disposed` });
+    // Worth knowing for large datasets: the whole of them is held in this process while it trains.
+    emit({ type: 'log', message: `peak resident memory of the engine: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB` });
+    if (result) post1(result);
   } catch (err) {
     const e = err as Error;
-    emit({ type: 'error', message: e.message, stack: e.stack });
+    post1({ type: 'error', message: e.message, stack: e.stack });
   }
   // No exit here: exiting could drop messages still queued on the channel (a checkpoint is
   // megabytes). The host ends the process once it has the 'result' or 'error'.
