@@ -274,6 +274,8 @@ export interface ImportedArchitecture {
   /** The engine's layer specs (opaque here: src-main/engine/models/layers.ts). */
   backbone: unknown[];
   headUnits: number;
+  /** Weights the original model had frozen (trainable: false); the methods decide what trains here. */
+  frozen: string[];
 }
 
 /** Everything one base model's pretraining needs; its JSON is the model's identity. */
@@ -288,6 +290,8 @@ export interface BaseModelSpec {
   tokenizer?: TokenizerSpec;
   /** Library data: [height, width, channels] of one sample (absent for the built-in digits: 28×28×1). */
   inputShape?: [number, number, number];
+  /** Library data: the name of each pretrain class index (the pretrain dataset's labels, sorted). */
+  classNames?: string[];
   /** recipe 'imported': the imported model's architecture. */
   imported?: ImportedArchitecture;
 }
@@ -322,6 +326,9 @@ export function taskClasses(task: RunConfig['target']['task']): { pretrain: numb
   if (TASK_KIND[task].domain === 'text') return { pretrain: [0, 1], target: [0, 1] };
   return { pretrain: all, target: all };
 }
+
+/** Names of the built-in text classifier's classes (spam filtering: ham 0, spam 1). */
+export const TEXT_CLASS_NAMES = ['ham', 'spam'];
 
 /** True when a built-in target reuses the pretrain head (same label space); for library datasets their labels decide (null). */
 export function sharesHead(task: RunConfig['target']['task']): boolean | null {

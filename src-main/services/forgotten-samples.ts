@@ -1,5 +1,5 @@
 import type { ForgottenSamples } from '../../src-shared/api';
-import { DEFAULT_LOSS_RISE, runMetric, TASK_KIND, type RunConfig } from '../../src-shared/config';
+import { DEFAULT_LOSS_RISE, runMetric, TASK_KIND, TEXT_CLASS_NAMES, type RunConfig } from '../../src-shared/config';
 import { ValidationError } from '../../src-shared/validation';
 import { getRunPredictions, getRunSequenceLosses } from '../db/run-predictions';
 import { getRun } from '../db/runs';
@@ -8,8 +8,6 @@ import { CharTokenizer } from '../engine/data/char-tokenizer';
 import type { Dataset } from '../engine/data/dataset';
 import { buildStudyData } from '../engine/data/study-data';
 
-/** Names of a text classifier's classes (the built-in text classification is spam filtering). */
-const TEXT_CLASS_NAMES = ['ham', 'spam'];
 
 /** The text of sample i of a tokenised set. */
 function textOf(set: Dataset, tok: CharTokenizer, i: number): string {

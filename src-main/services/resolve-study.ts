@@ -13,12 +13,14 @@ const PRETRAIN_CORPUS: Partial<Record<TargetTask, string>> = {
 /** The base-model spec of a library study: the pretrain dataset's classes and sample shape (text: its tokenizer), and an imported model's architecture. */
 function librarySpec(spec: BaseModelSpec, library: LibraryStudy): BaseModelSpec {
   const classes = library.pretrain.classes.map((_, i) => i);
+  const classNames = library.pretrain.classes.map((c) => c.label);
   // A text model's input is its context of tokens; its vocabulary is in the tokenizer.
-  if (library.tokenizer) return { ...spec, classes, tokenizer: library.tokenizer };
-  const common = { ...spec, classes, inputShape: library.pretrain.shape as [number, number, number] };
+  if (library.tokenizer) return { ...spec, classes, classNames, tokenizer: library.tokenizer };
+  const common = { ...spec, classes, classNames, inputShape: library.pretrain.shape as [number, number, number] };
   if (!library.model) return common;
   const { engineSpec, summary } = library.model;
-  return { ...common, recipe: 'imported', imported: { id: summary.id, inputShape: engineSpec.inputShape, backbone: engineSpec.backbone, headUnits: engineSpec.headUnits } };
+  const { inputShape, backbone, headUnits, frozen } = engineSpec;
+  return { ...common, recipe: 'imported', imported: { id: summary.id, inputShape, backbone, headUnits, frozen } };
 }
 
 /**

@@ -12,6 +12,7 @@ import { loadStoredDataset } from '../../src-main/import/load-stored-dataset';
 import { readTfjsModelFiles } from '../../src-main/import/models/tfjs-files';
 import { forkLauncher } from '../../src-main/services/fork-launcher';
 import { createWorkbench, type Workbench } from '../../src-main/workbench';
+import { cdClassesFigure } from '../../src-renderer/lib/figures/cd-classes';
 import { ENGINE_PATH, tempDataDir } from './helpers';
 import { blobCsv, sentencesJsonl } from './dataset-fixtures';
 
@@ -160,6 +161,8 @@ describe('studies on datasets of the library and on an imported model', () => {
     expect(h.aTgt).toBeGreaterThan(h.aTgtBase + 0.1);
     const forgotten = await wb.api.forgottenSamples(run.id, 3);
     expect(forgotten.classNames).toEqual(['sport', 'weather']);
+    // The collateral-damage-per-class figure names the classes by their labels.
+    expect((cdClassesFigure([run], { colorOf: () => '#000' }).data[0] as { x: string[] }).x).toEqual(['sport', 'weather']);
     for (const s of forgotten.samples) expect(s.text).toMatch(/^[A-Z][a-z ]+\.$/);
   });
 

@@ -59,6 +59,8 @@ export async function runFinetune(job: FinetuneJob, emit: Emit): Promise<void> {
   const { epochs, batchSize, learningRate, evalsPerEpoch } = config.budget;
   const log = (message: string) => emit({ type: 'log', message });
   log(`${methodLabel(choice)}: ${targets.map((t) => t.train.n).join(' then ')} target samples, ${pretrainEval.n} pretrain eval samples, ${model.paramCount} weights`);
+  const frozen = config.baseModel.imported?.frozen ?? [];
+  if (frozen.length) log(`the imported model had ${frozen.join(', ')} frozen; here the method decides what trains (linear-probe or LoRA keep the backbone fixed)`);
   if (library) {
     const names = data.targetTrain.classNames ?? [];
     log(`pretrain: ${data.pretrainEval.name}; target: ${data.targetEval.name}; ${sameHead ? 'the same classes: the pretrain head is reused' : `other classes: a new head of ${names.length} units (${names.join(', ')})`}`);

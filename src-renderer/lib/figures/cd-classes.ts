@@ -1,11 +1,15 @@
 import type { RunDetail } from '../../../src-shared/api';
+import { TASK_KIND, TEXT_CLASS_NAMES, type TargetTask } from '../../../src-shared/config';
 import { groupedBars } from './bars';
 import { emptyFigure, finalPoint, type Figure, type FigureContext } from './figure';
 
-// The engine relabels a pretrain subset 0..k−1; the stored config names the digit behind each index.
+// The engine relabels a pretrain subset 0..k−1; the stored config names what is behind each index:
+// a library dataset's labels, the spam filter's ham and spam, or a digit.
 function className(run: RunDetail, label: number): string {
-  const classes = (run.config as { baseModel?: { classes?: number[] } }).baseModel?.classes;
-  return `digit ${classes?.[label] ?? label}`;
+  const base = (run.config as { baseModel?: { classes?: number[]; classNames?: string[] } }).baseModel;
+  if (base?.classNames) return base.classNames[label] ?? String(label);
+  if (TASK_KIND[run.task as TargetTask]?.domain === 'text') return TEXT_CLASS_NAMES[label] ?? String(label);
+  return `digit ${base?.classes?.[label] ?? label}`;
 }
 
 /** Collateral damage per pretrain class: the share of each class's eval samples that went correct → wrong, at the final point. */
