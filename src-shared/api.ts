@@ -112,7 +112,10 @@ export interface BaseModelSummary {
   id: string;
   name: string;
   recipe: string;
+  /** The pretrain classes: digits, or class indices whose names are in `classNames`. */
   classes: number[];
+  /** Library data: the pretrain dataset's label of each class; null for built-in data. */
+  classNames: string[] | null;
   status: 'pretraining' | 'ready' | 'failed';
   pretrainRunId: string | null;
   aPre: number | null;

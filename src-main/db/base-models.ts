@@ -37,6 +37,7 @@ function toRecord(row: Row): BaseModelRecord {
     name: row.name,
     recipe: row.recipe,
     classes: spec.classes,
+    classNames: spec.classNames ?? null,
     status: row.status,
     pretrainRunId: row.pretrain_run_id,
     aPre: row.a_pre,

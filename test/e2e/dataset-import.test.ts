@@ -162,6 +162,7 @@ describe('browser mode end to end: importing datasets and a base model', () => {
     await page.getByTestId('tab-new-study').click();
     await page.getByTestId('imported-model').click();
     await expect.poll(() => page.getByTestId('imported-hint').textContent()).toMatch(/8×8×1 samples of\s+3 classes/);
+    await page.screenshot({ path: join(OUTPUT_DIR, 'wizard-imported-base.png'), fullPage: true });
     await page.getByTestId('wizard-next').click();
     await page.getByTestId('pretrain-dataset').selectOption(id('digits 8×8'));
     await page.getByTestId('target-dataset').selectOption(id('digits 8×8 rotated'));
