@@ -79,7 +79,7 @@ describe('browser mode end to end: importing datasets and a base model', () => {
     await page.screenshot({ path: join(OUTPUT_DIR, 'datasets-preview.png'), fullPage: true });
     await page.getByTestId('import-button').click();
     await expect.poll(() => page.getByTestId('import-done').textContent(), { timeout: 20_000 }).toMatch(/Imported “Iris flowers”: 10 samples/);
-    expect(await page.getByTestId('dataset-library').textContent()).toMatch(/Iris flowers\s*tabular\s*10\s*3 features/);
+    await expect.poll(() => page.getByTestId('dataset-library').textContent()).toMatch(/Iris flowers\s*tabular\s*10\s*3 features/);
     expect(errors).toEqual([]);
   });
 
@@ -182,6 +182,14 @@ describe('browser mode end to end: importing datasets and a base model', () => {
     const h = (await session.wb.api.getRun(vanilla.id)).headline!;
     expect(h.aPreBase).toBeGreaterThan(0.85);
     expect(h.aTgt).toBeGreaterThan(h.aTgtBase);
+
+    // The comparison names the pretrain classes by their labels.
+    const study = (await session.wb.api.listRuns()).filter((r) => r.studyId === vanilla.studyId);
+    for (const run of study) await page.getByTestId(`run-select-${run.id}`).check();
+    await page.getByTestId('compare-button').click();
+    await page.getByTestId('plot-scatter').locator('.scatterlayer').waitFor();
+    await page.getByTestId('compare-table').waitFor();
+    await page.screenshot({ path: join(OUTPUT_DIR, 'compare-library.png'), fullPage: true });
     expect(errors).toEqual([]);
   });
 });

@@ -9,14 +9,22 @@ export class DatasetLibrary {
   error = $state.raw<ApiError | null>(null);
   loaded = $state(false);
 
+  // Views load on their own (the wizard when shown, the Datasets view after an import): only the
+  // newest load may set the lists, or an older answer arriving late would undo an import.
+  private loadSeq = 0;
+
   constructor(private readonly api: RetainLabApi) {}
 
   /** Reloads both lists. */
   async load(): Promise<void> {
+    const seq = ++this.loadSeq;
     try {
-      [this.datasets, this.models] = await Promise.all([this.api.listDatasets(), this.api.listImportedModels()]);
+      const [datasets, models] = await Promise.all([this.api.listDatasets(), this.api.listImportedModels()]);
+      if (seq !== this.loadSeq) return;
+      [this.datasets, this.models] = [datasets, models];
       this.error = null;
     } catch (err) {
+      if (seq !== this.loadSeq) return;
       this.error = toApiError(err);
     }
     this.loaded = true;
