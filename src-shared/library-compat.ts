@@ -50,7 +50,9 @@ export function libraryCompatibility(base: LibraryBase, pretrain: DatasetSummary
   const issues: LibraryCompatibility['issues'] = [];
   const notes: string[] = [];
   const readsText = !('imported' in base) && base.recipe === 'char-encoder';
-  for (const [d, path] of [[pretrain, ['data', 'pretrain']], [target, ['target', 'dataset']]] as const) {
+  const roles = [[pretrain, ['data', 'pretrain']], [target, ['target', 'dataset']]] as const;
+  // A control study names one dataset twice: its problems are said once.
+  for (const [d, path] of pretrain.id === target.id ? roles.slice(0, 1) : roles) {
     if (d.kind === 'text' && !readsText) issues.push({ path: ['baseModel', 'recipe'], message: `'${d.name}' is a text dataset: choose the character encoder (char-encoder) as the base model` });
     if (d.kind !== 'text' && readsText) issues.push({ path: ['baseModel', 'recipe'], message: `the character encoder reads text, but '${d.name}' holds ${d.kind === 'images' ? 'images: choose the MLP or the CNN' : 'numeric features: choose the MLP'}` });
     if (d.classes.length < 2) issues.push({ path: [...path], message: `'${d.name}' has ${d.classes.length ? 'one class' : 'no class labels'}: a study needs a labelled dataset of two or more classes` });
