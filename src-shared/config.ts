@@ -52,7 +52,7 @@ export function recipeMetric(recipe: string): Metric {
   return recipe in RECIPE_KIND && RECIPE_KIND[recipe as Recipe].objective === 'language-model' ? 'loss' : 'accuracy';
 }
 
-/** The data source a task reads: the built-in text corpora or the digits. */
+/** The data source a task reads: the built-in digits or text corpora, or datasets of the library. */
 export function dataSourceOf(task: TargetTask): DataConfig['source'] {
   const domain = TASK_KIND[task].domain;
   return domain === 'digits' ? 'mnist-digits' : domain;
@@ -119,10 +119,11 @@ export const libraryDataSchema = z.strictObject({
   /** Id of the pretrain dataset (see `retainlab datasets list`). */
   pretrain: z.string().min(1, 'choose a pretrain dataset').max(100),
   /**
-   * Tables: standardise every feature with the pretrain dataset's mean and standard deviation
-   * (a model trained on raw features, e.g. an imported one, wants false). Images are used as stored, in [0, 1].
+   * Tables: standardise every feature with the mean and standard deviation of the pretrain train
+   * split. Absent: true for a recipe, false for an imported model (trained on its own preprocessing).
+   * Images are used as stored, in [0, 1].
    */
-  standardize: z.boolean().default(true),
+  standardize: z.boolean().optional(),
   /** Text datasets (character encoder): characters seen fewer times in the pretrain training texts share the unknown token. */
   minCharCount: z.number().int().min(1).max(10_000).default(5),
 });
@@ -190,7 +191,10 @@ export const studyConfigSchema = z
   .superRefine((study, ctx) => {
     const issues = [...pairingIssues(study.baseModel, study.target.task, study.data.source), ...sequenceIssues(study.target), ...libraryTargetIssues(study.target)];
     for (const issue of issues) ctx.addIssue({ code: 'custom', ...issue });
-  });
+  })
+  .transform((study) =>
+    study.data.source === 'library' && study.data.standardize === undefined ? { ...study, data: { ...study.data, standardize: study.baseModel.imported === undefined } } : study,
+  );
 
 /** A validated study config. */
 export type StudyConfig = z.infer<typeof studyConfigSchema>;

@@ -82,6 +82,8 @@ export interface DatasetSummary {
   n: number;
   shape: number[];
   classes: ClassCount[];
+  /** Tables: the name of each feature column, in order; [] for images and text. */
+  featureNames: string[];
   split: SplitInfo;
   createdAt: string;
 }

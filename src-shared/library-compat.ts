@@ -20,18 +20,21 @@ export function shapeLabel(shape: readonly number[], kind: DatasetSummary['kind'
   return `${shape.join('×')} samples`;
 }
 
-function labelSet(d: DatasetSummary): string[] {
-  return d.classes.map((c) => c.label).sort();
-}
-
-function sameLabels(a: DatasetSummary, b: DatasetSummary): boolean {
-  const [x, y] = [labelSet(a), labelSet(b)];
+/** True when two datasets have the same class labels, in any order: the target can then reuse the pretrain head. */
+export function sameLabelSet(a: readonly string[], b: readonly string[]): boolean {
+  const [x, y] = [[...a].sort(), [...b].sort()];
   return x.length === y.length && x.every((l, i) => l === y[i]);
 }
 
+/** The smallest image side the CNN recipe takes: its two unpadded convolutions (5×5 / 2, then 3×3 / 2) leave nothing of a smaller one. */
+const CNN_MIN_SIDE = 9;
+
+function listNames(names: string[]): string {
+  return names.length > 8 ? `${names.slice(0, 8).join(', ')}, … (${names.length})` : names.join(', ');
+}
+
 function listed(d: DatasetSummary): string {
-  const labels = d.classes.map((c) => c.label);
-  return labels.length > 8 ? `${labels.slice(0, 8).join(', ')}, … (${labels.length})` : labels.join(', ');
+  return listNames(d.classes.map((c) => c.label));
 }
 
 /** True when an imported model takes a dataset's samples: the same shape, or a flat input of as many values. */
@@ -42,9 +45,10 @@ function modelTakes(model: ImportedModelSummary, shape: number[]): boolean {
 }
 
 /**
- * Checks a base model against a pretrain and a target dataset of the library: sample shapes must
- * agree (with each other and with an imported model's input), an imported model's head must have a
- * unit per pretrain class, and the label sets decide between reusing the pretrain head and a new one.
+ * Checks a base model against a pretrain and a target dataset of the library: sample shapes (and a
+ * table's columns) must agree, with each other and with an imported model's input; an imported
+ * model's head must have a unit per pretrain class; text goes to the character encoder only; and the
+ * label sets decide between reusing the pretrain head and a new one.
  */
 export function libraryCompatibility(base: LibraryBase, pretrain: DatasetSummary, target: DatasetSummary, options: Pick<LibraryDataConfig, 'standardize' | 'minCharCount'>): LibraryCompatibility {
   const issues: LibraryCompatibility['issues'] = [];
@@ -53,7 +57,8 @@ export function libraryCompatibility(base: LibraryBase, pretrain: DatasetSummary
   const roles = [[pretrain, ['data', 'pretrain']], [target, ['target', 'dataset']]] as const;
   // A control study names one dataset twice: its problems are said once.
   for (const [d, path] of pretrain.id === target.id ? roles.slice(0, 1) : roles) {
-    if (d.kind === 'text' && !readsText) issues.push({ path: ['baseModel', 'recipe'], message: `'${d.name}' is a text dataset: choose the character encoder (char-encoder) as the base model` });
+    if (d.kind === 'text' && 'imported' in base) issues.push({ path: [...path], message: `the model '${base.imported.name}' takes ${shapeLabel(base.imported.inputShape, 'model')}, but '${d.name}' is a text dataset` });
+    else if (d.kind === 'text' && !readsText) issues.push({ path: ['baseModel', 'recipe'], message: `'${d.name}' is a text dataset: choose the character encoder (char-encoder) as the base model` });
     if (d.kind !== 'text' && readsText) issues.push({ path: ['baseModel', 'recipe'], message: `the character encoder reads text, but '${d.name}' holds ${d.kind === 'images' ? 'images: choose the MLP or the CNN' : 'numeric features: choose the MLP'}` });
     if (d.classes.length < 2) issues.push({ path: [...path], message: `'${d.name}' has ${d.classes.length ? 'one class' : 'no class labels'}: a study needs a labelled dataset of two or more classes` });
   }
@@ -61,6 +66,8 @@ export function libraryCompatibility(base: LibraryBase, pretrain: DatasetSummary
   if (readsText) notes.push(`The encoder reads the start of every text (its context length); its vocabulary is the characters seen at least ${options.minCharCount} times in the train split of '${pretrain.name}'.`);
   else if (pretrain.shape.join() !== target.shape.join()) {
     issues.push({ path: ['target', 'dataset'], message: `'${target.name}' has ${shapeLabel(target.shape, target.kind)} but the pretrain dataset '${pretrain.name}' has ${shapeLabel(pretrain.shape, pretrain.kind)}: they must match (re-import images with the same size and colour option)` });
+  } else if (pretrain.featureNames.join('\n') !== target.featureNames.join('\n')) {
+    issues.push({ path: ['target', 'dataset'], message: `'${target.name}' has the columns ${listNames(target.featureNames)} but the pretrain dataset '${pretrain.name}' has ${listNames(pretrain.featureNames)}: the same features are needed in the same order` });
   }
   if ('imported' in base) {
     const model = base.imported;
@@ -70,11 +77,13 @@ export function libraryCompatibility(base: LibraryBase, pretrain: DatasetSummary
     if (model.classes !== pretrain.classes.length) {
       issues.push({ path: ['data', 'pretrain'], message: `the model '${model.name}' has a head of ${model.classes} classes but '${pretrain.name}' has ${pretrain.classes.length}: the pretrain dataset must have the model's classes (head unit i is the dataset's i-th class in sorted order)` });
     }
-    if (pretrain.kind === 'tabular' && options.standardize) notes.push('Features are standardised with the pretrain dataset’s mean and deviation; turn that off if the model was trained on raw features.');
+    if (pretrain.kind === 'tabular' && options.standardize) notes.push('Features are standardised with the mean and deviation of the pretrain train split; turn that off if the model was trained on raw features.');
   } else if (base.recipe === 'cnn' && pretrain.kind === 'tabular') {
     issues.push({ path: ['baseModel', 'recipe'], message: `the CNN needs images, but '${pretrain.name}' holds ${shapeLabel(pretrain.shape, pretrain.kind)}: choose the MLP` });
+  } else if (base.recipe === 'cnn' && Math.min(pretrain.shape[0], pretrain.shape[1]) < CNN_MIN_SIDE) {
+    issues.push({ path: ['baseModel', 'recipe'], message: `the CNN needs images of at least ${CNN_MIN_SIDE}×${CNN_MIN_SIDE} pixels; '${pretrain.name}' has ${pretrain.shape.join('×')}: choose the MLP, or re-import the images larger` });
   }
-  const shares = sameLabels(pretrain, target);
+  const shares = sameLabelSet(pretrain.classes.map((c) => c.label), target.classes.map((c) => c.label));
   if (pretrain.id === target.id) notes.push('The target is the pretrain dataset itself: a control where fine-tuning sees no shift.');
   if (shares) notes.push(`Both datasets have the same ${pretrain.classes.length} classes (${listed(pretrain)}): the pretrain head is reused.`);
   else notes.push(`The classes differ (pretrain: ${listed(pretrain)}; target: ${listed(target)}): a new head of ${target.classes.length} units is trained, and the target baseline A_tgt(θ₀) is a linear probe on θ₀'s features.`);

@@ -1,5 +1,4 @@
 import type { ClassCount, DatasetFormat, DatasetKind, DatasetSummary, SplitInfo } from '../../src-shared/datasets';
-import type { FeatureStats } from '../import/assemble';
 import { nowIso, type Db } from './types';
 
 interface Row {
@@ -24,15 +23,13 @@ export interface DatasetMeta {
   /** True when every label is a number (the engine's `classes` are then those numbers). */
   numericLabels: boolean;
   featureNames: string[];
-  /** Tabular: per-feature min, max, mean and std over all rows (features are stored unscaled). */
-  featureStats: FeatureStats | null;
   labelColumn: string | null;
   textColumn: string | null;
   warnings: string[];
 }
 
 /** A ready dataset's record without its rows. */
-export interface DatasetRecord extends Omit<DatasetSummary, 'classes' | 'builtin'> {
+export interface DatasetRecord extends Omit<DatasetSummary, 'classes' | 'builtin' | 'featureNames'> {
   meta: DatasetMeta;
   /** Samples per class index. */
   counts: number[];
@@ -157,6 +154,11 @@ export function* datasetChunks(db: Db, id: string): Generator<{ firstRow: number
 /** The raw texts of a text dataset in row order. */
 export function datasetTexts(db: Db, id: string): string[] {
   return (db.prepare(`SELECT text FROM dataset_texts WHERE dataset_id = ? ORDER BY row`).all(id) as { text: string }[]).map((r) => r.text);
+}
+
+/** The name of a ready dataset, or null (reads no rows). */
+export function datasetName(db: Db, id: string): string | null {
+  return (db.prepare(`SELECT name FROM datasets WHERE id = ? AND status = 'ready'`).get(id) as { name: string } | undefined)?.name ?? null;
 }
 
 /** Runs whose stored config names this dataset id (a dataset they use cannot be deleted). */

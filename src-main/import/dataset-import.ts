@@ -88,7 +88,6 @@ export async function importDatasetAt(db: Db, path: string, options: ImportOptio
         classNames: a.classNames,
         numericLabels: a.numericLabels,
         featureNames: a.header.featureNames,
-        featureStats: a.featureStats,
         labelColumn: a.header.labelColumn,
         textColumn: a.header.textColumn,
         warnings: a.warnings,

@@ -1,7 +1,6 @@
 import { datasetChunks, datasetLabels, datasetTexts, getDatasetRecord, type DatasetRecord } from '../db/datasets';
 import type { Db } from '../db/types';
 import type { Dataset } from '../engine/data/dataset';
-import type { FeatureStats } from './assemble';
 import { builtinDataset, type TextRows } from './builtin-datasets';
 import { ImportError } from './import-error';
 
@@ -14,14 +13,15 @@ export interface DatasetSplits {
 /**
  * A stored image or tabular dataset in the engine's shape. `classes` holds each class's numeric
  * label when every label is a number, else the class indices 0..k-1 (the names are in `classNames`).
- * Tabular rows have shape [1, features, 1] and are stored unscaled (see `featureStats`).
+ * Tabular rows have shape [1, features, 1], stored unscaled, with their column names in `featureNames`.
  */
 export interface StoredDataset extends Dataset {
   id: string;
   kind: 'images' | 'tabular';
   classNames: string[];
   splits: DatasetSplits;
-  featureStats: FeatureStats | null;
+  /** Tables: the name of each feature column; null for images. */
+  featureNames: string[] | null;
 }
 
 /** A stored text dataset: raw texts, labels (-1 where a corpus has none) and the split. */
@@ -50,7 +50,7 @@ export function loadStoredDataset(db: Db, id: string): StoredDataset {
   const builtin = builtinDataset(id);
   if (builtin?.features) {
     const data = builtin.features();
-    return { ...data, id, kind: 'images', classNames: data.classes.map(String), splits: splitsOf(builtin.split), featureStats: null };
+    return { ...data, id, kind: 'images', classNames: data.classes.map(String), splits: splitsOf(builtin.split), featureNames: null };
   }
   if (builtin) throw new ImportError(`'${builtin.summary.name}' is a text dataset: load it with loadStoredTextDataset`);
   const record = requireRecord(db, id);
@@ -71,7 +71,7 @@ export function loadStoredDataset(db: Db, id: string): StoredDataset {
     classes: record.meta.numericLabels ? record.meta.classNames.map(Number) : record.meta.classNames.map((_, i) => i),
     classNames: record.meta.classNames,
     splits: splitsOf(split),
-    featureStats: record.meta.featureStats,
+    featureNames: record.kind === 'tabular' ? record.meta.featureNames : null,
   };
 }
 

@@ -14,7 +14,7 @@ import { methodLabel, parseMethodChoice } from '../engine/methods/registry';
 import { buildBundle } from '../export/bundle';
 import type { FigurePrinter } from '../export/figure-printer';
 import { buildCatalog } from './catalog';
-import { datasetSummaryOf, DatasetService } from './dataset-service';
+import { datasetNameOf, DatasetService } from './dataset-service';
 import { forgottenSamples } from './forgotten-samples';
 import { newId } from './ids';
 import { lookUpLibrary } from './library-study';
@@ -74,7 +74,7 @@ export class ApiService implements RetainLabApi {
     };
     const task = config.target?.task ?? config.task ?? null;
     const data = config.data ?? config.spec?.data;
-    const name = (id: string) => datasetSummaryOf(this.db, id)?.name ?? `${id} (deleted)`;
+    const name = (id: string) => datasetNameOf(this.db, id) ?? `${id} (deleted)`;
     const library = data?.source === 'library' ? [data.pretrain, ...(config.target?.dataset ? [config.target.dataset] : [])].map(name).join(' → ') : null;
     return {
       ...run,

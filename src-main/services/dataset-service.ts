@@ -1,8 +1,8 @@
 import type { DatasetPreview, DatasetSummary, ImportedModelSummary, ImportOptions, ImportProgress, ImportSource } from '../../src-shared/datasets';
-import { classCounts, datasetNameTaken, getDatasetRecord, listDatasetRecords, removeDataset, renameDatasetRecord, runsUsingDataset, type DatasetRecord } from '../db/datasets';
+import { classCounts, datasetName, datasetNameTaken, getDatasetRecord, listDatasetRecords, removeDataset, renameDatasetRecord, runsUsingDataset, type DatasetRecord } from '../db/datasets';
 import { listImportedModelSummaries } from '../db/imported-models';
 import type { Db } from '../db/types';
-import { BUILTIN_IDS, builtinDataset } from '../import/builtin-datasets';
+import { BUILTIN_IDS, builtinDataset, builtinName } from '../import/builtin-datasets';
 import { importDatasetAt, previewDatasetAt } from '../import/dataset-import';
 import { ImportError } from '../import/import-error';
 import { importModelAt } from '../import/models/model-import';
@@ -10,8 +10,8 @@ import { newId } from './ids';
 import { discardUpload, resolveSource } from './uploads';
 
 function summary(record: DatasetRecord): DatasetSummary {
-  const { meta: _meta, counts: _counts, ...rest } = record;
-  return { ...rest, builtin: false, classes: classCounts(record) };
+  const { meta, counts: _counts, ...rest } = record;
+  return { ...rest, builtin: false, classes: classCounts(record), featureNames: record.kind === 'tabular' ? meta.featureNames : [] };
 }
 
 /** A dataset of the library by id (built in or imported and ready), or null. */
@@ -20,6 +20,11 @@ export function datasetSummaryOf(db: Db, id: string): DatasetSummary | null {
   if (builtin) return builtin.summary;
   const record = getDatasetRecord(db, id);
   return record ? summary(record) : null;
+}
+
+/** The name of a dataset of the library (built in or imported), or null; reads no rows. */
+export function datasetNameOf(db: Db, id: string): string | null {
+  return builtinName(id) ?? datasetName(db, id);
 }
 
 /** The dataset library and base-model imports behind the API: preview, import (with progress), list, rename, delete. */

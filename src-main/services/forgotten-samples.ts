@@ -8,7 +8,6 @@ import { CharTokenizer } from '../engine/data/char-tokenizer';
 import type { Dataset } from '../engine/data/dataset';
 import { buildStudyData } from '../engine/data/study-data';
 
-
 /** The text of sample i of a tokenised set. */
 function textOf(set: Dataset, tok: CharTokenizer, i: number): string {
   const d = set.shape[0];
@@ -69,7 +68,7 @@ export function forgottenSamples(db: Db, runId: string, limit: number): Forgotte
       before: evalSet.classes[before[i]],
       after: evalSet.classes[after[i]],
       pixels: tok || tabular ? [] : Array.from(evalSet.x.subarray(i * d, (i + 1) * d), (v) => Math.round(v * 255)),
-      text: tok ? textOf(evalSet, tok, i) : tabular ? featuresOf(evalSet, i, config.data.source === 'library' && config.data.standardize) : null,
+      text: tok ? textOf(evalSet, tok, i) : tabular ? featuresOf(evalSet, i, config.data.source === 'library' && config.data.standardize === true) : null,
     })),
   };
 }

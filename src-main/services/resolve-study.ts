@@ -14,9 +14,12 @@ const PRETRAIN_CORPUS: Partial<Record<TargetTask, string>> = {
 function librarySpec(spec: BaseModelSpec, library: LibraryStudy): BaseModelSpec {
   const classes = library.pretrain.classes.map((_, i) => i);
   const classNames = library.pretrain.classes.map((c) => c.label);
+  const kind = library.pretrain.kind;
+  // Settings that do not apply to the pretrain dataset's kind take one fixed value, so changing them does not pretrain another model.
+  const data = spec.data.source === 'library' ? { ...spec.data, standardize: kind === 'tabular' && spec.data.standardize, minCharCount: kind === 'text' ? spec.data.minCharCount : 1 } : spec.data;
   // A text model's input is its context of tokens; its vocabulary is in the tokenizer.
-  if (library.tokenizer) return { ...spec, classes, classNames, tokenizer: library.tokenizer };
-  const common = { ...spec, classes, classNames, inputShape: library.pretrain.shape as [number, number, number] };
+  if (library.tokenizer) return { ...spec, data, classes, classNames, tokenizer: library.tokenizer };
+  const common = { ...spec, data, classes, classNames, inputShape: library.pretrain.shape as [number, number, number] };
   if (!library.model) return common;
   const { engineSpec, summary } = library.model;
   const { inputShape, backbone, headUnits, frozen } = engineSpec;

@@ -175,7 +175,10 @@ describe('studies on datasets of the library and on an imported model', () => {
       /data\.pretrain: the model 'digit CNN' takes 8×8×1 samples but 'sensors' has rows of 4 features/,
     );
     expect(await check({ data: { source: 'library', pretrain: machines.id }, target: { task: 'dataset', dataset: machines.id } })).toMatch(/has a head of 3 classes but 'machines' has 2/);
-    expect(await check({ target: { task: 'dataset', dataset: reviews.id } })).toMatch(/baseModel\.recipe: 'reviews' is a text dataset: choose the character encoder/);
+    expect(await check({ target: { task: 'dataset', dataset: reviews.id } })).toMatch(/target\.dataset: the model 'digit CNN' takes 8×8×1 samples, but 'reviews' is a text dataset/);
+    expect(await check({ baseModel: { recipe: 'mlp' }, data: { source: 'library', pretrain: reviews.id }, target: { task: 'dataset', dataset: reviews.id } })).toMatch(
+      /baseModel\.recipe: 'reviews' is a text dataset: choose the character encoder/,
+    );
     expect(await check({ baseModel: { recipe: 'char-encoder' }, target: { task: 'dataset', dataset: newsNew.id } })).toMatch(
       /the character encoder reads text, but 'digits 0-2 \(8×8\)' holds images: choose the MLP or the CNN/,
     );

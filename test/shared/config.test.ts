@@ -18,6 +18,14 @@ describe('study config validation', () => {
     expect(issues.some((i) => i.startsWith('target.task:') && i.includes('rotate90'))).toBe(true);
   });
 
+  it('standardises library tables by default for a recipe, not for an imported model (trained on its own preprocessing)', () => {
+    const library = { data: { source: 'library', pretrain: 'data-1' }, target: { task: 'dataset', dataset: 'data-2' }, methods: [{ id: 'vanilla' }] };
+    expect(validateStudy(library).data).toMatchObject({ standardize: true });
+    expect(validateStudy({ ...library, baseModel: { imported: 'model-1' } }).data).toMatchObject({ standardize: false });
+    expect(validateStudy({ ...library, data: { ...library.data, standardize: false } }).data).toMatchObject({ standardize: false });
+    expect(issuesOf({ ...library, target: { task: 'dataset', dataset: 'data-2', then: ['dataset'] } }).join('\n')).toMatch(/target\.then: a sequence of library datasets is not supported yet/);
+  });
+
   it('rejects unknown keys instead of ignoring them', () => {
     const issues = issuesOf({ methods: [{ id: 'vanilla' }], budget: { epochz: 3 } });
     expect(issues.join('\n')).toMatch(/budget.*epochz/);

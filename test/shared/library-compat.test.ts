@@ -5,7 +5,7 @@ import { libraryCompatibility } from '../../src-shared/library-compat';
 function dataset(id: string, kind: DatasetSummary['kind'], shape: number[], labels: string[]): DatasetSummary {
   return {
     id, name: id, kind, format: 'csv', builtin: false, origin: id, n: 10 * labels.length, shape,
-    classes: labels.map((label) => ({ label, count: 10 })),
+    classes: labels.map((label) => ({ label, count: 10 })), featureNames: kind === 'tabular' ? Array.from({ length: shape[1] }, (_, j) => `f${j}`) : [],
     split: { train: 8 * labels.length, eval: 2 * labels.length, seed: 0, evalFraction: 0.2, stratified: true },
     createdAt: '2026-01-01T00:00:00.000Z',
   };
@@ -43,5 +43,23 @@ describe('compatibility of a base model with two library datasets', () => {
     expect(messages(libraryCompatibility({ recipe: 'char-encoder' }, corpus, texts, options))).toEqual([
       "data.pretrain: 'moby' has no class labels: a study needs a labelled dataset of two or more classes",
     ]);
+  });
+
+  it('refuses the CNN on images too small for its two convolutions, and tables whose columns differ', () => {
+    const small = dataset('small', 'images', [8, 8, 1], ['a', 'b']);
+    expect(messages(libraryCompatibility({ recipe: 'cnn' }, small, small, options))).toEqual([
+      "baseModel.recipe: the CNN needs images of at least 9×9 pixels; 'small' has 8×8×1: choose the MLP, or re-import the images larger",
+    ]);
+    expect(messages(libraryCompatibility({ recipe: 'cnn' }, dataset('ok', 'images', [12, 12, 1], ['a', 'b']), dataset('ok2', 'images', [12, 12, 1], ['a', 'b']), options))).toEqual([]);
+    const a = dataset('a', 'tabular', [1, 2, 1], ['x', 'y']);
+    const b = { ...dataset('b', 'tabular', [1, 2, 1], ['x', 'y']), featureNames: ['f1', 'f0'] };
+    expect(messages(libraryCompatibility({ recipe: 'mlp' }, a, b, options))).toEqual([
+      "target.dataset: 'b' has the columns f1, f0 but the pretrain dataset 'a' has f0, f1: the same features are needed in the same order",
+    ]);
+  });
+
+  it('says an imported model does not read text', () => {
+    const texts = dataset('t', 'text', [], ['ham', 'spam']);
+    expect(messages(libraryCompatibility({ imported: model([1, 4, 1], 2) }, texts, texts, options))).toEqual(["data.pretrain: the model 'm' takes rows of 4 features, but 't' is a text dataset"]);
   });
 });

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import type { BaseModelSpec, LibraryDataConfig } from '../../../src-shared/config';
+import { sameLabelSet } from '../../../src-shared/library-compat';
 import type { Db } from '../../db/types';
-import type { FeatureStats } from '../../import/assemble';
 import { loadStoredDataset, loadStoredTextDataset, type StoredDataset, type StoredTextDataset } from '../../import/load-stored-dataset';
 import { TRANSFORMER_RECIPES } from '../models/recipes';
 import { CharTokenizer, normaliseText, tokenizerId } from './char-tokenizer';
@@ -18,9 +18,9 @@ interface LabelSpace {
 }
 
 function labelSpace(pretrain: string[], target: string[]): LabelSpace {
+  if (!sameLabelSet(pretrain, target)) return { sameHead: false, relabel: null, targetNames: target };
   const index = new Map(pretrain.map((name, i) => [name, i]));
-  const sameHead = pretrain.length === target.length && target.every((name) => index.has(name));
-  return { sameHead, relabel: sameHead ? Int32Array.from(target, (name) => index.get(name)!) : null, targetNames: sameHead ? pretrain : target };
+  return { sameHead: true, relabel: Int32Array.from(target, (name) => index.get(name)!), targetNames: pretrain };
 }
 
 /** A labelled set of the rows `rows` of a stored dataset (x already gathered in that order), labels mapped through `relabel` (identity when null). */
@@ -37,19 +37,36 @@ function featureRows(all: StoredDataset, rows: Int32Array): Float32Array {
   return x;
 }
 
-/** Standardises every feature in place with the pretrain dataset's statistics (a constant feature is only centred). */
-function standardise(data: StoredDataset, stats: FeatureStats): void {
-  const f = stats.mean.length;
+/** Mean and standard deviation of every feature over the rows `rows` (two passes in float64, so a constant feature has std 0). */
+function featureMoments(data: StoredDataset, rows: Int32Array): { mean: Float64Array; std: Float64Array } {
+  const f = data.shape[1];
+  const mean = new Float64Array(f);
+  const std = new Float64Array(f);
+  for (const r of rows) for (let j = 0; j < f; j++) mean[j] += data.x[r * f + j];
+  mean.forEach((m, j) => (mean[j] = m / Math.max(1, rows.length)));
+  for (const r of rows) for (let j = 0; j < f; j++) std[j] += (data.x[r * f + j] - mean[j]) ** 2;
+  std.forEach((v, j) => (std[j] = Math.sqrt(v / Math.max(1, rows.length))));
+  return { mean, std };
+}
+
+/** Standardises every feature in place (a constant feature is only centred). */
+function standardise(data: StoredDataset, moments: { mean: Float64Array; std: Float64Array }): void {
+  const f = moments.mean.length;
   for (let i = 0; i < data.x.length; i++) {
     const j = i % f;
-    data.x[i] = (data.x[i] - stats.mean[j]) / (stats.std[j] > 0 ? stats.std[j] : 1);
+    data.x[i] = (data.x[i] - moments.mean[j]) / (moments.std[j] > 0 ? moments.std[j] : 1);
   }
 }
 
 /** Runs `read` on the store: an open connection as is, a file opened read-only for the call (the engine process). */
 function withStore<T>(store: string | Db, read: (db: Db) => T): T {
   if (typeof store !== 'string') return read(store);
-  const db = new Database(store, { readonly: true, fileMustExist: true });
+  let db: Db;
+  try {
+    db = new Database(store, { readonly: true, fileMustExist: true, timeout: 5000 });
+  } catch (err) {
+    throw new Error(`The engine could not open the store ${store} read-only to read the datasets: ${(err as Error).message}`);
+  }
   try {
     return read(db);
   } finally {
@@ -65,24 +82,37 @@ function readBoth<T>(store: string | Db, pretrainId: string, targetId: string, l
   });
 }
 
-/** Image or table datasets: rows as stored, tables standardised with the pretrain dataset's statistics when the config asks. */
+/**
+ * Image or table datasets: rows as stored; tables standardised, when the config asks, with the
+ * mean and deviation of the pretrain dataset's train split (the eval split stays unseen).
+ */
 function featureStudyData(data: LibraryDataConfig, targetId: string, store: string | Db): StudyData {
   const [pre, tgt] = readBoth(store, data.pretrain, targetId, loadStoredDataset);
   if (pre.shape.join() !== tgt.shape.join()) throw new Error(`The target dataset '${tgt.name}' has samples of ${tgt.shape.join('×')}, the pretrain dataset '${pre.name}' ${pre.shape.join('×')}`);
-  if (data.standardize && pre.featureStats) {
-    standardise(pre, pre.featureStats);
-    if (tgt !== pre) standardise(tgt, pre.featureStats);
+  if (pre.featureNames?.join('\n') !== tgt.featureNames?.join('\n')) throw new Error(`The target dataset '${tgt.name}' has other feature columns than the pretrain dataset '${pre.name}'`);
+  if (data.standardize && pre.kind === 'tabular') {
+    const moments = featureMoments(pre, pre.splits.train);
+    standardise(pre, moments);
+    if (tgt !== pre) standardise(tgt, moments);
   }
   const space = labelSpace(pre.classNames, tgt.classNames);
   const pretrainSet = (rows: Int32Array, part: string) => labelled(`${pre.name} (${part})`, featureRows(pre, rows), pre.shape, pre.y, rows, pre.classNames, null);
   const targetSet = (rows: Int32Array, part: string) => labelled(`${tgt.name} (${part})`, featureRows(tgt, rows), tgt.shape, tgt.y, rows, space.targetNames, space.relabel);
-  return {
-    pretrainTrain: pretrainSet(pre.splits.train, 'train'),
-    pretrainEval: pretrainSet(pre.splits.eval, 'eval'),
-    targetTrain: targetSet(tgt.splits.train, 'train'),
-    targetEval: targetSet(tgt.splits.eval, 'eval'),
-    sameHead: space.sameHead,
-  };
+  return withSplits(pre === tgt, pretrainSet, targetSet, pre.splits, tgt.splits, space.sameHead);
+}
+
+/** The four splits; a target that is the pretrain dataset itself (pretraining, a control study) shares its sets instead of copying them. */
+function withSplits(
+  same: boolean,
+  pretrainSet: (rows: Int32Array, part: string) => Dataset,
+  targetSet: (rows: Int32Array, part: string) => Dataset,
+  pre: { train: Int32Array; eval: Int32Array },
+  tgt: { train: Int32Array; eval: Int32Array },
+  sameHead: boolean,
+): StudyData {
+  const [pretrainTrain, pretrainEval] = [pretrainSet(pre.train, 'train'), pretrainSet(pre.eval, 'eval')];
+  if (same) return { pretrainTrain, pretrainEval, targetTrain: pretrainTrain, targetEval: pretrainEval, sameHead };
+  return { pretrainTrain, pretrainEval, targetTrain: targetSet(tgt.train, 'train'), targetEval: targetSet(tgt.eval, 'eval'), sameHead };
 }
 
 /** Labelled text datasets for the character encoder: the first T characters of each text, tokenised with the base model's tokenizer. */
@@ -97,13 +127,14 @@ function textStudyData(base: Pick<BaseModelSpec, 'recipe' | 'data' | 'tokenizer'
     ...labelled(`${d.name} (${part})`, paddedTokens(Array.from(rows, (r) => normaliseText(d.texts[r])), tok, t), [t, 1, 1], d.y, rows, names, relabel),
     tokenizer: tokenizerId(tok.spec),
   });
-  return {
-    pretrainTrain: set(pre, pre.splits.train, 'train', pre.classNames, null),
-    pretrainEval: set(pre, pre.splits.eval, 'eval', pre.classNames, null),
-    targetTrain: set(tgt, tgt.splits.train, 'train', space.targetNames, space.relabel),
-    targetEval: set(tgt, tgt.splits.eval, 'eval', space.targetNames, space.relabel),
-    sameHead: space.sameHead,
-  };
+  return withSplits(
+    pre === tgt,
+    (rows, part) => set(pre, rows, part, pre.classNames, null),
+    (rows, part) => set(tgt, rows, part, space.targetNames, space.relabel),
+    pre.splits,
+    tgt.splits,
+    space.sameHead,
+  );
 }
 
 /**

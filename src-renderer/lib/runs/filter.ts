@@ -39,7 +39,7 @@ function tokenMatches(run: RunSummary, token: string): boolean {
   if (token.startsWith('tag:')) return run.tags.includes(token.slice(4));
   const condition = CONDITION.exec(token);
   if (condition) return pathValues(run, condition[1]).some((v) => compare(v, condition[2], condition[3]));
-  const haystack = [run.id, run.methodId, run.methodLabel, run.studyName, run.recipe, run.taskLabel ?? '', run.status, run.note, ...run.tags].join(' ').toLowerCase();
+  const haystack = [run.id, run.methodId, run.methodLabel, run.studyName, run.recipe, run.task ?? '', run.taskLabel ?? '', run.status, run.note, ...run.tags].join(' ').toLowerCase();
   return haystack.includes(token.toLowerCase());
 }
 

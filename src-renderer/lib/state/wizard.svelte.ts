@@ -62,7 +62,7 @@ export class WizardState {
    * the first task that does is chosen, with its data source's default settings.
    */
   chooseRecipe(recipe: string): void {
-    delete this.draft.baseModel.imported;
+    if (this.draft.baseModel.imported) this.leaveImported();
     this.draft.baseModel.recipe = recipe as typeof this.draft.baseModel.recipe;
     const current = this.catalog.tasks.find((t) => t.id === this.draft.target.task);
     if (current?.recipes.includes(recipe)) return;
@@ -72,16 +72,27 @@ export class WizardState {
 
   /**
    * Starts from an imported model. Its study runs on library datasets: the pretrain dataset becomes
-   * the first one the model fits (shape and classes), also the target until one is chosen, and
-   * tables are used raw (the model was trained on its own preprocessing).
+   * the first one the model fits (shape and classes), also the target until one is chosen; tables
+   * are then used raw by default (the model was trained on its own preprocessing).
    */
   chooseImported(model: ImportedModelSummary, datasets: DatasetSummary[]): void {
+    if (this.draft.baseModel.imported === model.id) return;
     this.draft.baseModel.imported = model.id;
     this.chooseTask('dataset');
+    this.resetStandardize();
     const fits = datasets.find((d) => libraryCompatibility({ imported: model }, d, d, { standardize: false, minCharCount: 1 }).issues.length === 0);
-    if (this.draft.data.source !== 'library') return;
-    this.draft.data.standardize = false;
     if (fits) this.chooseDatasets(fits, fits);
+  }
+
+  /** Back from an imported model to a recipe: the recipe's default for tables (standardised) applies again. */
+  private leaveImported(): void {
+    delete this.draft.baseModel.imported;
+    this.resetStandardize();
+  }
+
+  // An absent `standardize` means the base model's default: true for a recipe, false for an imported model.
+  private resetStandardize(): void {
+    if (this.draft.data.source === 'library') delete this.draft.data.standardize;
   }
 
   /** Chooses the pretrain and target datasets of a library study; a study name the wizard chose follows them ("pretrain → target"). */
@@ -96,8 +107,13 @@ export class WizardState {
     this.draft.target.task = task as typeof this.draft.target.task;
     const source = this.catalog.tasks.find((t) => t.id === task)?.source;
     if (source && this.draft.data.source !== source) this.draft.data = structuredClone(this.catalog.dataDefaults[source]);
-    if (this.draft.data.source === 'library') this.draft.target.dataset ??= this.draft.data.pretrain;
-    else delete this.draft.target.dataset;
+    if (this.draft.data.source === 'library') {
+      this.draft.target.dataset ??= this.draft.data.pretrain;
+      return;
+    }
+    delete this.draft.target.dataset;
+    // A name made from the datasets no longer fits.
+    if (this.draft.name === this.autoName) this.draft.name = this.autoName = this.catalog.defaultStudy.name;
   }
 
   /** Checks or unchecks a method. */
