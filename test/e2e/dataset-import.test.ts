@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeZip } from '../../src-main/export/zip';
 import type { BrowserServer } from '../../src-main/server/http-server';
 import { pngBytes } from '../main/image-fixtures';
-import { blobCsv } from '../main/dataset-fixtures';
+import { blobCsv, sentencesJsonl } from '../main/dataset-fixtures';
 import { startBrowserSession, type BrowserSession } from './browser-session';
 
 // Screenshots land here for a person to look at.
@@ -152,6 +152,33 @@ describe('browser mode end to end: importing datasets and a base model', () => {
     expect(errors).toEqual([]);
   });
 
+
+  it('offers uploaded labelled texts to the character encoder, and says which base model reads them', async () => {
+    const dir = session.wb.dataDir;
+    writeFileSync(join(dir, 'news-old.jsonl'), sentencesJsonl({ sport: ['goal', 'match', 'team'], weather: ['rain', 'storm', 'cloud'] }, { perClass: 20, seed: 1 }));
+    writeFileSync(join(dir, 'news-new.jsonl'), sentencesJsonl({ sport: ['coach', 'derby', 'final'], weather: ['frost', 'gale', 'fog'] }, { perClass: 20, seed: 2 }));
+    await page.getByTestId('tab-datasets').click();
+    await upload(join(dir, 'news-old.jsonl'), 'news, old words');
+    await upload(join(dir, 'news-new.jsonl'), 'news, new words');
+    const datasets = await session.wb.api.listDatasets();
+    const id = (name: string) => datasets.find((d) => d.name === name)!.id;
+    await page.getByTestId('tab-new-study').click();
+    await page.getByTestId('recipe-mlp').click();
+    await page.getByTestId('wizard-next').click();
+    await page.getByTestId('task-dataset').click();
+    await page.getByTestId('pretrain-dataset').selectOption(id('news, old words'));
+    await page.getByTestId('target-dataset').selectOption(id('news, new words'));
+    await expect.poll(() => page.getByTestId('library-compat').textContent()).toMatch(/'news, old words' is a text dataset: choose the character encoder/);
+    await page.getByTestId('wizard-back').click();
+    await page.getByTestId('recipe-char-encoder').click();
+    await page.getByTestId('wizard-next').click();
+    await page.getByTestId('data-min-char-count').fill('2');
+    await expect.poll(() => page.getByTestId('library-compat').textContent()).toMatch(/vocabulary is the characters seen at least 2 times.*same 2 classes \(sport, weather\)/);
+    await page.screenshot({ path: join(OUTPUT_DIR, 'wizard-library-texts.png'), fullPage: true });
+    // Back to the first step, where the next test starts.
+    await page.getByTestId('wizard-back').click();
+    expect(errors).toEqual([]);
+  });
 
   it('starts the wizard from the imported tfjs model on uploaded numpy digits: nothing is pretrained', async () => {
     await page.getByTestId('tab-datasets').click();
