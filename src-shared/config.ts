@@ -180,6 +180,8 @@ export const studyConfigSchema = z
       then: z.array(z.enum(TARGET_TASKS)).min(1).max(8).optional(),
       /** The task 'dataset': id of the target dataset of the library. */
       dataset: z.string().min(1).max(100).optional(),
+      /** The task 'dataset': a sequence of datasets: after `dataset`, fine-tune on each of these in turn (methods.md §2). */
+      thenDatasets: z.array(z.string().min(1).max(100)).min(1).max(8).optional(),
     })
     .default({ task: 'rotate90' }),
   methods: z.array(methodChoiceSchema).min(1, 'choose at least one method'),
@@ -221,13 +223,26 @@ export interface TokenizerSpec {
   symbols: string[];
 }
 
-/** The tasks of a study in order: the target task, then the tasks of a sequence. */
-export function taskSequence(target: { task: TargetTask; then?: TargetTask[] }): TargetTask[] {
-  return [target.task, ...(target.then ?? [])];
+/** A study's target: a task, or a sequence of tasks or of library datasets. */
+export interface TargetConfig {
+  task: TargetTask;
+  then?: TargetTask[];
+  dataset?: string;
+  thenDatasets?: string[];
 }
 
-/** Problems of a task sequence: every task must continue the same base model with the same head. */
-function sequenceIssues(target: { task: TargetTask; then?: TargetTask[] }): { path: (string | number)[]; message: string }[] {
+/** The tasks of a study in order: the target task, then the tasks of a sequence ('dataset' once per dataset of a library sequence). */
+export function taskSequence(target: TargetConfig): TargetTask[] {
+  return [target.task, ...(target.then ?? []), ...(target.thenDatasets ?? []).map((): TargetTask => 'dataset')];
+}
+
+/** The target datasets of a library study in order (the first, then those of a sequence); [] for built-in tasks. */
+export function targetDatasets(target: Pick<TargetConfig, 'dataset' | 'thenDatasets'>): string[] {
+  return target.dataset === undefined ? [] : [target.dataset, ...(target.thenDatasets ?? [])];
+}
+
+/** Problems of a task sequence: every task must continue the same base model with the same head (library datasets: checked against the store). */
+function sequenceIssues(target: TargetConfig): { path: (string | number)[]; message: string }[] {
   const first = TASK_KIND[target.task];
   const issues: { path: (string | number)[]; message: string }[] = [];
   taskSequence(target).forEach((task, i) => {
@@ -241,12 +256,15 @@ function sequenceIssues(target: { task: TargetTask; then?: TargetTask[] }): { pa
   return issues;
 }
 
-/** Problems of the target of a library study: it names its dataset, and no other task does. */
-function libraryTargetIssues(target: { task: TargetTask; then?: TargetTask[]; dataset?: string }): { path: string[]; message: string }[] {
-  if (target.task !== 'dataset') return target.dataset === undefined ? [] : [{ path: ['target', 'dataset'], message: `only the task 'dataset' reads a target dataset; '${target.task}' brings its own data` }];
+/** Problems of the target of a library study: it names its dataset(s), and no other task does. */
+function libraryTargetIssues(target: TargetConfig): { path: string[]; message: string }[] {
+  if (target.task !== 'dataset') {
+    const stray = (['dataset', 'thenDatasets'] as const).filter((k) => target[k] !== undefined);
+    return stray.map((k) => ({ path: ['target', k], message: `only the task 'dataset' reads datasets of the library; '${target.task}' brings its own data` }));
+  }
   const issues: { path: string[]; message: string }[] = [];
   if (target.dataset === undefined) issues.push({ path: ['target', 'dataset'], message: 'choose the target dataset (an id from the dataset library)' });
-  if (target.then) issues.push({ path: ['target', 'then'], message: 'a sequence of library datasets is not supported yet: study one target dataset at a time' });
+  if (target.then) issues.push({ path: ['target', 'then'], message: "a sequence of library datasets is written as target.thenDatasets: [<dataset id>, …]" });
   return issues;
 }
 
@@ -305,7 +323,7 @@ export interface RunConfig {
   studyName: string;
   baseModel: BaseModelSpec;
   data: DataConfig;
-  target: { task: TargetTask; then?: TargetTask[]; dataset?: string };
+  target: TargetConfig;
   method: MethodChoice;
   budget: Omit<Budget, 'seeds'>;
   seed: number;

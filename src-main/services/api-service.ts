@@ -1,5 +1,5 @@
 import type { AppInfo, BundleFile, ExportedFigure, FigurePdf, ForgottenSamples, LaunchResult, RetainLabApi, RunDetail, RunSummary, StudyCheck } from '../../src-shared/api';
-import { budgetSchema, studyConfigSchema, TASK_KIND, type DataConfig, type MethodChoice, type StudyConfig } from '../../src-shared/config';
+import { budgetSchema, studyConfigSchema, TASK_KIND, taskSequence, targetDatasets, type DataConfig, type MethodChoice, type StudyConfig } from '../../src-shared/config';
 import type { StudyContext } from '../engine/methods/method';
 import type { DatasetPreview, DatasetSummary, ImportedModelSummary, ImportOptions, ImportSource } from '../../src-shared/datasets';
 import { describeIssues, ValidationError } from '../../src-shared/validation';
@@ -42,7 +42,7 @@ function methodIssues(methods: unknown, study: StudyContext): { issues: string[]
 export function validateStudy(input: unknown): StudyConfig {
   const result = studyConfigSchema.safeParse(input);
   const study: StudyContext = result.success
-    ? { learningRate: result.data.budget.learningRate, objective: TASK_KIND[result.data.target.task].objective, sequence: result.data.target.then !== undefined }
+    ? { learningRate: result.data.budget.learningRate, objective: TASK_KIND[result.data.target.task].objective, sequence: taskSequence(result.data.target).length > 1 }
     : { learningRate: budgetSchema.parse({}).learningRate, objective: 'classification', sequence: false };
   const methods = methodIssues((input as { methods?: unknown } | null)?.methods, study);
   const issues = [...(result.success ? [] : describeIssues(result.error)), ...methods.issues];
@@ -68,14 +68,14 @@ export class ApiService implements RetainLabApi {
       baseModel?: { recipe?: string };
       spec?: { recipe?: string; data?: DataConfig };
       data?: DataConfig;
-      target?: { task?: string; dataset?: string };
+      target?: { task?: string; dataset?: string; thenDatasets?: string[] };
       task?: string;
       method?: MethodChoice;
     };
     const task = config.target?.task ?? config.task ?? null;
     const data = config.data ?? config.spec?.data;
     const name = (id: string) => datasetNameOf(this.db, id) ?? `${id} (deleted)`;
-    const library = data?.source === 'library' ? [data.pretrain, ...(config.target?.dataset ? [config.target.dataset] : [])].map(name).join(' → ') : null;
+    const library = data?.source === 'library' ? [data.pretrain, ...targetDatasets(config.target ?? {})].map(name).join(' → ') : null;
     return {
       ...run,
       ...annotations,

@@ -108,6 +108,21 @@ describe('studies on datasets of the library and on an imported model', () => {
     await expect(wb.api.deleteDataset(rotated.id)).rejects.toThrow(/'digits 0-2 rotated' is used by 2 runs/);
   });
 
+  it('fine-tunes the imported model on a sequence of library datasets and stores the matrix R[i][j] named by dataset', async () => {
+    const launch = await wb.api.launchStudy(cnnStudy({ name: 'rotated, then upright again', target: { task: 'dataset', dataset: rotated.id, thenDatasets: [digits.id] } }));
+    await wb.host.whenIdle();
+    const run = await wb.api.getRun(launch.runIds[0]);
+    expect(run.status, run.error ?? '').toBe('completed');
+    const sequence = run.headline!.sequence!;
+    expect(sequence.tasks).toEqual(['pretrain (digits 0-2 (8×8))', 'digits 0-2 rotated', 'digits 0-2 (8×8)']);
+    expect(sequence.matrix).toHaveLength(3);
+    // Stage 0 is θ₀: the pretrain column and the last column (the pretrain dataset's own eval split) agree.
+    expect(sequence.matrix[0][0]).toBeCloseTo(run.headline!.aPreBase, 6);
+    expect(sequence.matrix[0][2]).toBeCloseTo(sequence.matrix[0][0], 6);
+    expect(run.logs.join('\n')).toMatch(/stage 2 of 2: digits 0-2 \(8×8\)/);
+    expect(run.taskLabel).toBe('digits 0-2 (8×8) → digits 0-2 rotated → digits 0-2 (8×8)');
+  });
+
   it('pretrains the MLP on an imported table and gives a target with other classes a new head', async () => {
     const study: StudyConfigInput = {
       name: 'sensors → machines',
@@ -186,6 +201,11 @@ describe('studies on datasets of the library and on an imported model', () => {
       /baseModel\.recipe: the CNN needs images, but 'sensors' holds rows of 4 features: choose the MLP/,
     );
     expect(await check({ target: { task: 'dataset' } })).toMatch(/target\.dataset: choose the target dataset/);
+    expect(await check({ target: { task: 'dataset', dataset: rotated.id, thenDatasets: [sensors.id] } })).toMatch(/target\.thenDatasets\.0: 'sensors' has rows of 4 features but the pretrain dataset/);
+    const tables = { baseModel: { recipe: 'mlp' as const }, data: { source: 'library' as const, pretrain: sensors.id } };
+    expect(await check({ ...tables, target: { task: 'dataset', dataset: sensors.id, thenDatasets: [machines.id] } })).toMatch(
+      /target\.thenDatasets\.0: 'machines' has other classes than the pretrain dataset; a sequence's datasets share the pretrain head/,
+    );
     expect(await check({ target: { task: 'rotate90' } })).toMatch(/set target\.task to 'dataset'/);
     await expect(wb.api.launchStudy(cnnStudy({ target: { task: 'dataset', dataset: 'data-nope' } }))).rejects.toThrow(/no dataset with id 'data-nope'/);
   });

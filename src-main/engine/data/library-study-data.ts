@@ -98,7 +98,7 @@ function featureStudyData(data: LibraryDataConfig, targetId: string, store: stri
   const space = labelSpace(pre.classNames, tgt.classNames);
   const pretrainSet = (rows: Int32Array, part: string) => labelled(`${pre.name} (${part})`, featureRows(pre, rows), pre.shape, pre.y, rows, pre.classNames, null);
   const targetSet = (rows: Int32Array, part: string) => labelled(`${tgt.name} (${part})`, featureRows(tgt, rows), tgt.shape, tgt.y, rows, space.targetNames, space.relabel);
-  return withSplits(pre === tgt, pretrainSet, targetSet, pre.splits, tgt.splits, space.sameHead);
+  return { ...withSplits(pre === tgt, pretrainSet, targetSet, pre.splits, tgt.splits, space.sameHead), labels: { pretrain: pre.name, target: tgt.name } };
 }
 
 /** The four splits; a target that is the pretrain dataset itself (pretraining, a control study) shares its sets instead of copying them. */
@@ -109,7 +109,7 @@ function withSplits(
   pre: { train: Int32Array; eval: Int32Array },
   tgt: { train: Int32Array; eval: Int32Array },
   sameHead: boolean,
-): StudyData {
+): Omit<StudyData, 'labels'> {
   const [pretrainTrain, pretrainEval] = [pretrainSet(pre.train, 'train'), pretrainSet(pre.eval, 'eval')];
   if (same) return { pretrainTrain, pretrainEval, targetTrain: pretrainTrain, targetEval: pretrainEval, sameHead };
   return { pretrainTrain, pretrainEval, targetTrain: targetSet(tgt.train, 'train'), targetEval: targetSet(tgt.eval, 'eval'), sameHead };
@@ -127,7 +127,7 @@ function textStudyData(base: Pick<BaseModelSpec, 'recipe' | 'data' | 'tokenizer'
     ...labelled(`${d.name} (${part})`, paddedTokens(Array.from(rows, (r) => normaliseText(d.texts[r])), tok, t), [t, 1, 1], d.y, rows, names, relabel),
     tokenizer: tokenizerId(tok.spec),
   });
-  return withSplits(
+  const splits = withSplits(
     pre === tgt,
     (rows, part) => set(pre, rows, part, pre.classNames, null),
     (rows, part) => set(tgt, rows, part, space.targetNames, space.relabel),
@@ -135,6 +135,7 @@ function textStudyData(base: Pick<BaseModelSpec, 'recipe' | 'data' | 'tokenizer'
     tgt.splits,
     space.sameHead,
   );
+  return { ...splits, labels: { pretrain: pre.name, target: tgt.name } };
 }
 
 /**

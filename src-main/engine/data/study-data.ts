@@ -1,4 +1,4 @@
-import { sharesHead, taskClasses, type BaseModelSpec, type DigitsDataConfig, type RunConfig } from '../../../src-shared/config';
+import { sharesHead, TASK_KIND, taskClasses, type BaseModelSpec, type DigitsDataConfig, type RunConfig } from '../../../src-shared/config';
 import type { Db } from '../../db/types';
 import { TRANSFORMER_RECIPES } from '../models/recipes';
 import { Rng } from '../rng';
@@ -16,6 +16,8 @@ export interface StudyData {
   targetEval: Dataset;
   /** The target has the pretrain label space and reuses the pretrain head. */
   sameHead: boolean;
+  /** What the pretrain data and the target are called in logs and a sequence's matrix (task ids, corpora, dataset names). */
+  labels: { pretrain: string; target: string };
 }
 
 /** Where a library study's datasets are read: the store (its file, or an open connection) and the target dataset's id. */
@@ -60,7 +62,12 @@ function buildDigitsStudyData(data: DigitsDataConfig, task: RunConfig['target'][
     targetTrain: transformInputs(targetTrain, task, data.splitSeed),
     targetEval: transformInputs(targetEval, task, data.splitSeed),
     sameHead: sharesHead(task) === true,
+    labels: builtinLabels(task),
   };
+}
+
+function builtinLabels(task: RunConfig['target']['task']): StudyData['labels'] {
+  return { pretrain: TASK_KIND[task].pretrainedOn, target: task };
 }
 
 /** The four splits of a study for its base model: the digits, datasets of the library, or text tokenised with the base model's own tokenizer. */
@@ -72,5 +79,5 @@ export function buildStudyData(base: Pick<BaseModelSpec, 'recipe' | 'data' | 'to
   }
   const recipe = TRANSFORMER_RECIPES[base.recipe];
   if (!recipe || !base.tokenizer) throw new Error(`Text data needs a text base model with a tokenizer; '${base.recipe}' has ${base.tokenizer ? 'a tokenizer but is not a text recipe' : 'none'}`);
-  return { ...buildTextStudyData(base.data, task, base.tokenizer, recipe.context), sameHead: sharesHead(task) === true };
+  return { ...buildTextStudyData(base.data, task, base.tokenizer, recipe.context), sameHead: sharesHead(task) === true, labels: builtinLabels(task) };
 }

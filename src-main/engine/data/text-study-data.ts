@@ -89,7 +89,7 @@ function documentSequences(docs: CorpusDocument[], count: number, source: Source
 }
 
 /** The four splits of a text study, tokenised with the base model's tokenizer; `context` is the model's T. */
-export function buildTextStudyData(data: TextDataConfig, task: TargetTask, tokenizer: TokenizerSpec, context: number): Omit<StudyData, 'sameHead'> {
+export function buildTextStudyData(data: TextDataConfig, task: TargetTask, tokenizer: TokenizerSpec, context: number): Omit<StudyData, 'sameHead' | 'labels'> {
   const tok = new CharTokenizer(tokenizer);
   const sources = sourcesOf(task);
   const [pre, tgt] = [splitDocuments(sources.pretrain, data, 0), splitDocuments(sources.target, data, 1)];

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { RunHeadline, SequenceResult } from '../../../src-shared/api';
-import { runMetric, TASK_KIND, taskSequence } from '../../../src-shared/config';
+import { runMetric, targetDatasets, TASK_KIND, taskSequence } from '../../../src-shared/config';
 import type { EvalPoint } from '../../../src-shared/evaluation';
 import { headlineDeltas } from '../../../src-shared/metrics';
 import { sequenceForgetting } from '../../../src-shared/sequence-metrics';
@@ -42,8 +42,10 @@ export async function runFinetune(job: FinetuneJob, emit: Emit): Promise<void> {
   const tasks = taskSequence(config.target);
   const sequence = tasks.length > 1;
   const choice = parseMethodChoice(config.method, 'method', { learningRate: config.budget.learningRate, objective: TASK_KIND[tasks[0]].objective, sequence });
-  const library = config.data.source === 'library' && job.store && config.target.dataset ? { store: job.store, target: config.target.dataset } : undefined;
-  const studies = tasks.map((t) => buildStudyData(config.baseModel, t, library));
+  // Library datasets: stage i reads the i-th target dataset from the store.
+  const store = config.data.source === 'library' ? job.store : undefined;
+  const targetIds = targetDatasets(config.target);
+  const studies = tasks.map((t, i) => buildStudyData(config.baseModel, t, store ? { store, target: targetIds[i] } : undefined));
   const data = studies[0];
   const sameHead = data.sameHead;
   checkTokenizer(config.baseModel, [data.pretrainTrain, data.pretrainEval, ...studies.flatMap((s) => [s.targetTrain, s.targetEval])]);
@@ -61,7 +63,7 @@ export async function runFinetune(job: FinetuneJob, emit: Emit): Promise<void> {
   log(`${methodLabel(choice)}: ${targets.map((t) => t.train.n).join(' then ')} target samples, ${pretrainEval.n} pretrain eval samples, ${model.paramCount} weights`);
   const frozen = config.baseModel.imported?.frozen ?? [];
   if (frozen.length) log(`the imported model had ${frozen.join(', ')} frozen; here the method decides what trains (linear-probe or LoRA keep the backbone fixed)`);
-  if (library) {
+  if (store) {
     const names = data.targetTrain.classNames ?? [];
     log(`pretrain: ${data.pretrainEval.name}; target: ${data.targetEval.name}; ${sameHead ? 'the same classes: the pretrain head is reused' : `other classes: a new head of ${names.length} units (${names.join(', ')})`}`);
   }
@@ -84,7 +86,7 @@ export async function runFinetune(job: FinetuneJob, emit: Emit): Promise<void> {
         optimizer?.dispose();
         hooks = createMethod(choice, tf);
         evaluator = evaluator.forTarget(target.eval);
-        log(`stage ${s + 1} of ${tasks.length}: ${tasks[s]}`);
+        log(`stage ${s + 1} of ${tasks.length}: ${studies[s].labels.target}`);
       }
       const stageHooks = hooks;
       const steps = totalSteps(target.train.n, batchSize, epochs);
@@ -143,7 +145,7 @@ export async function runFinetune(job: FinetuneJob, emit: Emit): Promise<void> {
     emit({ type: 'checkpoint', step: stepOffset, checkpoint: encodeCheckpoint(model.snapshot(), shapes), paramCount: model.paramCount });
     // A sequence's A_tgt is its last task's; θ₀ on that task is the matrix's first row.
     const tgtBase = sequence ? matrix[0][tasks.length] : aTgtBase;
-    const result: SequenceResult | undefined = sequence ? { tasks: [`pretrain (${TASK_KIND[tasks[0]].pretrainedOn})`, ...tasks], matrix, ...sequenceForgetting(matrix, runMetric(config)) } : undefined;
+    const result: SequenceResult | undefined = sequence ? { tasks: [`pretrain (${data.labels.pretrain})`, ...studies.map((st) => st.labels.target)], matrix, ...sequenceForgetting(matrix, runMetric(config)) } : undefined;
     const headline: RunHeadline = {
       aPreBase,
       aTgtBase: tgtBase,
