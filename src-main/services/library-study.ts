@@ -7,11 +7,9 @@ import { buildCharTokenizer, normaliseText } from '../engine/data/char-tokenizer
 import { loadStoredTextDataset } from '../import/load-stored-dataset';
 import { datasetSummaryOf } from './dataset-service';
 
-/** What a study reads from the library: its datasets, its imported model and how they fit together. */
+/** What a study's base model needs from the library: its pretrain dataset, its imported model, how they fit the targets and a text tokenizer. */
 export interface LibraryStudy {
   pretrain: DatasetSummary;
-  /** The target datasets in training order: one, or the stages of a sequence. */
-  targets: DatasetSummary[];
   /** The imported base model, or null for a recipe pretrained in the workbench. */
   model: ImportedModelRecord | null;
   /** How the base model and the pretrain dataset fit the first target. */
@@ -64,5 +62,5 @@ export function lookUpLibrary(db: Db, study: StudyConfig): { library: LibraryStu
   const compat = checks[0];
   if (ids.length > 1) compat.notes.push(`Then, in turn: ${targets.slice(1).map((t) => t!.name).join(', ')} (a sequence: every dataset is evaluated after every stage).`);
   const tokenizer = pretrain.kind === 'text' && compat.issues.length === 0 ? libraryTokenizer(db, data) : null;
-  return { library: { pretrain, targets: targets as DatasetSummary[], model, compat, tokenizer }, issues };
+  return { library: { pretrain, model, compat, tokenizer }, issues };
 }
