@@ -75,7 +75,7 @@ export function loadStoredDataset(db: Db, id: string): StoredDataset {
   };
 }
 
-/** Loads a stored (or built-in) text dataset: raw texts with labels and split (text models come later). */
+/** Loads a stored (or built-in) text dataset: raw texts with labels and split (the character encoder tokenises them). */
 export function loadStoredTextDataset(db: Db, id: string): StoredTextDataset {
   const builtin = builtinDataset(id);
   if (builtin?.texts) {

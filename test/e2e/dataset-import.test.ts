@@ -53,6 +53,14 @@ describe('browser mode end to end: importing datasets and a base model', () => {
     await expect.poll(() => page.getByTestId('import-done').textContent(), { timeout: 20_000 }).toContain(`Imported “${name}”`);
   }
 
+  /** Picks the pretrain and target datasets, by name, on the wizard's data step. */
+  async function pickDatasets(pretrain: string, target: string): Promise<void> {
+    const datasets = await session.wb.api.listDatasets();
+    const id = (name: string) => datasets.find((d) => d.name === name)!.id;
+    await page.getByTestId('pretrain-dataset').selectOption(id(pretrain));
+    await page.getByTestId('target-dataset').selectOption(id(target));
+  }
+
   /** Launches the study composed in the wizard (named after its datasets) and waits until all its runs completed. */
   async function launchAndWait(runCount: number, name: string): Promise<void> {
     await page.getByTestId('wizard-next').click();
@@ -107,15 +115,12 @@ describe('browser mode end to end: importing datasets and a base model', () => {
   });
   it('picks the uploaded image zips in the wizard and runs a short study on them: the same classes reuse the head', async () => {
     await upload(shapesZip('turned-shapes', true), 'turned shapes');
-    const datasets = await session.wb.api.listDatasets();
-    const id = (name: string) => datasets.find((d) => d.name === name)!.id;
     await page.getByTestId('tab-new-study').click();
     await page.getByTestId('recipe-mlp').click();
     await page.getByTestId('pretrain-epochs').fill('20');
     await page.getByTestId('wizard-next').click();
     await page.getByTestId('task-dataset').click();
-    await page.getByTestId('pretrain-dataset').selectOption(id('shapes'));
-    await page.getByTestId('target-dataset').selectOption(id('turned shapes'));
+    await pickDatasets('shapes', 'turned shapes');
     await expect.poll(() => page.getByTestId('library-compat').textContent()).toMatch(/same 2 classes \(bars, dots\): the pretrain head is reused/);
     await page.screenshot({ path: join(OUTPUT_DIR, 'wizard-library-images.png'), fullPage: true });
     await page.getByTestId('wizard-next').click();
@@ -136,12 +141,9 @@ describe('browser mode end to end: importing datasets and a base model', () => {
     await page.getByTestId('tab-datasets').click();
     await upload(join(dir, 'sensors.csv'), 'sensors');
     await upload(join(dir, 'machines.csv'), 'machines');
-    const datasets = await session.wb.api.listDatasets();
-    const id = (name: string) => datasets.find((d) => d.name === name)!.id;
     await page.getByTestId('tab-new-study').click();
     await page.getByTestId('wizard-next').click();
-    await page.getByTestId('pretrain-dataset').selectOption(id('sensors'));
-    await page.getByTestId('target-dataset').selectOption(id('machines'));
+    await pickDatasets('sensors', 'machines');
     await expect.poll(() => page.getByTestId('library-compat').textContent()).toMatch(/classes differ \(pretrain: idle, run, walk; target: ok, worn\): a new head of 2 units/);
     expect(await page.getByTestId('data-standardize').isChecked()).toBe(true);
     await page.screenshot({ path: join(OUTPUT_DIR, 'wizard-library-tables.png'), fullPage: true });
@@ -152,7 +154,6 @@ describe('browser mode end to end: importing datasets and a base model', () => {
     expect(errors).toEqual([]);
   });
 
-
   it('offers uploaded labelled texts to the character encoder, and says which base model reads them', async () => {
     const dir = session.wb.dataDir;
     writeFileSync(join(dir, 'news-old.jsonl'), sentencesJsonl({ sport: ['goal', 'match', 'team'], weather: ['rain', 'storm', 'cloud'] }, { perClass: 20, seed: 1 }));
@@ -160,14 +161,11 @@ describe('browser mode end to end: importing datasets and a base model', () => {
     await page.getByTestId('tab-datasets').click();
     await upload(join(dir, 'news-old.jsonl'), 'news, old words');
     await upload(join(dir, 'news-new.jsonl'), 'news, new words');
-    const datasets = await session.wb.api.listDatasets();
-    const id = (name: string) => datasets.find((d) => d.name === name)!.id;
     await page.getByTestId('tab-new-study').click();
     await page.getByTestId('recipe-mlp').click();
     await page.getByTestId('wizard-next').click();
     await page.getByTestId('task-dataset').click();
-    await page.getByTestId('pretrain-dataset').selectOption(id('news, old words'));
-    await page.getByTestId('target-dataset').selectOption(id('news, new words'));
+    await pickDatasets('news, old words', 'news, new words');
     await expect.poll(() => page.getByTestId('library-compat').textContent()).toMatch(/'news, old words' is a text dataset: choose the character encoder/);
     await page.getByTestId('wizard-back').click();
     await page.getByTestId('recipe-char-encoder').click();
@@ -184,15 +182,12 @@ describe('browser mode end to end: importing datasets and a base model', () => {
     await page.getByTestId('tab-datasets').click();
     await upload(join(FIXTURES, 'import', 'digits8.npz'), 'digits 8×8');
     await upload(join(FIXTURES, 'import', 'digits8-rotated.npz'), 'digits 8×8 rotated');
-    const datasets = await session.wb.api.listDatasets();
-    const id = (name: string) => datasets.find((d) => d.name === name)!.id;
     await page.getByTestId('tab-new-study').click();
     await page.getByTestId('imported-model').click();
     await expect.poll(() => page.getByTestId('imported-hint').textContent()).toMatch(/8×8×1 samples of\s+3 classes/);
     await page.screenshot({ path: join(OUTPUT_DIR, 'wizard-imported-base.png'), fullPage: true });
     await page.getByTestId('wizard-next').click();
-    await page.getByTestId('pretrain-dataset').selectOption(id('digits 8×8'));
-    await page.getByTestId('target-dataset').selectOption(id('digits 8×8 rotated'));
+    await pickDatasets('digits 8×8', 'digits 8×8 rotated');
     await expect.poll(() => page.getByTestId('library-compat').textContent()).toMatch(/same 3 classes \(0, 1, 2\): the pretrain head is reused/);
     await page.screenshot({ path: join(OUTPUT_DIR, 'wizard-library-imported.png'), fullPage: true });
     await page.getByTestId('wizard-next').click();

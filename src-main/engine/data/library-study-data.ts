@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import type { BaseModelSpec, LibraryDataConfig } from '../../../src-shared/config';
 import { sameLabelSet } from '../../../src-shared/library-compat';
 import type { Db } from '../../db/types';
-import { loadStoredDataset, loadStoredTextDataset, type StoredDataset, type StoredTextDataset } from '../../import/load-stored-dataset';
+import { loadStoredDataset, loadStoredTextDataset, type DatasetSplits, type StoredDataset, type StoredTextDataset } from '../../import/load-stored-dataset';
 import { TRANSFORMER_RECIPES } from '../models/recipes';
 import { CharTokenizer, normaliseText, tokenizerId } from './char-tokenizer';
 import type { Dataset } from './dataset';
@@ -74,11 +74,41 @@ function withStore<T>(store: string | Db, read: (db: Db) => T): T {
   }
 }
 
-/** Reads the pretrain and target datasets once each (a control study, target = pretrain, and pretraining read one). */
-function readBoth<T>(store: string | Db, pretrainId: string, targetId: string, load: (db: Db, id: string) => T): [T, T] {
+/** Reads the pretrain dataset and each target dataset once (pretraining, a control study or a dataset met twice in a sequence read one). */
+function readAll<T>(store: string | Db, pretrainId: string, targetIds: string[], load: (db: Db, id: string) => T): { pre: T; targets: T[] } {
   return withStore(store, (db) => {
-    const first = load(db, pretrainId);
-    return [first, targetId === pretrainId ? first : load(db, targetId)];
+    const loaded = new Map<string, T>();
+    const get = (id: string) => {
+      if (!loaded.has(id)) loaded.set(id, load(db, id));
+      return loaded.get(id)!;
+    };
+    return { pre: get(pretrainId), targets: targetIds.map(get) };
+  });
+}
+
+/** A loaded dataset as the stages need it. */
+interface Loaded {
+  name: string;
+  classNames: string[];
+  splits: DatasetSplits;
+}
+
+/** The two parts of a dataset's stored split. */
+type Part = 'train' | 'eval';
+
+/**
+ * One StudyData per target dataset. The pretrain sets are made once and shared by every stage; a
+ * target that is the pretrain dataset itself shares them too, instead of copying them.
+ */
+function stagesOf<T extends Loaded>(pre: T, targets: T[], set: (d: T, part: Part, names: string[], relabel: Int32Array | null) => Dataset): StudyData[] {
+  const pretrainTrain = set(pre, 'train', pre.classNames, null);
+  const pretrainEval = set(pre, 'eval', pre.classNames, null);
+  const made = new Map<T, [Dataset, Dataset]>([[pre, [pretrainTrain, pretrainEval]]]);
+  return targets.map((tgt) => {
+    const space = labelSpace(pre.classNames, tgt.classNames);
+    if (!made.has(tgt)) made.set(tgt, [set(tgt, 'train', space.targetNames, space.relabel), set(tgt, 'eval', space.targetNames, space.relabel)]);
+    const [targetTrain, targetEval] = made.get(tgt)!;
+    return { pretrainTrain, pretrainEval, targetTrain, targetEval, sameHead: space.sameHead, labels: { pretrain: pre.name, target: tgt.name } };
   });
 }
 
@@ -86,64 +116,40 @@ function readBoth<T>(store: string | Db, pretrainId: string, targetId: string, l
  * Image or table datasets: rows as stored; tables standardised, when the config asks, with the
  * mean and deviation of the pretrain dataset's train split (the eval split stays unseen).
  */
-function featureStudyData(data: LibraryDataConfig, targetId: string, store: string | Db): StudyData {
-  const [pre, tgt] = readBoth(store, data.pretrain, targetId, loadStoredDataset);
-  if (pre.shape.join() !== tgt.shape.join()) throw new Error(`The target dataset '${tgt.name}' has samples of ${tgt.shape.join('×')}, the pretrain dataset '${pre.name}' ${pre.shape.join('×')}`);
-  if (pre.featureNames?.join('\n') !== tgt.featureNames?.join('\n')) throw new Error(`The target dataset '${tgt.name}' has other feature columns than the pretrain dataset '${pre.name}'`);
+function featureStages(data: LibraryDataConfig, targetIds: string[], store: string | Db): StudyData[] {
+  const { pre, targets } = readAll(store, data.pretrain, targetIds, loadStoredDataset);
+  for (const tgt of targets) {
+    if (pre.shape.join() !== tgt.shape.join()) throw new Error(`The target dataset '${tgt.name}' has samples of ${tgt.shape.join('×')}, the pretrain dataset '${pre.name}' ${pre.shape.join('×')}`);
+    if (pre.featureNames?.join('\n') !== tgt.featureNames?.join('\n')) throw new Error(`The target dataset '${tgt.name}' has other feature columns than the pretrain dataset '${pre.name}'`);
+  }
   if (data.standardize && pre.kind === 'tabular') {
     const moments = featureMoments(pre, pre.splits.train);
-    standardise(pre, moments);
-    if (tgt !== pre) standardise(tgt, moments);
+    for (const d of new Set([pre, ...targets])) standardise(d, moments);
   }
-  const space = labelSpace(pre.classNames, tgt.classNames);
-  const pretrainSet = (rows: Int32Array, part: string) => labelled(`${pre.name} (${part})`, featureRows(pre, rows), pre.shape, pre.y, rows, pre.classNames, null);
-  const targetSet = (rows: Int32Array, part: string) => labelled(`${tgt.name} (${part})`, featureRows(tgt, rows), tgt.shape, tgt.y, rows, space.targetNames, space.relabel);
-  return { ...withSplits(pre === tgt, pretrainSet, targetSet, pre.splits, tgt.splits, space.sameHead), labels: { pretrain: pre.name, target: tgt.name } };
-}
-
-/** The four splits; a target that is the pretrain dataset itself (pretraining, a control study) shares its sets instead of copying them. */
-function withSplits(
-  same: boolean,
-  pretrainSet: (rows: Int32Array, part: string) => Dataset,
-  targetSet: (rows: Int32Array, part: string) => Dataset,
-  pre: { train: Int32Array; eval: Int32Array },
-  tgt: { train: Int32Array; eval: Int32Array },
-  sameHead: boolean,
-): Omit<StudyData, 'labels'> {
-  const [pretrainTrain, pretrainEval] = [pretrainSet(pre.train, 'train'), pretrainSet(pre.eval, 'eval')];
-  if (same) return { pretrainTrain, pretrainEval, targetTrain: pretrainTrain, targetEval: pretrainEval, sameHead };
-  return { pretrainTrain, pretrainEval, targetTrain: targetSet(tgt.train, 'train'), targetEval: targetSet(tgt.eval, 'eval'), sameHead };
+  return stagesOf(pre, targets, (d, part, names, relabel) => labelled(`${d.name} (${part})`, featureRows(d, d.splits[part]), d.shape, d.y, d.splits[part], names, relabel));
 }
 
 /** Labelled text datasets for the character encoder: the first T characters of each text, tokenised with the base model's tokenizer. */
-function textStudyData(base: Pick<BaseModelSpec, 'recipe' | 'data' | 'tokenizer'>, data: LibraryDataConfig, targetId: string, store: string | Db): StudyData {
+function textStages(base: Pick<BaseModelSpec, 'recipe' | 'data' | 'tokenizer'>, data: LibraryDataConfig, targetIds: string[], store: string | Db): StudyData[] {
   const recipe = TRANSFORMER_RECIPES[base.recipe];
   if (!recipe || !base.tokenizer) throw new Error(`Text datasets need a text base model with a tokenizer; '${base.recipe}' has none`);
   const tok = new CharTokenizer(base.tokenizer);
   const t = recipe.context;
-  const [pre, tgt] = readBoth(store, data.pretrain, targetId, loadStoredTextDataset);
-  const space = labelSpace(pre.classNames, tgt.classNames);
-  const set = (d: StoredTextDataset, rows: Int32Array, part: string, names: string[], relabel: Int32Array | null) => ({
-    ...labelled(`${d.name} (${part})`, paddedTokens(Array.from(rows, (r) => normaliseText(d.texts[r])), tok, t), [t, 1, 1], d.y, rows, names, relabel),
-    tokenizer: tokenizerId(tok.spec),
+  const { pre, targets } = readAll(store, data.pretrain, targetIds, loadStoredTextDataset);
+  return stagesOf(pre, targets, (d: StoredTextDataset, part, names, relabel) => {
+    const rows = d.splits[part];
+    const x = paddedTokens(Array.from(rows, (r) => normaliseText(d.texts[r])), tok, t);
+    return { ...labelled(`${d.name} (${part})`, x, [t, 1, 1], d.y, rows, names, relabel), tokenizer: tokenizerId(tok.spec) };
   });
-  const splits = withSplits(
-    pre === tgt,
-    (rows, part) => set(pre, rows, part, pre.classNames, null),
-    (rows, part) => set(tgt, rows, part, space.targetNames, space.relabel),
-    pre.splits,
-    tgt.splits,
-    space.sameHead,
-  );
-  return { ...splits, labels: { pretrain: pre.name, target: tgt.name } };
 }
 
 /**
- * The splits of a study on two datasets of the library, each split by its stored stratified
- * train/eval split. With the same label set the target's classes are renumbered to the pretrain
- * dataset's (the head is reused); otherwise the target keeps its own classes for a new head.
+ * The splits of a study on datasets of the library, one StudyData per target dataset (several in a
+ * sequence), each dataset split by its stored stratified train/eval split. With the same label set
+ * the target's classes are renumbered to the pretrain dataset's (the head is reused); otherwise the
+ * target keeps its own classes for a new head.
  */
-export function libraryStudyData(base: Pick<BaseModelSpec, 'recipe' | 'data' | 'tokenizer'>, targetId: string, store: string | Db): StudyData {
-  if (base.data.source !== 'library') throw new Error('libraryStudyData reads library datasets only');
-  return base.tokenizer ? textStudyData(base, base.data, targetId, store) : featureStudyData(base.data, targetId, store);
+export function libraryStudyStages(base: Pick<BaseModelSpec, 'recipe' | 'data' | 'tokenizer'>, targetIds: string[], store: string | Db): StudyData[] {
+  if (base.data.source !== 'library') throw new Error('libraryStudyStages reads library datasets only');
+  return base.tokenizer ? textStages(base, base.data, targetIds, store) : featureStages(base.data, targetIds, store);
 }

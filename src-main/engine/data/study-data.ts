@@ -3,7 +3,7 @@ import type { Db } from '../../db/types';
 import { TRANSFORMER_RECIPES } from '../models/recipes';
 import { Rng } from '../rng';
 import type { Dataset } from './dataset';
-import { libraryStudyData } from './library-study-data';
+import { libraryStudyStages } from './library-study-data';
 import { loadMnistDigits } from './mnist-digits';
 import { transformInputs } from './target-tasks';
 import { buildTextStudyData } from './text-study-data';
@@ -75,9 +75,23 @@ export function buildStudyData(base: Pick<BaseModelSpec, 'recipe' | 'data' | 'to
   if (base.data.source === 'mnist-digits') return buildDigitsStudyData(base.data, task);
   if (base.data.source === 'library') {
     if (!library) throw new Error('A study on library datasets needs the store and its target dataset');
-    return libraryStudyData(base, library.target, library.store);
+    return libraryStudyStages(base, [library.target], library.store)[0];
   }
   const recipe = TRANSFORMER_RECIPES[base.recipe];
   if (!recipe || !base.tokenizer) throw new Error(`Text data needs a text base model with a tokenizer; '${base.recipe}' has ${base.tokenizer ? 'a tokenizer but is not a text recipe' : 'none'}`);
   return { ...buildTextStudyData(base.data, task, base.tokenizer, recipe.context), sameHead: sharesHead(task) === true, labels: builtinLabels(task) };
+}
+
+/**
+ * The splits of every stage of a study (one task, or a sequence): built-in tasks one by one;
+ * library datasets read together, so the pretrain dataset is loaded and split once for all stages.
+ */
+export function buildStudyStages(
+  base: Pick<BaseModelSpec, 'recipe' | 'data' | 'tokenizer'>,
+  tasks: RunConfig['target']['task'][],
+  library?: { store: string | Db; targets: string[] },
+): StudyData[] {
+  if (base.data.source !== 'library') return tasks.map((task) => buildStudyData(base, task));
+  if (!library) throw new Error('A study on library datasets needs the store and its target datasets');
+  return libraryStudyStages(base, library.targets, library.store);
 }

@@ -4,7 +4,7 @@ import { runMetric, targetDatasets, TASK_KIND, taskSequence } from '../../../src
 import type { EvalPoint } from '../../../src-shared/evaluation';
 import { headlineDeltas } from '../../../src-shared/metrics';
 import { sequenceForgetting } from '../../../src-shared/sequence-metrics';
-import { buildStudyData } from '../data/study-data';
+import { buildStudyStages } from '../data/study-data';
 import { checkTokenizer } from '../data/tokenizer-check';
 import { disposeDevice, toDevice, type DeviceData } from '../device-data';
 import { Evaluator } from '../evaluator';
@@ -42,10 +42,9 @@ export async function runFinetune(job: FinetuneJob, emit: Emit): Promise<void> {
   const tasks = taskSequence(config.target);
   const sequence = tasks.length > 1;
   const choice = parseMethodChoice(config.method, 'method', { learningRate: config.budget.learningRate, objective: TASK_KIND[tasks[0]].objective, sequence });
-  // Library datasets: stage i reads the i-th target dataset from the store.
+  // Library datasets: the engine reads them from the store; stage i trains on the i-th target dataset.
   const store = config.data.source === 'library' ? job.store : undefined;
-  const targetIds = targetDatasets(config.target);
-  const studies = tasks.map((t, i) => buildStudyData(config.baseModel, t, store ? { store, target: targetIds[i] } : undefined));
+  const studies = buildStudyStages(config.baseModel, tasks, store ? { store, targets: targetDatasets(config.target) } : undefined);
   const data = studies[0];
   const sameHead = data.sameHead;
   checkTokenizer(config.baseModel, [data.pretrainTrain, data.pretrainEval, ...studies.flatMap((s) => [s.targetTrain, s.targetEval])]);
