@@ -1,6 +1,19 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import type { Plugin } from 'vite';
+import { APP_CSP, CSP_PLACEHOLDER, FIGURE_CSP } from './src-shared/csp';
+
+// The pages' CSP meta tags are written from src-shared/csp.ts, the policy the browser-mode server sends too.
+function contentSecurityPolicy(): Plugin {
+  return {
+    name: 'retainlab-csp',
+    transformIndexHtml(html, ctx) {
+      if (!html.includes(CSP_PLACEHOLDER)) throw new Error(`${ctx.filename} has no ${CSP_PLACEHOLDER} meta tag: every page needs the policy`);
+      return html.replace(CSP_PLACEHOLDER, ctx.filename.endsWith('figure.html') ? FIGURE_CSP : APP_CSP);
+    },
+  };
+}
 
 // Main-side bundles: the Electron main process, the engine process, the CLI and the browser-mode
 // server all share the same services, so they are entries of one build (shared chunks, one output).
@@ -25,7 +38,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'src-renderer'),
-    plugins: [svelte()],
+    plugins: [svelte(), contentSecurityPolicy()],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
       minify: true,

@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 
 /** The app's name, which is also the data folder's name. */
 export const APP_NAME = 'RetainLab';
@@ -11,13 +12,21 @@ export function defaultDataDir(): string {
   return join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), APP_NAME);
 }
 
-/** The data directory: `--data-dir <dir>` (or `--data-dir=<dir>`), else RETAINLAB_DATA_DIR, else the default. */
-export function resolveDataDir(argv: string[], fallback = defaultDataDir()): string {
-  const i = argv.findIndex((a) => a === '--data-dir' || a.startsWith('--data-dir='));
-  if (i >= 0) {
-    const value = argv[i].includes('=') ? argv[i].slice('--data-dir='.length) : argv[i + 1];
-    if (!value) throw new Error('--data-dir needs a folder, e.g. --data-dir ./my-store');
-    return resolve(value);
-  }
+/** The data directory: a `--data-dir` value if one was given, else RETAINLAB_DATA_DIR, else the default. */
+export function dataDirFrom(flag: string | undefined, fallback = defaultDataDir()): string {
+  if (flag === '') throw new Error('--data-dir needs a folder, e.g. --data-dir ./my-store');
+  if (flag !== undefined) return resolve(flag);
   return process.env.RETAINLAB_DATA_DIR ? resolve(process.env.RETAINLAB_DATA_DIR) : fallback;
+}
+
+/**
+ * The desktop app's data directory from its arguments (`--data-dir <dir>` or `--data-dir=<dir>`).
+ * Parsed leniently: Electron's argv also carries its own and Chromium's switches. The CLI parses
+ * its arguments strictly itself and calls `dataDirFrom`.
+ */
+export function resolveDataDir(argv: string[], fallback = defaultDataDir()): string {
+  const { values } = parseArgs({ args: argv, options: { 'data-dir': { type: 'string' } }, strict: false, allowPositionals: true });
+  const flag = values['data-dir'];
+  // A --data-dir without a value parses as true: refused like an empty one.
+  return dataDirFrom(typeof flag === 'string' ? flag : flag ? '' : undefined, fallback);
 }

@@ -1,8 +1,8 @@
-import type { PreloadApi } from '../src-preload/index';
+import type { PreloadApi } from '../src-shared/preload-api';
 
 declare global {
   interface Window {
     /** Present only in the Electron app, where the preload exposes it. */
-    api?: PreloadApi;
+    api?: PreloadApi<File>;
   }
 }

@@ -90,13 +90,14 @@ export function aggregateMetrics(records: readonly Record<string, number | null>
  * Groups runs by `seedGroupKey` of their config, in order of each group's first run, and summarises
  * the metrics `metricsOf` reads from each run (by default the scalar fields of its headline).
  */
-export function groupBySeed<R extends { config: unknown; seed: number; headline?: object | null }>(
+export function groupBySeed<R extends { id: string; config: unknown; seed: number; headline?: object | null }>(
   runs: readonly R[],
   metricsOf: (run: R) => Record<string, number | null> = (run) => scalarMetrics(run.headline),
 ): SeedGroup<R>[] {
   const byKey = new Map<string, R[]>();
   for (const run of runs) {
-    const key = seedGroupKey(run.config);
+    // A run whose stored config is unreadable (null) is alike to no other: it is a group of its own.
+    const key = run.config === null ? `unreadable ${run.id}` : seedGroupKey(run.config);
     const list = byKey.get(key);
     if (list) list.push(run);
     else byKey.set(key, [run]);

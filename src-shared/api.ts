@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import type { RunConfig, StudyConfig, StudyConfigInput, BackendName, DataConfig, Metric } from './config';
+import type { StoredRunConfig, StudyConfig, StudyConfigInput, BackendName, DataConfig, Metric } from './config';
 import type { EvalPoint } from './evaluation';
-import type { ParamSpec } from './params';
+import type { MethodCombination } from './method-combination';
+import type { MethodStyle } from './method-style';
+import type { ParamsJsonSchema } from './params';
 import type { SequenceForgetting } from './sequence-metrics';
 import type { ApiMethod } from './channels';
 import { datasetApiArgs, type DatasetPreview, type DatasetSummary, type ImportedModelSummary, type ImportOptions, type ImportProgress, type ImportSource } from './datasets';
@@ -43,7 +45,7 @@ export interface RunHeadline {
   cdCond: number;
   weightDistance: number;
   weightDistanceRel: number;
-  /** A sequence of tasks: the metric matrix and its forgetting (methods.md §2); absent for one task. */
+  /** A sequence of tasks: the metric matrix and its forgetting (docs/methods.md §2); absent for one task. */
   sequence?: SequenceResult;
 }
 
@@ -78,8 +80,10 @@ export interface RunSummary {
   headline: RunHeadline | null;
   /** For a pretraining run: the base model's final accuracy on the pretrain eval set. */
   pretrainAccuracy: number | null;
-  /** The stored config (the Runs table filters by any parameter and groups seeds by it). */
-  config: RunConfig | Record<string, unknown>;
+  /** The stored run record (the Runs table filters by any parameter and groups seeds by it); null when the stored config is unreadable (then status 'failed' and `error` says why). */
+  config: StoredRunConfig | null;
+  /** What A_pre and A_tgt measure, from the run record; null when its config is unreadable. */
+  metric: Metric | null;
   /** The researcher's tags, sorted. */
   tags: string[];
   /** The researcher's free-text note ('' when none). */
@@ -118,18 +122,22 @@ export interface BaseModelSummary {
   classNames: string[] | null;
   status: 'pretraining' | 'ready' | 'failed';
   pretrainRunId: string | null;
+  /** What aPre measures, from its pretraining run's record; null when that record is unreadable or gone. */
+  metric: Metric | null;
   aPre: number | null;
   paramCount: number | null;
   createdAt: string;
 }
 
-/** A method of the registry, self-describing so the wizard can build its form. */
-export interface MethodInfo {
+/** A method of the registry as its file declares it: the wizard builds its form from `params`, figures draw it in `style`. */
+export interface MethodInfo extends Required<MethodCombination> {
   id: string;
   label: string;
   summary: string;
   reference: string;
-  params: ParamSpec[];
+  style: MethodStyle;
+  /** JSON Schema of its parameters (z.toJSONSchema of the method's zod schema); the form reads it through paramSpecs. */
+  params: ParamsJsonSchema;
 }
 
 /** A built-in choice (recipe or target task) with its explanation. */

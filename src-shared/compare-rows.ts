@@ -26,7 +26,7 @@ export interface ComparisonRow<R extends ComparableRun = ComparableRun> {
 const UNLABELLED = new Set(['method.id', 'method.with', 'seed', 'studyName']);
 
 function shortPath(path: string): string {
-  return path.replace(/^(method\.params|budget|data|baseModel\.pretrain|baseModel|target)\./, '');
+  return path.replace(/^(method\.params|budget|baseModel\.data|baseModel\.pretrain|baseModel|target)\./, '');
 }
 
 /**

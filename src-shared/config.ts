@@ -1,14 +1,14 @@
 import { z } from 'zod';
+import { sharesHead, TARGET_TASKS, taskOf, type TargetTask } from './tasks/lookup';
+import type { BaseModelSpec, PretrainRunConfig, RunConfig } from './run-record';
 
 /** Built-in base-model recipes: image classifiers, a character-level language model and a character-level text classifier. */
 export const RECIPES = ['mlp', 'cnn', 'char-gpt', 'char-encoder'] as const;
-/** Target tasks: built in over the MNIST digits and real text corpora, or 'dataset': a dataset of the library. */
-export const TARGET_TASKS = ['rotate90', 'new-classes', 'permuted', 'sotu', 'sotu-early', 'sotu-late', 'spam-later', 'dataset'] as const;
+// Target tasks (built in over the MNIST digits and real text corpora, or 'dataset': datasets of the library) are enrolled in src-shared/tasks/registry.ts.
+export { TARGET_TASKS, type TargetTask };
 
 /** A built-in recipe. */
 export type Recipe = (typeof RECIPES)[number];
-/** A built-in target task. */
-export type TargetTask = (typeof TARGET_TASKS)[number];
 
 /** What a model is trained to do; it decides the loss and the metric. */
 export type Objective = 'classification' | 'language-model';
@@ -27,40 +27,19 @@ export const RECIPE_KIND: Record<Recipe, { domains: Domain[]; objective: Objecti
 
 /** True when a recipe can learn a task (same domain and objective). */
 export function recipeFits(recipe: Recipe, task: TargetTask): boolean {
-  return RECIPE_KIND[recipe].domains.includes(TASK_KIND[task].domain) && RECIPE_KIND[recipe].objective === TASK_KIND[task].objective;
+  const t = taskOf(task);
+  return RECIPE_KIND[recipe].domains.includes(t.domain) && RECIPE_KIND[recipe].objective === t.objective;
 }
-
-/** The domain and objective of every target task, and what its base model is pretrained on (tasks of one sequence share it). */
-export const TASK_KIND: Record<TargetTask, { domain: Domain; objective: Objective; pretrainedOn: string }> = {
-  rotate90: { domain: 'digits', objective: 'classification', pretrainedOn: 'digits 0-9' },
-  'new-classes': { domain: 'digits', objective: 'classification', pretrainedOn: 'digits 0-4' },
-  permuted: { domain: 'digits', objective: 'classification', pretrainedOn: 'digits 0-9' },
-  sotu: { domain: 'text', objective: 'language-model', pretrainedOn: 'Moby Dick' },
-  'sotu-early': { domain: 'text', objective: 'language-model', pretrainedOn: 'Moby Dick' },
-  'sotu-late': { domain: 'text', objective: 'language-model', pretrainedOn: 'Moby Dick' },
-  'spam-later': { domain: 'text', objective: 'classification', pretrainedOn: 'early SpamAssassin mail' },
-  dataset: { domain: 'library', objective: 'classification', pretrainedOn: 'the pretrain dataset' },
-};
 
 /** The metric a task is measured by: language models by mean token loss, classifiers by accuracy. */
 export function metricOf(task: TargetTask): Metric {
-  return TASK_KIND[task].objective === 'language-model' ? 'loss' : 'accuracy';
-}
-
-/** The metric a recipe's models are measured by (unknown recipes, e.g. imported models: accuracy). */
-export function recipeMetric(recipe: string): Metric {
-  return recipe in RECIPE_KIND && RECIPE_KIND[recipe as Recipe].objective === 'language-model' ? 'loss' : 'accuracy';
+  return taskOf(task).objective === 'language-model' ? 'loss' : 'accuracy';
 }
 
 /** The data source a task reads: the built-in digits or text corpora, or datasets of the library. */
 export function dataSourceOf(task: TargetTask): DataConfig['source'] {
-  const domain = TASK_KIND[task].domain;
+  const domain = taskOf(task).domain;
   return domain === 'digits' ? 'mnist-digits' : domain;
-}
-
-/** The metric of a stored run from its task (null or unknown: accuracy, as every run before text studies). */
-export function taskMetric(task: string | null): Metric {
-  return task !== null && task in TASK_KIND ? metricOf(task as TargetTask) : 'accuracy';
 }
 /** Compute backends, best first; 'auto' picks the best one available. */
 export const BACKENDS = ['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
@@ -127,6 +106,11 @@ export const libraryDataSchema = z.strictObject({
   /** Text datasets (character encoder): characters seen fewer times in the pretrain training texts share the unknown token. */
   minCharCount: z.number().int().min(1).max(10_000).default(5),
 });
+
+/** Whether a library study standardises table features: as set, else a recipe's default (yes) or an imported model's (no: it was trained on its own preprocessing). */
+export function standardizes(data: Pick<LibraryDataConfig, 'standardize'>, imported: boolean): boolean {
+  return data.standardize ?? !imported;
+}
 
 /** Digits, text or library datasets; a config without `source` means the digits (as before text existed). */
 export const dataSchema = z.discriminatedUnion('source', [digitsDataSchema, textDataSchema, libraryDataSchema]);
@@ -195,7 +179,7 @@ export const studyConfigSchema = z
     for (const issue of issues) ctx.addIssue({ code: 'custom', ...issue });
   })
   .transform((study) =>
-    study.data.source === 'library' && study.data.standardize === undefined ? { ...study, data: { ...study.data, standardize: study.baseModel.imported === undefined } } : study,
+    study.data.source === 'library' ? { ...study, data: { ...study.data, standardize: standardizes(study.data, study.baseModel.imported !== undefined) } } : study,
   );
 
 /** A validated study config. */
@@ -211,25 +195,8 @@ export type TextDataConfig = z.infer<typeof textDataSchema>;
 /** The library datasets' settings. */
 export type LibraryDataConfig = z.infer<typeof libraryDataSchema>;
 
-/**
- * A character-level tokenizer, part of a text base model's identity: token 0 is the unknown
- * character, 1 the padding, 2… the symbols in order. A dataset tokenised with another one is refused.
- */
-export interface TokenizerSpec {
-  kind: 'char';
-  /** Bumped whenever the text normalisation or the token layout changes. */
-  version: number;
-  /** One character (a Unicode code point) per token from id 2 on. */
-  symbols: string[];
-}
-
 /** A study's target: a task, or a sequence of tasks or of library datasets. */
-export interface TargetConfig {
-  task: TargetTask;
-  then?: TargetTask[];
-  dataset?: string;
-  thenDatasets?: string[];
-}
+export type TargetConfig = StudyConfig['target'];
 
 /** The tasks of a study in order: the target task, then the tasks of a sequence ('dataset' once per dataset of a library sequence). */
 export function taskSequence(target: TargetConfig): TargetTask[] {
@@ -243,14 +210,15 @@ export function targetDatasets(target: Pick<TargetConfig, 'dataset' | 'thenDatas
 
 /** Problems of a task sequence: every task must continue the same base model with the same head (library datasets: checked against the store). */
 function sequenceIssues(target: TargetConfig): { path: (string | number)[]; message: string }[] {
-  const first = TASK_KIND[target.task];
+  const first = taskOf(target.task);
   const issues: { path: (string | number)[]; message: string }[] = [];
-  taskSequence(target).forEach((task, i) => {
+  taskSequence(target).forEach((id, i) => {
     const path = i === 0 ? ['target', 'task'] : ['target', 'then', i - 1];
-    if (TASK_KIND[task].pretrainedOn !== first.pretrainedOn || TASK_KIND[task].objective !== first.objective) {
-      issues.push({ path, message: `'${task}' continues a model pretrained on ${TASK_KIND[task].pretrainedOn}, but '${target.task}' one pretrained on ${first.pretrainedOn}: a sequence's tasks share one base model` });
+    const task = taskOf(id);
+    if (task.pretrainedOn !== first.pretrainedOn || task.objective !== first.objective) {
+      issues.push({ path, message: `'${id}' continues a model pretrained on ${task.pretrainedOn}, but '${target.task}' one pretrained on ${first.pretrainedOn}: a sequence's tasks share one base model` });
     } else if (target.then && sharesHead(task) === false) {
-      issues.push({ path, message: `'${task}' needs a new head; a sequence's tasks share the pretrain head so that every task can be evaluated after every stage` });
+      issues.push({ path, message: `'${id}' needs a new head; a sequence's tasks share the pretrain head so that every task can be evaluated after every stage` });
     }
   });
   return issues;
@@ -270,7 +238,7 @@ function libraryTargetIssues(target: TargetConfig): { path: string[]; message: s
 
 /** Problems of a base model / task / data pairing (a text model on digits, a classifier on a language-model task, an imported model on built-in data, …). */
 function pairingIssues(base: { recipe: Recipe; imported?: string }, task: TargetTask, source: DataConfig['source']): { path: string[]; message: string }[] {
-  const t = TASK_KIND[task];
+  const t = taskOf(task);
   const issues: { path: string[]; message: string }[] = [];
   if (base.imported !== undefined) {
     if (task !== 'dataset') issues.push({ path: ['target', 'task'], message: `an imported model is studied on datasets of the library: set target.task to 'dataset' (not '${task}')` });
@@ -288,92 +256,31 @@ export type PretrainBudget = z.infer<typeof pretrainBudgetSchema>;
 /** Fine-tuning budget. */
 export type Budget = z.infer<typeof budgetSchema>;
 
-/** An imported model's architecture as the engine runs it (see ImportedEngineSpec): part of the base-model spec, so a run's config describes its model. */
-export interface ImportedArchitecture {
-  /** The imported model's id in the store; its weights are θ₀. */
-  id: string;
-  inputShape: [number, number, number];
-  /** The engine's layer specs (opaque here: src-main/engine/models/layers.ts). */
-  backbone: unknown[];
-  headUnits: number;
-  /** Weights the original model had frozen (trainable: false); the methods decide what trains here. */
-  frozen: string[];
-}
+// The run record (what a run stores and the engine runs) is src-shared/run-record.ts; its types are
+// re-exported here for the code that expands studies into runs.
+export type { BaseModelSpec, ImportedArchitecture, PretrainRunConfig, RunConfig, StoredRunConfig, TokenizerSpec } from './run-record';
 
-/** Everything one base model's pretraining needs; its JSON is the model's identity. */
-export interface BaseModelSpec {
-  /** A built-in recipe, or 'imported' for an imported model (nothing is pretrained). */
-  recipe: Recipe | 'imported';
-  /** Pretrain label space (digits), e.g. 0-9, or 0-4 for the new-classes task; class indices for a text classifier; [] for a language model. */
-  classes: number[];
-  data: DataConfig;
-  pretrain: PretrainBudget;
-  /** Text models: the tokenizer built from the pretrain corpus (absent for image models, so their identity is unchanged). */
-  tokenizer?: TokenizerSpec;
-  /** Library data: [height, width, channels] of one sample (absent for the built-in digits: 28×28×1). */
-  inputShape?: [number, number, number];
-  /** Library data: the name of each pretrain class index (the pretrain dataset's labels, sorted). */
-  classNames?: string[];
-  /** recipe 'imported': the imported model's architecture. */
-  imported?: ImportedArchitecture;
-}
+/** The layout version of the run records expandStudy writes (src-shared/run-record.ts); a new layout comes with a store migration. */
+export const RUN_RECORD_VERSION = 1 as const;
 
-/** Everything one fine-tuning run needs: reproducible from this alone. */
-export interface RunConfig {
-  studyName: string;
-  baseModel: BaseModelSpec;
-  data: DataConfig;
-  target: TargetConfig;
-  method: MethodChoice;
-  budget: Omit<Budget, 'seeds'>;
-  seed: number;
-  backend: (typeof BACKENDS)[number];
-  /** What A_pre and A_tgt measure (absent in runs stored before text studies: accuracy). */
-  metric?: Metric;
-  /** Loss metric: the rise of a pretrain sequence's mean token loss (nats) that counts as collateral damage. */
-  lossRise?: number;
-}
-
-/** The metric of a stored run config (runs made before text studies measured accuracy). */
-export function runMetric(config: Pick<RunConfig, 'metric'>): Metric {
-  return config.metric ?? 'accuracy';
-}
-
-/** The classes a built-in task pretrains on and targets (new-classes splits the digits; ham 0 / spam 1; none for a language model; library datasets: none known before the store is read). */
-export function taskClasses(task: RunConfig['target']['task']): { pretrain: number[]; target: number[] } {
-  const all = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-  if (task === 'dataset') return { pretrain: [], target: [] };
-  if (task === 'new-classes') return { pretrain: [0, 1, 2, 3, 4], target: [5, 6, 7, 8, 9] };
-  if (TASK_KIND[task].objective === 'language-model') return { pretrain: [], target: [] };
-  if (TASK_KIND[task].domain === 'text') return { pretrain: [0, 1], target: [0, 1] };
-  return { pretrain: all, target: all };
-}
-
-/** Names of the built-in text classifier's classes (spam filtering: ham 0, spam 1). */
-export const TEXT_CLASS_NAMES = ['ham', 'spam'];
-
-/** True when a built-in target reuses the pretrain head (same label space); for library datasets their labels decide (null). */
-export function sharesHead(task: RunConfig['target']['task']): boolean | null {
-  if (task === 'dataset') return null;
-  return task !== 'new-classes';
-}
-
-/** Expands a study into its base model spec and one run config per method × seed. */
-export function expandStudy(study: StudyConfig): { baseModel: BaseModelSpec; runs: RunConfig[] } {
+/**
+ * Expands a study into its base model spec, the run that pretrains it (when no stored model has the
+ * spec) and one fine-tuning run per method × seed. The only place a run's metric is derived from its task.
+ */
+export function expandStudy(study: StudyConfig): { baseModel: BaseModelSpec; pretrain: PretrainRunConfig; runs: RunConfig[] } {
   const baseModel: BaseModelSpec = {
     recipe: study.baseModel.recipe,
-    classes: taskClasses(study.target.task).pretrain,
+    classes: taskOf(study.target.task).classes.pretrain,
     data: study.data,
     pretrain: study.baseModel.pretrain,
   };
   const { seeds, ...budget } = study.budget;
   const metric = metricOf(study.target.task);
-  const evaluation = metric === 'loss' ? { metric, lossRise: study.lossRise ?? DEFAULT_LOSS_RISE } : { metric };
+  const common = { version: RUN_RECORD_VERSION, studyName: study.name, baseModel, target: study.target, backend: study.backend, metric };
+  const evaluation = metric === 'loss' ? { lossRise: study.lossRise ?? DEFAULT_LOSS_RISE } : {};
   const runs: RunConfig[] = [];
   for (const method of study.methods) {
-    for (const seed of seeds) {
-      runs.push({ studyName: study.name, baseModel, data: study.data, target: study.target, method, budget, seed, backend: study.backend, ...evaluation });
-    }
+    for (const seed of seeds) runs.push({ kind: 'finetune', ...common, method, budget, seed, ...evaluation });
   }
-  return { baseModel, runs };
+  return { baseModel, pretrain: { kind: 'pretrain', ...common }, runs };
 }

@@ -1,6 +1,37 @@
-import { z } from 'zod';
+/** What a parameter field's `.meta()` declares besides its zod checks: the form's label and help, and a log scale hint. */
+export interface ParamMeta {
+  label?: string;
+  help?: string;
+  /** The useful values span decades (a penalty strength). */
+  log?: boolean;
+}
 
-/** One method parameter, declared once: the renderer builds its form field and the host its validator from it. */
+/** One value of a method parameter. */
+export type ParamValue = number | boolean | string | number[];
+
+/** Parameter values of one method, keyed by parameter name. */
+export type ParamValues = Record<string, ParamValue>;
+
+/** One parameter's JSON Schema as `z.toJSONSchema` writes a method schema's field (checks, default and meta). */
+export interface ParamJsonSchema extends ParamMeta {
+  type?: 'number' | 'integer' | 'boolean' | 'string' | 'array';
+  default?: ParamValue;
+  minimum?: number;
+  maximum?: number;
+  enum?: string[];
+  items?: ParamJsonSchema;
+  minItems?: number;
+  maxItems?: number;
+}
+
+/** A method's parameters as JSON Schema (strict object, input side: every key optional, with its default): the catalog's and `retainlab methods --json`'s form. */
+export interface ParamsJsonSchema {
+  type: 'object';
+  properties: Record<string, ParamJsonSchema>;
+  additionalProperties: false;
+}
+
+/** One method parameter as the wizard's form shows it, read from the method's JSON Schema by paramSpecs. */
 export type ParamSpec =
   | { key: string; label: string; help: string; type: 'number'; default: number; min: number; max: number; log?: boolean }
   | { key: string; label: string; help: string; type: 'integer'; default: number; min: number; max: number }
@@ -8,32 +39,23 @@ export type ParamSpec =
   | { key: string; label: string; help: string; type: 'enum'; default: string; options: string[] }
   | { key: string; label: string; help: string; type: 'number-list'; default: number[]; min: number; max: number };
 
-/** Parameter values of one method, keyed by ParamSpec.key. */
-export type ParamValues = Record<string, number | boolean | string | number[]>;
-
-function fieldSchema(spec: ParamSpec): z.ZodType {
-  switch (spec.type) {
-    case 'number':
-      return z.number().min(spec.min).max(spec.max);
-    case 'integer':
-      return z.number().int().min(spec.min).max(spec.max);
-    case 'boolean':
-      return z.boolean();
-    case 'enum':
-      return z.enum(spec.options as [string, ...string[]]);
-    case 'number-list':
-      return z.array(z.number().min(spec.min).max(spec.max)).min(1).max(101);
-  }
+/** The form fields of a method's parameters, in declaration order: the one place the JSON Schema is read for the form. */
+export function paramSpecs(schema: ParamsJsonSchema): ParamSpec[] {
+  return Object.entries(schema.properties).map(([key, p]) => {
+    const common = { key, label: p.label ?? key, help: p.help ?? '' };
+    const range = { min: p.minimum ?? -Infinity, max: p.maximum ?? Infinity };
+    if (p.type === 'boolean') return { ...common, type: 'boolean', default: p.default as boolean };
+    if (p.enum) return { ...common, type: 'enum', default: p.default as string, options: p.enum };
+    if (p.type === 'integer') return { ...common, type: 'integer', default: p.default as number, ...range };
+    if (p.type === 'number') return { ...common, type: 'number', default: p.default as number, ...range, ...(p.log ? { log: true } : {}) };
+    if (p.type === 'array' && p.items?.type === 'number') {
+      return { ...common, type: 'number-list', default: p.default as number[], min: p.items.minimum ?? -Infinity, max: p.items.maximum ?? Infinity };
+    }
+    throw new Error(`Parameter '${key}' has a schema the form cannot show: ${JSON.stringify(p)}`);
+  });
 }
 
-/** Builds the strict zod schema of a method's parameters; missing keys take their defaults. */
-export function paramsSchema(specs: ParamSpec[]): z.ZodType<ParamValues> {
-  const shape: Record<string, z.ZodType> = {};
-  for (const spec of specs) shape[spec.key] = fieldSchema(spec).default(spec.default as never);
-  return z.strictObject(shape) as unknown as z.ZodType<ParamValues>;
-}
-
-/** The default values of a parameter list. */
-export function defaultParams(specs: ParamSpec[]): ParamValues {
-  return Object.fromEntries(specs.map((s) => [s.key, s.default]));
+/** The default values of a method's parameters. */
+export function defaultParams(schema: ParamsJsonSchema): ParamValues {
+  return Object.fromEntries(Object.entries(schema.properties).map(([key, p]) => [key, p.default as ParamValue]));
 }

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Reads a golden file from ../shared/golden (beside the checkout, as in CI). */
+/** Where the golden vectors live in the repository: byte-identical copies of ../shared/golden (test/shared-copies.test.ts checks that). */
+export const GOLDEN_DIR = join(__dirname, 'fixtures', 'golden');
+
+/** Reads a golden file from test/fixtures/golden. */
 export function readGolden<T>(name: string): T {
-  return JSON.parse(readFileSync(join(__dirname, '..', '..', 'shared', 'golden', name), 'utf8')) as T;
+  return JSON.parse(readFileSync(join(GOLDEN_DIR, name), 'utf8')) as T;
 }

@@ -1,67 +1,84 @@
-import { resolveDataDir } from '../data-dir';
-import { parseArgs } from './args';
-import { bench, methods, quickstart, runConfigFile, serve, type CommonOptions } from './commands';
+import { bench, methods, quickstart, runConfigFile, serve } from './commands';
 import { memoryProbe } from '../bench/memory-probe';
-import { EXPORT_USAGE, exportCommand } from './export-command';
-import { datasetsCommand, modelsCommand } from './library-commands';
+import { COMMON_OPTIONS, commonOptions, defineCommand, JSON_OPTION, optionsHelp, type Command } from './command-line';
+import { EXPORT_COMMAND } from './export-command';
+import { DATASET_COMMANDS, MODEL_COMMANDS } from './library-commands';
 
-const USAGE = `usage: retainlab <command> [options]
-  quickstart [--text] [--json] run the built-in default study headless (--text: the language-model study, Moby Dick → speeches)
-  run <config.json> [--json]   run any study from a config file
-  serve [--port N]             start browser mode (prints a local URL with an access token)
-  methods [--json]             list the mitigation methods and their parameters
-  bench [--quick] [--out F]    measure the engine against its peers; writes a JSON report (default bench-report.json)
-  export --runs … --figure K --format F --out FILE | --table F --out FILE | --bundle FILE.zip
-                               figures, tables and reproducibility bundles for papers (see \`retainlab export\`)
-  datasets import <path> [--name N] [--label-column C] [--json] | datasets list [--json]
-                               import CSV/TSV, JSONL, image folders/zips, .npy pairs, .npz into the dataset library
-  models import <model.json> [--json] | models list [--json]
-                               import a TensorFlow.js LayersModel as a base model
-options: --data-dir DIR (or RETAINLAB_DATA_DIR), --backend auto|tfjs-node-gpu|tfjs-node|wasm|cpu`;
+const BACKEND_OPTION = { type: 'string', placeholder: 'auto|tfjs-node-gpu|tfjs-node|wasm|cpu', help: 'the compute backend of every run (default: the config\'s, else auto)' } as const;
+
+/** Every subcommand, declared once: its options, its help and what it runs. */
+const COMMANDS: Command[] = [
+  defineCommand(
+    {
+      name: 'quickstart',
+      summary: 'run the built-in default study headless (--text: the language-model study, Moby Dick → speeches)',
+      options: { text: { type: 'boolean', help: 'the text study instead' }, json: JSON_OPTION, backend: BACKEND_OPTION },
+    },
+    ({ values }) => quickstart(commonOptions(values), values.text ?? false),
+  ),
+  defineCommand(
+    { name: 'run', positionals: ['<config.json>'], summary: 'run any study from a config file', options: { json: JSON_OPTION, backend: BACKEND_OPTION } },
+    ({ positionals, values }) => runConfigFile(positionals[0], commonOptions(values)),
+  ),
+  defineCommand(
+    { name: 'serve', summary: 'start browser mode (prints a local URL with an access token)', options: { port: { type: 'string', placeholder: 'N', help: 'the port on 127.0.0.1 (default: a free one)' } } },
+    ({ values }) => {
+      const port = Number(values.port ?? 0);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got '${values.port}'`);
+      return serve({ ...commonOptions(values), port });
+    },
+  ),
+  defineCommand({ name: 'methods', summary: 'list the mitigation methods and their parameters', options: { json: JSON_OPTION } }, ({ values }) => methods(commonOptions(values))),
+  defineCommand(
+    {
+      name: 'bench',
+      summary: 'measure the engine against its peers; writes a JSON report',
+      options: {
+        quick: { type: 'boolean', help: 'the short workloads only' },
+        out: { type: 'string', placeholder: 'FILE', help: 'where the JSON report goes (default bench-report.json)' },
+        'memory-probe': { type: 'string', placeholder: 'ROWS', help: 'internal: train the MLP on ROWS samples in this process and print its peak memory' },
+        steps: { type: 'string', placeholder: 'N', help: 'steps of the memory probe (default 20)' },
+      },
+    },
+    ({ values }) => {
+      const probe = values['memory-probe'];
+      if (probe !== undefined) return memoryProbe(Number(probe), Number(values.steps ?? 20)).then(() => 0);
+      return bench(values.quick ? 'quick' : 'full', values.out ?? 'bench-report.json');
+    },
+  ),
+  EXPORT_COMMAND,
+  ...DATASET_COMMANDS,
+  ...MODEL_COMMANDS,
+];
+
+const SYNOPSIS_WIDTH = Math.max(...COMMANDS.map((c) => c.synopsis.length)) + 2;
+const USAGE = [
+  'usage: retainlab <command> [options]   (retainlab <command> --help lists its options)',
+  ...COMMANDS.map((c) => `  ${c.synopsis.padEnd(SYNOPSIS_WIDTH)}${c.summary}`),
+  'options of every command:',
+  ...optionsHelp(COMMON_OPTIONS),
+].join('\n');
+
+/** The command named by the first words (one, or two for `datasets import` and the like), and the words after them. */
+function findCommand(argv: string[]): { command: Command; rest: string[] } {
+  for (const command of COMMANDS) {
+    const words = command.name.split(' ');
+    if (words.every((w, i) => argv[i] === w)) return { command, rest: argv.slice(words.length) };
+  }
+  const family = COMMANDS.filter((c) => c.name.startsWith(`${argv[0]} `));
+  if (family.length) throw new Error(`${argv[0]} needs one of ${family.map((c) => c.name.split(' ')[1]).join(', ')}\n${family.map((c) => c.help).join('\n\n')}`);
+  if (argv[0].startsWith('-')) throw new Error(`options follow the command (retainlab <command> ${argv[0]} …)\n${USAGE}`);
+  throw new Error(`unknown command '${argv[0]}'\n${USAGE}`);
+}
 
 async function main(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
-  const [command, ...rest] = args.positional;
-  const opts: CommonOptions = {
-    dataDir: resolveDataDir(argv),
-    json: args.flags.get('json') === true,
-    backend: typeof args.flags.get('backend') === 'string' ? (args.flags.get('backend') as string) : null,
-  };
-  switch (command) {
-    case 'quickstart':
-      return quickstart(opts, args.flags.get('text') === true);
-    case 'run':
-      return runConfigFile(rest[0], opts);
-    case 'serve': {
-      const port = Number(args.flags.get('port') ?? 0);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got '${args.flags.get('port')}'`);
-      return serve({ ...opts, port });
-    }
-    case 'datasets':
-      return datasetsCommand(args, opts);
-    case 'models':
-      return modelsCommand(args, opts);
-    case 'methods':
-      return methods(opts);
-    case 'bench': {
-      const probe = args.flags.get('memory-probe');
-      if (typeof probe === 'string') return memoryProbe(Number(probe), Number(args.flags.get('steps') ?? 20)).then(() => 0);
-      const out = args.flags.get('out');
-      return bench(args.flags.get('quick') === true ? 'quick' : 'full', typeof out === 'string' ? out : 'bench-report.json');
-    }
-    case 'export':
-      if (argv.length === 1) {
-        process.stdout.write(`${EXPORT_USAGE}\n`);
-        return 2;
-      }
-      return exportCommand(args, opts.dataDir);
-    case undefined:
-    case 'help':
-      process.stdout.write(`${USAGE}\n`);
-      return command ? 0 : 2;
-    default:
-      throw new Error(`unknown command '${command}'\n${USAGE}`);
+  const [first] = argv;
+  if (first === undefined || first === 'help' || first === '--help' || first === '-h') {
+    process.stdout.write(`${USAGE}\n`);
+    return first ? 0 : 2;
   }
+  const { command, rest } = findCommand(argv);
+  return command.run(rest);
 }
 
 main(process.argv.slice(2)).then(

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultStudy, defaultTextStudy } from '../services/catalog';
 import { methodCatalog } from '../engine/methods/registry';
+import { defaultParams } from '../../src-shared/params';
 import { forkLauncher } from '../services/fork-launcher';
 import { startBrowserServer } from '../server/http-server';
 import { createWorkbench } from '../workbench';
@@ -10,6 +11,8 @@ import { progressPrinter } from './progress-printer';
 import { runBench, type BenchSize } from '../bench/run-bench';
 import { formatReport } from '../bench/report';
 import { reportTable, studyReport } from './study-report';
+import type { LaunchResult } from '../../src-shared/api';
+import type { ApiService } from '../services/api-service';
 
 /** Options every command shares. */
 export interface CommonOptions {
@@ -19,14 +22,19 @@ export interface CommonOptions {
 }
 
 /** Runs one study headless: launch, stream progress to stderr, print the result; exit code 0 only if every run completed. */
-export async function runStudy(config: unknown, opts: CommonOptions): Promise<number> {
+export function runStudy(config: unknown, opts: CommonOptions): Promise<number> {
+  const withBackend = opts.backend ? { ...(config as object), backend: opts.backend } : config;
+  return runLaunched((api) => api.launchStudy(withBackend), opts);
+}
+
+/** Launches runs with `start` in a headless workbench, streams progress to stderr and prints the result; exit code 0 only if every run completed. */
+async function runLaunched(start: (api: ApiService) => Promise<LaunchResult>, opts: CommonOptions): Promise<number> {
   const wb = createWorkbench({ dataDir: opts.dataDir, launcher: forkLauncher(), mode: 'browser', version: VERSION });
   const print = progressPrinter();
   wb.bus.only('run-updated', print);
-  const withBackend = opts.backend ? { ...(config as object), backend: opts.backend } : config;
-  let launch;
+  let launch: LaunchResult;
   try {
-    launch = await wb.api.launchStudy(withBackend);
+    launch = await start(wb.api);
   } catch (err) {
     wb.close();
     throw err;
@@ -51,16 +59,22 @@ export function quickstart(opts: CommonOptions, text: boolean): Promise<number> 
   return runStudy(text ? defaultTextStudy() : defaultStudy(), opts);
 }
 
-/** `retainlab run <config.json>`: any study from a config file. */
+/**
+ * `retainlab run <config.json>`: a study, or stored run configs launched as they are: one (an object
+ * with `kind`) or a JSON array of them, as a reproducibility bundle's runs.json holds them.
+ */
 export function runConfigFile(path: string | undefined, opts: CommonOptions): Promise<number> {
-  if (!path) throw new Error('usage: retainlab run <config.json> [--json] [--data-dir DIR]');
+  if (!path) throw new Error('usage: retainlab run <study.json | runs.json> [--json] [--data-dir DIR]');
   let config: unknown;
   try {
     config = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new Error(`cannot read the study config ${path}: ${(err as Error).message}`);
+    throw new Error(`cannot read the config file ${path}: ${(err as Error).message}`, { cause: err });
   }
-  return runStudy(config, opts);
+  const runConfigs = Array.isArray(config) ? config : typeof config === 'object' && config !== null && 'kind' in config ? [config] : null;
+  if (!runConfigs) return runStudy(config, opts);
+  const withBackend = opts.backend ? runConfigs.map((c: unknown) => ({ ...(c as object), backend: opts.backend })) : runConfigs;
+  return runLaunched((api) => api.launchRuns(withBackend), opts);
 }
 
 /** `retainlab serve`: browser mode on 127.0.0.1 with a random token; runs until interrupted. */
@@ -81,7 +95,12 @@ export async function serve(opts: CommonOptions & { port: number }): Promise<num
 export function methods(opts: CommonOptions): number {
   const list = methodCatalog();
   if (opts.json) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
-  else for (const m of list) process.stdout.write(`${m.id.padEnd(10)} ${m.label}: ${m.params.map((p) => `${p.key}=${JSON.stringify(p.default)}`).join(', ') || 'no parameters'}\n`);
+  else {
+    for (const m of list) {
+      const defaults = Object.entries(defaultParams(m.params)).map(([key, value]) => `${key}=${JSON.stringify(value)}`);
+      process.stdout.write(`${m.id.padEnd(12)} ${m.label}: ${defaults.join(', ') || 'no parameters'}\n`);
+    }
+  }
   return 0;
 }
 

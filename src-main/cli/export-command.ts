@@ -3,32 +3,36 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { comparisonRows } from '../../src-shared/compare-rows';
 import { formatTable, TABLE_FORMATS, type TableFormat } from '../../src-shared/export-tables';
-import { FIGURE_FORMATS, FIGURE_KINDS, PAPER_FONTS, defaultHeightIn, paperPreset, presetIssues, type FigureFormat, type FigureKind, type PaperPreset } from '../../src-shared/figure-options';
+import { FIGURE_FORMATS, FIGURE_KINDS, PAPER_FONTS, defaultHeightIn, paperPreset, presetIssues, type FigureFormat, type FigureKind, type FigurePageGlobals, type PaperPreset, type RenderFigure } from '../../src-shared/figure-options';
 import { ValidationError } from '../../src-shared/validation';
-import type { RenderFigure } from '../../src-renderer/figure-page';
+import { dataDirFrom } from '../data-dir';
 import { launchHeadlessChromium, printSvgPdf } from '../export/chromium-printer';
 import { readOnlyWorkbench } from '../export/read-only-workbench';
 import { selectRuns } from '../export/select-runs';
 import { startBrowserServer } from '../server/http-server';
 import { VERSION } from '../version';
-import type { Args } from './args';
+import { defineCommand, type Command, type OptionValues } from './command-line';
 
-/** Usage of `retainlab export`. */
-export const EXPORT_USAGE = `usage: retainlab export --runs <id,id,…|tag:NAME|all> and one of
-  --figure <${FIGURE_KINDS.join('|')}> --format <svg|png|pdf> --out FILE
-      [--width IN (default 3.25; 6.75 for double column)] [--height IN] [--font serif|sans] [--font-size PT] [--dpi N] [--param CONFIG.PATH]
-  --table <csv|latex|md> --out FILE
-  --bundle FILE.zip`;
+const EXPORT_OPTIONS = {
+  runs: { type: 'string', placeholder: 'id,id,…|tag:NAME|all', help: 'the runs to export' },
+  figure: { type: 'string', placeholder: FIGURE_KINDS.join('|'), help: 'write this figure (with --out)' },
+  format: { type: 'string', placeholder: FIGURE_FORMATS.join('|'), help: "the figure's format (default svg)" },
+  table: { type: 'string', placeholder: TABLE_FORMATS.join('|'), help: 'write the comparison table in this format (with --out)' },
+  bundle: { type: 'string', placeholder: 'FILE.zip', help: 'write a reproducibility bundle: configs, metrics, figures, versions' },
+  out: { type: 'string', placeholder: 'FILE', help: 'where a figure or table goes' },
+  width: { type: 'string', placeholder: 'IN', help: 'figure width in inches (default 3.25; 6.75 for double column)' },
+  height: { type: 'string', placeholder: 'IN', help: 'figure height in inches (default: from the width)' },
+  font: { type: 'string', placeholder: Object.keys(PAPER_FONTS).join('|'), help: 'figure font (default serif)' },
+  'font-size': { type: 'string', placeholder: 'PT', help: 'figure font size in points (default 8)' },
+  dpi: { type: 'string', placeholder: 'N', help: 'resolution of a PNG figure (default 300)' },
+  param: { type: 'string', placeholder: 'CONFIG.PATH', help: 'the swept parameter the trade-off figure plots against (default: the first one swept)' },
+} as const;
 
-function text(args: Args, key: string): string | null {
-  const v = args.flags.get(key);
-  if (v === true) throw new ValidationError(`--${key} needs a value`, [`--${key}: needs a value`]);
-  return v ?? null;
-}
+type ExportValues = OptionValues<typeof EXPORT_OPTIONS>;
 
-function number(args: Args, key: string, fallback: number): number {
-  const v = text(args, key);
-  if (v === null) return fallback;
+function number(values: ExportValues, key: 'width' | 'height' | 'font-size' | 'dpi', fallback: number): number {
+  const v = values[key];
+  if (v === undefined) return fallback;
   const n = Number(v);
   if (!Number.isFinite(n)) throw new ValidationError(`--${key} must be a number, got '${v}'`, [`--${key}: not a number: '${v}'`]);
   return n;
@@ -40,14 +44,14 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], flag: str
 }
 
 /** The paper preset from --width, --height, --font, --font-size and --dpi, every field checked. */
-export function presetFromArgs(args: Args): PaperPreset {
-  const widthIn = number(args, 'width', paperPreset().widthIn);
+function presetFromArgs(values: ExportValues): PaperPreset {
+  const widthIn = number(values, 'width', paperPreset().widthIn);
   const preset: PaperPreset = {
     widthIn,
-    heightIn: number(args, 'height', defaultHeightIn(widthIn)),
-    font: oneOf(text(args, 'font') ?? 'serif', Object.keys(PAPER_FONTS) as (keyof typeof PAPER_FONTS)[], 'font'),
-    fontPt: number(args, 'font-size', 8),
-    dpi: number(args, 'dpi', 300),
+    heightIn: number(values, 'height', defaultHeightIn(widthIn)),
+    font: oneOf(values.font ?? 'serif', Object.keys(PAPER_FONTS) as (keyof typeof PAPER_FONTS)[], 'font'),
+    fontPt: number(values, 'font-size', 8),
+    dpi: number(values, 'dpi', 300),
   };
   const issues = presetIssues(preset).map((i) => `--${{ widthIn: 'width', heightIn: 'height', fontPt: 'font-size', dpi: 'dpi', font: 'font' }[i.split(':')[0]] ?? i.split(':')[0]}:${i.split(':').slice(1).join(':')}`);
   if (issues.length) throw new ValidationError(`bad figure size: ${issues.join('; ')}`, issues);
@@ -56,7 +60,7 @@ export function presetFromArgs(args: Args): PaperPreset {
 
 async function renderFigure(page: Page, request: Parameters<RenderFigure>[0]): Promise<string> {
   return page.evaluate(async (req) => {
-    const render = window.retainlabRenderFigure;
+    const render = (window as FigurePageGlobals).retainlabRenderFigure;
     if (!render) throw new Error('the figure page did not load');
     return render(req);
   }, request);
@@ -66,19 +70,15 @@ async function renderFigure(page: Page, request: Parameters<RenderFigure>[0]): P
  * `retainlab export`: figures through the app's own figure code in headless Chromium (the same
  * SVG as the UI; PDF printed by Chromium from that SVG, so vector), tables and bundles directly.
  */
-export async function exportCommand(args: Args, dataDir: string): Promise<number> {
-  const runsSpec = text(args, 'runs');
-  const figure = text(args, 'figure');
-  const table = text(args, 'table');
-  const bundle = text(args, 'bundle');
-  const out = text(args, 'out');
-  const chosen = [figure, table, bundle].filter((v) => v !== null).length;
-  if (!runsSpec || chosen !== 1) throw new ValidationError(`export needs --runs and exactly one of --figure, --table, --bundle\n${EXPORT_USAGE}`, ['--runs, --figure | --table | --bundle']);
+async function exportCommand(values: ExportValues, dataDir: string): Promise<number> {
+  const { runs: runsSpec, figure, table, bundle, out } = values;
+  const chosen = [figure, table, bundle].filter((v) => v !== undefined).length;
+  if (!runsSpec || chosen !== 1) throw new ValidationError(`export needs --runs and exactly one of --figure, --table, --bundle\n${EXPORT_COMMAND.help}`, ['--runs, --figure | --table | --bundle']);
   if ((figure || table) && !out) throw new ValidationError(`--out FILE is required with --${figure ? 'figure' : 'table'}`, ['--out: missing']);
   const kind = figure ? oneOf<FigureKind>(figure, FIGURE_KINDS, 'figure') : null;
-  const format = kind ? oneOf<FigureFormat>(text(args, 'format') ?? 'svg', FIGURE_FORMATS, 'format') : null;
+  const format = kind ? oneOf<FigureFormat>(values.format ?? 'svg', FIGURE_FORMATS, 'format') : null;
   const tableFormat = table ? oneOf<TableFormat>(table, TABLE_FORMATS, 'table') : null;
-  const preset = kind || bundle ? presetFromArgs(args) : null;
+  const preset = kind || bundle ? presetFromArgs(values) : null;
 
   const wb = readOnlyWorkbench(dataDir, { version: VERSION, mode: 'browser' });
   try {
@@ -97,10 +97,10 @@ export async function exportCommand(args: Args, dataDir: string): Promise<number
       const failures: string[] = [];
       page.on('pageerror', (e) => failures.push(e.message));
       await page.goto(server.url.replace('/?', '/figure.html?'));
-      await page.waitForFunction(() => typeof window.retainlabRenderFigure === 'function', null, { timeout: 30_000 }).catch(() => {
+      await page.waitForFunction(() => typeof (window as FigurePageGlobals).retainlabRenderFigure === 'function', null, { timeout: 30_000 }).catch(() => {
         throw new Error(`the figure page did not start${failures.length ? `: ${failures.join('; ')}` : ''}`);
       });
-      const param = text(args, 'param');
+      const param = values.param ?? null;
       if (kind && format && preset) {
         const svg = await renderFigure(page, { kind, runIds: ids, preset, format: 'svg', param });
         if (format === 'svg') writeFileSync(out!, svg);
@@ -127,3 +127,15 @@ export async function exportCommand(args: Args, dataDir: string): Promise<number
     await wb.close();
   }
 }
+
+/** `retainlab export`: with no arguments at all it shows its help (and exits 2: nothing was exported). */
+export const EXPORT_COMMAND: Command = defineCommand(
+  { name: 'export', summary: 'figures, tables and reproducibility bundles for papers: --runs and one of --figure (with --out), --table (with --out), --bundle', options: EXPORT_OPTIONS },
+  ({ values }) => {
+    if (Object.values(values).every((v) => v === undefined)) {
+      process.stdout.write(`${EXPORT_COMMAND.help}\n`);
+      return 2;
+    }
+    return exportCommand(values, dataDirFrom(values['data-dir']));
+  },
+);

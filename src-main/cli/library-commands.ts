@@ -3,34 +3,35 @@ import { parseOrThrow } from '../../src-shared/validation';
 import { importOptionsSchema } from '../../src-shared/datasets';
 import { openStore } from '../db/connection';
 import { DatasetService } from '../services/dataset-service';
-import type { Args } from './args';
-import type { CommonOptions } from './commands';
+import { commonOptions, defineCommand, JSON_OPTION, type Command, type OptionValues } from './command-line';
 
-const DATASETS_USAGE = `usage: retainlab datasets import <path> [--name N] [--label-column C] [--text-column C] [--table-kind tabular|text]
-                         [--image-size HxW] [--colour keep|grey|rgb] [--eval-fraction F] [--split-seed S] [--json]
-       retainlab datasets list [--json]`;
-const MODELS_USAGE = `usage: retainlab models import <model.json or folder> [--name N] [--json]
-       retainlab models list [--json]`;
+const IMPORT_OPTIONS = {
+  name: { type: 'string', placeholder: 'N', help: 'its name in the library (default: the file name, numbered if taken)' },
+  'label-column': { type: 'string', placeholder: 'C', help: 'the label column (default: one named like a label, else the last)' },
+  'text-column': { type: 'string', placeholder: 'C', help: 'the text column of a table of texts' },
+  'table-kind': { type: 'string', placeholder: 'tabular|text', help: 'numeric features or texts (default: guessed from the values)' },
+  'image-size': { type: 'string', placeholder: 'HxW', help: 'resize images to HEIGHTxWIDTH, e.g. 28x28' },
+  colour: { type: 'string', placeholder: 'keep|grey|rgb', help: 'colour of the stored images (default: keep)' },
+  'eval-fraction': { type: 'string', placeholder: 'F', help: 'share of each class held out for evaluation (default 0.2)' },
+  'split-seed': { type: 'string', placeholder: 'S', help: 'seed of the train/eval split (default 0)' },
+  json: JSON_OPTION,
+} as const;
 
 /** Import options from the command line, checked by the same schema as the API's. */
-function importOptions(args: Args): ImportOptions {
-  const get = (key: string) => {
-    const v = args.flags.get(key);
-    return typeof v === 'string' ? v : undefined;
-  };
-  const size = get('image-size');
+function importOptions(values: OptionValues<typeof IMPORT_OPTIONS>): ImportOptions {
+  const size = values['image-size'];
   const sizeMatch = size ? /^(\d+)[x×](\d+)$/i.exec(size) : null;
   if (size && !sizeMatch) throw new Error(`--image-size must be HEIGHTxWIDTH, e.g. 28x28, got '${size}'`);
-  const number = (key: string) => (get(key) === undefined ? undefined : Number(get(key)));
+  const number = (v: string | undefined) => (v === undefined ? undefined : Number(v));
   const raw = {
-    name: get('name'),
-    labelColumn: get('label-column'),
-    textColumn: get('text-column'),
-    tableKind: get('table-kind'),
+    name: values.name,
+    labelColumn: values['label-column'],
+    textColumn: values['text-column'],
+    tableKind: values['table-kind'],
     imageSize: sizeMatch ? [Number(sizeMatch[1]), Number(sizeMatch[2])] : undefined,
-    colour: get('colour'),
-    evalFraction: number('eval-fraction'),
-    splitSeed: number('split-seed'),
+    colour: values.colour,
+    evalFraction: number(values['eval-fraction']),
+    splitSeed: number(values['split-seed']),
   };
   return parseOrThrow(importOptionsSchema, Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)), 'import options');
 }
@@ -59,31 +60,45 @@ function modelLine(m: ImportedModelSummary): string {
 }
 
 /** `retainlab datasets import|list`. */
-export async function datasetsCommand(args: Args, opts: CommonOptions): Promise<number> {
-  const [, sub, path] = args.positional;
-  if (sub === 'list') {
+export const DATASET_COMMANDS: Command[] = [
+  defineCommand(
+    { name: 'datasets import', positionals: ['<path>'], summary: 'import a CSV/TSV, JSONL, image folder or zip, .npy pair or .npz into the dataset library', options: IMPORT_OPTIONS },
+    async ({ positionals: [path], values }) => {
+      const opts = commonOptions(values);
+      const options = importOptions(values);
+      const dataset = await withService(opts.dataDir, opts.json, (s) => s.importDataset({ kind: 'path', path }, options, 'cli'));
+      process.stdout.write(opts.json ? `${JSON.stringify(dataset, null, 2)}\n` : `imported ${datasetLine(dataset)}\n`);
+      return 0;
+    },
+  ),
+  defineCommand({ name: 'datasets list', summary: 'list the datasets in the library', options: { json: JSON_OPTION } }, async ({ values }) => {
+    const opts = commonOptions(values);
     const list = await withService(opts.dataDir, opts.json, async (s) => s.listDatasets());
     process.stdout.write(opts.json ? `${JSON.stringify(list, null, 2)}\n` : `${list.map(datasetLine).join('\n')}\n`);
     return 0;
-  }
-  if (sub !== 'import' || !path) throw new Error(DATASETS_USAGE);
-  const options = importOptions(args);
-  const dataset = await withService(opts.dataDir, opts.json, (s) => s.importDataset({ kind: 'path', path }, options, 'cli'));
-  process.stdout.write(opts.json ? `${JSON.stringify(dataset, null, 2)}\n` : `imported ${datasetLine(dataset)}\n`);
-  return 0;
-}
+  }),
+];
 
 /** `retainlab models import|list`. */
-export async function modelsCommand(args: Args, opts: CommonOptions): Promise<number> {
-  const [, sub, path] = args.positional;
-  if (sub === 'list') {
+export const MODEL_COMMANDS: Command[] = [
+  defineCommand(
+    {
+      name: 'models import',
+      positionals: ['<model.json|folder>'],
+      summary: 'import a TensorFlow.js LayersModel as a base model',
+      options: { name: { type: 'string', placeholder: 'N', help: 'its name in the library (default: the file name)' }, json: JSON_OPTION },
+    },
+    async ({ positionals: [path], values }) => {
+      const opts = commonOptions(values);
+      const model = await withService(opts.dataDir, opts.json, (s) => s.importModel({ kind: 'path', path }, values.name ?? null));
+      process.stdout.write(opts.json ? `${JSON.stringify(model, null, 2)}\n` : `imported ${modelLine(model)}\n`);
+      return 0;
+    },
+  ),
+  defineCommand({ name: 'models list', summary: 'list the imported base models', options: { json: JSON_OPTION } }, async ({ values }) => {
+    const opts = commonOptions(values);
     const list = await withService(opts.dataDir, opts.json, async (s) => s.listImportedModels());
     process.stdout.write(opts.json ? `${JSON.stringify(list, null, 2)}\n` : `${list.map(modelLine).join('\n')}\n`);
     return 0;
-  }
-  if (sub !== 'import' || !path) throw new Error(MODELS_USAGE);
-  const name = args.flags.get('name');
-  const model = await withService(opts.dataDir, opts.json, (s) => s.importModel({ kind: 'path', path }, typeof name === 'string' ? name : null));
-  process.stdout.write(opts.json ? `${JSON.stringify(model, null, 2)}\n` : `imported ${modelLine(model)}\n`);
-  return 0;
-}
+  }),
+];

@@ -1,10 +1,9 @@
 import type { RunSummary } from '../../src-shared/api';
-import { taskMetric } from '../../src-shared/config';
 
 /** A_pre / A_tgt of a run for a progress line: accuracy in percent, a language model's mean token loss in nats. */
 function value(run: RunSummary, v: number | null | undefined): string {
   if (v === null || v === undefined) return '  -  ';
-  return taskMetric(run.task) === 'accuracy' ? `${(v * 100).toFixed(1)}%` : `${v.toFixed(3)} nats`;
+  return run.metric === 'loss' ? `${v.toFixed(3)} nats` : `${(v * 100).toFixed(1)}%`;
 }
 
 /** Prints run progress to stderr: every status change, and a progress line at most every 2 s per run. */

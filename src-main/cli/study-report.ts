@@ -1,5 +1,5 @@
 import type { LaunchResult } from '../../src-shared/api';
-import { taskMetric, type Metric } from '../../src-shared/config';
+import type { Metric } from '../../src-shared/config';
 import type { ApiService } from '../services/api-service';
 
 /** The final per-run metrics of a study, as `--json` prints them; `metric` says whether A_pre/A_tgt are accuracies or mean token losses (nats). */
@@ -17,7 +17,7 @@ export async function studyReport(api: ApiService, launch: LaunchResult) {
       status: r.status,
       error: r.error,
       backend: r.backend,
-      metric: taskMetric(r.task),
+      metric: r.metric,
       headline: r.headline,
       ...(r.kind === 'pretrain' ? { aPre: r.evaluations.filter((e) => e.phase === 'final').at(-1)?.aPre ?? null } : {}),
       sweep: r.evaluations.filter((e) => e.phase === 'sweep').map((e) => ({ alpha: e.alpha, aPre: e.aPre, aTgt: e.aTgt, cdAbs: e.cdAbs, weightDistance: e.weightDistance })),
@@ -26,8 +26,8 @@ export async function studyReport(api: ApiService, launch: LaunchResult) {
 }
 
 /** A metric value for the terminal: accuracy in percent, a loss in nats. */
-export function formatMetric(v: number | null | undefined, metric: Metric): string {
-  if (v === null || v === undefined) return '-';
+export function formatMetric(v: number | null | undefined, metric: Metric | null): string {
+  if (v === null || v === undefined || metric === null) return '-';
   return metric === 'accuracy' ? (v * 100).toFixed(1) : v.toFixed(3);
 }
 

@@ -1,5 +1,6 @@
 import type { BaseModelSummary } from '../../src-shared/api';
 import type { BaseModelSpec } from '../../src-shared/config';
+import { parseRunConfig } from '../../src-shared/run-record';
 import { nowIso, type Db } from './types';
 
 interface Row {
@@ -13,6 +14,20 @@ interface Row {
   a_pre: number | null;
   param_count: number | null;
   created_at: string;
+  pretrain_config: string | null;
+}
+
+// A base model's metric is its pretraining run's (the run record's `metric`).
+const SELECT = `SELECT base_models.*, runs.config_json AS pretrain_config FROM base_models LEFT JOIN runs ON runs.id = base_models.pretrain_run_id`;
+
+function pretrainMetric(row: Row): BaseModelSummary['metric'] {
+  if (row.pretrain_config === null || row.pretrain_run_id === null) return null;
+  try {
+    const parsed = parseRunConfig(JSON.parse(row.pretrain_config), row.pretrain_run_id);
+    return parsed.ok ? parsed.config.metric : null;
+  } catch {
+    return null;
+  }
 }
 
 /** A stored base model with its identity and checkpoint. */
@@ -40,6 +55,7 @@ function toRecord(row: Row): BaseModelRecord {
     classNames: spec.classNames ?? null,
     status: row.status,
     pretrainRunId: row.pretrain_run_id,
+    metric: pretrainMetric(row),
     aPre: row.a_pre,
     paramCount: row.param_count,
     createdAt: row.created_at,
@@ -51,7 +67,7 @@ function toRecord(row: Row): BaseModelRecord {
 /** The newest base model with this spec that is ready or still pretraining, if any. */
 export function findUsableBaseModel(db: Db, spec: BaseModelSpec): BaseModelRecord | null {
   const row = db
-    .prepare(`SELECT * FROM base_models WHERE spec_key = ? AND status IN ('ready', 'pretraining') ORDER BY created_at DESC LIMIT 1`)
+    .prepare(`${SELECT} WHERE base_models.spec_key = ? AND base_models.status IN ('ready', 'pretraining') ORDER BY base_models.created_at DESC LIMIT 1`)
     .get(specKey(spec)) as Row | undefined;
   return row ? toRecord(row) : null;
 }
@@ -75,11 +91,11 @@ export function markBaseModelFailed(db: Db, id: string): void {
 
 /** One base model by id. */
 export function getBaseModel(db: Db, id: string): BaseModelRecord | null {
-  const row = db.prepare(`SELECT * FROM base_models WHERE id = ?`).get(id) as Row | undefined;
+  const row = db.prepare(`${SELECT} WHERE base_models.id = ?`).get(id) as Row | undefined;
   return row ? toRecord(row) : null;
 }
 
 /** Every base model, newest first. */
 export function listBaseModels(db: Db): BaseModelRecord[] {
-  return (db.prepare(`SELECT * FROM base_models ORDER BY created_at DESC`).all() as Row[]).map(toRecord);
+  return (db.prepare(`${SELECT} ORDER BY base_models.created_at DESC`).all() as Row[]).map(toRecord);
 }

@@ -1,4 +1,4 @@
-import type { Checkpoint } from '../engine/models/checkpoint';
+import type { Checkpoint } from '../../src-shared/checkpoint';
 import { nowIso, type Db } from './types';
 
 /** Stores a run's weights; returns the checkpoint id. */

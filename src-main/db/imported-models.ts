@@ -1,6 +1,6 @@
 import type { ImportedModelSummary } from '../../src-shared/datasets';
-import type { WeightEntry } from '../engine/models/checkpoint';
-import type { ImportedEngineSpec } from '../import/models/engine-spec';
+import type { WeightEntry } from '../../src-shared/checkpoint';
+import type { ImportedEngineSpec } from '../../src-shared/layer-spec';
 import { nowIso, type Db } from './types';
 
 /** An imported model as stored: its summary, the engine's view of it, the original topology and the weights. */

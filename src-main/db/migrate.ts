@@ -5,16 +5,21 @@ import { migration003 } from './migrations/003-evaluation-extras';
 import { migration004 } from './migrations/004-run-annotations';
 import { migration005 } from './migrations/005-datasets-models';
 import { migration006 } from './migrations/006-run-predictions';
+import { migration007 } from './migrations/007-run-record';
 
-/** A numbered schema change; a merged migration is never edited, a new one is added. */
+/**
+ * A numbered schema change; a merged migration is never edited, a new one is added. `sql` changes
+ * the schema; `up` moves data with code (after `sql`, in the same transaction).
+ */
 export interface Migration {
   version: number;
   name: string;
-  sql: string;
+  sql?: string;
+  up?: (db: Database.Database) => void;
 }
 
 /** Every migration in order. */
-export const MIGRATIONS: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006];
+export const MIGRATIONS: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007];
 
 /** The schema version this build writes. */
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
@@ -31,7 +36,8 @@ export function migrate(db: Database.Database, upTo = LATEST_VERSION): number {
   for (const m of MIGRATIONS) {
     if (m.version <= current || m.version > upTo) continue;
     db.transaction(() => {
-      db.exec(m.sql);
+      if (m.sql) db.exec(m.sql);
+      m.up?.(db);
       db.pragma(`user_version = ${m.version}`);
     })();
   }

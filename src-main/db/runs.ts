@@ -1,8 +1,14 @@
 import type { RunHeadline, RunKind, RunStatus } from '../../src-shared/api';
 import type { BackendName } from '../../src-shared/config';
+import { parseRunConfig, type StoredRunConfig } from '../../src-shared/run-record';
 import { nowIso, type Db } from './types';
 
-/** A run as stored. */
+/**
+ * A run as stored, its config parsed by the run-record schema. A row whose config does not parse
+ * (a hand-edited or damaged store) is still listed: `config` null, status 'failed' and `error`
+ * naming the run and each bad field; its headline is withheld (nothing says what it measures) and
+ * it can never run.
+ */
 export interface RunRecord {
   id: string;
   studyId: string | null;
@@ -11,7 +17,7 @@ export interface RunRecord {
   methodId: string;
   seed: number;
   baseModelId: string | null;
-  config: Record<string, unknown>;
+  config: StoredRunConfig | null;
   status: RunStatus;
   error: string | null;
   backend: BackendName | null;
@@ -42,6 +48,8 @@ interface Row {
 const SELECT = `SELECT runs.*, studies.name AS study_name FROM runs LEFT JOIN studies ON studies.id = runs.study_id`;
 
 function toRecord(row: Row): RunRecord {
+  const parsed = readConfig(row);
+  const readable = parsed.ok ? { config: parsed.config, status: row.status, error: row.error, headline: row.headline_json ? JSON.parse(row.headline_json) : null } : { config: null, status: 'failed' as const, error: parsed.error, headline: null };
   return {
     id: row.id,
     studyId: row.study_id,
@@ -50,26 +58,34 @@ function toRecord(row: Row): RunRecord {
     methodId: row.method_id,
     seed: row.seed,
     baseModelId: row.base_model_id,
-    config: JSON.parse(row.config_json),
-    status: row.status,
-    error: row.error,
+    ...readable,
     backend: row.backend,
-    headline: row.headline_json ? JSON.parse(row.headline_json) : null,
     createdAt: row.created_at,
     startedAt: row.started_at,
     endedAt: row.ended_at,
   };
 }
 
-/** Stores a queued run with its full config. */
-export function insertRun(
-  db: Db,
-  r: { id: string; studyId: string | null; kind: RunKind; methodId: string; seed: number; baseModelId: string | null; config: object },
-): void {
+function readConfig(row: Row): ReturnType<typeof parseRunConfig> {
+  let json: unknown;
+  try {
+    json = JSON.parse(row.config_json);
+  } catch (err) {
+    return { ok: false, error: `the stored config of run ${row.id} is unreadable: not JSON (${(err as Error).message})` };
+  }
+  const parsed = parseRunConfig(json, row.id);
+  if (parsed.ok && parsed.config.kind !== row.kind) return { ok: false, error: `the stored config of run ${row.id} is unreadable: kind: '${parsed.config.kind}', but the run is a ${row.kind} run` };
+  return parsed;
+}
+
+/** Stores a queued run with its config; kind, method and seed are indexed copies of the config's. */
+export function insertRun(db: Db, r: { id: string; studyId: string | null; baseModelId: string | null; config: StoredRunConfig }): void {
+  const { config } = r;
+  const [methodId, seed] = config.kind === 'pretrain' ? ['pretrain', config.baseModel.pretrain.seed] : [config.method.id, config.seed];
   db.prepare(
     `INSERT INTO runs (id, study_id, kind, method_id, seed, base_model_id, config_json, status, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?)`,
-  ).run(r.id, r.studyId, r.kind, r.methodId, r.seed, r.baseModelId, JSON.stringify(r.config), nowIso());
+  ).run(r.id, r.studyId, config.kind, methodId, seed, r.baseModelId, JSON.stringify(config), nowIso());
 }
 
 /** One run by id. */

@@ -1,7 +1,6 @@
-import type { StudyConfig } from '../../src-shared/config';
 import { nowIso, type Db } from './types';
 
-/** Stores a study with its full validated config. */
-export function insertStudy(db: Db, id: string, config: StudyConfig): void {
-  db.prepare(`INSERT INTO studies (id, name, config_json, created_at) VALUES (?, ?, ?, ?)`).run(id, config.name, JSON.stringify(config), nowIso());
+/** Stores a study with what it was launched from: its validated study config, or the run configs launched as they are. */
+export function insertStudy(db: Db, id: string, name: string, launchedFrom: object): void {
+  db.prepare(`INSERT INTO studies (id, name, config_json, created_at) VALUES (?, ?, ?, ?)`).run(id, name, JSON.stringify(launchedFrom), nowIso());
 }

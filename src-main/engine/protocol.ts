@@ -1,7 +1,7 @@
 import type { RunHeadline, RunProgress } from '../../src-shared/api';
 import type { BackendName, BaseModelSpec, RunConfig } from '../../src-shared/config';
 import type { EvalPoint } from '../../src-shared/evaluation';
-import type { Checkpoint } from './models/checkpoint';
+import type { Checkpoint } from '../../src-shared/checkpoint';
 
 /** Pretrain a base model on the pretrain split. */
 export interface PretrainJob {

@@ -1,10 +1,8 @@
 import type { AppInfo, BundleFile, ExportedFigure, RunDetail } from '../../src-shared/api';
 import { comparisonRows } from '../../src-shared/compare-rows';
-import type { RunConfig } from '../../src-shared/config';
 import { tableCsv, tableLatex, tableMarkdown } from '../../src-shared/export-tables';
 import { METRIC_COLUMNS } from '../../src-shared/metric-columns';
-import { studiesFromRuns } from './study-from-runs';
-import { writeZip, type ZipEntry } from './zip';
+import { writeZip, type ZipEntry } from './write-zip';
 
 function runsCsv(runs: readonly RunDetail[]): string {
   const keys = METRIC_COLUMNS.map((c) => c.key);
@@ -17,22 +15,24 @@ function runsCsv(runs: readonly RunDetail[]): string {
   return [header, ...lines].join('\n') + '\n';
 }
 
-function readme(info: AppInfo, studies: { file: string; exact: boolean }[], runs: readonly RunDetail[]): string {
+function readme(info: AppInfo, runs: readonly RunDetail[]): string {
   return `# RetainLab reproducibility bundle
 
 Made by RetainLab ${info.version} on ${new Date().toISOString()} from ${runs.length} fine-tuning run(s).
 
 ## Re-run
 
-${studies.map((s) => `    npx retainlab run ${s.file}${s.exact ? '' : '   # also runs the method × seed combinations that were not selected'}`).join('\n')}
+    npx retainlab run runs.json
 
-Each study file expands (methods × seeds) into exactly the run configs stored in \`runs/<id>/config.json\`;
-the base model is pretrained first from the spec in those configs (or reused if the store has it).
+\`runs.json\` holds the run configs exactly as they were stored (also one per run in \`runs/<id>/config.json\`);
+\`retainlab run\` launches them as they are. Each base model is pretrained first from the spec in those
+configs, or reused when the store has one with that spec. Runs on library datasets or an imported model
+name them by id: they re-run where the library holds them.
 
 ## Contents
 
 - \`manifest.json\`: app version, backends and seeds, one entry per run.
-- \`studies/\`: study configs for \`retainlab run\`.
+- \`runs.json\`: every run's config, for \`retainlab run\`.
 - \`runs/<id>/config.json\`: each run's full stored config; \`runs/<id>/evaluations.json\`: every evaluation point.
 - \`metrics/runs.json\`, \`metrics/runs.csv\`: headline metrics per run.
 - \`metrics/summary.{csv,md,tex}\`: per experiment (runs that differ only by seed), mean ± std and 95% t-interval.
@@ -41,13 +41,9 @@ the base model is pretrained first from the spec in those configs (or reused if 
 }
 
 /** Builds the reproducibility bundle (.zip) of fine-tuning runs: configs, metrics, figures, versions, backends and seeds. */
-export function buildBundle(runs: readonly RunDetail[], figures: readonly ExportedFigure[], info: AppInfo): BundleFile {
+export async function buildBundle(runs: readonly RunDetail[], figures: readonly ExportedFigure[], info: AppInfo): Promise<BundleFile> {
   const finetunes = runs.filter((r) => r.kind === 'finetune');
   if (!finetunes.length) throw new Error('a bundle needs at least one fine-tuning run');
-  const studies = studiesFromRuns(finetunes.map((r) => r.config as RunConfig)).map((s, i, all) => ({
-    ...s,
-    file: all.length === 1 ? 'studies/study.json' : `studies/study-${i + 1}.json`,
-  }));
   const json = (value: unknown) => Buffer.from(`${JSON.stringify(value, null, 2)}\n`, 'utf8');
   const rows = comparisonRows(finetunes);
   const manifest = {
@@ -57,14 +53,13 @@ export function buildBundle(runs: readonly RunDetail[], figures: readonly Export
     node: typeof process !== 'undefined' ? process.versions.node : null,
     backends: [...new Set(finetunes.map((r) => r.backend).filter(Boolean))],
     seeds: [...new Set(finetunes.map((r) => r.seed))].sort((a, b) => a - b),
-    studies: studies.map((s) => ({ file: s.file, exact: s.exact })),
     runs: finetunes.map((r) => ({ id: r.id, study: r.studyName, method: r.methodId, seed: r.seed, status: r.status, backend: r.backend, tags: r.tags, note: r.note })),
     figures: figures.map((f) => `figures/${f.name}`),
   };
   const entries: ZipEntry[] = [
-    { name: 'README.md', data: Buffer.from(readme(info, studies, finetunes), 'utf8') },
+    { name: 'README.md', data: Buffer.from(readme(info, finetunes), 'utf8') },
     { name: 'manifest.json', data: json(manifest) },
-    ...studies.map((s) => ({ name: s.file, data: json(s.study) })),
+    { name: 'runs.json', data: json(finetunes.map((r) => r.config)) },
     ...finetunes.flatMap((r) => [
       { name: `runs/${r.id}/config.json`, data: json(r.config) },
       { name: `runs/${r.id}/evaluations.json`, data: json(r.evaluations) },
@@ -76,7 +71,7 @@ export function buildBundle(runs: readonly RunDetail[], figures: readonly Export
     { name: 'metrics/summary.tex', data: Buffer.from(tableLatex(rows), 'utf8') },
     ...figures.map((f) => ({ name: `figures/${f.name}`, data: Buffer.from(f.content, f.encoding) })),
   ];
-  const zip = writeZip(entries);
+  const zip = await writeZip(entries);
   const stamp = new Date().toISOString().slice(0, 10);
   return { fileName: `retainlab-bundle-${stamp}.zip`, base64: zip.toString('base64'), bytes: zip.length };
 }

@@ -1,8 +1,8 @@
 import type { SplitInfo } from '../../src-shared/datasets';
+import { LabelCollector } from '../store-read/labels';
+import { stratifiedSplit } from '../store-read/split';
 import { ImportError } from './import-error';
-import { LabelCollector } from './labels';
 import type { RowSink, StreamHeader } from './sink';
-import { stratifiedSplit } from './split';
 
 /** Where an import writes the rows as they stream (absent for a preview). */
 export interface RowWriter {

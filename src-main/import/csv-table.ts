@@ -1,8 +1,7 @@
-import { CsvTokenizer, type CsvRecord } from './csv-tokenizer';
+import { csvRecords, type CsvRecord } from './csv-records';
 import type { FileInput } from './file-input';
 import { ImportError } from './import-error';
 import { batchRowsFor, type RowSink } from './sink';
-import { utf8Chunks } from './utf8-text';
 import type { ImportOptions } from '../../src-shared/datasets';
 
 const LABEL_NAMES = /^(label|labels|class|classes|target|y|species|category|digit|outcome)$/i;
@@ -67,18 +66,22 @@ function parseFeature(field: string, name: string, line: number, column: string)
  * classification (a text column plus a label column), streaming so memory stays bounded.
  */
 export async function readCsvTable(input: FileInput, delimiter: ',' | '\t', options: ImportOptions, sink: RowSink): Promise<void> {
-  const name = input.name;
-  const tokenizer = new CsvTokenizer(delimiter, name);
-  const chunks = utf8Chunks(input, (bytes) => sink.progress(input.size ? bytes / input.size : null));
+  const records = csvRecords(input, delimiter, (bytes) => sink.progress(input.size ? bytes / input.size : null));
+  try {
+    await readRecords(input.name, records, delimiter, options, sink);
+  } finally {
+    // Closes the file when an error stops the reading early.
+    await records.return(undefined);
+  }
+}
+
+async function readRecords(name: string, records: AsyncGenerator<CsvRecord>, delimiter: ',' | '\t', options: ImportOptions, sink: RowSink): Promise<void> {
   const pending: CsvRecord[] = [];
-  let ended = false;
   // Read ahead a sample: the header and the kind of table are decided on it.
-  while (pending.length < SAMPLE_RECORDS + 1 && !ended) {
-    const next = await chunks.next();
-    if (next.done) {
-      pending.push(...tokenizer.end());
-      ended = true;
-    } else pending.push(...tokenizer.push(next.value));
+  while (pending.length < SAMPLE_RECORDS + 1) {
+    const next = await records.next();
+    if (next.done) break;
+    pending.push(next.value);
   }
   if (!pending.length) throw new ImportError(`${name} is empty: it has no rows`);
   const { columns, hasHeader } = readHeader(pending[0], name);
@@ -132,29 +135,21 @@ export async function readCsvTable(input: FileInput, delimiter: ',' | '\t', opti
     texts = [];
     labels = [];
   };
-  const take = (records: CsvRecord[]) => {
-    for (const r of records) {
-      if (r.fields.length !== columns.length) {
-        throw new ImportError(`${name}, line ${r.line} has ${r.fields.length} field${r.fields.length === 1 ? '' : 's'}; ${hasHeader ? 'the header has' : 'the first row has'} ${columns.length} (a missing or extra delimiter, or an unquoted field that contains one)`);
-      }
-      const labelValue = r.fields[labelIndex].trim();
-      if (labelValue === '') throw new ImportError(`${name}, line ${r.line}: no label in column '${columns[labelIndex]}'; every row needs one`);
-      if (kind === 'text') texts.push(r.fields[textIndex]);
-      else {
-        const row = labels.length * dim;
-        for (let k = 0; k < dim; k++) x[row + k] = parseFeature(r.fields[features[k]], name, r.line, columns[features[k]]);
-      }
-      labels.push(labelValue);
-      if (labels.length === batch) flush();
+  const take = (r: CsvRecord) => {
+    if (r.fields.length !== columns.length) {
+      throw new ImportError(`${name}, line ${r.line} has ${r.fields.length} field${r.fields.length === 1 ? '' : 's'}; ${hasHeader ? 'the header has' : 'the first row has'} ${columns.length} (a missing or extra delimiter, or an unquoted field that contains one)`);
     }
+    const labelValue = r.fields[labelIndex].trim();
+    if (labelValue === '') throw new ImportError(`${name}, line ${r.line}: no label in column '${columns[labelIndex]}'; every row needs one`);
+    if (kind === 'text') texts.push(r.fields[textIndex]);
+    else {
+      const row = labels.length * dim;
+      for (let k = 0; k < dim; k++) x[row + k] = parseFeature(r.fields[features[k]], name, r.line, columns[features[k]]);
+    }
+    labels.push(labelValue);
+    if (labels.length === batch) flush();
   };
-  take(pending);
-  while (!ended) {
-    const next = await chunks.next();
-    if (next.done) {
-      take(tokenizer.end());
-      ended = true;
-    } else take(tokenizer.push(next.value));
-  }
+  pending.forEach(take);
+  for await (const r of records) take(r);
   flush();
 }

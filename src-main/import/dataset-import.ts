@@ -1,11 +1,11 @@
 import type { DatasetPreview, ImportOptions } from '../../src-shared/datasets';
 import { datasetNameTaken, finishDatasetImport, getDatasetRecord, removeDataset, type DatasetRecord } from '../db/datasets';
 import type { Db } from '../db/types';
+import { DEFAULT_EVAL_FRACTION } from '../store-read/split';
 import { DatasetAssembler, type AssembledDataset } from './assemble';
 import { planDataset, type DatasetPlan } from './detect';
 import { ImportError } from './import-error';
 import { samplePngDataUrl } from './sample-png';
-import { DEFAULT_EVAL_FRACTION } from './split';
 import { StoreWriter } from './store-writer';
 
 /** Progress of an import as rows are read. */

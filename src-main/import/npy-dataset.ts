@@ -41,7 +41,6 @@ export async function readNpyDataset(x: FileInput, y: FileInput, format: Dataset
   const labels = await readNpyLabels(await y.open(), y.name);
   let rows = 0;
   let dim = 0;
-  let images = false;
   // Only uint8 pixels are rescaled (to [0, 1]); the header decides.
   const scaleFor = (h: NpyHeader) => (sampleShape(h, x.name).images && h.descr.endsWith('u1') ? 1 / 255 : 1);
   for await (const item of readNpyRows(await x.open(), x.name, scaleFor)) {
@@ -50,7 +49,7 @@ export async function readNpyDataset(x: FileInput, y: FileInput, format: Dataset
         throw new ImportError(`${x.name} has ${item.shape[0]} samples but ${y.name} has ${labels.length} labels: they must match`);
       }
       const sample = sampleShape(item, x.name);
-      images = sample.images;
+      const { images } = sample;
       dim = sample.shape[0] * sample.shape[1] * sample.shape[2];
       sink.start({
         kind: images ? 'images' : 'tabular',

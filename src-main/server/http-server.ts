@@ -2,6 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
+import { APP_CSP } from '../../src-shared/csp';
 import type { Workbench } from '../workbench';
 import { dispatch } from '../services/dispatch';
 import { readStatic } from './static-files';
@@ -11,8 +12,6 @@ import { clearUploads } from '../services/uploads';
 const MAX_BODY = 1 << 20;
 // Methods whose first argument says where to read files from.
 const IMPORT_METHODS = new Set(['previewDataset', 'importDataset', 'importModel']);
-// The same policy as the app's window: only our own scripts, no remote content.
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws://127.0.0.1:* ws://localhost:*";
 
 /** A running browser-mode server. */
 export interface BrowserServer {
@@ -52,7 +51,7 @@ export async function startBrowserServer(wb: Pick<Workbench, 'api' | 'bus'> & Pa
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const send = (status: number, body: string | Buffer, type = 'application/json') => {
-      res.writeHead(status, { 'content-type': type, 'content-security-policy': CSP, 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' });
+      res.writeHead(status, { 'content-type': type, 'content-security-policy': APP_CSP, 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' });
       res.end(body);
     };
     try {

@@ -1,9 +1,12 @@
 import type { AppInfo, BundleFile, ExportedFigure, FigurePdf, ForgottenSamples, LaunchResult, RetainLabApi, RunDetail, RunSummary, StudyCheck } from '../../src-shared/api';
-import { budgetSchema, studyConfigSchema, TASK_KIND, taskSequence, targetDatasets, type DataConfig, type MethodChoice, type StudyConfig } from '../../src-shared/config';
+import { budgetSchema, studyConfigSchema, taskSequence, targetDatasets, type BaseModelSpec, type MethodChoice, type PretrainRunConfig, type StoredRunConfig, type StudyConfig } from '../../src-shared/config';
+import { storedRunConfigSchema } from '../../src-shared/run-record';
+import { taskOf } from '../../src-shared/tasks/lookup';
 import type { StudyContext } from '../engine/methods/method';
 import type { DatasetPreview, DatasetSummary, ImportedModelSummary, ImportOptions, ImportSource } from '../../src-shared/datasets';
-import { describeIssues, ValidationError } from '../../src-shared/validation';
-import { findUsableBaseModel, getBaseModel, insertBaseModel, listBaseModels } from '../db/base-models';
+import { describeIssues, parseOrThrow, ValidationError } from '../../src-shared/validation';
+import { findUsableBaseModel, getBaseModel, insertBaseModel, listBaseModels, specKey } from '../db/base-models';
+import { getImportedModel } from '../db/imported-models';
 import { listEvaluations } from '../db/evaluations';
 import { listRunLogs } from '../db/run-logs';
 import { allAnnotations, annotationsOf, setNote, setTags, type RunAnnotations } from '../db/run-annotations';
@@ -42,7 +45,7 @@ function methodIssues(methods: unknown, study: StudyContext): { issues: string[]
 export function validateStudy(input: unknown): StudyConfig {
   const result = studyConfigSchema.safeParse(input);
   const study: StudyContext = result.success
-    ? { learningRate: result.data.budget.learningRate, objective: TASK_KIND[result.data.target.task].objective, sequence: taskSequence(result.data.target).length > 1 }
+    ? { learningRate: result.data.budget.learningRate, objective: taskOf(result.data.target.task).objective, sequence: taskSequence(result.data.target).length > 1 }
     : { learningRate: budgetSchema.parse({}).learningRate, objective: 'classification', sequence: false };
   const methods = methodIssues((input as { methods?: unknown } | null)?.methods, study);
   const issues = [...(result.success ? [] : describeIssues(result.error)), ...methods.issues];
@@ -64,25 +67,21 @@ export class ApiService implements RetainLabApi {
 
   /** Turns a stored run into its listed form with live progress, tags and note. */
   summarise(run: RunRecord, annotations: RunAnnotations = annotationsOf(this.db, run.id)): RunSummary {
-    const config = run.config as {
-      baseModel?: { recipe?: string };
-      spec?: { recipe?: string; data?: DataConfig };
-      data?: DataConfig;
-      target?: { task?: string; dataset?: string; thenDatasets?: string[] };
-      task?: string;
-      method?: MethodChoice;
-    };
-    const task = config.target?.task ?? config.task ?? null;
-    const data = config.data ?? config.spec?.data;
+    const { config } = run;
+    const task = config?.target.task ?? null;
+    const data = config?.baseModel.data;
     const name = (id: string) => datasetNameOf(this.db, id) ?? `${id} (deleted)`;
-    const library = data?.source === 'library' ? [data.pretrain, ...targetDatasets(config.target ?? {})].map(name).join(' → ') : null;
+    // A pretraining run reads only the pretrain dataset.
+    const targets = config?.kind === 'finetune' ? targetDatasets(config.target) : [];
+    const library = data?.source === 'library' ? [data.pretrain, ...targets].map(name).join(' → ') : null;
     return {
       ...run,
       ...annotations,
-      methodLabel: run.kind === 'pretrain' ? 'Base model pretraining' : methodLabel(config.method ?? { id: run.methodId }),
-      recipe: config.baseModel?.recipe ?? config.spec?.recipe ?? '',
+      methodLabel: run.kind === 'pretrain' ? 'Base model pretraining' : methodLabel(config?.kind === 'finetune' ? config.method : { id: run.methodId }),
+      recipe: config?.baseModel.recipe ?? '',
       task,
       taskLabel: library ?? task,
+      metric: config?.metric ?? null,
       progress: run.status === 'running' ? this.host.progressOf(run.id) : null,
       pretrainAccuracy: run.kind === 'pretrain' && run.baseModelId ? (getBaseModel(this.db, run.baseModelId)?.aPre ?? null) : null,
     };
@@ -129,13 +128,13 @@ export class ApiService implements RetainLabApi {
   }
 
   async launchStudy(input: unknown): Promise<LaunchResult> {
-    const { config, library, baseModel, runs } = this.prepare(input);
+    const { config, library, baseModel, pretrain, runs } = this.prepare(input);
     const studyId = newId('study');
     const runIds: string[] = [];
     let pretrainRunId: string | null = null;
     let baseModelId = '';
     this.db.transaction(() => {
-      insertStudy(this.db, studyId, config);
+      insertStudy(this.db, studyId, config.name, config);
       const existing = library?.model ? null : findUsableBaseModel(this.db, baseModel);
       if (library?.model) {
         // An imported model is θ₀ as it is: nothing to pretrain, and its runs name no stored base model.
@@ -147,25 +146,90 @@ export class ApiService implements RetainLabApi {
         pretrainRunId = newId('run');
         const name = baseModelName(baseModel, config.target.task, library?.pretrain.name);
         insertBaseModel(this.db, { id: baseModelId, name, spec: baseModel, pretrainRunId });
-        insertRun(this.db, {
-          id: pretrainRunId,
-          studyId,
-          kind: 'pretrain',
-          methodId: 'pretrain',
-          seed: baseModel.pretrain.seed,
-          baseModelId,
-          config: { spec: baseModel, task: config.target.task, backend: config.backend },
-        });
+        insertRun(this.db, { id: pretrainRunId, studyId, baseModelId, config: pretrain });
         runIds.push(pretrainRunId);
       }
       for (const run of runs) {
         const id = newId('run');
-        insertRun(this.db, { id, studyId, kind: 'finetune', methodId: run.method.id, seed: run.seed, baseModelId: library?.model ? null : baseModelId, config: run });
+        insertRun(this.db, { id, studyId, baseModelId: library?.model ? null : baseModelId, config: run });
         runIds.push(id);
       }
     })();
     this.host.enqueue(runIds);
     return { studyId, runIds, baseModelId, pretrainRunId };
+  }
+
+  /**
+   * Launches stored run configs as they are (a reproducibility bundle's `runs.json`), validated by
+   * the run-record schema, without turning them back into a study: each fine-tuning run starts from
+   * the stored base model of its spec, pretrained first by one run per spec where the store has none
+   * (a pretraining config only makes sure its model exists), or from its imported model. All of
+   * them form one study; the result names the first base model and pretraining run.
+   */
+  async launchRuns(input: unknown): Promise<LaunchResult> {
+    const configs = parseOrThrow(storedRunConfigSchema.array().min(1, 'give at least one run config'), Array.isArray(input) ? input : [input], 'run configs', 'runs');
+    const issues = configs.flatMap((c, i) => this.runIssues(c, i));
+    if (issues.length) throw new ValidationError(`Invalid run configs:\n  ${issues.join('\n  ')}`, issues);
+    const studyId = newId('study');
+    const runIds: string[] = [];
+    const baseModels = new Map<string, string>();
+    let pretrainRunId: string | null = null;
+    this.db.transaction(() => {
+      insertStudy(this.db, studyId, [...new Set(configs.map((c) => c.studyName))].join(' + '), configs);
+      for (const config of configs) {
+        const base = this.baseModelFor(config, studyId, baseModels, runIds);
+        pretrainRunId ??= base.pretrainRunId;
+        if (config.kind === 'finetune') {
+          const id = newId('run');
+          insertRun(this.db, { id, studyId, baseModelId: base.storedId, config });
+          runIds.push(id);
+        }
+      }
+    })();
+    this.host.enqueue(runIds);
+    const first = configs[0].baseModel;
+    return { studyId, runIds, baseModelId: first.imported?.id ?? baseModels.get(specKey(first))!, pretrainRunId };
+  }
+
+  /** Problems of a run config the schema cannot see: its methods' parameters, and models and datasets the store must hold. */
+  private runIssues(config: StoredRunConfig, i: number): string[] {
+    const issues: string[] = [];
+    const { baseModel } = config;
+    if (baseModel.imported && !getImportedModel(this.db, baseModel.imported.id)) issues.push(`runs.${i}.baseModel.imported.id: no imported model '${baseModel.imported.id}' in this store`);
+    if (baseModel.recipe === 'imported' && config.kind === 'pretrain') issues.push(`runs.${i}.kind: an imported model is not pretrained`);
+    const datasets = baseModel.data.source === 'library' ? [baseModel.data.pretrain, ...targetDatasets(config.target)] : [];
+    for (const id of datasets) if (datasetNameOf(this.db, id) === null) issues.push(`runs.${i}: no dataset '${id}' in this store's library`);
+    if (config.kind === 'finetune') {
+      const study: StudyContext = { learningRate: config.budget.learningRate, objective: taskOf(config.target.task).objective, sequence: taskSequence(config.target).length > 1 };
+      try {
+        parseMethodChoice(config.method, `runs.${i}.method`, study);
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        issues.push(...err.issues);
+      }
+    }
+    return issues;
+  }
+
+  /** The stored base model a run config starts from (null: an imported model), found by its spec or pretrained first by a new run. */
+  private baseModelFor(config: StoredRunConfig, studyId: string, known: Map<string, string>, runIds: string[]): { storedId: string | null; pretrainRunId: string | null } {
+    const spec: BaseModelSpec = config.baseModel;
+    if (spec.imported) return { storedId: null, pretrainRunId: null };
+    const key = specKey(spec);
+    const id = known.get(key) ?? findUsableBaseModel(this.db, spec)?.id;
+    if (id) {
+      known.set(key, id);
+      return { storedId: id, pretrainRunId: null };
+    }
+    const baseModelId = newId('base');
+    const pretrainRunId = newId('run');
+    const pretrain: PretrainRunConfig = { version: config.version, kind: 'pretrain', studyName: config.studyName, baseModel: spec, target: config.target, backend: config.backend, metric: config.metric };
+    const datasetName = spec.data.source === 'library' ? (datasetNameOf(this.db, spec.data.pretrain) ?? undefined) : undefined;
+    insertBaseModel(this.db, { id: baseModelId, name: baseModelName(spec, config.target.task, datasetName), spec, pretrainRunId });
+    insertRun(this.db, { id: pretrainRunId, studyId, baseModelId, config: pretrain });
+    runIds.push(pretrainRunId);
+    known.set(key, baseModelId);
+    return { storedId: baseModelId, pretrainRunId };
   }
 
   async cancelRun(id: string): Promise<RunSummary> {

@@ -2,7 +2,7 @@ import type { DatasetPreview, DatasetSummary, ImportedModelSummary, ImportOption
 import { classCounts, datasetName, datasetNameTaken, getDatasetRecord, listDatasetRecords, removeDataset, renameDatasetRecord, runsUsingDataset, type DatasetRecord } from '../db/datasets';
 import { listImportedModelSummaries } from '../db/imported-models';
 import type { Db } from '../db/types';
-import { BUILTIN_IDS, builtinDataset, builtinName } from '../import/builtin-datasets';
+import { BUILTIN_IDS, builtinDataset, builtinName } from '../engine/data/builtin-datasets';
 import { importDatasetAt, previewDatasetAt } from '../import/dataset-import';
 import { ImportError } from '../import/import-error';
 import { importModelAt } from '../import/models/model-import';

@@ -1,5 +1,5 @@
 import type { ForgottenSamples } from '../../src-shared/api';
-import { DEFAULT_LOSS_RISE, runMetric, TASK_KIND, TEXT_CLASS_NAMES, type RunConfig } from '../../src-shared/config';
+import { taskOf } from '../../src-shared/tasks/lookup';
 import { ValidationError } from '../../src-shared/validation';
 import { getRunPredictions, getRunSequenceLosses } from '../db/run-predictions';
 import { getRun } from '../db/runs';
@@ -30,9 +30,11 @@ function featuresOf(set: Dataset, i: number, standardised: boolean): string {
 export function forgottenSamples(db: Db, runId: string, limit: number): ForgottenSamples {
   const run = getRun(db, runId);
   if (!run) throw new ValidationError(`No run with id '${runId}'`, [`id: no run '${runId}'`]);
-  if (run.kind !== 'finetune') throw new ValidationError(`Run ${runId} pretrains a base model: it forgets nothing`, [`id: '${runId}' is not a fine-tuning run`]);
-  const config = run.config as unknown as RunConfig;
-  const loss = runMetric(config) === 'loss';
+  const { config } = run;
+  if (!config) throw new ValidationError(run.error ?? `The config of run ${runId} is unreadable`, [`id: ${run.error}`]);
+  if (config.kind !== 'finetune') throw new ValidationError(`Run ${runId} pretrains a base model: it forgets nothing`, [`id: '${runId}' is not a fine-tuning run`]);
+  const loss = config.metric === 'loss';
+  const data = config.baseModel.data;
   const text = config.baseModel.tokenizer !== undefined;
   const empty = { runId, total: 0, available: false, shape: [28, 28, 1] as [number, number, number], samples: [], sequences: [], lossRise: null, classNames: null, inkDark: true };
   const read = loss ? getRunSequenceLosses : getRunPredictions;
@@ -40,14 +42,15 @@ export function forgottenSamples(db: Db, runId: string, limit: number): Forgotte
   if (!before || !after) {
     return { ...empty, why: run.status === 'completed' ? 'this run was made before per-sample predictions were stored' : `the run is ${run.status}: predictions are stored when it completes` };
   }
-  const library = config.data.source === 'library' && config.target.dataset ? { store: db, target: config.target.dataset } : undefined;
+  const library = data.source === 'library' && config.target.dataset ? { store: db, target: config.target.dataset } : undefined;
   const evalSet = buildStudyData(config.baseModel, config.target.task, library).pretrainEval;
   const tabular = library !== undefined && evalSet.shape[0] === 1 && evalSet.shape[2] === 1;
   if (evalSet.n !== before.length) throw new Error(`the pretrain eval split has ${evalSet.n} samples but run ${runId} stored ${before.length} predictions`);
   const tok = text ? new CharTokenizer(config.baseModel.tokenizer!) : null;
-  const common = { runId, available: true, shape: evalSet.shape, why: null, inkDark: config.data.source === 'mnist-digits' };
+  const common = { runId, available: true, shape: evalSet.shape, why: null, inkDark: data.source === 'mnist-digits' };
   if (loss) {
-    const lossRise = config.lossRise ?? DEFAULT_LOSS_RISE;
+    // The run-record schema requires a loss run's threshold.
+    const lossRise = config.lossRise!;
     const damaged = Array.from({ length: evalSet.n }, (_, i) => i).filter((i) => after[i] - before[i] > lossRise);
     damaged.sort((i, j) => after[j] - before[j] - (after[i] - before[i]));
     const sequences = damaged.slice(0, limit).map((i) => ({ index: i, text: textOf(evalSet, tok!, i), lossBefore: before[i], lossAfter: after[i] }));
@@ -61,14 +64,14 @@ export function forgottenSamples(db: Db, runId: string, limit: number): Forgotte
     total: forgotten.length,
     sequences: [],
     lossRise: null,
-    classNames: evalSet.classNames ?? (TASK_KIND[config.target.task].domain === 'text' ? TEXT_CLASS_NAMES : null),
+    classNames: evalSet.classNames ?? taskOf(config.target.task).classNames ?? null,
     samples: forgotten.slice(0, limit).map((i) => ({
       index: i,
       label: evalSet.classes[evalSet.y[i]],
       before: evalSet.classes[before[i]],
       after: evalSet.classes[after[i]],
       pixels: tok || tabular ? [] : Array.from(evalSet.x.subarray(i * d, (i + 1) * d), (v) => Math.round(v * 255)),
-      text: tok ? textOf(evalSet, tok, i) : tabular ? featuresOf(evalSet, i, config.data.source === 'library' && config.data.standardize === true) : null,
+      text: tok ? textOf(evalSet, tok, i) : tabular ? featuresOf(evalSet, i, data.source === 'library' && data.standardize === true) : null,
     })),
   };
 }

@@ -4,7 +4,7 @@ import { libraryCompatibility, type LibraryCompatibility } from '../../src-share
 import { getImportedModel, type ImportedModelRecord } from '../db/imported-models';
 import type { Db } from '../db/types';
 import { buildCharTokenizer, normaliseText } from '../engine/data/char-tokenizer';
-import { loadStoredTextDataset } from '../import/load-stored-dataset';
+import { libraryTextDataset } from '../engine/data/library-datasets';
 import { datasetSummaryOf } from './dataset-service';
 
 /** What a study's base model needs from the library: its pretrain dataset, its imported model, how they fit the targets and a text tokenizer. */
@@ -20,7 +20,7 @@ export interface LibraryStudy {
 
 /** The tokenizer of a character encoder pretrained on a text dataset: every character seen `minCharCount` times in its train split. */
 function libraryTokenizer(db: Db, data: LibraryDataConfig): TokenizerSpec {
-  const texts = loadStoredTextDataset(db, data.pretrain);
+  const texts = libraryTextDataset(db, data.pretrain);
   return buildCharTokenizer(Array.from(texts.splits.train, (r) => normaliseText(texts.texts[r])), data.minCharCount);
 }
 

@@ -1,14 +1,7 @@
-import { expandStudy, type BaseModelSpec, type RunConfig, type StudyConfig, type TargetTask } from '../../src-shared/config';
+import { expandStudy, standardizes, type BaseModelSpec, type PretrainRunConfig, type RunConfig, type StudyConfig, type TargetTask } from '../../src-shared/config';
+import { taskOf } from '../../src-shared/tasks/lookup';
 import { textTokenizerFor } from '../engine/data/text-study-data';
 import type { LibraryStudy } from './library-study';
-
-/** What each text task pretrains on, for base-model names. */
-const PRETRAIN_CORPUS: Partial<Record<TargetTask, string>> = {
-  sotu: 'Moby Dick',
-  'sotu-early': 'Moby Dick',
-  'sotu-late': 'Moby Dick',
-  'spam-later': 'early SpamAssassin mail',
-};
 
 /** The base-model spec of a library study: the pretrain dataset's classes and sample shape (text: its tokenizer), and an imported model's architecture. */
 function librarySpec(spec: BaseModelSpec, library: LibraryStudy): BaseModelSpec {
@@ -16,7 +9,7 @@ function librarySpec(spec: BaseModelSpec, library: LibraryStudy): BaseModelSpec 
   const classNames = library.pretrain.classes.map((c) => c.label);
   const kind = library.pretrain.kind;
   // Settings that do not apply to the pretrain dataset's kind take one fixed value, so changing them does not pretrain another model.
-  const data = spec.data.source === 'library' ? { ...spec.data, standardize: kind === 'tabular' && spec.data.standardize, minCharCount: kind === 'text' ? spec.data.minCharCount : 1 } : spec.data;
+  const data = spec.data.source === 'library' ? { ...spec.data, standardize: kind === 'tabular' && standardizes(spec.data, library.model !== null), minCharCount: kind === 'text' ? spec.data.minCharCount : 1 } : spec.data;
   // A text model's input is its context of tokens; its vocabulary is in the tokenizer.
   if (library.tokenizer) return { ...spec, data, classes, classNames, tokenizer: library.tokenizer };
   const common = { ...spec, data, classes, classNames, inputShape: library.pretrain.shape as [number, number, number] };
@@ -27,23 +20,24 @@ function librarySpec(spec: BaseModelSpec, library: LibraryStudy): BaseModelSpec 
 }
 
 /**
- * A study's base-model spec and run configs. A text base model's spec gets its tokenizer, built
- * here from its pretrain corpus: the vocabulary is then part of the model's identity (a study with
- * another vocabulary pretrains another model) and is stored with it and with every run. A library
- * study's spec gets its datasets' facts (looked up by lookUpLibrary).
+ * A study's base-model spec and run configs (its pretraining run's and its fine-tuning runs'). A
+ * text base model's spec gets its tokenizer, built here from its pretrain corpus: the vocabulary is
+ * then part of the model's identity (a study with another vocabulary pretrains another model) and is
+ * stored with it and with every run. A library study's spec gets its datasets' facts (looked up by
+ * lookUpLibrary), its data settings normalised to the pretrain dataset's kind: that spec's `data` is
+ * the one data block of every run.
  */
-export function resolveStudy(study: StudyConfig, library: LibraryStudy | null = null): { baseModel: BaseModelSpec; runs: RunConfig[] } {
-  const { baseModel, runs } = expandStudy(study);
+export function resolveStudy(study: StudyConfig, library: LibraryStudy | null = null): { baseModel: BaseModelSpec; pretrain: PretrainRunConfig; runs: RunConfig[] } {
+  const expanded = expandStudy(study);
+  const { baseModel, pretrain, runs } = expanded;
   let resolved: BaseModelSpec;
   if (study.data.source === 'text') resolved = { ...baseModel, tokenizer: textTokenizerFor(study.data, study.target.task) };
   else if (library) resolved = librarySpec(baseModel, library);
-  else return { baseModel, runs };
-  return { baseModel: resolved, runs: runs.map((r) => ({ ...r, baseModel: resolved })) };
+  else return expanded;
+  return { baseModel: resolved, pretrain: { ...pretrain, baseModel: resolved }, runs: runs.map((r) => ({ ...r, baseModel: resolved })) };
 }
 
-/** A readable name of a base model: what it is and what it was pretrained on (for library data: the pretrain dataset's name). */
+/** A readable name of a base model: what it is and what it was pretrained on (the task's pretrain data; for library data: the pretrain dataset's name). */
 export function baseModelName(spec: BaseModelSpec, task: TargetTask, datasetName?: string): string {
-  if (datasetName) return `${spec.recipe.toUpperCase()} on ${datasetName}`;
-  const corpus = PRETRAIN_CORPUS[task];
-  return corpus ? `${spec.recipe.toUpperCase()} on ${corpus}` : `${spec.recipe.toUpperCase()} on digits ${spec.classes.join(',')}`;
+  return `${spec.recipe.toUpperCase()} on ${datasetName ?? taskOf(task).pretrainedOn}`;
 }

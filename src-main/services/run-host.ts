@@ -1,5 +1,5 @@
 import type { RunProgress } from '../../src-shared/api';
-import type { BaseModelSpec, RunConfig } from '../../src-shared/config';
+import type { BaseModelSpec } from '../../src-shared/config';
 import type { EvalPoint } from '../../src-shared/evaluation';
 import { getBaseModel, markBaseModelFailed, markBaseModelReady } from '../db/base-models';
 import { getCheckpoint, insertCheckpoint } from '../db/checkpoints';
@@ -41,7 +41,11 @@ export class RunHost {
       endRun(db, run.id, 'failed', 'interrupted: the workbench stopped while this run was training');
       if (run.kind === 'pretrain' && run.baseModelId) markBaseModelFailed(db, run.baseModelId);
     }
-    for (const run of runsWithStatus(db, 'queued')) this.queue.push(run.id);
+    // A queued run whose stored config does not parse can never run: it ends failed with the reason.
+    for (const run of runsWithStatus(db, 'queued')) {
+      if (run.config) this.queue.push(run.id);
+      else endRun(db, run.id, 'failed', run.error);
+    }
     this.pump();
   }
 
@@ -111,11 +115,11 @@ export class RunHost {
   }
 
   private jobFor(run: RunRecord): EngineJob {
-    if (run.kind === 'pretrain') {
-      const cfg = run.config as { spec: BaseModelSpec; task: RunConfig['target']['task']; backend: RunConfig['backend'] };
-      return { type: 'pretrain', runId: run.id, spec: cfg.spec, task: cfg.task, backend: cfg.backend, ...this.storeFor(cfg.spec) };
+    const { config } = run;
+    if (!config) throw new Error(run.error ?? `the stored config of run ${run.id} is unreadable`);
+    if (config.kind === 'pretrain') {
+      return { type: 'pretrain', runId: run.id, spec: config.baseModel, task: config.target.task, backend: config.backend, ...this.storeFor(config.baseModel) };
     }
-    const config = run.config as unknown as RunConfig;
     const { imported } = config.baseModel;
     if (imported) {
       const model = getImportedModel(this.db, imported.id);

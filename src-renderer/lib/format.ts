@@ -15,14 +15,16 @@ export function points(value: number | null | undefined, signed = true, digits =
   return `${v < 0 ? '−' : v > 0 && signed ? '+' : ''}${Math.abs(v).toFixed(digits)} pts`;
 }
 
-/** A_pre or A_tgt as its metric reads: accuracy as a percentage, mean token loss in nats (3 decimals). */
-export function metricValue(value: number | null | undefined, metric: Metric, digits = 1): string {
+/** A_pre or A_tgt as its metric reads: accuracy as a percentage, mean token loss in nats (3 decimals); no metric (an unreadable run): a dash. */
+export function metricValue(value: number | null | undefined, metric: Metric | null, digits = 1): string {
+  if (metric === null) return DASH;
   if (metric === 'accuracy') return pct(value, digits);
   return value == null || !Number.isFinite(value) ? DASH : value.toFixed(3);
 }
 
 /** A change of the metric: accuracy points, or nats of mean token loss (signed like the headline: > 0 means worse for forgetting, better for gain). */
-export function metricDelta(value: number | null | undefined, metric: Metric, signed = true): string {
+export function metricDelta(value: number | null | undefined, metric: Metric | null, signed = true): string {
+  if (metric === null) return DASH;
   if (metric === 'accuracy') return points(value, signed);
   if (value == null || !Number.isFinite(value)) return DASH;
   return `${value < 0 ? '−' : value > 0 && signed ? '+' : ''}${Math.abs(value).toFixed(3)} nats`;

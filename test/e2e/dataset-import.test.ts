@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeZip } from '../../src-main/export/zip';
+import { writeZip } from '../../src-main/export/write-zip';
 import type { BrowserServer } from '../../src-main/server/http-server';
 import { pngBytes } from '../main/image-fixtures';
 import { blobCsv, sentencesJsonl } from '../main/dataset-fixtures';
@@ -31,7 +31,7 @@ describe('browser mode end to end: importing datasets and a base model', () => {
   afterAll(() => session?.close());
 
   /** A zip of 12×12 grey images in class folders bars/ and dots/ (20 each); `turned`: bars horizontal, dots off-centre (a shift with the same classes). */
-  function shapesZip(name: string, turned: boolean): string {
+  async function shapesZip(name: string, turned: boolean): Promise<string> {
     const entries = [];
     for (let i = 0; i < 20; i++) {
       const bars = (x: number, y: number) => ((turned ? y : x) % 4 < 2 ? 200 + (i % 5) * 10 : 0);
@@ -40,7 +40,7 @@ describe('browser mode end to end: importing datasets and a base model', () => {
       entries.push({ name: `${name}/dots/${i}.png`, data: pngBytes(12, 12, (x, y) => ((x - cx) ** 2 + (y - cy) ** 2 < 8 + (i % 8) ? 255 : 0)) });
     }
     const zip = join(session.wb.dataDir, `${name}.zip`);
-    writeFileSync(zip, writeZip(entries));
+    writeFileSync(zip, await writeZip(entries));
     return zip;
   }
 
@@ -92,7 +92,7 @@ describe('browser mode end to end: importing datasets and a base model', () => {
   });
 
   it('uploads a zip of image class folders and shows a grid of samples', async () => {
-    await page.getByTestId('dataset-picker-files').setInputFiles(shapesZip('shapes', false));
+    await page.getByTestId('dataset-picker-files').setInputFiles(await shapesZip('shapes', false));
     await expect.poll(() => page.getByTestId('preview-facts').textContent(), { timeout: 20_000 }).toMatch(/40 samples · images 12×12, grey · 2 classes/);
     expect(await page.getByTestId('sample-images').locator('img').count()).toBe(8);
     await page.screenshot({ path: join(OUTPUT_DIR, 'datasets-image-preview.png'), fullPage: true });
@@ -114,7 +114,7 @@ describe('browser mode end to end: importing datasets and a base model', () => {
     expect(errors).toEqual([]);
   });
   it('picks the uploaded image zips in the wizard and runs a short study on them: the same classes reuse the head', async () => {
-    await upload(shapesZip('turned-shapes', true), 'turned shapes');
+    await upload(await shapesZip('turned-shapes', true), 'turned shapes');
     await page.getByTestId('tab-new-study').click();
     await page.getByTestId('recipe-mlp').click();
     await page.getByTestId('pretrain-epochs').fill('20');

@@ -4,7 +4,7 @@ import { expandStudy, studyConfigSchema, type BackendName } from '../../src-shar
 import { selectBackend } from '../../src-main/engine/backend';
 import { runFinetune } from '../../src-main/engine/jobs/finetune';
 import { runPretrain } from '../../src-main/engine/jobs/pretrain';
-import type { Checkpoint } from '../../src-main/engine/models/checkpoint';
+import type { Checkpoint } from '../../src-shared/checkpoint';
 import type { EngineEvent } from '../../src-main/engine/protocol';
 
 async function run(backend: BackendName, recipe: 'mlp' | 'cnn') {

@@ -4,7 +4,7 @@ import type { EvalPoint } from '../../src-shared/evaluation';
 import { selectBackend } from '../../src-main/engine/backend';
 import { runFinetune } from '../../src-main/engine/jobs/finetune';
 import { runPretrain } from '../../src-main/engine/jobs/pretrain';
-import type { Checkpoint } from '../../src-main/engine/models/checkpoint';
+import type { Checkpoint } from '../../src-shared/checkpoint';
 import type { EngineEvent } from '../../src-main/engine/protocol';
 
 /** A small seeded study on the real digits, run in-process on wasm: pretrain once, then fine-tune each run config. */

@@ -5,7 +5,7 @@ import { selectBackend } from '../../src-main/engine/backend';
 import { runPretrain } from '../../src-main/engine/jobs/pretrain';
 import { runFinetune } from '../../src-main/engine/jobs/finetune';
 import type { EngineEvent } from '../../src-main/engine/protocol';
-import type { Checkpoint } from '../../src-main/engine/models/checkpoint';
+import type { Checkpoint } from '../../src-shared/checkpoint';
 
 function collect() {
   const events: EngineEvent[] = [];

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { defaultParams, type ParamValues } from '../../src-shared/params';
+import type { z } from 'zod';
 import { selectBackend } from '../../src-main/engine/backend';
 import { lora } from '../../src-main/engine/methods/lora';
 import type { MethodHooks, TrainingSetup } from '../../src-main/engine/methods/method';
@@ -12,8 +12,8 @@ import { Rng } from '../../src-main/engine/rng';
 const recipeSpec = (recipe: 'mlp' | 'cnn'): ModelSpec => ({ recipe, inputShape: [28, 28, 1], backbone: RECIPE_BACKBONES[recipe], pretrainClasses: 10, targetClasses: null });
 
 /** LoRA hooks with the defaults (but the pretrain head trained in full unless `over` says otherwise) plus `over`, set up on `model` as the trainer would. */
-function attach(model: Model, over: ParamValues = {}): MethodHooks {
-  const hooks = lora.create({ tf, params: { ...defaultParams(lora.params), head: 'train', ...over } });
+function attach(model: Model, over: z.input<typeof lora.params> = {}): MethodHooks {
+  const hooks = lora.create({ tf, params: lora.params.parse({ head: 'train', ...over }) });
   hooks.beforeTraining!({ model, seed: 3, log: () => {} } as unknown as TrainingSetup);
   return hooks;
 }
@@ -37,7 +37,7 @@ function randomiseB(model: Model): void {
   }
 }
 
-describe('LoRA adapters (methods.md §3.9)', () => {
+describe('LoRA adapters (docs/methods.md §3.9)', () => {
   beforeAll(async () => {
     await selectBackend('wasm');
   });

@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expandStudy, studyConfigSchema } from '../../src-shared/config';
-import { defaultParams, paramsSchema } from '../../src-shared/params';
+import { MARKER_SHAPES } from '../../src-shared/method-style';
+import { defaultParams, paramSpecs } from '../../src-shared/params';
 import { selectBackend } from '../../src-main/engine/backend';
 import { runFinetune } from '../../src-main/engine/jobs/finetune';
 import { runPretrain } from '../../src-main/engine/jobs/pretrain';
-import { METHODS } from '../../src-main/engine/methods/registry';
-import type { Checkpoint } from '../../src-main/engine/models/checkpoint';
+import { METHODS, paramsJsonSchema } from '../../src-main/engine/methods/registry';
+import type { Checkpoint } from '../../src-shared/checkpoint';
 import type { EngineEvent } from '../../src-main/engine/protocol';
 
 // Every method of the registry on a tiny seeded task: adding a method file enrols it here.
@@ -35,13 +36,35 @@ describe('method registry contract', () => {
       expect(m.label.length, m.id).toBeGreaterThan(0);
       expect(m.summary.length, m.id).toBeGreaterThan(20);
       expect(m.reference.length, m.id).toBeGreaterThan(10);
-      for (const p of m.params) expect(p.help.length, `${m.id}.${p.key}`).toBeGreaterThan(10);
+      for (const p of paramSpecs(paramsJsonSchema(m))) {
+        expect(p.label.length, `${m.id}.${p.key}`).toBeGreaterThan(0);
+        expect(p.help.length, `${m.id}.${p.key}`).toBeGreaterThan(10);
+      }
     }
   });
 
+  it('draws every method in its own colour and its own marker', () => {
+    for (const m of METHODS) {
+      expect(m.style.color, m.id).toMatch(/^#[0-9A-F]{6}$/);
+      expect(MARKER_SHAPES, m.id).toContain(m.style.marker);
+    }
+    expect(new Set(METHODS.map((m) => m.style.color)).size).toBe(METHODS.length);
+    expect(new Set(METHODS.map((m) => m.style.marker)).size).toBe(METHODS.length);
+  });
+
   for (const method of METHODS) {
-    it(`${method.id}: defaults validate, loss stays finite, no tensor leaks across steps, clean dispose`, async () => {
-      expect(paramsSchema(method.params).parse({})).toEqual(defaultParams(method.params));
+    it(`${method.id}: its schema parses {} to the defaults its JSON Schema lists, key for key, and names an unknown key`, () => {
+      const json = paramsJsonSchema(method);
+      expect(Object.keys(json.properties)).toEqual(Object.keys(method.params.shape));
+      expect(method.params.parse({})).toEqual(defaultParams(json));
+      const unknown = method.params.safeParse({ notAParameter: 1 });
+      expect(unknown.success).toBe(false);
+      expect(unknown.error!.issues.map((i) => i.message).join('; ')).toContain('notAParameter');
+    });
+  }
+
+  for (const method of METHODS) {
+    it(`${method.id}: trains from its defaults, loss stays finite, no tensor leaks across steps, clean dispose`, async () => {
       const events: EngineEvent[] = [];
       const tensorsAtEval: number[] = [];
       const before = tf.memory().numTensors;

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunConfig } from '../../src-shared/config';
-import { decodeCheckpoint, type Checkpoint } from '../../src-main/engine/models/checkpoint';
+import type { Checkpoint } from '../../src-shared/checkpoint';
+import { decodeCheckpoint } from '../../src-main/engine/models/checkpoint';
 import { digitsStudy, finetune } from './digits-study';
 
 describe('penalty and freezing methods on the real digits (rotate90, MLP)', () => {

@@ -19,7 +19,7 @@ function values(t: tf.Tensor): number[] {
   return Array.from(t.dataSync());
 }
 
-describe('EWC importances (methods.md §3.4 worked example)', () => {
+describe('EWC importances (docs/methods.md §3.4 worked example)', () => {
   // X, y of the example; a linear 2→2 layer initialised to zero, cross-entropy.
   const X = [[1, 0], [0, 1], [1, 1], [2, -1]];
   const y = [0, 1, 0, 1];
@@ -98,7 +98,7 @@ describe('penalties on hand examples', () => {
   });
 });
 
-describe('LwF distillation (methods.md §3.10) on a hand example', () => {
+describe('LwF distillation (docs/methods.md §3.10) on a hand example', () => {
   // θ₀'s pretrain head K₀ = [[2, 0], [0, 1]] ([in, out]); the model's K = [[0, 0], [0, 1]]; x = I.
   // Sample 1: z₀ = [2, 0], z = [0, 0]; sample 2: z₀ = z = [0, 1] (no divergence).
   const theta0 = new Map([['head/kernel', Float32Array.from([2, 0, 0, 1])], ['head/bias', new Float32Array(2)]]);

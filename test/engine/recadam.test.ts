@@ -96,7 +96,7 @@ describe('RecAdam refuses unstable settings', () => {
     const before = tf.memory().numTensors;
     const events: EngineEvent[] = [];
     await expect(runFinetune({ type: 'finetune', runId: 'r', config: runs[0], base }, (e) => events.push(e))).rejects.toThrow(
-      /method\.params: RecAdam: budget\.learningRate × params\.pretrainCof \(γ\) = 0\.001 × 5000 = 5 ≥ 2.*params\.pretrainCof to about 100 /,
+      /^RecAdam: budget\.learningRate × params\.pretrainCof \(γ\) = 0\.001 × 5000 = 5 ≥ 2.*params\.pretrainCof to about 100 /,
     );
     expect(events.filter((e) => e.type === 'metrics')).toEqual([]);
     expect(tf.memory().numTensors).toBe(before);

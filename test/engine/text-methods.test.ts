@@ -4,7 +4,7 @@ import type { RunConfig, StudyConfigInput } from '../../src-shared/config';
 import { selectBackend } from '../../src-main/engine/backend';
 import { runFinetune } from '../../src-main/engine/jobs/finetune';
 import { METHODS } from '../../src-main/engine/methods/registry';
-import type { Checkpoint } from '../../src-main/engine/models/checkpoint';
+import type { Checkpoint } from '../../src-shared/checkpoint';
 import type { EngineEvent } from '../../src-main/engine/protocol';
 import { textStudy } from './text-study';
 

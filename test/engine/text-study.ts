@@ -1,7 +1,7 @@
 import { studyConfigSchema, type RunConfig, type StudyConfigInput } from '../../src-shared/config';
 import { selectBackend } from '../../src-main/engine/backend';
 import { runPretrain } from '../../src-main/engine/jobs/pretrain';
-import type { Checkpoint } from '../../src-main/engine/models/checkpoint';
+import type { Checkpoint } from '../../src-shared/checkpoint';
 import type { EngineEvent } from '../../src-main/engine/protocol';
 import { resolveStudy } from '../../src-main/services/resolve-study';
 

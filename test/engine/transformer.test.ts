@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { defaultParams } from '../../src-shared/params';
 import { selectBackend } from '../../src-main/engine/backend';
 import { lora } from '../../src-main/engine/methods/lora';
 import type { TrainingSetup } from '../../src-main/engine/methods/method';
@@ -93,7 +92,7 @@ describe('transformer layers', () => {
   it('LoRA on the attention projections: every q, k, v, o gets an adapter, and merging leaves the outputs unchanged', () => {
     const model = new Model(recipeSpec('char-gpt'), 1);
     const t = TRANSFORMER_RECIPES['char-gpt'].context;
-    const hooks = lora.create({ tf, params: { ...defaultParams(lora.params), rank: 2, layers: 'attention', head: 'train' } });
+    const hooks = lora.create({ tf, params: lora.params.parse({ rank: 2, layers: 'attention', head: 'train' }) });
     hooks.beforeTraining!({ model, seed: 3, log: () => {} } as unknown as TrainingSetup);
     expect([...model.adapters.keys()]).toEqual(['block1/attn/q', 'block1/attn/k', 'block1/attn/v', 'block1/attn/o', 'block2/attn/q', 'block2/attn/k', 'block2/attn/v', 'block2/attn/o']);
     const x = tokens(3, t, 4);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDataDir, tinyStudy } from './helpers';
@@ -58,9 +58,51 @@ describe('the retainlab command line', () => {
   it('lists every method with its parameter schema', () => {
     const out = cli(['methods', '--json']);
     expect(out.status).toBe(0);
-    const methods = JSON.parse(out.stdout) as { id: string; params: { key: string; default: unknown }[] }[];
+    const methods = JSON.parse(out.stdout) as { id: string; params: { properties: Record<string, { default: unknown; label: string }> } }[];
     expect(methods.map((m) => m.id)).toContain('wiseft');
-    expect(methods.find((m) => m.id === 'wiseft')!.params.map((p) => p.key)).toEqual(['alphas', 'weighting', 'fisherSamples', 'reportAlpha']);
+    const wiseft = methods.find((m) => m.id === 'wiseft')!.params.properties;
+    expect(Object.keys(wiseft)).toEqual(['alphas', 'weighting', 'fisherSamples', 'reportAlpha']);
+    expect(wiseft.reportAlpha).toMatchObject({ default: 0.5, minimum: 0, maximum: 1, label: 'Report α' });
     expect(methods.map((m) => m.id)).toEqual(expect.arrayContaining(['vanilla', 'linear-probe', 'l2-sp', 'ewc', 'recadam', 'rehearsal', 'mixcd', 'lora', 'lwf']));
+  });
+
+  it('refuses an unknown or misspelt flag with exit code 2, naming it and the valid ones, before doing anything', () => {
+    const methods = cli(['methods', '--jsn']);
+    expect(methods.status).toBe(2);
+    expect(methods.stderr).toMatch(/methods: unknown option --jsn \(did you mean --json\?\); methods takes --json, --data-dir, --help/);
+    expect(methods.stdout).toBe('');
+    const quickstart = cli(['quickstart', '--seeds', '3']);
+    expect(quickstart.status).toBe(2);
+    expect(quickstart.stderr).toMatch(/quickstart: unknown option --seeds; quickstart takes --text, --json, --backend, --data-dir, --help/);
+    // No study ran: the store was never opened.
+    expect(readdirSync(quickstart.dir)).toEqual([]);
+  });
+
+  it('refuses a flag missing its value and an argument where none is taken', () => {
+    const bare = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 30_000 });
+    const port = bare(['serve', '--port']);
+    expect(port.status).toBe(2);
+    expect(port.stderr).toMatch(/serve: --port needs a value \(N\)/);
+    const extra = bare(['methods', 'lora']);
+    expect(extra.status).toBe(2);
+    expect(extra.stderr).toMatch(/methods takes no arguments, got 'lora'/);
+  });
+
+  it('accepts every declared flag form and prints help made from the declarations', () => {
+    const list = cli(['datasets', 'list', '--json']);
+    expect(list.status, list.stderr).toBe(0);
+    const builtins = JSON.parse(list.stdout) as { id: string }[];
+    expect(builtins.length).toBeGreaterThan(0);
+    const data = tempDataDir();
+    cleanups.push(data.remove);
+    const inline = spawnSync(process.execPath, [BIN, 'datasets', 'list', `--data-dir=${data.dir}`, '--json'], { encoding: 'utf8', timeout: 30_000 });
+    expect(inline.status, inline.stderr).toBe(0);
+    expect(JSON.parse(inline.stdout)).toEqual(builtins);
+    expect(readdirSync(data.dir)).toContain('retainlab.sqlite');
+    const help = cli(['datasets', 'import', '--help']);
+    expect(help.status).toBe(0);
+    for (const flag of ['--name N', '--label-column C', '--text-column C', '--table-kind tabular|text', '--image-size HxW', '--colour keep|grey|rgb', '--eval-fraction F', '--split-seed S', '--json', '--data-dir DIR']) {
+      expect(help.stdout).toContain(flag);
+    }
   });
 });

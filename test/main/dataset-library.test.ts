@@ -9,7 +9,7 @@ import { startBrowserServer } from '../../src-main/server/http-server';
 import { forkLauncher } from '../../src-main/services/fork-launcher';
 import { uploadsDir } from '../../src-main/services/uploads';
 import { createWorkbench } from '../../src-main/workbench';
-import { ENGINE_PATH, tempDataDir } from './helpers';
+import { ENGINE_PATH, tempDataDir, tinyRunConfig } from './helpers';
 
 const IRIS = join(__dirname, '..', 'fixtures', 'import', 'csv', 'iris.csv');
 const CNN = join(__dirname, '..', 'fixtures', 'models', 'cnn', 'model.json');
@@ -49,7 +49,7 @@ describe('the dataset library', () => {
     await expect(wb.api.renameDataset('builtin-mnist-digits', 'x')).rejects.toThrow(/is built in: it cannot be renamed or deleted/);
 
     const db = (wb.api as unknown as { db: Parameters<typeof insertRun>[0] }).db;
-    insertRun(db, { id: 'run-uses-iris', studyId: null, kind: 'finetune', methodId: 'vanilla', seed: 0, baseModelId: null, config: { target: { dataset: iris.id } } });
+    insertRun(db, { id: 'run-uses-iris', studyId: null, baseModelId: null, config: tinyRunConfig({ target: { task: 'dataset', dataset: iris.id } }) });
     await expect(wb.api.deleteDataset(iris.id)).rejects.toThrow("'Iris' is used by 1 run (run-uses-iris); delete those runs first");
     expect((await wb.api.listDatasets()).some((d) => d.id === iris.id)).toBe(true);
     expect(await wb.api.deleteDataset(other.id)).toEqual({ deleted: other.id });

@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
+import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import yauzl from 'yauzl';
 import type { RunSummary } from '../../src-shared/api';
 import { forkLauncher } from '../../src-main/services/fork-launcher';
 import { createWorkbench, type Workbench } from '../../src-main/workbench';
@@ -12,22 +13,26 @@ import { ENGINE_PATH, tempDataDir, tinyStudy } from './helpers';
 const BIN = join(__dirname, '..', '..', 'bin', 'retainlab.js');
 const OUT = join(__dirname, '..', '..', 'test-output', 'export-cli');
 
-/** Reads every file of a zip (stored or deflated) from its central directory. */
-function unzip(buf: Buffer): Map<string, Buffer> {
-  const end = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  const count = buf.readUInt16LE(end + 10);
-  let at = buf.readUInt32LE(end + 16);
-  const files = new Map<string, Buffer>();
-  for (let i = 0; i < count; i++) {
-    const method = buf.readUInt16LE(at + 10), size = buf.readUInt32LE(at + 20), nameLen = buf.readUInt16LE(at + 28);
-    const extra = buf.readUInt16LE(at + 30), comment = buf.readUInt16LE(at + 32), local = buf.readUInt32LE(at + 42);
-    const name = buf.toString('utf8', at + 46, at + 46 + nameLen);
-    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-    const body = buf.subarray(start, start + size);
-    files.set(name, method === 8 ? inflateRawSync(body) : Buffer.from(body));
-    at += 46 + nameLen + extra + comment;
-  }
-  return files;
+/** Reads every file of a zip with yauzl (a reader independent of the writer). */
+function unzip(buf: Buffer): Promise<Map<string, Buffer>> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(buf, { lazyEntries: true }, (err, zip) => {
+      if (err) return reject(err);
+      const files = new Map<string, Buffer>();
+      zip.on('error', reject);
+      zip.on('end', () => resolve(files));
+      zip.on('entry', (entry: yauzl.Entry) =>
+        zip.openReadStream(entry, (e, stream) => {
+          if (e) return reject(e);
+          buffer(stream).then((data) => {
+            files.set(entry.fileName, data);
+            zip.readEntry();
+          }, reject);
+        }),
+      );
+      zip.readEntry();
+    });
+  });
 }
 
 describe('retainlab export (CLI)', () => {
@@ -85,26 +90,32 @@ describe('retainlab export (CLI)', () => {
     expect(readFileSync(join(OUT, 'table.md'), 'utf8')).toContain(`${mean.toFixed(1)}`);
   });
 
-  it('writes a bundle whose study re-runs to the same run configs', async () => {
-    expect(cli('--runs', 'all', '--bundle', join(OUT, 'bundle.zip')).code).toBe(0);
-    const files = unzip(readFileSync(join(OUT, 'bundle.zip')));
+  it('writes a bundle whose run configs `retainlab run runs.json` re-runs as they are', async () => {
+    const bundle = cli('--runs', 'all', '--bundle', join(OUT, 'bundle.zip'));
+    expect(bundle.code, bundle.stderr).toBe(0);
+    const files = await unzip(readFileSync(join(OUT, 'bundle.zip')));
     const manifest = JSON.parse(files.get('manifest.json')!.toString());
     expect(manifest.seeds).toEqual([0, 1]);
     expect(manifest.backends).toEqual(['wasm']);
     expect(manifest.runs).toHaveLength(4);
     for (const k of ['scatter', 'curves', 'wiseft', 'cd-classes', 'distance']) expect(files.has(`figures/${k}.svg`)).toBe(true);
     expect(files.get('metrics/runs.csv')!.toString().split('\n')[0]).toContain('aPre');
-    const study = JSON.parse(files.get('studies/study.json')!.toString());
+    expect(files.get('README.md')!.toString()).toContain('npx retainlab run runs.json');
+    const original = runs.map((r) => files.get(`runs/${r.id}/config.json`)!.toString()).sort();
+    const bundled = JSON.parse(files.get('runs.json')!.toString()) as unknown[];
+    expect(bundled.map((c) => `${JSON.stringify(c, null, 2)}\n`).sort()).toEqual(original);
 
+    writeFileSync(join(OUT, 'runs.json'), files.get('runs.json')!);
+    const rerun = spawnSync(process.execPath, [BIN, 'run', join(OUT, 'runs.json'), '--data-dir', data.dir, '--json'], { encoding: 'utf8', timeout: 180_000 });
+    expect(rerun.status, rerun.stderr).toBe(0);
+    const report = JSON.parse(rerun.stdout) as { pretrainedNow: boolean; runs: { id: string; kind: string; status: string }[] };
+    expect(report.pretrainedNow).toBe(false); // the same base-model spec: reused, not retrained
+    expect(report.runs.map((r) => [r.kind, r.status])).toEqual(runs.map(() => ['finetune', 'completed']));
     const wb: Workbench = createWorkbench({ dataDir: data.dir, launcher: forkLauncher(ENGINE_PATH), mode: 'browser', version: 'test' });
     try {
-      const launch = await wb.api.launchStudy(study);
-      expect(launch.pretrainRunId).toBeNull(); // the same base model spec: reused, not retrained
-      const again = await Promise.all(launch.runIds.map((id) => wb.api.getRun(id)));
-      const original = runs.map((r) => files.get(`runs/${r.id}/config.json`)!.toString()).sort();
+      const again = await Promise.all(report.runs.map((r) => wb.api.getRun(r.id)));
       expect(again.map((r) => `${JSON.stringify(r.config, null, 2)}\n`).sort()).toEqual(original);
-      await wb.host.whenIdle();
-      expect((await Promise.all(launch.runIds.map((id) => wb.api.getRun(id)))).map((r) => r.status)).toEqual(launch.runIds.map(() => 'completed'));
+      expect(new Set(again.map((r) => r.baseModelId))).toEqual(new Set(runs.map((r) => r.baseModelId)));
     } finally {
       wb.close();
     }

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { StudyConfigInput } from '../../src-shared/config';
+import { expandStudy, studyConfigSchema, type RunConfig, type StudyConfigInput } from '../../src-shared/config';
 
 /** The built engine entry (npm test builds before it runs the tests). */
 export const ENGINE_PATH = join(__dirname, '..', '..', 'out', 'main', 'engine.js');
@@ -23,4 +23,9 @@ export function tinyStudy(overrides: Partial<StudyConfigInput> = {}): StudyConfi
     backend: 'wasm',
     ...overrides,
   };
+}
+
+/** The first fine-tuning run config of tinyStudy, for tests that store a run without launching a study. */
+export function tinyRunConfig(overrides: Partial<RunConfig> = {}): RunConfig {
+  return { ...expandStudy(studyConfigSchema.parse(tinyStudy())).runs[0], ...overrides };
 }

@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importDatasetAt, previewDatasetAt } from '../../src-main/import/dataset-import';
-import { loadStoredDataset } from '../../src-main/import/load-stored-dataset';
+import { loadStoredDataset } from '../../src-main/store-read/stored-datasets';
 import { datasetTableCounts, tempStores } from './import-helpers';
 
 const NPY = join(__dirname, '..', 'fixtures', 'import');

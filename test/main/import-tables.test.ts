@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listDatasetRecords } from '../../src-main/db/datasets';
 import { importDatasetAt, previewDatasetAt } from '../../src-main/import/dataset-import';
-import { loadStoredDataset, loadStoredTextDataset } from '../../src-main/import/load-stored-dataset';
+import { loadStoredDataset, loadStoredTextDataset } from '../../src-main/store-read/stored-datasets';
 import { datasetTableCounts, tempStores } from './import-helpers';
 
 const CSV = join(__dirname, '..', 'fixtures', 'import', 'csv');

@@ -8,7 +8,7 @@ import type { StudyCheck } from '../../src-shared/api';
 import type { StudyConfigInput } from '../../src-shared/config';
 import type { DatasetSummary, ImportedModelSummary } from '../../src-shared/datasets';
 import { openStore } from '../../src-main/db/connection';
-import { loadStoredDataset } from '../../src-main/import/load-stored-dataset';
+import { loadStoredDataset } from '../../src-main/store-read/stored-datasets';
 import { readTfjsModelFiles } from '../../src-main/import/models/tfjs-files';
 import { forkLauncher } from '../../src-main/services/fork-launcher';
 import { createWorkbench, type Workbench } from '../../src-main/workbench';
@@ -177,7 +177,7 @@ describe('studies on datasets of the library and on an imported model', () => {
     const forgotten = await wb.api.forgottenSamples(run.id, 3);
     expect(forgotten.classNames).toEqual(['sport', 'weather']);
     // The collateral-damage-per-class figure names the classes by their labels.
-    expect((cdClassesFigure([run], { colorOf: () => '#000' }).data[0] as { x: string[] }).x).toEqual(['sport', 'weather']);
+    expect(cdClassesFigure([run], { styleOf: () => ({ color: '#000000', marker: 'circle' }) }).layout.xaxis?.ticktext).toEqual(['sport', 'weather']);
     for (const s of forgotten.samples) expect(s.text).toMatch(/^[A-Z][a-z ]+\.$/);
   });
 

@@ -6,7 +6,7 @@ import { listEvaluations } from '../../src-main/db/evaluations';
 import { forkLauncher } from '../../src-main/services/fork-launcher';
 import type { EngineLauncher } from '../../src-main/services/engine-launcher';
 import { createWorkbench, type Workbench } from '../../src-main/workbench';
-import { ENGINE_PATH, tempDataDir, tinyStudy } from './helpers';
+import { ENGINE_PATH, tempDataDir, tinyRunConfig, tinyStudy } from './helpers';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).reverse().forEach((c) => c()));
@@ -117,7 +117,7 @@ describe('run host with real engine processes and a real SQLite store', () => {
   it('marks runs left running by a host that died as interrupted on the next start', () => {
     const dir = newDir();
     const db = openStore(dir);
-    insertRun(db, { id: 'run-old', studyId: null, kind: 'finetune', methodId: 'vanilla', seed: 0, baseModelId: null, config: {} });
+    insertRun(db, { id: 'run-old', studyId: null, baseModelId: null, config: tinyRunConfig() });
     db.prepare(`UPDATE runs SET status = 'running'`).run();
     db.close();
     open(dir);

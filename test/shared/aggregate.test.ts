@@ -57,4 +57,12 @@ describe('seed aggregation', () => {
     expect(groups[0].metrics.aTgtBaseIsProbe).toBeUndefined();
     expect(groups[1].metrics.aPre).toEqual({ n: 1, mean: 0.5, std: null, ci95: null });
   });
+
+  it('keeps every run whose stored config is unreadable in a group of its own', () => {
+    const runs = [
+      { id: 'lora', seed: 0, config: null, headline: null },
+      { id: 'ewc', seed: 0, config: null, headline: null },
+    ];
+    expect(groupBySeed(runs).map((g) => g.runs.map((r) => r.id))).toEqual([['lora'], ['ewc']]);
+  });
 });

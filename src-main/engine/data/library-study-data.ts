@@ -1,11 +1,10 @@
-import Database from 'better-sqlite3';
 import type { BaseModelSpec, LibraryDataConfig } from '../../../src-shared/config';
 import { sameLabelSet } from '../../../src-shared/library-compat';
-import type { Db } from '../../db/types';
-import { loadStoredDataset, loadStoredTextDataset, type DatasetSplits, type StoredDataset, type StoredTextDataset } from '../../import/load-stored-dataset';
+import { withStore, type DatasetSplits, type StoreConnection, type StoredDataset, type StoredTextDataset, type StoreSource } from '../../store-read/stored-datasets';
 import { TRANSFORMER_RECIPES } from '../models/recipes';
 import { CharTokenizer, normaliseText, tokenizerId } from './char-tokenizer';
 import type { Dataset } from './dataset';
+import { libraryDataset, libraryTextDataset } from './library-datasets';
 import type { StudyData } from './study-data';
 import { paddedTokens } from './text-study-data';
 
@@ -58,24 +57,8 @@ function standardise(data: StoredDataset, moments: { mean: Float64Array; std: Fl
   }
 }
 
-/** Runs `read` on the store: an open connection as is, a file opened read-only for the call (the engine process). */
-function withStore<T>(store: string | Db, read: (db: Db) => T): T {
-  if (typeof store !== 'string') return read(store);
-  let db: Db;
-  try {
-    db = new Database(store, { readonly: true, fileMustExist: true, timeout: 5000 });
-  } catch (err) {
-    throw new Error(`The engine could not open the store ${store} read-only to read the datasets: ${(err as Error).message}`);
-  }
-  try {
-    return read(db);
-  } finally {
-    db.close();
-  }
-}
-
 /** Reads the pretrain dataset and each target dataset once (pretraining, a control study or a dataset met twice in a sequence read one). */
-function readAll<T>(store: string | Db, pretrainId: string, targetIds: string[], load: (db: Db, id: string) => T): { pre: T; targets: T[] } {
+function readAll<T>(store: StoreSource, pretrainId: string, targetIds: string[], load: (db: StoreConnection, id: string) => T): { pre: T; targets: T[] } {
   return withStore(store, (db) => {
     const loaded = new Map<string, T>();
     const get = (id: string) => {
@@ -116,8 +99,8 @@ function stagesOf<T extends Loaded>(pre: T, targets: T[], set: (d: T, part: Part
  * Image or table datasets: rows as stored; tables standardised, when the config asks, with the
  * mean and deviation of the pretrain dataset's train split (the eval split stays unseen).
  */
-function featureStages(data: LibraryDataConfig, targetIds: string[], store: string | Db): StudyData[] {
-  const { pre, targets } = readAll(store, data.pretrain, targetIds, loadStoredDataset);
+function featureStages(data: LibraryDataConfig, targetIds: string[], store: StoreSource): StudyData[] {
+  const { pre, targets } = readAll(store, data.pretrain, targetIds, libraryDataset);
   for (const tgt of targets) {
     if (pre.shape.join() !== tgt.shape.join()) throw new Error(`The target dataset '${tgt.name}' has samples of ${tgt.shape.join('×')}, the pretrain dataset '${pre.name}' ${pre.shape.join('×')}`);
     if (pre.featureNames?.join('\n') !== tgt.featureNames?.join('\n')) throw new Error(`The target dataset '${tgt.name}' has other feature columns than the pretrain dataset '${pre.name}'`);
@@ -130,12 +113,12 @@ function featureStages(data: LibraryDataConfig, targetIds: string[], store: stri
 }
 
 /** Labelled text datasets for the character encoder: the first T characters of each text, tokenised with the base model's tokenizer. */
-function textStages(base: Pick<BaseModelSpec, 'recipe' | 'data' | 'tokenizer'>, data: LibraryDataConfig, targetIds: string[], store: string | Db): StudyData[] {
+function textStages(base: Pick<BaseModelSpec, 'recipe' | 'data' | 'tokenizer'>, data: LibraryDataConfig, targetIds: string[], store: StoreSource): StudyData[] {
   const recipe = TRANSFORMER_RECIPES[base.recipe];
   if (!recipe || !base.tokenizer) throw new Error(`Text datasets need a text base model with a tokenizer; '${base.recipe}' has none`);
   const tok = new CharTokenizer(base.tokenizer);
   const t = recipe.context;
-  const { pre, targets } = readAll(store, data.pretrain, targetIds, loadStoredTextDataset);
+  const { pre, targets } = readAll(store, data.pretrain, targetIds, libraryTextDataset);
   return stagesOf(pre, targets, (d: StoredTextDataset, part, names, relabel) => {
     const rows = d.splits[part];
     const x = paddedTokens(Array.from(rows, (r) => normaliseText(d.texts[r])), tok, t);
@@ -149,7 +132,7 @@ function textStages(base: Pick<BaseModelSpec, 'recipe' | 'data' | 'tokenizer'>, 
  * the target's classes are renumbered to the pretrain dataset's (the head is reused); otherwise the
  * target keeps its own classes for a new head.
  */
-export function libraryStudyStages(base: Pick<BaseModelSpec, 'recipe' | 'data' | 'tokenizer'>, targetIds: string[], store: string | Db): StudyData[] {
+export function libraryStudyStages(base: Pick<BaseModelSpec, 'recipe' | 'data' | 'tokenizer'>, targetIds: string[], store: StoreSource): StudyData[] {
   if (base.data.source !== 'library') throw new Error('libraryStudyStages reads library datasets only');
   return base.tokenizer ? textStages(base, base.data, targetIds, store) : featureStages(base.data, targetIds, store);
 }

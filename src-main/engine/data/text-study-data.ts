@@ -1,47 +1,22 @@
 import type { TargetTask, TextDataConfig, TokenizerSpec } from '../../../src-shared/config';
-import { TASK_KIND } from '../../../src-shared/config';
+import { sharesHead, taskOf } from '../../../src-shared/tasks/lookup';
+import type { CorpusDocument, CorpusSelection, TextTask } from '../../../src-shared/tasks/task';
 import { Rng } from '../rng';
 import { buildCharTokenizer, CharTokenizer, PAD_TOKEN, tokenizerId } from './char-tokenizer';
 import type { Dataset } from './dataset';
-import { corpus, type CorpusDocument, type CorpusId } from './text-corpora';
+import { corpus } from './text-corpora';
 import type { StudyData } from './study-data';
 
-/** A selection of documents of one corpus; `label` gives a classifier's class (ham 0 / spam 1). */
-interface Source {
-  corpus: CorpusId;
-  keep: (d: CorpusDocument) => boolean;
-  label: (d: CorpusDocument) => number;
+/** A text task's definition (its corpora, documents and labels). */
+function textTask(id: TargetTask): TextTask {
+  const task = taskOf(id);
+  if (task.domain !== 'text') throw new Error(`Task '${id}' is not a text task`);
+  return task;
 }
 
-const none = () => 0;
-const all = () => true;
-const isSpam = (d: CorpusDocument) => Number(d.group.startsWith('spam'));
-
-/**
- * Which documents each text task pretrains on and targets. Language models pretrain on Moby Dick and
- * move to State of the Union addresses (all, before 1900, or from 1945 on); the spam classifier
- * pretrains on the first SpamAssassin collections and moves to the later ones, whose hard ham reads
- * like spam and whose spam is newer (the same labels, a shifted distribution).
- */
-const TEXT_TASKS: Partial<Record<TargetTask, { pretrain: Source; target: Source }>> = {
-  sotu: { pretrain: { corpus: 'moby-dick', keep: all, label: none }, target: { corpus: 'sotu', keep: all, label: none } },
-  'sotu-early': { pretrain: { corpus: 'moby-dick', keep: all, label: none }, target: { corpus: 'sotu', keep: (d) => d.year! < 1900, label: none } },
-  'sotu-late': { pretrain: { corpus: 'moby-dick', keep: all, label: none }, target: { corpus: 'sotu', keep: (d) => d.year! >= 1945, label: none } },
-  'spam-later': {
-    pretrain: { corpus: 'spam-assassin', keep: (d) => d.group === 'easy-ham-1' || d.group === 'spam-1', label: isSpam },
-    target: { corpus: 'spam-assassin', keep: (d) => d.group !== 'easy-ham-1' && d.group !== 'spam-1', label: isSpam },
-  },
-};
-
-function sourcesOf(task: TargetTask): { pretrain: Source; target: Source } {
-  const sources = TEXT_TASKS[task];
-  if (!sources) throw new Error(`Task '${task}' is not a text task`);
-  return sources;
-}
-
-/** A source's documents split by document (seeded): evaluation first `evalShare`, training the rest. */
-function splitDocuments(source: Source, data: TextDataConfig, salt: number): { train: CorpusDocument[]; eval: CorpusDocument[] } {
-  const docs = corpus(source.corpus).filter(source.keep);
+/** A selection's documents split by document (seeded): evaluation first `evalShare`, training the rest. */
+function splitDocuments(source: CorpusSelection, data: TextDataConfig, salt: number): { train: CorpusDocument[]; eval: CorpusDocument[] } {
+  const docs = source.keep ? corpus(source.corpus).filter(source.keep) : corpus(source.corpus);
   const order = new Rng(data.splitSeed + salt).permutation(docs.length);
   const nEval = Math.max(1, Math.round(docs.length * data.evalShare));
   const pick = (rows: Int32Array) => Array.from(rows, (i) => docs[i]);
@@ -50,7 +25,7 @@ function splitDocuments(source: Source, data: TextDataConfig, salt: number): { t
 
 /** The tokenizer of a text task's base model: every character seen `minCharCount` times in the pretrain training documents. */
 export function textTokenizerFor(data: TextDataConfig, task: TargetTask): TokenizerSpec {
-  return buildCharTokenizer(splitDocuments(sourcesOf(task).pretrain, data, 0).train.map((d) => d.text), data.minCharCount);
+  return buildCharTokenizer(splitDocuments(textTask(task).pretrain, data, 0).train.map((d) => d.text), data.minCharCount);
 }
 
 /**
@@ -81,30 +56,36 @@ export function paddedTokens(texts: string[], tok: CharTokenizer, t: number): Fl
   return x;
 }
 
-/** Classifier sequences: the first T tokens of each document (padded), at most `count` documents, labelled by the source. */
-function documentSequences(docs: CorpusDocument[], count: number, source: Source, tok: CharTokenizer, t: number, name: string): Dataset {
+/** Classifier sequences: the first T tokens of each document (padded), at most `count` documents, labelled by the task. */
+function documentSequences(docs: CorpusDocument[], count: number, label: (d: CorpusDocument) => number, classes: number[], tok: CharTokenizer, t: number, name: string): Dataset {
   const chosen = docs.slice(0, count);
   const x = paddedTokens(chosen.map((d) => d.text), tok, t);
-  return { name, x, y: Int32Array.from(chosen, source.label), n: chosen.length, shape: [t, 1, 1], classes: [0, 1], tokenizer: tokenizerId(tok.spec) };
+  return { name, x, y: Int32Array.from(chosen, label), n: chosen.length, shape: [t, 1, 1], classes, tokenizer: tokenizerId(tok.spec) };
 }
 
 /** The four splits of a text study, tokenised with the base model's tokenizer; `context` is the model's T. */
-export function buildTextStudyData(data: TextDataConfig, task: TargetTask, tokenizer: TokenizerSpec, context: number): Omit<StudyData, 'sameHead' | 'labels'> {
+export function buildTextStudyData(data: TextDataConfig, id: TargetTask, tokenizer: TokenizerSpec, context: number): StudyData {
   const tok = new CharTokenizer(tokenizer);
-  const sources = sourcesOf(task);
-  const [pre, tgt] = [splitDocuments(sources.pretrain, data, 0), splitDocuments(sources.target, data, 1)];
-  if (TASK_KIND[task].objective === 'language-model') {
+  const task = textTask(id);
+  const [pre, tgt] = [splitDocuments(task.pretrain, data, 0), splitDocuments(task.target, data, 1)];
+  const common = { sameHead: sharesHead(task) === true, labels: { pretrain: task.pretrainedOn, target: task.id } };
+  if (task.objective === 'language-model') {
     return {
+      ...common,
       pretrainTrain: lmSequences(pre.train, data.trainSequences, new Rng(data.splitSeed + 2), tok, context, 'pretrain train'),
       pretrainEval: lmSequences(pre.eval, data.evalSequences, null, tok, context, 'pretrain eval'),
       targetTrain: lmSequences(tgt.train, data.trainSequences, new Rng(data.splitSeed + 3), tok, context, 'target train'),
       targetEval: lmSequences(tgt.eval, data.evalSequences, null, tok, context, 'target eval'),
     };
   }
+  const label = task.classOf;
+  if (!label) throw new Error(`The text classification task '${id}' declares no classOf for its documents`);
+  const { pretrain, target } = task.classes;
   return {
-    pretrainTrain: documentSequences(pre.train, data.trainSequences, sources.pretrain, tok, context, 'pretrain train'),
-    pretrainEval: documentSequences(pre.eval, data.evalSequences, sources.pretrain, tok, context, 'pretrain eval'),
-    targetTrain: documentSequences(tgt.train, data.trainSequences, sources.target, tok, context, 'target train'),
-    targetEval: documentSequences(tgt.eval, data.evalSequences, sources.target, tok, context, 'target eval'),
+    ...common,
+    pretrainTrain: documentSequences(pre.train, data.trainSequences, label, pretrain, tok, context, 'pretrain train'),
+    pretrainEval: documentSequences(pre.eval, data.evalSequences, label, pretrain, tok, context, 'pretrain eval'),
+    targetTrain: documentSequences(tgt.train, data.trainSequences, label, target, tok, context, 'target train'),
+    targetEval: documentSequences(tgt.eval, data.evalSequences, label, target, tok, context, 'target eval'),
   };
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { RunHeadline, SequenceResult } from '../../../src-shared/api';
-import { runMetric, targetDatasets, TASK_KIND, taskSequence } from '../../../src-shared/config';
+import { targetDatasets, taskSequence } from '../../../src-shared/config';
 import type { EvalPoint } from '../../../src-shared/evaluation';
 import { headlineDeltas } from '../../../src-shared/metrics';
 import { sequenceForgetting } from '../../../src-shared/sequence-metrics';
@@ -8,7 +8,7 @@ import { buildStudyStages } from '../data/study-data';
 import { checkTokenizer } from '../data/tokenizer-check';
 import { disposeDevice, toDevice, type DeviceData } from '../device-data';
 import { Evaluator } from '../evaluator';
-import { createMethod, methodLabel, parseMethodChoice } from '../methods/registry';
+import { createMethod, methodLabel } from '../methods/registry';
 import type { MethodHooks, NamedVariable } from '../methods/method';
 import { decodeCheckpoint, encodeCheckpoint } from '../models/checkpoint';
 import { Model } from '../models/model';
@@ -41,9 +41,10 @@ export async function runFinetune(job: FinetuneJob, emit: Emit): Promise<void> {
   const { config } = job;
   const tasks = taskSequence(config.target);
   const sequence = tasks.length > 1;
-  const choice = parseMethodChoice(config.method, 'method', { learningRate: config.budget.learningRate, objective: TASK_KIND[tasks[0]].objective, sequence });
+  // Validated against the study by the host before it was stored; createMethod parses its parameters.
+  const choice = config.method;
   // Library datasets: the engine reads them from the store; stage i trains on the i-th target dataset.
-  const store = config.data.source === 'library' ? job.store : undefined;
+  const store = config.baseModel.data.source === 'library' ? job.store : undefined;
   const studies = buildStudyStages(config.baseModel, tasks, store ? { store, targets: targetDatasets(config.target) } : undefined);
   const data = studies[0];
   const sameHead = data.sameHead;
@@ -144,14 +145,14 @@ export async function runFinetune(job: FinetuneJob, emit: Emit): Promise<void> {
     emit({ type: 'checkpoint', step: stepOffset, checkpoint: encodeCheckpoint(model.snapshot(), shapes), paramCount: model.paramCount });
     // A sequence's A_tgt is its last task's; θ₀ on that task is the matrix's first row.
     const tgtBase = sequence ? matrix[0][tasks.length] : aTgtBase;
-    const result: SequenceResult | undefined = sequence ? { tasks: [`pretrain (${data.labels.pretrain})`, ...studies.map((st) => st.labels.target)], matrix, ...sequenceForgetting(matrix, runMetric(config)) } : undefined;
+    const result: SequenceResult | undefined = sequence ? { tasks: [`pretrain (${data.labels.pretrain})`, ...studies.map((st) => st.labels.target)], matrix, ...sequenceForgetting(matrix, config.metric) } : undefined;
     const headline: RunHeadline = {
       aPreBase,
       aTgtBase: tgtBase,
       aTgtBaseIsProbe: !sameHead,
       aPre: final.aPre,
       aTgt: final.aTgt!,
-      ...headlineDeltas(runMetric(config), { aPre: aPreBase, aTgt: tgtBase }, { aPre: final.aPre, aTgt: final.aTgt! }),
+      ...headlineDeltas(config.metric, { aPre: aPreBase, aTgt: tgtBase }, { aPre: final.aPre, aTgt: final.aTgt! }),
       cdAbs: final.cdAbs,
       cdCond: final.cdCond,
       weightDistance: final.weightDistance,

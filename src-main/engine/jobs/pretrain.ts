@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { metricOf } from '../../../src-shared/config';
 import { checkTokenizer } from '../data/tokenizer-check';
 import { buildStudyData } from '../data/study-data';
 import { batchOf, disposeDevice, toDevice } from '../device-data';
@@ -20,7 +19,7 @@ export async function runPretrain(job: PretrainJob, emit: Emit): Promise<void> {
   const data = buildStudyData(spec, job.task, job.store && spec.data.source === 'library' ? { store: job.store, target: spec.data.pretrain } : undefined);
   checkTokenizer(spec, [data.pretrainTrain, data.pretrainEval]);
   const task = taskFor(job.task);
-  const what = spec.data.source === 'text' ? `${metricOf(job.task) === 'loss' ? 'sequences' : 'documents'} (${spec.tokenizer!.symbols.length} characters + unknown + padding)` : spec.data.source === 'library' ? `samples of ${data.pretrainTrain.name}` : 'digits';
+  const what = spec.data.source === 'text' ? `${spec.classes.length === 0 ? 'sequences' : 'documents'} (${spec.tokenizer!.symbols.length} characters + unknown + padding)` : spec.data.source === 'library' ? `samples of ${data.pretrainTrain.name}` : 'digits';
   const classes = data.pretrainTrain.classNames ?? spec.classes.map(String);
   emit({ type: 'log', message: `pretraining ${spec.recipe} on ${data.pretrainTrain.n} ${what}${classes.length ? ` (classes ${classes.join(',')})` : ''}, evaluating on ${data.pretrainEval.n}` });
   const train = toDevice(data.pretrainTrain);

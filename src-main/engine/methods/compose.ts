@@ -43,16 +43,3 @@ export function composeHooks(components: Component[], tf: typeof tfType): Method
     dispose: () => all('dispose').forEach((f) => f()),
   };
 }
-
-/** Names the first exclusive hook two components both claim, or null when they combine. */
-export function slotConflict(definitions: MethodDefinition[]): string | null {
-  const owner = new Map<string, string>();
-  for (const d of definitions) {
-    for (const slot of d.slots) {
-      const other = owner.get(slot);
-      if (other) return `'${other}' and '${d.id}' both provide the ${slot}; combine at most one of them`;
-      owner.set(slot, d.id);
-    }
-  }
-  return null;
-}

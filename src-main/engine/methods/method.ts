@@ -1,16 +1,29 @@
 import type * as tfType from '@tensorflow/tfjs-core';
+import type { z } from 'zod';
 import type { Objective } from '../../../src-shared/config';
 import type { EvalPoint } from '../../../src-shared/evaluation';
-import type { ParamSpec, ParamValues } from '../../../src-shared/params';
+import type { MethodCombination } from '../../../src-shared/method-combination';
+import type { MethodStyle } from '../../../src-shared/method-style';
+import type { ParamMeta } from '../../../src-shared/params';
 import type { DeviceData } from '../device-data';
 import type { Model } from '../models/model';
 import type { StepOptimizer } from '../optimizers/step-optimizer';
 import type { Task } from '../tasks/task';
 
+declare module 'zod' {
+  // What `.meta()` of a parameter field carries into its JSON Schema (the form's label, help text and scale), type-checked here.
+  interface GlobalMeta {
+    label?: ParamMeta['label'];
+    help?: ParamMeta['help'];
+    log?: ParamMeta['log'];
+  }
+}
+
 /** What a method's factory receives; tf is passed in so method files load without tfjs (the host reads their metadata). */
-export interface MethodContext {
+export interface MethodContext<P = Record<string, unknown>> {
   tf: typeof tfType;
-  params: ParamValues;
+  /** The method's parameters, parsed by its schema: every key present and in range. */
+  params: P;
 }
 
 /** What the trainer offers a method before training. */
@@ -99,22 +112,37 @@ export interface MethodHooks {
   dispose?: () => void;
 }
 
-/** A hook that only one component of a combined method may provide. */
-export type ExclusiveSlot = 'sampler' | 'optimizer' | 'trainable';
+/**
+ * The parameters of a method: a strict zod object (an unknown key is an error naming it) whose fields carry
+ * their default, range and `.meta({ label, help, log? })`. The host validates studies with it and fills the
+ * defaults, the engine parses the stored parameters with it once, and its JSON Schema is what the wizard's
+ * form and `retainlab methods --json` show.
+ */
+export type ParamsSchema = z.ZodObject<z.ZodRawShape, z.core.$strict>;
 
-/** One mitigation method: self-describing metadata plus the hooks the trainer calls. */
-export interface MethodDefinition {
+/**
+ * One mitigation method, declared completely in its own file: what it is (label, summary, reference), how it
+ * is drawn (style), its parameters (schema), what it combines with (MethodCombination: exclusive slots,
+ * post-hoc, standalone) and the hooks the trainer calls.
+ */
+export interface MethodDefinition<S extends ParamsSchema = ParamsSchema> extends MethodCombination {
   id: string;
   label: string;
+  /** Colour and marker in every figure and every colour dot; distinct across the registry (the contract test checks). */
+  style: MethodStyle;
   summary: string;
   /** Paper and equation. */
   reference: string;
-  params: ParamSpec[];
-  /** Hooks this method owns exclusively when combined with others. */
-  slots: ExclusiveSlot[];
-  /** Post-hoc methods (WiSE-FT) run their afterTraining last, on the final trained weights. */
-  postHoc?: boolean;
-  /** Problems of these parameters in this study (the budget's learning rate, what the model learns, a task sequence, the methods combined with it), checked before launch. */
-  validate?: (params: ParamValues, study: StudyContext & { partners: MethodDefinition[] }) => string[];
-  create: (ctx: MethodContext) => MethodHooks;
+  params: S;
+  /**
+   * Problems of these parameters in this study (the budget's learning rate, what the model learns, a task sequence, the methods combined with it),
+   * checked by the host before anything is stored. Method syntax: a definition with typed params still fits the registry's MethodDefinition.
+   */
+  validate?(params: z.output<S>, study: StudyContext & { partners: MethodDefinition[] }): string[];
+  create(ctx: MethodContext<z.output<S>>): MethodHooks;
+}
+
+/** Declares a method; the parameter types of `validate` and `create` are inferred from its schema (no casts in the method files). */
+export function defineMethod<S extends ParamsSchema>(definition: MethodDefinition<S>): MethodDefinition<S> {
+  return definition;
 }

@@ -1,6 +1,6 @@
 import type { Rng } from '../rng';
 
-/** Settings of the mix-cd estimate (methods.md §3.7). */
+/** Settings of the mix-cd estimate (docs/methods.md §3.7). */
 export interface MixCdSettings {
   /** Per-step factor on the seen/wrong counts (1 = never forget old observations). */
   decay: number;
@@ -12,7 +12,7 @@ export interface MixCdSettings {
 }
 
 /**
- * The estimated sampler of mix-cd [our design, methods.md §3.7]: per part k of the pretrain pool,
+ * The estimated sampler of mix-cd [our design, docs/methods.md §3.7]: per part k of the pretrain pool,
  * exponentially decayed counts of rehearsed correct-before samples (seen) and of those predicted
  * wrong (wrong); r̂[k] = (wrong+a)/(seen+a+b) estimates P(wrong now | correct before, k),
  * w[k] = N1[k]·r̂[k] the number of collateral-damage samples in k, and parts are drawn with

@@ -1,7 +1,8 @@
+import { z } from 'zod';
 import type { DeviceData } from '../device-data';
 import type { Model } from '../models/model';
 import { Rng } from '../rng';
-import type { MethodDefinition } from './method';
+import { defineMethod } from './method';
 import { lossBins, poolLoss } from './mixcd-partition';
 import { MixCdSampler } from './mixcd-sampler';
 import { memoryBatchParam, poolCorrectness, REHEARSAL_SEED_OFFSET, RehearsalEfficiency } from './rehearsal-stats';
@@ -14,112 +15,76 @@ function damagedRows(c0: Uint8Array, ct: Uint8Array): Int32Array {
 }
 
 /**
- * mix-cd (methods.md §3.7, [our design] from Bai et al.'s abstract): rehearse the pretrain samples
+ * mix-cd (docs/methods.md §3.7, [our design] from Bai et al.'s abstract): rehearse the pretrain samples
  * most likely to be collateral damage, estimated per class from the rehearsed samples' own forward pass.
  */
-export const mixcd: MethodDefinition = {
+export const mixcd = defineMethod({
   id: 'mixcd',
   label: 'mix-cd rehearsal',
+  // Paul Tol's muted teal.
+  style: { color: '#44AA99', marker: 'pentagon' },
   summary:
     'Rehearsal that spends its budget where collateral damage (pretrain samples θ₀ got right and the model now gets wrong) is likely: ' +
     'per part of the pool (class, or bin of θ₀\u2019s loss) the share of rehearsed correct-before samples predicted wrong is tracked from the same forward pass (no extra compute), ' +
     'and parts are drawn in proportion to their estimated number of damaged samples. The oracle variant recomputes the damage on the whole pool (extra forward passes) as an upper bound.',
   reference:
     'Bai, Yeh, Hsieh, Taly, "Which Pretrain Samples to Rehearse when Finetuning Pretrained Models?", arXiv 2402.08096 (2024); no public code. ' +
-    'Estimator and sampler as in methods.md §3.7 [our design]: r̂[k] = (wrong[k]+a)/(seen[k]+a+b), w[k] = N1[k]·r̂[k], q[k] = (1−ε)·w[k]/Σw + ε/K.',
-  params: [
-    memoryBatchParam,
-    {
-      key: 'decay',
+    'Estimator and sampler as in docs/methods.md §3.7 [our design]: r̂[k] = (wrong[k]+a)/(seen[k]+a+b), w[k] = N1[k]·r̂[k], q[k] = (1−ε)·w[k]/Σw + ε/K.',
+  params: z.strictObject({
+    memoryBatch: memoryBatchParam,
+    decay: z.number().min(0).max(1).default(0.95).meta({
       label: 'Count decay',
       help:
-        'Per-step factor on each class\u2019s seen/wrong counts (methods.md §3.7): forgetting is non-stationary, so old observations fade. ' +
+        'Per-step factor on each class\u2019s seen/wrong counts (docs/methods.md §3.7): forgetting is non-stationary, so old observations fade. ' +
         '0.95 remembers about the last 20 steps; 1 never forgets.',
-      type: 'number',
-      default: 0.95,
-      min: 0,
-      max: 1,
-    },
-    {
-      key: 'a',
+    }),
+    a: z.number().min(0).max(1000).default(0.2).meta({
       label: 'Prior wrong count a',
       help:
         'Pseudo-count of wrong predictions in r̂[k] = (wrong+a)/(seen+a+b), a Beta(a, b) prior with mean a/(a+b). ' +
         'a = 0.2, b = 1 guesses 1/6, near the damage rates of correct-before samples seen on the built-in digits (≈ 0.15); ' +
         'a = b = 1 (Laplace) guesses 1/2 and blurs the differences between parts there.',
-      type: 'number',
-      default: 0.2,
-      min: 0,
-      max: 1000,
-    },
-    {
-      key: 'b',
+    }),
+    b: z.number().min(0).max(1000).default(1).meta({
       label: 'Prior right count b',
       help: 'Pseudo-count of right predictions in r̂[k] = (wrong+a)/(seen+a+b); a larger b starts from a lower guessed damage rate.',
-      type: 'number',
-      default: 1,
-      min: 0,
-      max: 1000,
-    },
-    {
-      key: 'epsilon',
+    }),
+    epsilon: z.number().min(0).max(1).default(0.1).meta({
       label: 'Exploration ε',
       help:
         'Share of the rehearsal budget spread evenly over the classes, q[k] = (1−ε)·w[k]/Σw + ε/K, so that every class keeps being observed ' +
         'and its estimate can react when it starts to be forgotten. 0 = purely greedy, 1 = uniform over classes.',
-      type: 'number',
-      default: 0.1,
-      min: 0,
-      max: 1,
-    },
-    {
-      key: 'partition',
+    }),
+    partition: z.enum(['class', 'loss']).default('class').meta({
       label: 'Partition',
       help:
-        'How the pretrain pool is cut into the parts whose damage rates are estimated. class: one part per class (methods.md §3.7 default). ' +
+        'How the pretrain pool is cut into the parts whose damage rates are estimated. class: one part per class (docs/methods.md §3.7 default). ' +
         'loss: bins of θ₀\u2019s loss on the correct-before samples, the "prior loss" partition of Bai et al. (v2): samples θ₀ barely got right are forgotten first.',
-      type: 'enum',
-      default: 'class',
-      options: ['class', 'loss'],
-    },
-    {
-      key: 'lossBins',
+    }),
+    lossBins: z.number().int().min(1).max(100).default(10).meta({
       label: 'Loss bins',
       help: 'Loss partition only: number of equal-count bins of θ₀\u2019s loss over the correct-before samples.',
-      type: 'integer',
-      default: 10,
-      min: 1,
-      max: 100,
-    },
-    {
-      key: 'variant',
+    }),
+    variant: z.enum(['estimated', 'oracle']).default('estimated').meta({
       label: 'Variant',
       help:
         'estimated: the sampler above, at the cost of random rehearsal. oracle: every N steps, recompute the current correctness on the whole ' +
         'pretrain pool (one extra forward pass over it) and rehearse uniformly among the samples that are collateral damage now — the upper bound the estimate is judged by.',
-      type: 'enum',
-      default: 'estimated',
-      options: ['estimated', 'oracle'],
-    },
-    {
-      key: 'oracleEvery',
+    }),
+    oracleEvery: z.number().int().min(1).max(100_000).default(10).meta({
       label: 'Oracle refresh N (steps)',
       help: 'Oracle variant only: steps between two recomputations of the collateral damage on the whole pool. Smaller is closer to the truth and costs more.',
-      type: 'integer',
-      default: 10,
-      min: 1,
-      max: 100_000,
-    },
-  ],
+    }),
+  }),
   slots: ['sampler'],
   validate: (_params, { objective }) =>
     objective === 'language-model'
       ? ['mix-cd estimates which pretrain samples turned from right to wrong; a language model\u2019s sequences have no single right answer, so use random rehearsal for language models']
       : [],
   create: ({ tf, params }) => {
-    const memoryBatch = params.memoryBatch as number;
+    const memoryBatch = params.memoryBatch;
     const oracle = params.variant === 'oracle';
-    const every = params.oracleEvery as number;
+    const every = params.oracleEvery;
     let sampler: MixCdSampler | null = null;
     let efficiency: RehearsalEfficiency | null = null;
     let rng: Rng | null = null;
@@ -139,14 +104,14 @@ export const mixcd: MethodDefinition = {
         const base = setup.createBaseModel();
         c0 = poolCorrectness(tf, pool, base);
         const byLoss = params.partition === 'loss';
-        const parts = byLoss ? (params.lossBins as number) : pool.source.classes.length;
+        const parts = byLoss ? params.lossBins : pool.source.classes.length;
         const partOf = byLoss ? lossBins(poolLoss(tf, pool, base), c0, parts) : pool.source.y;
         base.dispose();
         sampler = new MixCdSampler(partOf, parts, c0, {
-          decay: params.decay as number,
-          a: params.a as number,
-          b: params.b as number,
-          epsilon: params.epsilon as number,
+          decay: params.decay,
+          a: params.a,
+          b: params.b,
+          epsilon: params.epsilon,
         });
         efficiency = new RehearsalEfficiency(c0);
         rng = new Rng(setup.seed + REHEARSAL_SEED_OFFSET);
@@ -176,4 +141,4 @@ export const mixcd: MethodDefinition = {
       }),
     };
   },
-};
+});

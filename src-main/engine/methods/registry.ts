@@ -1,9 +1,11 @@
 import type * as tfType from '@tensorflow/tfjs-core';
 import type { MethodInfo } from '../../../src-shared/api';
+import { z } from 'zod';
 import type { MethodChoice, MethodComponent } from '../../../src-shared/config';
-import { paramsSchema, type ParamValues } from '../../../src-shared/params';
-import { describeIssues, ValidationError } from '../../../src-shared/validation';
-import { composeHooks, slotConflict } from './compose';
+import { slotConflict } from '../../../src-shared/method-combination';
+import type { ParamsJsonSchema } from '../../../src-shared/params';
+import { describeIssues, parseOrThrow, ValidationError } from '../../../src-shared/validation';
+import { composeHooks } from './compose';
 import { ewc } from './ewc';
 import { l2sp } from './l2';
 import { linearProbe } from './linear-probe';
@@ -27,16 +29,18 @@ export function getMethod(id: string): MethodDefinition {
 }
 
 /** Issues of one component (unknown id, bad parameters), with `where` as the field path; its parsed params when fine. */
-function checkComponent(c: MethodComponent, where: string): { issues: string[]; params: ParamValues | null } {
+function checkComponent(c: MethodComponent, where: string): { issues: string[]; params: Record<string, unknown> | null } {
   const method = METHODS.find((m) => m.id === c.id);
   if (!method) return { issues: [`${where}.id: unknown method '${c.id}' (known: ${METHODS.map((m) => m.id).join(', ')})`], params: null };
-  const parsed = paramsSchema(method.params).safeParse(c.params ?? {});
+  const parsed = method.params.safeParse(c.params ?? {});
   return parsed.success ? { issues: [], params: parsed.data } : { issues: describeIssues(parsed.error, `${where}.params`), params: null };
 }
 
 /**
- * Validates a (possibly combined) method choice: every id known, every parameter valid, no two
- * components claiming the same exclusive hook. Returns it with defaults filled in.
+ * Validates a (possibly combined) method choice on the host, before anything is stored: every id known,
+ * every parameter valid by its method's schema, no two components claiming the same exclusive hook, and
+ * each method's own checks against the study and its partners. Returns it with defaults filled in: the
+ * form stored in the run config.
  */
 export function parseMethodChoice(choice: MethodChoice, where: string, study: StudyContext): MethodChoice {
   const parts = [{ c: choice, where }, ...(choice.with ?? []).map((c, j) => ({ c, where: `${where}.with.${j}` }))];
@@ -70,16 +74,40 @@ export function methodLabel(choice: Pick<MethodChoice, 'id'> & Partial<MethodCho
     .join(' + ');
 }
 
-/** Instantiates the hooks of a validated method choice. */
+/**
+ * Instantiates the hooks of a method choice the host validated (parseMethodChoice) and stored: each
+ * component's stored parameters are parsed once by its schema (stored JSON → typed, defaults of keys added
+ * since). The slot check is kept because composeHooks relies on it; the study-dependent checks need the
+ * host's view of the study and were done there.
+ */
 export function createMethod(choice: MethodChoice, tf: typeof tfType): MethodHooks {
-  const parts = components(choice).map((c) => {
-    const definition = getMethod(c.id);
-    return { definition, hooks: definition.create({ tf, params: paramsSchema(definition.params).parse(c.params) }) };
-  });
-  return composeHooks(parts, tf);
+  const parts = components(choice).map((c, i) => ({ definition: getMethod(c.id), params: c.params, where: i ? `method.with.${i - 1}.params` : 'method.params' }));
+  const conflict = slotConflict(parts.map((p) => p.definition));
+  if (conflict) throw new ValidationError(`Invalid method: ${conflict}`, [`method: ${conflict}`]);
+  return composeHooks(
+    parts.map(({ definition, params, where }) => ({ definition, hooks: definition.create({ tf, params: parseOrThrow(definition.params, params ?? {}, `${definition.id} parameters`, where) }) })),
+    tf,
+  );
+}
+
+/** The JSON Schema of a method's parameters, input side (every key optional, with its default), with each field's label and help. */
+export function paramsJsonSchema(definition: MethodDefinition): ParamsJsonSchema {
+  const { $schema: _, ...schema } = z.toJSONSchema(definition.params, { io: 'input' });
+  // The method schemas are strict objects of numbers, integers, booleans, enums and number lists: the shape ParamsJsonSchema spells out.
+  return schema as ParamsJsonSchema;
 }
 
 /** The metadata of every method, for the wizard and `retainlab methods`. */
 export function methodCatalog(): MethodInfo[] {
-  return METHODS.map(({ id, label, summary, reference, params }) => ({ id, label, summary, reference, params }));
+  return METHODS.map((m) => ({
+    id: m.id,
+    label: m.label,
+    summary: m.summary,
+    reference: m.reference,
+    style: m.style,
+    params: paramsJsonSchema(m),
+    slots: m.slots,
+    postHoc: m.postHoc ?? false,
+    baseline: m.baseline ?? false,
+  }));
 }

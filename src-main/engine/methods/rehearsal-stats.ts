@@ -1,25 +1,26 @@
 import type * as tfType from '@tensorflow/tfjs-core';
-import type { ParamSpec } from '../../../src-shared/params';
+import { z } from 'zod';
 import { correctnessWith } from '../correctness';
 import type { DeviceData } from '../device-data';
 import type { Model } from '../models/model';
 
 /**
  * B_mem, shared by random rehearsal and mix-cd so that both spend the same rehearsal budget by
- * default (methods.md §4: 8…32 pretrain samples per 64 target samples move the trade-off).
+ * default (docs/methods.md §4: 8…32 pretrain samples per 64 target samples move the trade-off).
  */
-export const memoryBatchParam: ParamSpec = {
-  key: 'memoryBatch',
-  label: 'Rehearsal batch B_mem',
-  help:
-    'Pretrain samples added to every target batch of B samples; the loss is the mean over the mixed batch. ' +
-    'Mixing ratio ρ = B_mem/(B+B_mem): 16 with B = 64 gives ρ = 0.2; Avalanche replay defaults to a 50/50 mix (ρ = 0.5). ' +
-    'Cost per step ×(B+B_mem)/B (methods.md §3.6; §4: 8…32 per 64 target samples on the built-in digits).',
-  type: 'integer',
-  default: 16,
-  min: 1,
-  max: 1024,
-};
+export const memoryBatchParam = z
+  .number()
+  .int()
+  .min(1)
+  .max(1024)
+  .default(16)
+  .meta({
+    label: 'Rehearsal batch B_mem',
+    help:
+      'Pretrain samples added to every target batch of B samples; the loss is the mean over the mixed batch. ' +
+      'Mixing ratio ρ = B_mem/(B+B_mem): 16 with B = 64 gives ρ = 0.2; Avalanche replay defaults to a 50/50 mix (ρ = 0.5). ' +
+      'Cost per step ×(B+B_mem)/B (docs/methods.md §3.6; §4: 8…32 per 64 target samples on the built-in digits).',
+  });
 
 /** Offset of the rehearsal samplers' seed from the run seed, so they do not replay the target batch order. */
 export const REHEARSAL_SEED_OFFSET = 7_001;
@@ -30,7 +31,7 @@ export function poolCorrectness(tf: typeof tfType, pool: DeviceData, model: Mode
 }
 
 /**
- * Rehearsal efficiency (methods.md §3.7): the share of rehearsed samples that were collateral
+ * Rehearsal efficiency (docs/methods.md §3.7): the share of rehearsed samples that were collateral
  * damage when rehearsed, i.e. correct under θ₀ (c₀ = 1) and wrong in the very forward pass that
  * rehearsed them. Counted cumulatively and since the previous evaluation.
  */

@@ -1,5 +1,6 @@
+import { z } from 'zod';
 import { Rng } from '../rng';
-import type { MethodDefinition } from './method';
+import { defineMethod } from './method';
 import { memoryBatchParam, poolCorrectness, REHEARSAL_SEED_OFFSET, RehearsalEfficiency } from './rehearsal-stats';
 
 /**
@@ -39,39 +40,36 @@ export function memorySubset(n: number, size: number, rng: Rng): Int32Array {
   return size > 0 && size < n ? perm.slice(0, size) : perm;
 }
 
-/** Random rehearsal (methods.md §3.6): each step mixes B_mem uniformly drawn pretrain samples into the target batch. */
-export const rehearsal: MethodDefinition = {
+/** Random rehearsal (docs/methods.md §3.6): each step mixes B_mem uniformly drawn pretrain samples into the target batch. */
+export const rehearsal = defineMethod({
   id: 'rehearsal',
   label: 'Random rehearsal',
+  // Paul Tol's muted cyan.
+  style: { color: '#88CCEE', marker: 'square' },
   summary:
     'Each step adds B_mem pretrain samples, drawn uniformly from the pretrain pool, to the target batch and trains on the mixed batch. ' +
     'Logs the rehearsal efficiency (share of rehearsed samples that were collateral damage when rehearsed), the measure mix-cd improves on.',
   reference:
     'Experience replay as in Avalanche ReplayPlugin (training/plugins/replay.py): loss = (B·L_tgt + B_mem·L_mem)/(B + B_mem) over the mixed batch; ' +
-    'the random-mixing baseline of Bai et al. 2024, arXiv 2402.08096 (mix-cd), §3. methods.md §3.6.',
-  params: [
-    memoryBatchParam,
-    {
-      key: 'poolSize',
+    'the random-mixing baseline of Bai et al. 2024, arXiv 2402.08096 (mix-cd), §3. docs/methods.md §3.6.',
+  params: z.strictObject({
+    memoryBatch: memoryBatchParam,
+    poolSize: z.number().int().min(0).max(100_000).default(0).meta({
       label: 'Replay memory size',
       help:
         'How many pretrain samples may be rehearsed: a seeded subset of the pretrain pool, like the bounded buffer of Avalanche replay (mem_size). ' +
         '0 = the whole pool.',
-      type: 'integer',
-      default: 0,
-      min: 0,
-      max: 100_000,
-    },
-  ],
+    }),
+  }),
   slots: ['sampler'],
   create: ({ tf, params }) => {
-    const memoryBatch = params.memoryBatch as number;
+    const memoryBatch = params.memoryBatch;
     let replay: UniformReplay | null = null;
     let efficiency: RehearsalEfficiency | null = null;
     return {
       beforeTraining: (setup) => {
         const rng = new Rng(setup.seed + REHEARSAL_SEED_OFFSET);
-        const memory = memorySubset(setup.pretrainPool.n, params.poolSize as number, rng);
+        const memory = memorySubset(setup.pretrainPool.n, params.poolSize, rng);
         replay = new UniformReplay(memory, rng);
         // c₀ (of θ₀ itself: a sequence's later stages start from fine-tuned weights) is only needed to measure
         // the efficiency; the sampler ignores it. A language model's sequences are not right or wrong: no efficiency.
@@ -87,4 +85,4 @@ export const rehearsal: MethodDefinition = {
       extras: () => efficiency?.takeExtras() ?? {},
     };
   },
-};
+});

@@ -1,7 +1,8 @@
+import { z } from 'zod';
 import { fisherDiagonal } from '../fisher';
 import type { Model } from '../models/model';
 import { Rng } from '../rng';
-import type { MethodDefinition, TrainingSetup } from './method';
+import { defineMethod, type TrainingSetup } from './method';
 
 /** Floor of the Fisher diagonals in the weighted merge (wise-ft's default). */
 const FISHER_FLOOR = 1e-8;
@@ -45,53 +46,36 @@ export function wiseMerge(
   return out;
 }
 
-/** WiSE-FT (methods.md §3.8): fine-tune as vanilla, then sweep the weight-space interpolation α. */
-export const wiseft: MethodDefinition = {
+/** WiSE-FT (docs/methods.md §3.8): fine-tune as vanilla, then sweep the weight-space interpolation α. */
+export const wiseft = defineMethod({
   id: 'wiseft',
   label: 'WiSE-FT interpolation',
+  // Paul Tol's muted indigo.
+  style: { color: '#332288', marker: 'diamond' },
   summary:
     'Fine-tunes like vanilla, then evaluates θ(α) = (1−α)·θ₀ + α·θ_ft for every α of the sweep (no extra training). ' +
     'With a new target head only the shared weights are interpolated. The run reports the model at α = "report α".',
   reference: 'Wortsman et al., CVPR 2022, "Robust fine-tuning of zero-shot models", §3 (weight-space ensembling); Lin et al. 2023 §4.',
-  params: [
-    {
-      key: 'alphas',
+  params: z.strictObject({
+    alphas: z.array(z.number().min(0).max(1)).min(1).max(101).default([0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1]).meta({
       label: 'α sweep',
       help: 'Mixing coefficients to evaluate: 0 = base model θ₀, 1 = fine-tuned θ_ft. One evaluation each, no training.',
-      type: 'number-list',
-      default: [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1],
-      min: 0,
-      max: 1,
-    },
-    {
-      key: 'weighting',
+    }),
+    weighting: z.enum(['plain', 'fisher']).default('plain').meta({
       label: 'Weighting',
       help:
         'plain: θ(α) = (1−α)·θ₀ + α·θ_ft. fisher: each weight mixed in proportion to its importance, f₀ = F of θ₀ on the pretrain pool, ' +
         'f₁ = F of θ_ft on the target set (Avalanche estimator), θ = ((1−α)f₀θ₀ + αf₁θ_ft)/((1−α)f₀ + αf₁), f floored at 1e-8 (wise-ft _merge).',
-      type: 'enum',
-      default: 'plain',
-      options: ['plain', 'fisher'],
-    },
-    {
-      key: 'fisherSamples',
+    }),
+    fisherSamples: z.number().int().min(16).max(60000).default(1024).meta({
       label: 'Fisher samples',
       help: 'How many samples of each set estimate the Fisher diagonals (fisher weighting only); one forward and backward pass each, after training.',
-      type: 'integer',
-      default: 1024,
-      min: 16,
-      max: 60000,
-    },
-    {
-      key: 'reportAlpha',
+    }),
+    reportAlpha: z.number().min(0).max(1).default(0.5).meta({
       label: 'Report α',
       help: 'The α whose merged model is the run\u2019s result (its point in the comparison scatter).',
-      type: 'number',
-      default: 0.5,
-      min: 0,
-      max: 1,
-    },
-  ],
+    }),
+  }),
   slots: [],
   postHoc: true,
   validate: (_params, { sequence }) =>
@@ -101,7 +85,7 @@ export const wiseft: MethodDefinition = {
     /** F₀ of θ₀ on the pretrain pool and F₁ of θ_ft on the target set (same estimator as EWC's default). */
     const fishers = (model: Model): MergeFisher => {
       const s = setup!;
-      const sample = (n: number) => new Rng(s.seed + 53).permutation(n).subarray(0, Math.min(n, params.fisherSamples as number));
+      const sample = (n: number) => new Rng(s.seed + 53).permutation(n).subarray(0, Math.min(n, params.fisherSamples));
       const base = s.createBaseModel();
       const fisher0 = fisherDiagonal(tf, base, s.pretrainPool, { kind: 'avalanche', rows: sample(s.pretrainPool.n), batchSize: 64, head: 'pretrain', loss: s.task.loss });
       base.dispose();
@@ -117,7 +101,7 @@ export const wiseft: MethodDefinition = {
       afterTraining: ({ model, theta0, evaluate }) => {
         const thetaFt = model.snapshot();
         const fisher = params.weighting === 'fisher' ? fishers(model) : undefined;
-        // With a new target head only the backbone is interpolated (methods.md §3.8): the pretrain
+        // With a new target head only the backbone is interpolated (docs/methods.md §3.8): the pretrain
         // head keeps its fine-tuned weights (θ₀'s unless rehearsal or LwF trained it).
         const shared = setup!.sameHead ? theta0 : new Map(model.backboneNames().map((name) => [name, theta0.get(name)!]));
         const assign = (alpha: number) => {
@@ -128,15 +112,15 @@ export const wiseft: MethodDefinition = {
             merged.dispose();
           }
         };
-        for (const alpha of params.alphas as number[]) {
+        for (const alpha of params.alphas) {
           assign(alpha);
           evaluate('sweep', alpha);
         }
-        assign(params.reportAlpha as number);
+        assign(params.reportAlpha);
       },
       dispose: () => {
         setup = null;
       },
     };
   },
-};
+});

@@ -1,17 +1,4 @@
-/** Where one weight lies in a checkpoint blob. */
-export interface WeightEntry {
-  name: string;
-  shape: number[];
-  /** Offset and length in float32 elements. */
-  offset: number;
-  length: number;
-}
-
-/** A serialised set of weights: a JSON-able manifest and one float32 blob. */
-export interface Checkpoint {
-  manifest: WeightEntry[];
-  data: Uint8Array;
-}
+import type { Checkpoint, WeightEntry } from '../../../src-shared/checkpoint';
 
 /** Packs named weights (with their shapes) into one checkpoint. */
 export function encodeCheckpoint(weights: Map<string, Float32Array>, shapes: Map<string, number[]>): Checkpoint {

@@ -1,19 +1,4 @@
-/**
- * One layer of a built-in model. Kernel layers name their weights `<layer>/kernel` and
- * `<layer>/bias`; a transformer block names its own kernel layers inside it (`<block>/attn/q`, …).
- */
-export type LayerSpec =
-  | { kind: 'dense'; name: string; units: number; activation: 'relu' | 'linear' }
-  | { kind: 'conv'; name: string; filters: number; kernel: number; stride: number; activation: 'relu' }
-  | { kind: 'flatten'; name: string }
-  /** Token ids (float32 [n, T]) → token + learned position embeddings, one row per position [n·T, dim]. */
-  | { kind: 'embedding'; name: string; vocab: number; dim: number }
-  /** A pre-LN transformer block over [n·T, d]: x + attn(LN(x)), then x + mlp(LN(x)). */
-  | { kind: 'block'; name: string; heads: number; mlpRatio: number; causal: boolean }
-  /** Layer normalisation over the features of each row. */
-  | { kind: 'norm'; name: string }
-  /** Mean over the positions of each sequence: [n·T, d] → [n, d] (the encoder classifier's pooling). */
-  | { kind: 'pool'; name: string };
+import type { LayerSpec } from '../../../src-shared/layer-spec';
 
 /** The shape of a model: input, backbone layers and the width of each head. */
 export interface ModelSpec {

@@ -1,6 +1,7 @@
 import type { BaseModelSpec } from '../../../src-shared/config';
 import { vocabularySize } from '../data/char-tokenizer';
-import type { LayerSpec, ModelSpec } from './layers';
+import type { LayerSpec } from '../../../src-shared/layer-spec';
+import type { ModelSpec } from './layers';
 import { RECIPE_BACKBONES, TRANSFORMER_RECIPES, transformerBackbone } from './recipes';
 
 /**

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../rng';
 import { conv2d, matMul } from '../ops';
-import { isSequenceModel, PRETRAIN_HEAD, TARGET_HEAD, type LayerSpec, type ModelSpec } from './layers';
+import type { LayerSpec } from '../../../src-shared/layer-spec';
+import { isSequenceModel, PRETRAIN_HEAD, TARGET_HEAD, type ModelSpec } from './layers';
 import { block, embed, layerNorm, meanPool, type Flow, type LayerAccess } from './transformer';
 import { initialWeight, weightShapes } from './weights';
 

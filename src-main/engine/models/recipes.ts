@@ -1,5 +1,5 @@
 import type { CatalogEntry } from '../../../src-shared/api';
-import type { LayerSpec } from './layers';
+import type { LayerSpec } from '../../../src-shared/layer-spec';
 
 /** Built-in image recipes: their backbones (the heads are added per study). */
 export const RECIPE_BACKBONES: Record<string, LayerSpec[]> = {
@@ -47,7 +47,7 @@ export function transformerBackbone(recipe: TransformerRecipe, vocab: number): L
 
 /** How the wizard presents the recipes. */
 export const RECIPE_CATALOG: CatalogEntry[] = [
-  { id: 'mlp', label: 'MLP 784-256-256', description: 'Two hidden layers of 256 ReLU units (≈270k parameters); the model of the calibration in methods.md §4.' },
+  { id: 'mlp', label: 'MLP 784-256-256', description: 'Two hidden layers of 256 ReLU units (≈270k parameters); the model of the calibration in docs/methods.md §4.' },
   { id: 'cnn', label: 'Small CNN', description: 'conv 5×5/2 ×16 → conv 3×3/2 ×32 → dense 128, ReLU (≈110k parameters).' },
   {
     id: 'char-gpt',

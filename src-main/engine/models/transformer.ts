@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchMatMul, matMul } from '../ops';
-import type { LayerSpec } from './layers';
+import type { LayerSpec } from '../../../src-shared/layer-spec';
 
 /** A tensor of the forward pass and whether it carries a gradient (nothing upstream trains → no backprop through it). */
 export interface Flow {

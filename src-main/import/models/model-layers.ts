@@ -1,9 +1,8 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { ModelLayerInfo } from '../../../src-shared/datasets';
-import type { LayerSpec } from '../../engine/models/layers';
+import type { ImportedEngineSpec, LayerSpec } from '../../../src-shared/layer-spec';
 import { PRETRAIN_HEAD, TARGET_HEAD } from '../../engine/models/layers';
 import { ImportError } from '../import-error';
-import type { ImportedEngineSpec } from './engine-spec';
 
 /** Layer classes the engine can run (others are refused before loading). */
 const SUPPORTED = new Set(['InputLayer', 'Dense', 'Conv2D', 'Flatten', 'Dropout', 'Activation', 'ReLU']);

@@ -1,10 +1,10 @@
-import type { PreloadApi } from '../../../src-preload/index';
+import type { PreloadApi } from '../../../src-shared/preload-api';
 import { ApiError, toApiError } from './api-error';
 import { unwrapEnvelope } from './envelope';
 import type { Transport } from './transport';
 
 /** Transport over the preload's `window.api` (the Electron app). */
-export function createIpcTransport(bridge: PreloadApi): Transport {
+export function createIpcTransport(bridge: PreloadApi<File>): Transport {
   return {
     async call(method, args) {
       let envelope: unknown;

@@ -4,13 +4,13 @@ import { emptyFigure, finalPoint, type Figure, type FigureContext } from './figu
 
 /** Weight distance per layer at the final point: ‖θ−θ₀‖₂ of each backbone tensor (the norm, not its square). */
 export function distanceFigure(runs: RunDetail[], ctx: FigureContext): Figure {
-  const data = groupedBars(runs, ctx, (run) => new Map((finalPoint(run)?.perLayer ?? []).map((l) => [l.name, l.distance])));
-  if (!data.length || data.every((t) => !('x' in t) || !(t.x as unknown[]).length)) return emptyFigure('No selected run has per-layer weight distances');
+  const { data, xaxis } = groupedBars(runs, ctx, (run) => new Map((finalPoint(run)?.perLayer ?? []).map((l) => [l.name, l.distance])));
+  if (!xaxis.ticktext.length) return emptyFigure('No selected run has per-layer weight distances');
   return {
     data,
     layout: {
-      barmode: 'group',
-      xaxis: { title: { text: 'Layer (weight tensor)' }, type: 'category', tickangle: -30 },
+      barmode: 'overlay',
+      xaxis: { ...xaxis, title: { text: 'Layer (weight tensor)' }, tickangle: -30 },
       yaxis: { title: { text: 'Weight distance ‖θ−θ₀‖<sub>2</sub> (L2 norm)' }, rangemode: 'tozero' },
     },
     empty: null,

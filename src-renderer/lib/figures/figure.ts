@@ -1,7 +1,8 @@
 import type { Data, Layout } from 'plotly.js-dist';
 import type { RunDetail } from '../../../src-shared/api';
-import { taskMetric } from '../../../src-shared/config';
 import type { EvalPoint } from '../../../src-shared/evaluation';
+import type { MethodStyle } from '../../../src-shared/method-style';
+import type { StyledRun } from '../compare/method-style';
 
 /** A chart as data and layout, with axis titles and units but no styling (screen or paper styling is applied after). */
 export interface Figure {
@@ -13,7 +14,8 @@ export interface Figure {
 
 /** What every figure builder needs besides the runs. */
 export interface FigureContext {
-  colorOf: (methodId: string) => string;
+  /** The colour and marker of a run's (possibly combined) method, from the catalog. */
+  styleOf: (run: StyledRun) => MethodStyle;
   /** For the trade-off figure: the swept config path (e.g. "budget.epochs"); null picks the first numeric one that varies. */
   param?: string | null;
 }
@@ -37,8 +39,8 @@ export interface MetricAxis {
 }
 
 /** The metric axis of a set of runs (mixed selections are drawn as accuracy, as before text studies). */
-export function metricAxis(runs: { task: string | null }[]): MetricAxis {
-  const loss = runs.length > 0 && runs.every((r) => taskMetric(r.task) === 'loss');
+export function metricAxis(runs: { metric: RunDetail['metric'] }[]): MetricAxis {
+  const loss = runs.length > 0 && runs.every((r) => r.metric === 'loss');
   return loss
     ? { loss, scale: 1, pre: 'Pretrain loss L<sub>pre</sub> (nats)', tgt: 'Target loss L<sub>tgt</sub> (nats)', hover: '%{VAL:.3f} nats' }
     : { loss, scale: 100, pre: 'Pretrain accuracy A<sub>pre</sub> (%)', tgt: 'Target accuracy A<sub>tgt</sub> (%)', hover: '%{VAL:.1f}%' };
@@ -47,6 +49,15 @@ export function metricAxis(runs: { task: string | null }[]): MetricAxis {
 /** A figure with nothing to draw and the reason. */
 export function emptyFigure(reason: string): Figure {
   return { data: [], layout: { xaxis: { visible: false }, yaxis: { visible: false }, annotations: [{ text: reason, showarrow: false, xref: 'paper', yref: 'paper', x: 0.5, y: 0.5 }] }, empty: reason };
+}
+
+/**
+ * The Plotly marker of a method style. Filled markers get a thin dark outline so that pale colours (sand,
+ * cyan) stay visible on white; open ones are drawn in the method's colour.
+ */
+export function styleMarker(style: MethodStyle, size: number): { symbol: MethodStyle['marker']; size: number; color: string; line: { color: string; width: number } } {
+  const open = style.marker.endsWith('-open');
+  return { symbol: style.marker, size, color: style.color, line: { color: open ? style.color : '#333333', width: open ? 1.5 : 0.5 } };
 }
 
 /** Light grey for reference lines and the base model, readable in print. */

@@ -2,7 +2,7 @@ import type { Data } from 'plotly.js-dist';
 import type { RunDetail } from '../../../src-shared/api';
 import { comparisonRows } from '../../../src-shared/compare-rows';
 import { paretoFrontier } from '../../../src-shared/pareto';
-import { emptyFigure, metricAxis, REFERENCE_GREY, type Figure, type FigureContext } from './figure';
+import { emptyFigure, metricAxis, REFERENCE_GREY, styleMarker, type Figure, type FigureContext } from './figure';
 
 /** Whether a run has the numbers to be placed on the retention–gain plane. */
 export function isPlottable(run: RunDetail): boolean {
@@ -17,13 +17,14 @@ export function scatterFigure(runs: RunDetail[], ctx: FigureContext): Figure {
   const rows = comparisonRows(runs.filter(isPlottable)).filter((r) => r.metrics.targetGain && r.metrics.retention);
   if (!rows.length) return emptyFigure('No finished fine-tuning run with headline numbers selected');
   const data: Data[] = [
-    { type: 'scatter', mode: 'markers', name: 'base model θ₀', x: [0], y: [100], marker: { symbol: 'star', size: 12, color: '#333333' }, hovertemplate: 'base model θ₀<extra></extra>' },
+    { type: 'scatter', mode: 'markers', name: 'base model θ₀', x: [0], y: [100], marker: { symbol: 'asterisk-open', size: 12, color: '#333333', line: { color: '#333333', width: 1.5 } }, hovertemplate: 'base model θ₀<extra></extra>' },
   ];
   // Gain in accuracy points, or in nats of target loss for language models (retention is a ratio either way).
   const gainScale = metricAxis(runs).scale;
   const means = rows.map((r) => ({ x: r.metrics.targetGain.mean * gainScale, y: r.metrics.retention.mean * 100, row: r }));
   for (const p of means) {
     const { targetGain: g, retention: ret } = p.row.metrics;
+    const style = ctx.styleOf(p.row.runs[0]);
     data.push({
       type: 'scatter',
       mode: 'markers',
@@ -31,11 +32,11 @@ export function scatterFigure(runs: RunDetail[], ctx: FigureContext): Figure {
       legendgroup: p.row.methodId,
       x: [p.x],
       y: [p.y],
-      error_x: { type: 'data', array: [(g.std ?? 0) * gainScale], visible: g.std !== null, color: ctx.colorOf(p.row.methodId), thickness: 1, width: 3 },
-      error_y: { type: 'data', array: [(ret.std ?? 0) * 100], visible: ret.std !== null, color: ctx.colorOf(p.row.methodId), thickness: 1, width: 3 },
+      error_x: { type: 'data', array: [(g.std ?? 0) * gainScale], visible: g.std !== null, color: style.color, thickness: 1, width: 3 },
+      error_y: { type: 'data', array: [(ret.std ?? 0) * 100], visible: ret.std !== null, color: style.color, thickness: 1, width: 3 },
       text: [`${p.row.label}<br>${p.row.runs.length} seed(s): ${p.row.seeds.join(', ')}`],
       hovertemplate: `%{text}<br>target gain ${gainScale === 100 ? '%{x:.1f} pts' : '%{x:.3f} nats'}<br>retention %{y:.1f}%<extra></extra>`,
-      marker: { size: 9, color: ctx.colorOf(p.row.methodId), line: { color: 'white', width: 1 } },
+      marker: styleMarker(style, 10),
     });
   }
   const front = paretoFrontier(means);

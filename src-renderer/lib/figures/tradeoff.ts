@@ -3,7 +3,7 @@ import type { RunDetail } from '../../../src-shared/api';
 import { seedStat } from '../../../src-shared/aggregate';
 import { comparisonRows } from '../../../src-shared/compare-rows';
 import { flattenConfig } from '../../../src-shared/config-diff';
-import { emptyFigure, metricAxis, type Figure, type FigureContext } from './figure';
+import { emptyFigure, metricAxis, styleMarker, type Figure, type FigureContext } from './figure';
 
 // Seeds are what is aggregated; the study name changes nothing that is computed.
 const NOT_SWEPT = new Set(['seed', 'studyName']);
@@ -24,7 +24,8 @@ export function sweptParameters(runs: readonly RunDetail[]): string[] {
   });
 }
 
-function withoutPath(config: RunDetail['config'], path: string): RunDetail['config'] {
+// The copy is no run record any more: only the comparison reads it.
+function withoutPath(config: RunDetail['config'], path: string): Record<string, unknown> {
   const copy = structuredClone(config) as Record<string, unknown>;
   const keys = path.split('.');
   let node: Record<string, unknown> | undefined = copy;
@@ -53,15 +54,17 @@ export function tradeoffFigure(runs: RunDetail[], ctx: FigureContext): Figure {
     const byValue = new Map<number, RunDetail[]>();
     for (const r of s.runs) {
       // The series' copies lack the swept path: read its value from the run's own config.
-      const v = Number(flattenConfig(finished.find((x) => x.id === r.id)!.config).get(param));
-      byValue.set(v, [...(byValue.get(v) ?? []), r]);
+      const run = finished.find((x) => x.id === r.id)!;
+      const v = Number(flattenConfig(run.config).get(param));
+      byValue.set(v, [...(byValue.get(v) ?? []), run]);
     }
     const points = [...byValue].sort(([a], [b]) => a - b).map(([value, members]) => ({
       value,
       tgt: seedStat(members.map((m) => m.headline!.aTgt))!,
       pre: seedStat(members.map((m) => m.headline!.aPre))!,
     }));
-    const color = ctx.colorOf(s.methodId);
+    const style = ctx.styleOf(s.runs[0]);
+    const color = style.color;
     return {
       type: 'scatter',
       mode: 'text+lines+markers',
@@ -77,7 +80,7 @@ export function tradeoffFigure(runs: RunDetail[], ctx: FigureContext): Figure {
       textfont: { color },
       hovertemplate: `${s.label}<br>%{text}<br>A_tgt ${axis.hover.replace('VAL', 'x')}<br>A_pre ${axis.hover.replace('VAL', 'y')}<extra></extra>`,
       line: { color, width: 1.5 },
-      marker: { size: 6, color },
+      marker: styleMarker(style, 8),
     } satisfies Data;
   });
   return {

@@ -1,6 +1,6 @@
 import type { Data } from 'plotly.js-dist';
 import type { RunDetail } from '../../../src-shared/api';
-import { emptyFigure, metricAxis, type Figure, type FigureContext } from './figure';
+import { emptyFigure, metricAxis, styleMarker, type Figure, type FigureContext } from './figure';
 
 /** WiSE-FT α curves: (A_tgt, A_pre) of the interpolated weights for each α, one curve per fine-tuned run, the ends labelled. */
 export function wiseftFigure(runs: RunDetail[], ctx: FigureContext): Figure {
@@ -9,7 +9,8 @@ export function wiseftFigure(runs: RunDetail[], ctx: FigureContext): Figure {
   for (const run of runs) {
     const sweep = run.evaluations.filter((e) => e.phase === 'sweep' && e.alpha !== null && e.aTgt !== null).sort((a, b) => a.alpha! - b.alpha!);
     if (sweep.length < 2) continue;
-    const color = ctx.colorOf(run.methodId);
+    const style = ctx.styleOf(run);
+    const color = style.color;
     const last = sweep.length - 1;
     data.push({
       type: 'scatter',
@@ -27,7 +28,7 @@ export function wiseftFigure(runs: RunDetail[], ctx: FigureContext): Figure {
       hovertemplate: `${run.methodLabel}, seed ${run.seed}<br>α=%{customdata}<br>A_tgt ${axis.hover.replace('VAL', 'x')}<br>A_pre ${axis.hover.replace('VAL', 'y')}<extra></extra>`,
       customdata: sweep.map((e) => e.alpha),
       line: { color, width: 1.5 },
-      marker: { size: 5, color },
+      marker: styleMarker(style, 6),
     });
   }
   if (!data.length) return emptyFigure('No selected run has a WiSE-FT α sweep');

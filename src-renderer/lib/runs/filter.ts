@@ -30,7 +30,8 @@ function pathValues(run: RunSummary, path: string): string[] {
 function compare(value: string, op: string, wanted: string): boolean {
   if (op === '=') return value.toLowerCase() === wanted.toLowerCase();
   if (op === '!=') return value.toLowerCase() !== wanted.toLowerCase();
-  const a = Number(value), b = Number(wanted);
+  // Number('') is 0: an unfinished term such as `learningRate>` must not read as `learningRate>0`.
+  const a = value.trim() ? Number(value) : NaN, b = wanted.trim() ? Number(wanted) : NaN;
   if (!Number.isFinite(a) || !Number.isFinite(b)) return false;
   return op === '>' ? a > b : op === '<' ? a < b : op === '>=' ? a >= b : a <= b;
 }

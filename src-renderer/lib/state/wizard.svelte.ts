@@ -90,7 +90,7 @@ export class WizardState {
     this.resetStandardize();
   }
 
-  // An absent `standardize` means the base model's default: true for a recipe, false for an imported model.
+  // An absent `standardize` means the base model's default (`standardizes` in src-shared/config.ts).
   private resetStandardize(): void {
     if (this.draft.data.source === 'library') delete this.draft.data.standardize;
   }

@@ -1,4 +1,4 @@
-import { Rng } from '../engine/rng';
+import { Rng } from '../../src-shared/rng';
 
 /** Default share of each class held out for evaluation. */
 export const DEFAULT_EVAL_FRACTION = 0.2;

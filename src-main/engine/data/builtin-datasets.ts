@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module';
-import type { DatasetSummary, SplitInfo } from '../../src-shared/datasets';
-import type { Dataset } from '../engine/data/dataset';
-import { loadMnistDigits, MNIST_NAME } from '../engine/data/mnist-digits';
-import { LabelCollector } from './labels';
-import { DEFAULT_EVAL_FRACTION, stratifiedSplit } from './split';
+import type { DatasetSummary, SplitInfo } from '../../../src-shared/datasets';
+import { LabelCollector } from '../../store-read/labels';
+import { DEFAULT_EVAL_FRACTION, stratifiedSplit } from '../../store-read/split';
+import type { Dataset } from './dataset';
+import { loadMnistDigits, MNIST_NAME } from './mnist-digits';
 
 /** Raw text rows with labels (class index per row, -1 for an unlabelled corpus). */
 export interface TextRows {
