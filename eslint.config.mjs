@@ -21,7 +21,10 @@ export default defineConfig(
       // `_name` marks a value kept for its position (a destructured field left out, an unused callback argument).
       // Svelte's copy of the core rule crashes on plain scripts under ESLint 10; the core rule covers the same ground.
       'svelte/no-inner-declarations': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
     },
   },
   {

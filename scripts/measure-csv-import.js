@@ -30,10 +30,14 @@ closeSync(fd);
 const reporter = join(dir, 'report-rss.js');
 writeFileSync(reporter, "process.on('exit', () => process.stderr.write(`MAXRSS_KB=${process.resourceUsage().maxRSS}\\n`));\n");
 const started = Date.now();
-const child = spawnSync(process.execPath, ['--require', reporter, join(__dirname, '..', 'bin', 'retainlab.js'), 'datasets', 'import', csv, '--json', '--data-dir', join(dir, 'store')], {
-  encoding: 'utf8',
-  maxBuffer: 1 << 26,
-});
+const child = spawnSync(
+  process.execPath,
+  ['--require', reporter, join(__dirname, '..', 'bin', 'retainlab.js'), 'datasets', 'import', csv, '--json', '--data-dir', join(dir, 'store')],
+  {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  },
+);
 const seconds = (Date.now() - started) / 1000;
 const maxRssKb = Number(/MAXRSS_KB=(\d+)/.exec(child.stderr)?.[1]);
 const report = {
@@ -68,10 +72,15 @@ function measureStudy(datasetId) {
     }),
   );
   const begun = Date.now();
-  const run = spawnSync(process.execPath, [join(__dirname, '..', 'bin', 'retainlab.js'), 'run', file, '--json', '--data-dir', store], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const run = spawnSync(process.execPath, [join(__dirname, '..', 'bin', 'retainlab.js'), 'run', file, '--json', '--data-dir', store], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
   const Database = require('better-sqlite3');
   const db = new Database(join(store, 'retainlab.sqlite'), { readonly: true });
-  const peaks = db.prepare("SELECT r.kind, l.message FROM run_logs l JOIN runs r ON r.id = l.run_id WHERE l.message LIKE 'peak resident memory%' ORDER BY r.created_at").all();
+  const peaks = db
+    .prepare("SELECT r.kind, l.message FROM run_logs l JOIN runs r ON r.id = l.run_id WHERE l.message LIKE 'peak resident memory%' ORDER BY r.created_at")
+    .all();
   db.close();
   return {
     seconds: (Date.now() - begun) / 1000,

@@ -17,9 +17,10 @@ if (!existsSync(join(root, 'out', 'main', 'index.js'))) {
 const probe = spawnSync(process.execPath, ['-e', "process.stdout.write(require('electron'))"], { cwd: root, encoding: 'utf8', timeout: 300_000 });
 const electronPath = probe.status === 0 ? probe.stdout.trim() : null;
 
-const child = electronPath && existsSync(electronPath)
-  ? spawn(electronPath, [root, ...args], { stdio: 'inherit' })
-  : (console.log("Electron's binary could not be obtained (no internet access?): starting RetainLab in browser mode instead."),
-    spawn(process.execPath, [join(root, 'bin', 'retainlab.js'), 'serve', ...args], { stdio: 'inherit' }));
+const child =
+  electronPath && existsSync(electronPath)
+    ? spawn(electronPath, [root, ...args], { stdio: 'inherit' })
+    : (console.log("Electron's binary could not be obtained (no internet access?): starting RetainLab in browser mode instead."),
+      spawn(process.execPath, [join(root, 'bin', 'retainlab.js'), 'serve', ...args], { stdio: 'inherit' }));
 child.on('exit', (code) => process.exit(code ?? 0));
 process.on('SIGINT', () => child.kill('SIGINT'));

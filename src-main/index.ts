@@ -37,7 +37,13 @@ function createWindow(wb: Workbench): void {
 
 void app.whenReady().then(() => {
   const dataDir = resolveDataDir(process.argv, app.getPath('userData'));
-  const wb = createWorkbench({ dataDir, launcher: utilityLauncher(join(__dirname, 'engine.js')), mode: 'electron', version: VERSION, printer: electronPrinter() });
+  const wb = createWorkbench({
+    dataDir,
+    launcher: utilityLauncher(join(__dirname, 'engine.js')),
+    mode: 'electron',
+    version: VERSION,
+    printer: electronPrinter(),
+  });
   registerApi(wb, rendererUrl);
   createWindow(wb);
   app.on('activate', () => {

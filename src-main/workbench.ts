@@ -21,7 +21,13 @@ export interface Workbench {
 }
 
 /** Opens the store in `dataDir` and starts the run host; queued runs from before resume. */
-export function createWorkbench(opts: { dataDir: string; launcher: EngineLauncher; mode: AppInfo['mode']; version: string; printer?: FigurePrinter }): Workbench {
+export function createWorkbench(opts: {
+  dataDir: string;
+  launcher: EngineLauncher;
+  mode: AppInfo['mode'];
+  version: string;
+  printer?: FigurePrinter;
+}): Workbench {
   const db = openStore(opts.dataDir);
   const bus = new EventBus();
   let api: ApiService | null = null;

@@ -6,7 +6,15 @@ import type { MethodStyle } from './method-style';
 import type { ParamsJsonSchema } from './params';
 import type { SequenceForgetting } from './sequence-metrics';
 import type { ApiMethod } from './channels';
-import { datasetApiArgs, type DatasetPreview, type DatasetSummary, type ImportedModelSummary, type ImportOptions, type ImportProgress, type ImportSource } from './datasets';
+import {
+  datasetApiArgs,
+  type DatasetPreview,
+  type DatasetSummary,
+  type ImportedModelSummary,
+  type ImportOptions,
+  type ImportProgress,
+  type ImportSource,
+} from './datasets';
 
 export { API_EVENTS, API_METHODS, type ApiEnvelope, type ApiErrorPayload, type ApiMethod } from './channels';
 
@@ -295,7 +303,11 @@ export const apiArgs = {
   setRunTags: z.tuple([runId, z.array(z.string().trim().regex(TAG_PATTERN, 'a tag is 1-40 letters, digits, dots, dashes or underscores')).max(20)]),
   setRunNote: z.tuple([runId, z.string().max(10_000)]),
   figurePdf: z.tuple([
-    z.string().min(1).max(2_000_000).refine((s) => s.trimStart().startsWith('<svg') || s.trimStart().startsWith('<?xml'), 'an SVG document'),
+    z
+      .string()
+      .min(1)
+      .max(2_000_000)
+      .refine((s) => s.trimStart().startsWith('<svg') || s.trimStart().startsWith('<?xml'), 'an SVG document'),
     z.number().min(FIGURE_INCHES.minWidth).max(FIGURE_INCHES.maxWidth),
     z.number().min(FIGURE_INCHES.minHeight).max(FIGURE_INCHES.maxHeight),
   ]),
@@ -319,4 +331,3 @@ export interface ApiEvents {
   /** An import read more rows, finished or failed. */
   'dataset-import-progress': ImportProgress;
 }
-

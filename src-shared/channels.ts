@@ -1,7 +1,28 @@
 // The allow-listed channels, free of zod so the sandboxed preload can bundle them alone.
 
 /** Every API method name: the only IPC channels (`api:<method>`) and HTTP routes (`/api/<method>`). */
-export const API_METHODS = ['appInfo', 'catalog', 'listRuns', 'getRun', 'listBaseModels', 'checkStudy', 'launchStudy', 'cancelRun', 'setRunTags', 'setRunNote', 'figurePdf', 'exportBundle', 'forgottenSamples', 'previewDataset', 'importDataset', 'listDatasets', 'renameDataset', 'deleteDataset', 'importModel', 'listImportedModels'] as const;
+export const API_METHODS = [
+  'appInfo',
+  'catalog',
+  'listRuns',
+  'getRun',
+  'listBaseModels',
+  'checkStudy',
+  'launchStudy',
+  'cancelRun',
+  'setRunTags',
+  'setRunNote',
+  'figurePdf',
+  'exportBundle',
+  'forgottenSamples',
+  'previewDataset',
+  'importDataset',
+  'listDatasets',
+  'renameDataset',
+  'deleteDataset',
+  'importModel',
+  'listImportedModels',
+] as const;
 
 /** Names of the API methods. */
 export type ApiMethod = (typeof API_METHODS)[number];

@@ -22,7 +22,5 @@ export function flattenConfig(value: unknown, prefix = '', into = new Map<string
 export function configDifferences(configs: unknown[]): ConfigDifference[] {
   const flat = configs.map((c) => flattenConfig(c));
   const paths = [...new Set(flat.flatMap((f) => [...f.keys()]))].sort();
-  return paths
-    .map((path) => ({ path, values: flat.map((f) => f.get(path) ?? '(absent)') }))
-    .filter((d) => new Set(d.values).size > 1);
+  return paths.map((path) => ({ path, values: flat.map((f) => f.get(path) ?? '(absent)') })).filter((d) => new Set(d.values).size > 1);
 }

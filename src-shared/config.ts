@@ -47,7 +47,11 @@ export const BACKENDS = ['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as
 /** Type of a concrete backend name (not 'auto'). */
 export type BackendName = Exclude<(typeof BACKENDS)[number], 'auto'>;
 
-const seed = z.number().int().min(0).max(2 ** 31 - 1);
+const seed = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 31 - 1);
 
 /** How a base model is pretrained inside the workbench; part of its identity. */
 export const pretrainBudgetSchema = z.strictObject({
@@ -147,39 +151,45 @@ export const budgetSchema = z.strictObject({
 /** A whole study: one base model, one pretrain eval set + target task, several methods × seeds. */
 export const studyConfigSchema = z
   .strictObject({
-  name: z.string().trim().min(1).max(200).default('Digits study'),
-  baseModel: z
-    .strictObject({
-      recipe: z.enum(RECIPES).default('mlp'),
-      pretrain: pretrainBudgetSchema.default(pretrainBudgetSchema.parse({})),
-      /** Id of an imported TensorFlow.js model to start from as it is, instead of pretraining the recipe (recipe and pretrain are then unused). */
-      imported: z.string().min(1).max(100).optional(),
-    })
-    .default({ recipe: 'mlp', pretrain: pretrainBudgetSchema.parse({}) }),
-  data: dataSchema.default(digitsDataSchema.parse({})),
-  target: z
-    .strictObject({
-      task: z.enum(TARGET_TASKS).default('rotate90'),
-      /** A sequence of tasks: after `task`, fine-tune on each of these in turn (methods.md §2); absent for one task. */
-      then: z.array(z.enum(TARGET_TASKS)).min(1).max(8).optional(),
-      /** The task 'dataset': id of the target dataset of the library. */
-      dataset: z.string().min(1).max(100).optional(),
-      /** The task 'dataset': a sequence of datasets: after `dataset`, fine-tune on each of these in turn (methods.md §2). */
-      thenDatasets: z.array(z.string().min(1).max(100)).min(1).max(8).optional(),
-    })
-    .default({ task: 'rotate90' }),
-  methods: z.array(methodChoiceSchema).min(1, 'choose at least one method'),
-  budget: budgetSchema.default(budgetSchema.parse({})),
-  backend: z.enum(BACKENDS).default('auto'),
-  /** Language-model studies: a held-out pretrain sequence is collateral damage when its mean token loss rose by more than this (nats). */
-  lossRise: z.number().gt(0).max(10).optional(),
-})
+    name: z.string().trim().min(1).max(200).default('Digits study'),
+    baseModel: z
+      .strictObject({
+        recipe: z.enum(RECIPES).default('mlp'),
+        pretrain: pretrainBudgetSchema.default(pretrainBudgetSchema.parse({})),
+        /** Id of an imported TensorFlow.js model to start from as it is, instead of pretraining the recipe (recipe and pretrain are then unused). */
+        imported: z.string().min(1).max(100).optional(),
+      })
+      .default({ recipe: 'mlp', pretrain: pretrainBudgetSchema.parse({}) }),
+    data: dataSchema.default(digitsDataSchema.parse({})),
+    target: z
+      .strictObject({
+        task: z.enum(TARGET_TASKS).default('rotate90'),
+        /** A sequence of tasks: after `task`, fine-tune on each of these in turn (methods.md §2); absent for one task. */
+        then: z.array(z.enum(TARGET_TASKS)).min(1).max(8).optional(),
+        /** The task 'dataset': id of the target dataset of the library. */
+        dataset: z.string().min(1).max(100).optional(),
+        /** The task 'dataset': a sequence of datasets: after `dataset`, fine-tune on each of these in turn (methods.md §2). */
+        thenDatasets: z.array(z.string().min(1).max(100)).min(1).max(8).optional(),
+      })
+      .default({ task: 'rotate90' }),
+    methods: z.array(methodChoiceSchema).min(1, 'choose at least one method'),
+    budget: budgetSchema.default(budgetSchema.parse({})),
+    backend: z.enum(BACKENDS).default('auto'),
+    /** Language-model studies: a held-out pretrain sequence is collateral damage when its mean token loss rose by more than this (nats). */
+    lossRise: z.number().gt(0).max(10).optional(),
+  })
   .superRefine((study, ctx) => {
-    const issues = [...pairingIssues(study.baseModel, study.target.task, study.data.source), ...sequenceIssues(study.target), ...libraryTargetIssues(study.target)];
+    const issues = [
+      ...pairingIssues(study.baseModel, study.target.task, study.data.source),
+      ...sequenceIssues(study.target),
+      ...libraryTargetIssues(study.target),
+    ];
     for (const issue of issues) ctx.addIssue({ code: 'custom', ...issue });
   })
   .transform((study) =>
-    study.data.source === 'library' ? { ...study, data: { ...study.data, standardize: standardizes(study.data, study.baseModel.imported !== undefined) } } : study,
+    study.data.source === 'library'
+      ? { ...study, data: { ...study.data, standardize: standardizes(study.data, study.baseModel.imported !== undefined) } }
+      : study,
   );
 
 /** A validated study config. */
@@ -216,9 +226,15 @@ function sequenceIssues(target: TargetConfig): { path: (string | number)[]; mess
     const path = i === 0 ? ['target', 'task'] : ['target', 'then', i - 1];
     const task = taskOf(id);
     if (task.pretrainedOn !== first.pretrainedOn || task.objective !== first.objective) {
-      issues.push({ path, message: `'${id}' continues a model pretrained on ${task.pretrainedOn}, but '${target.task}' one pretrained on ${first.pretrainedOn}: a sequence's tasks share one base model` });
+      issues.push({
+        path,
+        message: `'${id}' continues a model pretrained on ${task.pretrainedOn}, but '${target.task}' one pretrained on ${first.pretrainedOn}: a sequence's tasks share one base model`,
+      });
     } else if (target.then && sharesHead(task) === false) {
-      issues.push({ path, message: `'${id}' needs a new head; a sequence's tasks share the pretrain head so that every task can be evaluated after every stage` });
+      issues.push({
+        path,
+        message: `'${id}' needs a new head; a sequence's tasks share the pretrain head so that every task can be evaluated after every stage`,
+      });
     }
   });
   return issues;
@@ -232,7 +248,7 @@ function libraryTargetIssues(target: TargetConfig): { path: string[]; message: s
   }
   const issues: { path: string[]; message: string }[] = [];
   if (target.dataset === undefined) issues.push({ path: ['target', 'dataset'], message: 'choose the target dataset (an id from the dataset library)' });
-  if (target.then) issues.push({ path: ['target', 'then'], message: "a sequence of library datasets is written as target.thenDatasets: [<dataset id>, …]" });
+  if (target.then) issues.push({ path: ['target', 'then'], message: 'a sequence of library datasets is written as target.thenDatasets: [<dataset id>, …]' });
   return issues;
 }
 
@@ -241,14 +257,25 @@ function pairingIssues(base: { recipe: Recipe; imported?: string }, task: Target
   const t = taskOf(task);
   const issues: { path: string[]; message: string }[] = [];
   if (base.imported !== undefined) {
-    if (task !== 'dataset') issues.push({ path: ['target', 'task'], message: `an imported model is studied on datasets of the library: set target.task to 'dataset' (not '${task}')` });
+    if (task !== 'dataset')
+      issues.push({
+        path: ['target', 'task'],
+        message: `an imported model is studied on datasets of the library: set target.task to 'dataset' (not '${task}')`,
+      });
   } else if (!recipeFits(base.recipe, task)) {
     const r = RECIPE_KIND[base.recipe];
     const fits = RECIPES.filter((x) => recipeFits(x, task));
-    issues.push({ path: ['baseModel', 'recipe'], message: `'${base.recipe}' is a ${r.domains.join(' or ')} ${r.objective} recipe, but the task '${task}' needs a ${t.domain} ${t.objective} recipe (${fits.join(' or ')})` });
+    issues.push({
+      path: ['baseModel', 'recipe'],
+      message: `'${base.recipe}' is a ${r.domains.join(' or ')} ${r.objective} recipe, but the task '${task}' needs a ${t.domain} ${t.objective} recipe (${fits.join(' or ')})`,
+    });
   }
   const wanted = dataSourceOf(task);
-  if (source !== wanted) issues.push({ path: ['data', 'source'], message: `the task '${task}' uses ${t.domain === 'library' ? 'datasets of the library' : t.domain}: set data.source to '${wanted}'` });
+  if (source !== wanted)
+    issues.push({
+      path: ['data', 'source'],
+      message: `the task '${task}' uses ${t.domain === 'library' ? 'datasets of the library' : t.domain}: set data.source to '${wanted}'`,
+    });
   return issues;
 }
 /** Pretraining budget of a base model. */

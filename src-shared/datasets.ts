@@ -144,7 +144,12 @@ export const importOptionsSchema = z.strictObject({
   imageSize: z.tuple([z.number().int().min(1).max(1024), z.number().int().min(1).max(1024)]).optional(),
   colour: z.enum(['keep', 'grey', 'rgb']).optional(),
   evalFraction: z.number().min(0.01).max(0.9).optional(),
-  splitSeed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+  splitSeed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .optional(),
 });
 
 const datasetId = z.string().min(1).max(100);

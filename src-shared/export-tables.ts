@@ -35,8 +35,22 @@ function unitSuffix(column: MetricColumn, latex: boolean): string {
 
 /** Escapes text for LaTeX (labels carry parameter names with _ and values with %). */
 export function latexEscape(text: string): string {
-  const map: Record<string, string> = { '\\': '\\textbackslash{}', '&': '\\&', '%': '\\%', $: '\\$', '#': '\\#', _: '\\_', '{': '\\{', '}': '\\}', '~': '\\textasciitilde{}', '^': '\\textasciicircum{}' };
-  return text.replace(/[\\&%$#_{}~^]/g, (c) => map[c]).replace(/θ₀/g, '$\\theta_0$').replace(/α/g, '$\\alpha$');
+  const map: Record<string, string> = {
+    '\\': '\\textbackslash{}',
+    '&': '\\&',
+    '%': '\\%',
+    $: '\\$',
+    '#': '\\#',
+    _: '\\_',
+    '{': '\\{',
+    '}': '\\}',
+    '~': '\\textasciitilde{}',
+    '^': '\\textasciicircum{}',
+  };
+  return text
+    .replace(/[\\&%$#_{}~^]/g, (c) => map[c])
+    .replace(/θ₀/g, '$\\theta_0$')
+    .replace(/α/g, '$\\alpha$');
 }
 
 function csvField(value: string | number | null): string {
@@ -47,7 +61,13 @@ function csvField(value: string | number | null): string {
 
 /** CSV for analysis: one row per experiment, raw (unscaled) mean, std and 95% interval of every metric. */
 export function tableCsv(rows: readonly ComparisonRow[], columns: readonly MetricColumn[] = metricColumnsFor(rows)): string {
-  const header = ['experiment', 'method', 'n_seeds', 'seeds', ...columns.flatMap((c) => [`${c.key}_mean`, `${c.key}_std`, `${c.key}_ci95_low`, `${c.key}_ci95_high`])];
+  const header = [
+    'experiment',
+    'method',
+    'n_seeds',
+    'seeds',
+    ...columns.flatMap((c) => [`${c.key}_mean`, `${c.key}_std`, `${c.key}_ci95_low`, `${c.key}_ci95_high`]),
+  ];
   const lines = rows.map((r) => [
     r.label,
     r.methodId,
@@ -62,7 +82,11 @@ export function tableCsv(rows: readonly ComparisonRow[], columns: readonly Metri
 }
 
 /** A booktabs LaTeX table: mean ± std across seeds, the best value of each column in bold. */
-export function tableLatex(rows: readonly ComparisonRow[], columns: readonly MetricColumn[] = metricColumnsFor(rows), caption = 'Forgetting and target gain, mean $\\pm$ std over seeds.'): string {
+export function tableLatex(
+  rows: readonly ComparisonRow[],
+  columns: readonly MetricColumn[] = metricColumnsFor(rows),
+  caption = 'Forgetting and target gain, mean $\\pm$ std over seeds.',
+): string {
   const byColumn = columns.map((c) => metricCells(rows, c));
   const header = ['Method', '$n$', ...columns.map((c) => `${c.latex}${unitSuffix(c, true)}`)].join(' & ');
   const body = rows.map((r, i) => {

@@ -52,7 +52,13 @@ export function presetIssues(preset: PaperPreset): string[] {
 }
 
 /** What `retainlab export` asks of the figure page (src-renderer/figure-page.ts): one figure of the given runs as SVG text or PNG base64. */
-export type RenderFigure = (request: { kind: FigureKind; runIds: string[]; preset: PaperPreset; format: Exclude<FigureFormat, 'pdf'>; param: string | null }) => Promise<string>;
+export type RenderFigure = (request: {
+  kind: FigureKind;
+  runIds: string[];
+  preset: PaperPreset;
+  format: Exclude<FigureFormat, 'pdf'>;
+  param: string | null;
+}) => Promise<string>;
 
 /** The global the figure page sets, which the CLI calls through the headless browser. */
 export interface FigurePageGlobals {

@@ -23,7 +23,14 @@ export const METRIC_COLUMNS: readonly MetricColumn[] = [
   { key: 'cdAbs', label: 'CD', latex: 'CD', unit: '%', scale: 100, better: 'lower' },
   { key: 'cdCond', label: 'CD cond.', latex: 'CD$_\\mathrm{cond}$', unit: '%', scale: 100, better: 'lower' },
   { key: 'weightDistance', label: '‖θ−θ₀‖₂', latex: '$\\lVert\\theta-\\theta_0\\rVert_2$', unit: '', scale: 1, better: null },
-  { key: 'weightDistanceRel', label: '‖θ−θ₀‖₂/‖θ₀‖₂', latex: '$\\lVert\\theta-\\theta_0\\rVert_2/\\lVert\\theta_0\\rVert_2$', unit: '', scale: 1, better: null },
+  {
+    key: 'weightDistanceRel',
+    label: '‖θ−θ₀‖₂/‖θ₀‖₂',
+    latex: '$\\lVert\\theta-\\theta_0\\rVert_2/\\lVert\\theta_0\\rVert_2$',
+    unit: '',
+    scale: 1,
+    better: null,
+  },
 ];
 
 /**

@@ -33,18 +33,26 @@ export function collateralDamage(c0: ArrayLike<number>, ct: ArrayLike<number>, l
   }
   const n = c0.length;
   const byClass = new Map<number, ClassDamage>();
-  let retained = 0, damaged = 0, gained = 0, never = 0;
+  let retained = 0,
+    damaged = 0,
+    gained = 0,
+    never = 0;
   for (let i = 0; i < n; i++) {
     const label = labels[i];
     let cls = byClass.get(label);
     if (!cls) byClass.set(label, (cls = { label, n: 0, correctBefore: 0, damaged: 0, gained: 0 }));
     cls.n++;
-    const before = c0[i] === 1, after = ct[i] === 1;
+    const before = c0[i] === 1,
+      after = ct[i] === 1;
     if (before) cls.correctBefore++;
     if (before && after) retained++;
-    else if (before) { damaged++; cls.damaged++; }
-    else if (after) { gained++; cls.gained++; }
-    else never++;
+    else if (before) {
+      damaged++;
+      cls.damaged++;
+    } else if (after) {
+      gained++;
+      cls.gained++;
+    } else never++;
   }
   const correctBefore = retained + damaged;
   return {
@@ -90,7 +98,10 @@ export interface LossDamage {
 export function lossDamage(l0: ArrayLike<number>, lt: ArrayLike<number>, rise: number): LossDamage {
   if (l0.length !== lt.length) throw new Error(`lossDamage: l0 (${l0.length}) and lt (${lt.length}) must have the same length`);
   const n = l0.length;
-  let before = 0, after = 0, damaged = 0, gained = 0;
+  let before = 0,
+    after = 0,
+    damaged = 0,
+    gained = 0;
   for (let i = 0; i < n; i++) {
     before += l0[i];
     after += lt[i];
@@ -126,7 +137,8 @@ export interface LayerDistance {
 
 /** Combines per-tensor squared distances and squared norms into the total and per-tensor distances. */
 export function combineDistances(parts: { name: string; sqDist: number; sqNorm: number }[]): { total: LayerDistance; perLayer: LayerDistance[] } {
-  let sqDist = 0, sqNorm = 0;
+  let sqDist = 0,
+    sqNorm = 0;
   const perLayer = parts.map((p) => {
     sqDist += p.sqDist;
     sqNorm += p.sqNorm;

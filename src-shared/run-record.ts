@@ -1,8 +1,22 @@
 import { z } from 'zod';
-import { BACKENDS, budgetSchema, dataSchema, methodChoiceSchema, pretrainBudgetSchema, RECIPES, RUN_RECORD_VERSION, studyConfigSchema, type Metric } from './config';
+import {
+  BACKENDS,
+  budgetSchema,
+  dataSchema,
+  methodChoiceSchema,
+  pretrainBudgetSchema,
+  RECIPES,
+  RUN_RECORD_VERSION,
+  studyConfigSchema,
+  type Metric,
+} from './config';
 import { describeIssues } from './validation';
 
-const seed = z.number().int().min(0).max(2 ** 31 - 1);
+const seed = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 31 - 1);
 const shape = z.tuple([z.number().int().min(1), z.number().int().min(1), z.number().int().min(1)]);
 
 /**
@@ -83,8 +97,10 @@ export const finetuneRunConfigSchema = z.strictObject({
 /** The stored config of any run (`runs.config_json`), pretraining or fine-tuning. */
 export const storedRunConfigSchema = z.discriminatedUnion('kind', [pretrainRunConfigSchema, finetuneRunConfigSchema]).superRefine((run, ctx) => {
   if (run.kind !== 'finetune') return;
-  if (run.metric === 'loss' && run.lossRise === undefined) ctx.addIssue({ code: 'custom', path: ['lossRise'], message: 'a loss-metric run needs its lossRise (nats)' });
-  if (run.metric === 'accuracy' && run.lossRise !== undefined) ctx.addIssue({ code: 'custom', path: ['lossRise'], message: 'only a loss-metric run has a lossRise' });
+  if (run.metric === 'loss' && run.lossRise === undefined)
+    ctx.addIssue({ code: 'custom', path: ['lossRise'], message: 'a loss-metric run needs its lossRise (nats)' });
+  if (run.metric === 'accuracy' && run.lossRise !== undefined)
+    ctx.addIssue({ code: 'custom', path: ['lossRise'], message: 'only a loss-metric run has a lossRise' });
 });
 
 /** A character-level tokenizer spec. */

@@ -20,7 +20,8 @@ export interface SequenceForgetting {
  */
 export function sequenceForgetting(r: number[][], metric: Metric): SequenceForgetting {
   const t = r.length - 1;
-  if (t < 1 || r.some((row) => row.length !== r.length)) throw new Error(`sequenceForgetting: R must be square with at least two rows, got ${r.length}×${r[0]?.length ?? 0}`);
+  if (t < 1 || r.some((row) => row.length !== r.length))
+    throw new Error(`sequenceForgetting: R must be square with at least two rows, got ${r.length}×${r[0]?.length ?? 0}`);
   const worse = (before: number, after: number) => (metric === 'accuracy' ? before - after : after - before);
   const avalanche: number[] = [];
   const chaudhry: number[] = [];

@@ -12,7 +12,13 @@ export async function eventLoopDelayWhileTraining(useFraction: number): Promise<
   const histogram = monitorEventLoopDelay({ resolution: 5 });
   try {
     histogram.enable();
-    await wb.api.launchStudy({ data: { useFraction }, baseModel: { pretrain: { epochs: 1 } }, methods: [{ id: 'vanilla' }], budget: { epochs: 2 }, backend: 'wasm' });
+    await wb.api.launchStudy({
+      data: { useFraction },
+      baseModel: { pretrain: { epochs: 1 } },
+      methods: [{ id: 'vanilla' }],
+      budget: { epochs: 2 },
+      backend: 'wasm',
+    });
     await wb.host.whenIdle();
     histogram.disable();
     return histogram.percentile(99) / 1e6;

@@ -35,11 +35,18 @@ export async function memoryProbe(rows: number, steps: number): Promise<void> {
   const optimizer = adam(1e-3);
   const hooks = createMethod({ id: 'vanilla', params: {}, with: [] }, tf);
   const step = makeTrainStep({ model, task: classification, hooks, optimizer, variables: [...model.params.values()], targetTrain: data, pretrainPool: data });
-  timeSteps((i) => {
-    const cost = step(Int32Array.from({ length: 128 }, (_, k) => (i * 128 + k) % rows), i);
-    sample();
-    return cost;
-  }, 2, steps);
+  timeSteps(
+    (i) => {
+      const cost = step(
+        Int32Array.from({ length: 128 }, (_, k) => (i * 128 + k) % rows),
+        i,
+      );
+      sample();
+      return cost;
+    },
+    2,
+    steps,
+  );
   optimizer.dispose();
   model.dispose();
   disposeDevice(data);

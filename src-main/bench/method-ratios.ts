@@ -6,7 +6,14 @@ import { engineTrainThroughput } from './engine-workload';
 export async function methodStepRatios(backend: BackendName, steps: number, warmup: number) {
   const speeds: { method: string; samplesPerSecond: number }[] = [];
   for (const method of METHODS) {
-    const samplesPerSecond = await engineTrainThroughput({ recipe: 'mlp', batchSize: 64, steps, warmup, backend, method: { id: method.id, params: {}, with: [] } });
+    const samplesPerSecond = await engineTrainThroughput({
+      recipe: 'mlp',
+      batchSize: 64,
+      steps,
+      warmup,
+      backend,
+      method: { id: method.id, params: {}, with: [] },
+    });
     speeds.push({ method: method.id, samplesPerSecond });
   }
   const vanilla = speeds.find((s) => s.method === 'vanilla')!.samplesPerSecond;

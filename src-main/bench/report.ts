@@ -32,7 +32,8 @@ export function formatReport(r: BenchReport): string {
     );
   }
   lines.push('', 'method step time relative to vanilla (same workload):');
-  for (const m of r.methodStepRatios) lines.push(`  ${m.method.padEnd(16)} ${fmt(m.samplesPerSecond).padStart(8)} samples/s  ×${(1 / m.ratioToVanilla).toFixed(2)} time`);
+  for (const m of r.methodStepRatios)
+    lines.push(`  ${m.method.padEnd(16)} ${fmt(m.samplesPerSecond).padStart(8)} samples/s  ×${(1 / m.ratioToVanilla).toFixed(2)} time`);
   lines.push('', `host event-loop delay p99 while training: ${fmt(r.eventLoopDelayP99Ms, 1)} ms`);
   if (r.memory) lines.push(`peak RSS training on ${r.memory.rows} rows of 784 floats: ${fmt(r.memory.peakRssMB)} MB ${r.memory.note ?? ''}`);
   lines.push('', 'targets:');

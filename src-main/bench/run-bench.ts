@@ -18,7 +18,13 @@ const COUNTS = {
   quick: { mlpSteps: 3, cnnSteps: 3, cpuFactor: 1, warmup: 1, evalRepeats: 1, ratioSteps: 3, loopFraction: 0.05, memoryRows: 2_000, memorySteps: 2 },
 };
 
-async function measure(workload: string, implementation: string, backend: string, flopsPerSample: number, f: () => Promise<number> | number): Promise<BenchResult> {
+async function measure(
+  workload: string,
+  implementation: string,
+  backend: string,
+  flopsPerSample: number,
+  f: () => Promise<number> | number,
+): Promise<BenchResult> {
   try {
     const sps = await f();
     return { workload, implementation, backend, samplesPerSecond: sps, gflops: (sps * flopsPerSample) / 1e9 };
@@ -70,7 +76,8 @@ export async function runBench(size: BenchSize, log: (line: string) => void): Pr
   await add(measure(loraName, 'PyTorch', 'python3', mlpFlops, torchOr({ workload: 'lora', rank: 8, batch: 128, steps: c.mlpSteps, warmup: c.warmup })));
   const evalName = 'evaluate 10,000 pretrain samples (MLP)';
   const evalFlops = nominalFlops(benchSpec('mlp'), false);
-  for (const backend of ['wasm', 'cpu'] as const) await add(measure(evalName, 'RetainLab engine', backend, evalFlops, () => engineEvalThroughput(backend, c.evalRepeats)));
+  for (const backend of ['wasm', 'cpu'] as const)
+    await add(measure(evalName, 'RetainLab engine', backend, evalFlops, () => engineEvalThroughput(backend, c.evalRepeats)));
   await add(measure(evalName, 'PyTorch', 'python3', evalFlops, torchOr({ workload: 'eval', rows: 10_000, repeats: c.evalRepeats })));
 
   log('method step ratios…');
@@ -96,20 +103,38 @@ export async function runBench(size: BenchSize, log: (line: string) => void): Pr
 }
 
 /** Checks the issue's targets against the measurements; null where a number is missing. */
-function evaluateTargets(results: BenchResult[], ratios: BenchReport['methodStepRatios'], eventLoop: number, memory: BenchReport['memory']): BenchReport['targets'] {
+function evaluateTargets(
+  results: BenchResult[],
+  ratios: BenchReport['methodStepRatios'],
+  eventLoop: number,
+  memory: BenchReport['memory'],
+): BenchReport['targets'] {
   const sps = (workload: string, impl: string, backend: string) =>
     results.find((r) => r.workload.startsWith(workload) && r.implementation === impl && r.backend === backend)?.samplesPerSecond ?? null;
   const ratio = (a: number | null, b: number | null) => (a !== null && b !== null ? a / b : null);
-  const atLeast = (name: string, value: number | null, min: number) => ({ name, measured: value === null ? 'n/a' : `${value.toFixed(2)}×`, met: value === null ? null : value >= min });
+  const atLeast = (name: string, value: number | null, min: number) => ({
+    name,
+    measured: value === null ? 'n/a' : `${value.toFixed(2)}×`,
+    met: value === null ? null : value >= min,
+  });
   const time = (id: string) => {
     const r = ratios.find((m) => m.method === id);
     return r ? 1 / r.ratioToVanilla : null;
   };
-  const atMost = (name: string, value: number | null, max: number, unit = '×') => ({ name, measured: value === null ? 'n/a' : `${value.toFixed(2)}${unit}`, met: value === null ? null : value <= max });
+  const atMost = (name: string, value: number | null, max: number, unit = '×') => ({
+    name,
+    measured: value === null ? 'n/a' : `${value.toFixed(2)}${unit}`,
+    met: value === null ? null : value <= max,
+  });
   const evalWasm = sps('evaluate', 'RetainLab engine', 'wasm');
-  const mixcd = time('mixcd'), rehearsal = time('rehearsal');
+  const mixcd = time('mixcd'),
+    rehearsal = time('rehearsal');
   return [
-    atLeast('MLP step on wasm ≥ 4× tfjs-layers model.fit on wasm', ratio(sps('mlp', 'RetainLab engine', 'wasm'), sps('mlp', 'tfjs-layers model.fit', 'wasm')), 4),
+    atLeast(
+      'MLP step on wasm ≥ 4× tfjs-layers model.fit on wasm',
+      ratio(sps('mlp', 'RetainLab engine', 'wasm'), sps('mlp', 'tfjs-layers model.fit', 'wasm')),
+      4,
+    ),
     atLeast('MLP step on wasm ≥ 2× PyTorch', ratio(sps('mlp', 'RetainLab engine', 'wasm'), sps('mlp', 'PyTorch', 'python3')), 2),
     atLeast('CNN training on wasm ≥ 0.5× PyTorch', ratio(sps('cnn', 'RetainLab engine', 'wasm'), sps('cnn', 'PyTorch', 'python3')), 0.5),
     ...['recadam', 'l2-sp', 'ewc'].map((id) => atMost(`${id} step time ≤ 1.15× vanilla`, time(id), 1.15)),

@@ -13,7 +13,8 @@ let python: string | null | undefined;
 export function torchAvailable(): { available: boolean; why: string } {
   for (const candidate of PYTHONS) {
     // Which BLAS the build links matters as much as the version: Debian's python3-torch uses the generic reference BLAS.
-    const script = 'import re, torch; m = re.search(r"BLAS_INFO=([^,]+)", torch.__config__.show()); print(torch.__version__, torch.get_num_threads(), m.group(1) if m else "?")';
+    const script =
+      'import re, torch; m = re.search(r"BLAS_INFO=([^,]+)", torch.__config__.show()); print(torch.__version__, torch.get_num_threads(), m.group(1) if m else "?")';
     const probe = spawnSync(candidate, ['-c', script], { encoding: 'utf8', timeout: 60_000 });
     if (probe.status === 0) {
       python = candidate;

@@ -4,7 +4,11 @@ import { COMMON_OPTIONS, commonOptions, defineCommand, JSON_OPTION, optionsHelp,
 import { EXPORT_COMMAND } from './export-command';
 import { DATASET_COMMANDS, MODEL_COMMANDS } from './library-commands';
 
-const BACKEND_OPTION = { type: 'string', placeholder: 'auto|tfjs-node-gpu|tfjs-node|wasm|cpu', help: 'the compute backend of every run (default: the config\'s, else auto)' } as const;
+const BACKEND_OPTION = {
+  type: 'string',
+  placeholder: 'auto|tfjs-node-gpu|tfjs-node|wasm|cpu',
+  help: "the compute backend of every run (default: the config's, else auto)",
+} as const;
 
 /** Every subcommand, declared once: its options, its help and what it runs. */
 const COMMANDS: Command[] = [
@@ -21,14 +25,20 @@ const COMMANDS: Command[] = [
     ({ positionals, values }) => runConfigFile(positionals[0], commonOptions(values)),
   ),
   defineCommand(
-    { name: 'serve', summary: 'start browser mode (prints a local URL with an access token)', options: { port: { type: 'string', placeholder: 'N', help: 'the port on 127.0.0.1 (default: a free one)' } } },
+    {
+      name: 'serve',
+      summary: 'start browser mode (prints a local URL with an access token)',
+      options: { port: { type: 'string', placeholder: 'N', help: 'the port on 127.0.0.1 (default: a free one)' } },
+    },
     ({ values }) => {
       const port = Number(values.port ?? 0);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got '${values.port}'`);
       return serve({ ...commonOptions(values), port });
     },
   ),
-  defineCommand({ name: 'methods', summary: 'list the mitigation methods and their parameters', options: { json: JSON_OPTION } }, ({ values }) => methods(commonOptions(values))),
+  defineCommand({ name: 'methods', summary: 'list the mitigation methods and their parameters', options: { json: JSON_OPTION } }, ({ values }) =>
+    methods(commonOptions(values)),
+  ),
   defineCommand(
     {
       name: 'bench',
@@ -66,7 +76,8 @@ function findCommand(argv: string[]): { command: Command; rest: string[] } {
     if (words.every((w, i) => argv[i] === w)) return { command, rest: argv.slice(words.length) };
   }
   const family = COMMANDS.filter((c) => c.name.startsWith(`${argv[0]} `));
-  if (family.length) throw new Error(`${argv[0]} needs one of ${family.map((c) => c.name.split(' ')[1]).join(', ')}\n${family.map((c) => c.help).join('\n\n')}`);
+  if (family.length)
+    throw new Error(`${argv[0]} needs one of ${family.map((c) => c.name.split(' ')[1]).join(', ')}\n${family.map((c) => c.help).join('\n\n')}`);
   if (argv[0].startsWith('-')) throw new Error(`options follow the command (retainlab <command> ${argv[0]} …)\n${USAGE}`);
   throw new Error(`unknown command '${argv[0]}'\n${USAGE}`);
 }

@@ -86,7 +86,9 @@ function describeRefusal(spec: CommandSpec<OptionSpecs>, args: string[], err: un
     if (t.kind !== 'option') continue;
     const o = Object.hasOwn(spec.options, t.name) ? spec.options[t.name] : undefined;
     if (!o) {
-      const close = names.filter((n) => distance(n, t.name) <= 2 || (t.name.length >= 3 && n.startsWith(t.name))).sort((a, b) => distance(a, t.name) - distance(b, t.name))[0];
+      const close = names
+        .filter((n) => distance(n, t.name) <= 2 || (t.name.length >= 3 && n.startsWith(t.name)))
+        .sort((a, b) => distance(a, t.name) - distance(b, t.name))[0];
       return `${spec.name}: unknown option ${t.rawName}${close ? ` (did you mean --${close}?)` : ''}; ${spec.name} takes ${valid}`;
     }
     if (o.type === 'boolean' && t.value !== undefined) return `${spec.name}: ${t.rawName} takes no value, got ${t.rawName}=${t.value}`;
@@ -99,7 +101,11 @@ function describeRefusal(spec: CommandSpec<OptionSpecs>, args: string[], err: un
 }
 
 /** Parses a subcommand's arguments strictly: an unknown option, a missing value or a surplus positional is an error naming it. */
-function parseCommand(spec: CommandSpec<OptionSpecs>, args: string[], help: string): { positionals: string[]; values: Record<string, string | boolean | undefined> } {
+function parseCommand(
+  spec: CommandSpec<OptionSpecs>,
+  args: string[],
+  help: string,
+): { positionals: string[]; values: Record<string, string | boolean | undefined> } {
   let parsed;
   try {
     parsed = parseArgs({ args, options: spec.options, strict: true, allowPositionals: true });
@@ -109,7 +115,10 @@ function parseCommand(spec: CommandSpec<OptionSpecs>, args: string[], help: stri
   if (parsed.values.help) return parsed;
   const declared = spec.positionals ?? [];
   if (parsed.positionals.length > declared.length) {
-    const extra = parsed.positionals.slice(declared.length).map((p) => `'${p}'`).join(', ');
+    const extra = parsed.positionals
+      .slice(declared.length)
+      .map((p) => `'${p}'`)
+      .join(', ');
     throw new Error(`${spec.name} takes ${declared.length ? `only ${declared.join(' ')}, got also` : 'no arguments, got'} ${extra}\n${help}`);
   }
   const missing = declared.slice(parsed.positionals.length).filter((p) => p.startsWith('<'));

@@ -3,7 +3,19 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { comparisonRows } from '../../src-shared/compare-rows';
 import { formatTable, TABLE_FORMATS, type TableFormat } from '../../src-shared/export-tables';
-import { FIGURE_FORMATS, FIGURE_KINDS, PAPER_FONTS, defaultHeightIn, paperPreset, presetIssues, type FigureFormat, type FigureKind, type FigurePageGlobals, type PaperPreset, type RenderFigure } from '../../src-shared/figure-options';
+import {
+  FIGURE_FORMATS,
+  FIGURE_KINDS,
+  PAPER_FONTS,
+  defaultHeightIn,
+  paperPreset,
+  presetIssues,
+  type FigureFormat,
+  type FigureKind,
+  type FigurePageGlobals,
+  type PaperPreset,
+  type RenderFigure,
+} from '../../src-shared/figure-options';
 import { ValidationError } from '../../src-shared/validation';
 import { dataDirFrom } from '../data-dir';
 import { launchHeadlessChromium, printSvgPdf } from '../export/chromium-printer';
@@ -39,7 +51,8 @@ function number(values: ExportValues, key: 'width' | 'height' | 'font-size' | 'd
 }
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new ValidationError(`--${flag} must be one of ${allowed.join(', ')}, got '${value}'`, [`--${flag}: '${value}' is not one of ${allowed.join(', ')}`]);
+  if (!(allowed as readonly string[]).includes(value))
+    throw new ValidationError(`--${flag} must be one of ${allowed.join(', ')}, got '${value}'`, [`--${flag}: '${value}' is not one of ${allowed.join(', ')}`]);
   return value as T;
 }
 
@@ -53,7 +66,10 @@ function presetFromArgs(values: ExportValues): PaperPreset {
     fontPt: number(values, 'font-size', 8),
     dpi: number(values, 'dpi', 300),
   };
-  const issues = presetIssues(preset).map((i) => `--${{ widthIn: 'width', heightIn: 'height', fontPt: 'font-size', dpi: 'dpi', font: 'font' }[i.split(':')[0]] ?? i.split(':')[0]}:${i.split(':').slice(1).join(':')}`);
+  const issues = presetIssues(preset).map(
+    (i) =>
+      `--${{ widthIn: 'width', heightIn: 'height', fontPt: 'font-size', dpi: 'dpi', font: 'font' }[i.split(':')[0]] ?? i.split(':')[0]}:${i.split(':').slice(1).join(':')}`,
+  );
   if (issues.length) throw new ValidationError(`bad figure size: ${issues.join('; ')}`, issues);
   return preset;
 }
@@ -73,7 +89,10 @@ async function renderFigure(page: Page, request: Parameters<RenderFigure>[0]): P
 async function exportCommand(values: ExportValues, dataDir: string): Promise<number> {
   const { runs: runsSpec, figure, table, bundle, out } = values;
   const chosen = [figure, table, bundle].filter((v) => v !== undefined).length;
-  if (!runsSpec || chosen !== 1) throw new ValidationError(`export needs --runs and exactly one of --figure, --table, --bundle\n${EXPORT_COMMAND.help}`, ['--runs, --figure | --table | --bundle']);
+  if (!runsSpec || chosen !== 1)
+    throw new ValidationError(`export needs --runs and exactly one of --figure, --table, --bundle\n${EXPORT_COMMAND.help}`, [
+      '--runs, --figure | --table | --bundle',
+    ]);
   if ((figure || table) && !out) throw new ValidationError(`--out FILE is required with --${figure ? 'figure' : 'table'}`, ['--out: missing']);
   const kind = figure ? oneOf<FigureKind>(figure, FIGURE_KINDS, 'figure') : null;
   const format = kind ? oneOf<FigureFormat>(values.format ?? 'svg', FIGURE_FORMATS, 'format') : null;
@@ -97,9 +116,11 @@ async function exportCommand(values: ExportValues, dataDir: string): Promise<num
       const failures: string[] = [];
       page.on('pageerror', (e) => failures.push(e.message));
       await page.goto(server.url.replace('/?', '/figure.html?'));
-      await page.waitForFunction(() => typeof (window as FigurePageGlobals).retainlabRenderFigure === 'function', null, { timeout: 30_000 }).catch(() => {
-        throw new Error(`the figure page did not start${failures.length ? `: ${failures.join('; ')}` : ''}`);
-      });
+      await page
+        .waitForFunction(() => typeof (window as FigurePageGlobals).retainlabRenderFigure === 'function', null, { timeout: 30_000 })
+        .catch(() => {
+          throw new Error(`the figure page did not start${failures.length ? `: ${failures.join('; ')}` : ''}`);
+        });
       const param = values.param ?? null;
       if (kind && format && preset) {
         const svg = await renderFigure(page, { kind, runIds: ids, preset, format: 'svg', param });
@@ -112,7 +133,9 @@ async function exportCommand(values: ExportValues, dataDir: string): Promise<num
       const figures = [];
       for (const k of FIGURE_KINDS) {
         // A figure with nothing to draw for these runs (e.g. no α sweep) is left out of the bundle.
-        const svg = await renderFigure(page, { kind: k, runIds: ids, preset: preset!, format: 'svg', param }).catch((err: Error) => (/Nothing to export/.test(err.message) ? null : Promise.reject(err)));
+        const svg = await renderFigure(page, { kind: k, runIds: ids, preset: preset!, format: 'svg', param }).catch((err: Error) =>
+          /Nothing to export/.test(err.message) ? null : Promise.reject(err),
+        );
         if (svg) figures.push({ name: `${k}.svg`, content: svg, encoding: 'utf8' as const });
       }
       const zip = await wb.api.exportBundle(ids, figures);
@@ -130,7 +153,11 @@ async function exportCommand(values: ExportValues, dataDir: string): Promise<num
 
 /** `retainlab export`: with no arguments at all it shows its help (and exits 2: nothing was exported). */
 export const EXPORT_COMMAND: Command = defineCommand(
-  { name: 'export', summary: 'figures, tables and reproducibility bundles for papers: --runs and one of --figure (with --out), --table (with --out), --bundle', options: EXPORT_OPTIONS },
+  {
+    name: 'export',
+    summary: 'figures, tables and reproducibility bundles for papers: --runs and one of --figure (with --out), --table (with --out), --bundle',
+    options: EXPORT_OPTIONS,
+  },
   ({ values }) => {
     if (Object.values(values).every((v) => v === undefined)) {
       process.stdout.write(`${EXPORT_COMMAND.help}\n`);

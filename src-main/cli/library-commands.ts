@@ -62,7 +62,12 @@ function modelLine(m: ImportedModelSummary): string {
 /** `retainlab datasets import|list`. */
 export const DATASET_COMMANDS: Command[] = [
   defineCommand(
-    { name: 'datasets import', positionals: ['<path>'], summary: 'import a CSV/TSV, JSONL, image folder or zip, .npy pair or .npz into the dataset library', options: IMPORT_OPTIONS },
+    {
+      name: 'datasets import',
+      positionals: ['<path>'],
+      summary: 'import a CSV/TSV, JSONL, image folder or zip, .npy pair or .npz into the dataset library',
+      options: IMPORT_OPTIONS,
+    },
     async ({ positionals: [path], values }) => {
       const opts = commonOptions(values);
       const options = importOptions(values);

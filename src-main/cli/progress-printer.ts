@@ -14,7 +14,13 @@ export function progressPrinter(write: (line: string) => void = (l) => process.s
     const label = `${run.id} ${run.kind === 'pretrain' ? 'pretrain' : run.methodId} seed ${run.seed}`;
     if (lastStatus.get(run.id) !== run.status) {
       lastStatus.set(run.id, run.status);
-      const extra = run.error ? `: ${run.error}` : run.status === 'running' ? '' : run.headline ? ` A_pre ${value(run, run.headline.aPre)} A_tgt ${value(run, run.headline.aTgt)}` : '';
+      const extra = run.error
+        ? `: ${run.error}`
+        : run.status === 'running'
+          ? ''
+          : run.headline
+            ? ` A_pre ${value(run, run.headline.aPre)} A_tgt ${value(run, run.headline.aTgt)}`
+            : '';
       write(`[${label}] ${run.status}${run.backend ? ` on ${run.backend}` : ''}${extra}`);
       return;
     }

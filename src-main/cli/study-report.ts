@@ -20,7 +20,9 @@ export async function studyReport(api: ApiService, launch: LaunchResult) {
       metric: r.metric,
       headline: r.headline,
       ...(r.kind === 'pretrain' ? { aPre: r.evaluations.filter((e) => e.phase === 'final').at(-1)?.aPre ?? null } : {}),
-      sweep: r.evaluations.filter((e) => e.phase === 'sweep').map((e) => ({ alpha: e.alpha, aPre: e.aPre, aTgt: e.aTgt, cdAbs: e.cdAbs, weightDistance: e.weightDistance })),
+      sweep: r.evaluations
+        .filter((e) => e.phase === 'sweep')
+        .map((e) => ({ alpha: e.alpha, aPre: e.aPre, aTgt: e.aTgt, cdAbs: e.cdAbs, weightDistance: e.weightDistance })),
     })),
   };
 }
@@ -39,8 +41,19 @@ export function reportTable(report: Awaited<ReturnType<typeof studyReport>>): st
     const h = r.headline;
     const m = (v: number | null | undefined) => formatMetric(v, r.metric);
     lines.push(
-      [r.id.padEnd(13), r.method.padEnd(9), String(r.seed).padStart(4), r.status.padEnd(10), m(h?.aPreBase).padStart(6), m(h?.aPre ?? r.aPre).padStart(6),
-        m(h?.aTgtBase).padStart(6), m(h?.aTgt).padStart(6), m(h?.forgetting).padStart(7), pct(h?.cdAbs).padStart(5), (h ? h.weightDistance.toFixed(2) : '-').padStart(7)].join(' '),
+      [
+        r.id.padEnd(13),
+        r.method.padEnd(9),
+        String(r.seed).padStart(4),
+        r.status.padEnd(10),
+        m(h?.aPreBase).padStart(6),
+        m(h?.aPre ?? r.aPre).padStart(6),
+        m(h?.aTgtBase).padStart(6),
+        m(h?.aTgt).padStart(6),
+        m(h?.forgetting).padStart(7),
+        pct(h?.cdAbs).padStart(5),
+        (h ? h.weightDistance.toFixed(2) : '-').padStart(7),
+      ].join(' '),
     );
     for (const s of r.sweep) lines.push(`   α=${s.alpha?.toFixed(2)}  A_pre ${m(s.aPre)}  A_tgt ${m(s.aTgt)}`);
     const seq = h?.sequence;
@@ -51,7 +64,9 @@ export function reportTable(report: Awaited<ReturnType<typeof studyReport>>): st
     }
   }
   if (report.runs.some((r) => r.metric === 'loss')) {
-    lines.push('language-model runs: A_pre/A_tgt are mean token losses in nats (lower is better); forget = L_pre(θ_ft) − L_pre(θ₀); CD% = pretrain sequences whose loss rose by more than the threshold');
+    lines.push(
+      'language-model runs: A_pre/A_tgt are mean token losses in nats (lower is better); forget = L_pre(θ_ft) − L_pre(θ₀); CD% = pretrain sequences whose loss rose by more than the threshold',
+    );
   }
   return lines.join('\n');
 }

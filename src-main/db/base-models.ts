@@ -40,7 +40,11 @@ export interface BaseModelRecord extends BaseModelSummary {
 export function specKey(spec: BaseModelSpec): string {
   const sort = (v: unknown): unknown =>
     v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])]))
+      ? Object.fromEntries(
+          Object.keys(v as object)
+            .sort()
+            .map((k) => [k, sort((v as Record<string, unknown>)[k])]),
+        )
       : v;
   return JSON.stringify(sort(spec));
 }
@@ -74,9 +78,14 @@ export function findUsableBaseModel(db: Db, spec: BaseModelSpec): BaseModelRecor
 
 /** Records a base model that is about to be pretrained by `pretrainRunId`. */
 export function insertBaseModel(db: Db, m: { id: string; name: string; spec: BaseModelSpec; pretrainRunId: string }): void {
-  db.prepare(
-    `INSERT INTO base_models (id, name, recipe, spec_key, status, pretrain_run_id, created_at) VALUES (?, ?, ?, ?, 'pretraining', ?, ?)`,
-  ).run(m.id, m.name, m.spec.recipe, specKey(m.spec), m.pretrainRunId, nowIso());
+  db.prepare(`INSERT INTO base_models (id, name, recipe, spec_key, status, pretrain_run_id, created_at) VALUES (?, ?, ?, ?, 'pretraining', ?, ?)`).run(
+    m.id,
+    m.name,
+    m.spec.recipe,
+    specKey(m.spec),
+    m.pretrainRunId,
+    nowIso(),
+  );
 }
 
 /** Marks a base model ready with its checkpoint and pretrain accuracy. */

@@ -5,7 +5,13 @@ import { nowIso, type Db } from './types';
 export function insertCheckpoint(db: Db, runId: string, step: number, checkpoint: Checkpoint): number {
   const result = db
     .prepare(`INSERT INTO checkpoints (run_id, step, manifest_json, weights, created_at) VALUES (?, ?, ?, ?, ?)`)
-    .run(runId, step, JSON.stringify(checkpoint.manifest), Buffer.from(checkpoint.data.buffer, checkpoint.data.byteOffset, checkpoint.data.byteLength), nowIso());
+    .run(
+      runId,
+      step,
+      JSON.stringify(checkpoint.manifest),
+      Buffer.from(checkpoint.data.buffer, checkpoint.data.byteOffset, checkpoint.data.byteLength),
+      nowIso(),
+    );
   return Number(result.lastInsertRowid);
 }
 

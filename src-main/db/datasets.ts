@@ -88,20 +88,22 @@ export function finishDatasetImport(
   id: string,
   d: { name: string; n: number; shape: number[]; counts: number[]; labels: Int32Array; split: Uint8Array; splitInfo: SplitInfo; meta: DatasetMeta },
 ): void {
-  const { changes } = db.prepare(
-    `UPDATE datasets SET status = 'ready', name = ?, n = ?, shape_json = ?, classes_json = ?, labels = ?, split = ?, split_json = ?, meta_json = ?
+  const { changes } = db
+    .prepare(
+      `UPDATE datasets SET status = 'ready', name = ?, n = ?, shape_json = ?, classes_json = ?, labels = ?, split = ?, split_json = ?, meta_json = ?
      WHERE id = ? AND status = 'importing'`,
-  ).run(
-    d.name,
-    d.n,
-    JSON.stringify(d.shape),
-    JSON.stringify({ counts: d.counts }),
-    Buffer.from(d.labels.buffer, d.labels.byteOffset, d.labels.byteLength),
-    Buffer.from(d.split),
-    JSON.stringify(d.splitInfo),
-    JSON.stringify(d.meta),
-    id,
-  );
+    )
+    .run(
+      d.name,
+      d.n,
+      JSON.stringify(d.shape),
+      JSON.stringify({ counts: d.counts }),
+      Buffer.from(d.labels.buffer, d.labels.byteOffset, d.labels.byteLength),
+      Buffer.from(d.split),
+      JSON.stringify(d.splitInfo),
+      JSON.stringify(d.meta),
+      id,
+    );
   if (changes !== 1) throw new Error(`The import ${id} was removed from the store before it finished`);
 }
 

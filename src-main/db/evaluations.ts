@@ -30,8 +30,25 @@ export function insertEvaluations(db: Db, runId: string, points: EvalPoint[]): v
   db.transaction(() => {
     let seq = (next.get(runId) as { seq: number }).seq;
     for (const p of points) {
-      insert.run(runId, seq++, p.step, p.epoch, p.phase, p.alpha, p.aPre, p.aTgt, p.cdAbs, p.cdCond, p.gainedAbs, p.loss,
-        p.weightDistance, p.weightDistanceRel, JSON.stringify(p.perClass), JSON.stringify(p.perLayer), JSON.stringify(p.extras));
+      insert.run(
+        runId,
+        seq++,
+        p.step,
+        p.epoch,
+        p.phase,
+        p.alpha,
+        p.aPre,
+        p.aTgt,
+        p.cdAbs,
+        p.cdCond,
+        p.gainedAbs,
+        p.loss,
+        p.weightDistance,
+        p.weightDistanceRel,
+        JSON.stringify(p.perClass),
+        JSON.stringify(p.perLayer),
+        JSON.stringify(p.extras),
+      );
     }
   })();
 }

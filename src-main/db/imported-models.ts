@@ -24,7 +24,10 @@ interface Row {
 }
 
 /** Stores an imported model. */
-export function insertImportedModel(db: Db, m: Omit<ImportedModelRecord, 'summary'> & { summary: Omit<ImportedModelSummary, 'createdAt'> }): ImportedModelSummary {
+export function insertImportedModel(
+  db: Db,
+  m: Omit<ImportedModelRecord, 'summary'> & { summary: Omit<ImportedModelSummary, 'createdAt'> },
+): ImportedModelSummary {
   const summary = { ...m.summary, createdAt: nowIso() };
   db.prepare(
     `INSERT INTO imported_models (id, name, format, origin, summary_json, engine_spec_json, topology_json, manifest_json, weights, created_at)

@@ -35,5 +35,8 @@ export function setTags(db: Db, runId: string, tags: readonly string[]): void {
 /** Sets a run's note; an empty note deletes it. */
 export function setNote(db: Db, runId: string, note: string): void {
   if (note === '') db.prepare(`DELETE FROM run_notes WHERE run_id = ?`).run(runId);
-  else db.prepare(`INSERT INTO run_notes (run_id, note, updated_at) VALUES (?, ?, ?) ON CONFLICT (run_id) DO UPDATE SET note = excluded.note, updated_at = excluded.updated_at`).run(runId, note, nowIso());
+  else
+    db.prepare(
+      `INSERT INTO run_notes (run_id, note, updated_at) VALUES (?, ?, ?) ON CONFLICT (run_id) DO UPDATE SET note = excluded.note, updated_at = excluded.updated_at`,
+    ).run(runId, note, nowIso());
 }

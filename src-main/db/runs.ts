@@ -49,7 +49,9 @@ const SELECT = `SELECT runs.*, studies.name AS study_name FROM runs LEFT JOIN st
 
 function toRecord(row: Row): RunRecord {
   const parsed = readConfig(row);
-  const readable = parsed.ok ? { config: parsed.config, status: row.status, error: row.error, headline: row.headline_json ? JSON.parse(row.headline_json) : null } : { config: null, status: 'failed' as const, error: parsed.error, headline: null };
+  const readable = parsed.ok
+    ? { config: parsed.config, status: row.status, error: row.error, headline: row.headline_json ? JSON.parse(row.headline_json) : null }
+    : { config: null, status: 'failed' as const, error: parsed.error, headline: null };
   return {
     id: row.id,
     studyId: row.study_id,
@@ -74,7 +76,8 @@ function readConfig(row: Row): ReturnType<typeof parseRunConfig> {
     return { ok: false, error: `the stored config of run ${row.id} is unreadable: not JSON (${(err as Error).message})` };
   }
   const parsed = parseRunConfig(json, row.id);
-  if (parsed.ok && parsed.config.kind !== row.kind) return { ok: false, error: `the stored config of run ${row.id} is unreadable: kind: '${parsed.config.kind}', but the run is a ${row.kind} run` };
+  if (parsed.ok && parsed.config.kind !== row.kind)
+    return { ok: false, error: `the stored config of run ${row.id} is unreadable: kind: '${parsed.config.kind}', but the run is a ${row.kind} run` };
   return parsed;
 }
 

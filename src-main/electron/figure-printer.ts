@@ -9,7 +9,12 @@ export function electronPrinter(): FigurePrinter {
       const win = new BrowserWindow({ show: false, webPreferences: { sandbox: true, contextIsolation: true, javascript: false } });
       try {
         await win.loadURL(`data:text/html;charset=utf-8,${encodeURIComponent(svgPrintPage(svg, widthIn, heightIn))}`);
-        return await win.webContents.printToPDF({ pageSize: { width: widthIn, height: heightIn }, margins: { top: 0, right: 0, bottom: 0, left: 0 }, printBackground: true, pageRanges: '1' });
+        return await win.webContents.printToPDF({
+          pageSize: { width: widthIn, height: heightIn },
+          margins: { top: 0, right: 0, bottom: 0, left: 0 },
+          printBackground: true,
+          pageRanges: '1',
+        });
       } finally {
         win.destroy();
       }

@@ -29,13 +29,14 @@ export function backendInstalled(name: BackendName): { available: boolean; why: 
   try {
     const manifest = createRequire(__filename).resolve(`${PACKAGE[name]}/package.json`);
     if (name.startsWith('tfjs-node') && !hasNativeBinding(dirname(manifest))) {
-      return { available: false, why: `${PACKAGE[name]} is installed without its native library (its install step downloads libtensorflow, which needs internet access)` };
+      return {
+        available: false,
+        why: `${PACKAGE[name]} is installed without its native library (its install step downloads libtensorflow, which needs internet access)`,
+      };
     }
     return { available: true, why: `${PACKAGE[name]} is installed` };
   } catch {
-    const hint = name.startsWith('tfjs-node')
-      ? ' (an optional dependency: its install downloads libtensorflow, which needs internet access)'
-      : '';
+    const hint = name.startsWith('tfjs-node') ? ' (an optional dependency: its install downloads libtensorflow, which needs internet access)' : '';
     return { available: false, why: `${PACKAGE[name]} is not installed${hint}` };
   }
 }

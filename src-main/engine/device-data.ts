@@ -37,7 +37,12 @@ export function toDevice(data: Dataset): DeviceData {
     source: data,
     x: tf.tensor2d(data.x, [data.n, d]),
     y,
-    targets: data.nextTokens ? targetRows(data, Int32Array.from({ length: data.n }, (_, i) => i)) : tf.tidy(() => tf.cast(tf.oneHot(y, data.classes.length), 'float32') as tf.Tensor2D),
+    targets: data.nextTokens
+      ? targetRows(
+          data,
+          Int32Array.from({ length: data.n }, (_, i) => i),
+        )
+      : tf.tidy(() => tf.cast(tf.oneHot(y, data.classes.length), 'float32') as tf.Tensor2D),
   };
 }
 

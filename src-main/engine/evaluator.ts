@@ -42,7 +42,11 @@ export class Evaluator {
     private readonly targetEval: DeviceData | null,
     private readonly task: Task,
   ) {
-    for (const [name, t] of theta0) this.sqNorm0.set(name, tf.tidy(() => tf.sum(tf.square(t)).dataSync()[0]));
+    for (const [name, t] of theta0)
+      this.sqNorm0.set(
+        name,
+        tf.tidy(() => tf.sum(tf.square(t)).dataSync()[0]),
+      );
     this.pretrainLabels = originalLabels(pretrainEval.source);
   }
 

@@ -58,7 +58,10 @@ export function fisherDiagonal(tf: typeof tfType, model: Model, data: FisherData
   const out = new Map<string, Float32Array>();
   names.forEach((name, i) => {
     const values = sums[i].dataSync() as Float32Array;
-    out.set(name, values.map((s) => s / Math.max(1, batches)));
+    out.set(
+      name,
+      values.map((s) => s / Math.max(1, batches)),
+    );
   });
   tf.dispose(sums);
   return out;

@@ -57,8 +57,7 @@ export function batchMatMul(a: tf.Tensor3D, b: tf.Tensor3D, need: { a: boolean; 
     [a, b],
     [need.a, need.b],
     ([x, y]) => tf.matMul(x as tf.Tensor3D, y as tf.Tensor3D),
-    (dy, [x, y], which) =>
-      which === 0 ? tf.matMul(dy, tf.transpose(y as tf.Tensor3D, [0, 2, 1])) : tf.matMul(tf.transpose(x as tf.Tensor3D, [0, 2, 1]), dy),
+    (dy, [x, y], which) => (which === 0 ? tf.matMul(dy, tf.transpose(y as tf.Tensor3D, [0, 2, 1])) : tf.matMul(tf.transpose(x as tf.Tensor3D, [0, 2, 1]), dy)),
   );
 }
 
@@ -88,9 +87,7 @@ export function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, stride: number, need: { x
     ([a, k]) => tf.conv2d(a as tf.Tensor4D, k as tf.Tensor4D, stride, 'valid'),
     (dy, [a, k], which) => {
       const [input, kernel] = [a as tf.Tensor4D, k as tf.Tensor4D];
-      return which === 0
-        ? tf.conv2dTranspose(dy, kernel, input.shape, stride, 'valid')
-        : conv2dFilterGrad(input, dy, kernel.shape[0], kernel.shape[1], stride);
+      return which === 0 ? tf.conv2dTranspose(dy, kernel, input.shape, stride, 'valid') : conv2dFilterGrad(input, dy, kernel.shape[0], kernel.shape[1], stride);
     },
   );
 }

@@ -31,7 +31,12 @@ export async function probeBaselineAccuracy(
   const rng = new Rng(budget.seed + 101);
   const limit = Math.sqrt(6 / (f + k));
   const [kernel, bias] = tf.tidy(() => [
-    tf.variable(tf.tensor2d(Float32Array.from({ length: f * k }, () => rng.uniform(-limit, limit)), [f, k])),
+    tf.variable(
+      tf.tensor2d(
+        Float32Array.from({ length: f * k }, () => rng.uniform(-limit, limit)),
+        [f, k],
+      ),
+    ),
     tf.variable(tf.zeros([k])),
   ]);
   try {

@@ -48,8 +48,10 @@ export async function trainLoop(o: LoopOptions): Promise<void> {
   const rng = new Rng(o.seed);
   const start = performance.now();
   let lastReport = start;
-  let reportLoss = tf.scalar(0), reportSteps = 0;
-  let evalLoss = tf.scalar(0), evalCount = 0;
+  let reportLoss = tf.scalar(0),
+    reportSteps = 0;
+  let evalLoss = tf.scalar(0),
+    evalCount = 0;
   let step = 0;
   try {
     for (let epoch = 0; epoch < o.epochs; epoch++) {

@@ -27,26 +27,30 @@ export function makeTrainStep(p: TrainStepParts): (batch: Int32Array, step: numb
   return (batch, step) => {
     const rows = hooks.rehearsal?.(step) ?? null;
     let correct: tf.Tensor | null = null;
-    const cost = optimizer.minimize(() => {
-      const { x, y } = batchOf(targetTrain, batch);
-      let logits: tf.Tensor2D;
-      let loss: tf.Scalar;
-      if (rows && rows.length) {
-        // Target rows through the target head, rehearsed pretrain rows through the pretrain head,
-        // one backbone pass; the loss is the mean over the mixed batch.
-        const { x: xm, y: ym } = batchOf(pretrainPool, rows);
-        const [b, m] = [batch.length, rows.length];
-        let lm: tf.Tensor2D;
-        [logits, lm] = model.logitsSplit(tf.concat([x, xm]), b, ['target', 'pretrain']);
-        loss = tf.div(tf.add(tf.mul(task.loss(y, logits), b), tf.mul(task.loss(ym, lm), m)), b + m) as tf.Scalar;
-        // mix-cd learns from the rehearsed rows' correctness in this same forward pass, before the update.
-        if (hooks.observeRehearsal && task.correct) correct = tf.keep(task.correct(ym, lm));
-      } else {
-        logits = model.logits(x, 'target');
-        loss = task.loss(y, logits);
-      }
-      return hooks.penalty ? (tf.add(loss, hooks.penalty({ step, x, rows: tf.tensor1d(batch, 'int32'), logits })) as tf.Scalar) : loss;
-    }, variables, hooks.gradientTerm);
+    const cost = optimizer.minimize(
+      () => {
+        const { x, y } = batchOf(targetTrain, batch);
+        let logits: tf.Tensor2D;
+        let loss: tf.Scalar;
+        if (rows && rows.length) {
+          // Target rows through the target head, rehearsed pretrain rows through the pretrain head,
+          // one backbone pass; the loss is the mean over the mixed batch.
+          const { x: xm, y: ym } = batchOf(pretrainPool, rows);
+          const [b, m] = [batch.length, rows.length];
+          let lm: tf.Tensor2D;
+          [logits, lm] = model.logitsSplit(tf.concat([x, xm]), b, ['target', 'pretrain']);
+          loss = tf.div(tf.add(tf.mul(task.loss(y, logits), b), tf.mul(task.loss(ym, lm), m)), b + m) as tf.Scalar;
+          // mix-cd learns from the rehearsed rows' correctness in this same forward pass, before the update.
+          if (hooks.observeRehearsal && task.correct) correct = tf.keep(task.correct(ym, lm));
+        } else {
+          logits = model.logits(x, 'target');
+          loss = task.loss(y, logits);
+        }
+        return hooks.penalty ? (tf.add(loss, hooks.penalty({ step, x, rows: tf.tensor1d(batch, 'int32'), logits })) as tf.Scalar) : loss;
+      },
+      variables,
+      hooks.gradientTerm,
+    );
     if (correct !== null && rows) {
       const seen = correct as tf.Tensor;
       hooks.observeRehearsal!(rows, Uint8Array.from(seen.dataSync()));

@@ -53,7 +53,16 @@ export async function buildBundle(runs: readonly RunDetail[], figures: readonly 
     node: typeof process !== 'undefined' ? process.versions.node : null,
     backends: [...new Set(finetunes.map((r) => r.backend).filter(Boolean))],
     seeds: [...new Set(finetunes.map((r) => r.seed))].sort((a, b) => a - b),
-    runs: finetunes.map((r) => ({ id: r.id, study: r.studyName, method: r.methodId, seed: r.seed, status: r.status, backend: r.backend, tags: r.tags, note: r.note })),
+    runs: finetunes.map((r) => ({
+      id: r.id,
+      study: r.studyName,
+      method: r.methodId,
+      seed: r.seed,
+      status: r.status,
+      backend: r.backend,
+      tags: r.tags,
+      note: r.note,
+    })),
     figures: figures.map((f) => `figures/${f.name}`),
   };
   const entries: ZipEntry[] = [

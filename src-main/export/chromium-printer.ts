@@ -23,7 +23,13 @@ export async function printSvgPdf(browser: Browser, svg: string, widthIn: number
   const page = await browser.newPage();
   try {
     await page.setContent(svgPrintPage(svg, widthIn, heightIn), { waitUntil: 'load' });
-    return await page.pdf({ width: `${widthIn}in`, height: `${heightIn}in`, printBackground: true, pageRanges: '1', margin: { top: '0', right: '0', bottom: '0', left: '0' } });
+    return await page.pdf({
+      width: `${widthIn}in`,
+      height: `${heightIn}in`,
+      printBackground: true,
+      pageRanges: '1',
+      margin: { top: '0', right: '0', bottom: '0', left: '0' },
+    });
   } finally {
     await page.close();
   }

@@ -14,12 +14,21 @@ export function selectRuns(spec: string, runs: readonly RunSummary[]): RunSummar
     chosen = finetunes.filter((r) => r.tags.includes(tag));
     if (!chosen.length) {
       const known = [...new Set(runs.flatMap((r) => r.tags))].sort();
-      throw new ValidationError(`no fine-tuning run carries the tag '${tag}'`, [`--runs: tag '${tag}' is on no run (tags in the store: ${known.join(', ') || 'none'})`]);
+      throw new ValidationError(`no fine-tuning run carries the tag '${tag}'`, [
+        `--runs: tag '${tag}' is on no run (tags in the store: ${known.join(', ') || 'none'})`,
+      ]);
     }
   } else {
-    const ids = spec.split(',').map((s) => s.trim()).filter(Boolean);
+    const ids = spec
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const unknown = ids.filter((id) => !runs.some((r) => r.id === id));
-    if (unknown.length) throw new ValidationError(`no run with id ${unknown.map((u) => `'${u}'`).join(', ')}`, unknown.map((u) => `--runs: no run '${u}'`));
+    if (unknown.length)
+      throw new ValidationError(
+        `no run with id ${unknown.map((u) => `'${u}'`).join(', ')}`,
+        unknown.map((u) => `--runs: no run '${u}'`),
+      );
     chosen = ids.map((id) => runs.find((r) => r.id === id)!).filter((r) => r.kind === 'finetune');
   }
   if (!chosen.length) throw new ValidationError('no fine-tuning run selected', ['--runs: selects no fine-tuning run (pretraining runs are not compared)']);

@@ -78,7 +78,8 @@ export class DatasetAssembler implements RowSink {
       const row = r * dim;
       for (let k = 0; k < dim; k++) {
         const v = x[row + k];
-        if (!Number.isFinite(v)) throw new ImportError(`${this.origin}: sample ${this.n + r + 1} has ${v} at feature ${k + 1}; replace NaN/Inf values before importing`);
+        if (!Number.isFinite(v))
+          throw new ImportError(`${this.origin}: sample ${this.n + r + 1} has ${v} at feature ${k + 1}; replace NaN/Inf values before importing`);
         if (v < this.valueMin) this.valueMin = v;
         if (v > this.valueMax) this.valueMax = v;
         if (this.mins) {
@@ -88,7 +89,8 @@ export class DatasetAssembler implements RowSink {
       }
       const label = labels[r];
       this.labels.add(label);
-      if (header.kind === 'tabular' && this.sampleRows.length < SAMPLE_ROWS) this.sampleRows.push([...Array.from(x.subarray(row, row + Math.min(dim, 12)), fmt), label]);
+      if (header.kind === 'tabular' && this.sampleRows.length < SAMPLE_ROWS)
+        this.sampleRows.push([...Array.from(x.subarray(row, row + Math.min(dim, 12)), fmt), label]);
       if (header.kind === 'images' && this.sampleImages.length < MAX_SAMPLE_IMAGES && (this.imagesPerLabel.get(label) ?? 0) < IMAGES_PER_CLASS) {
         this.imagesPerLabel.set(label, (this.imagesPerLabel.get(label) ?? 0) + 1);
         this.sampleImages.push({ label, x: x.slice(row, row + dim) });
@@ -120,12 +122,16 @@ export class DatasetAssembler implements RowSink {
     const header = this.header;
     if (!header || this.n === 0) throw new ImportError(`${this.origin} has no samples`);
     if (this.labels.distinct > MAX_CLASSES) {
-      throw new ImportError(`${this.origin}: ${this.labels.distinct} different labels${header.labelColumn ? ` in '${header.labelColumn}'` : ''}; is that really the label column?`);
+      throw new ImportError(
+        `${this.origin}: ${this.labels.distinct} different labels${header.labelColumn ? ` in '${header.labelColumn}'` : ''}; is that really the label column?`,
+      );
     }
     const { classNames, numeric, y, counts } = this.labels.finish();
     if (classNames.length < 2) {
       const where = header.labelColumn ? ` in column '${header.labelColumn}'` : '';
-      throw new ImportError(`${this.origin}: every sample has the label '${classNames[0]}'${where}; a classifier needs at least two classes${header.columns.length > 2 ? ' (is the label column right?)' : ''}`);
+      throw new ImportError(
+        `${this.origin}: every sample has the label '${classNames[0]}'${where}; a classifier needs at least two classes${header.columns.length > 2 ? ' (is the label column right?)' : ''}`,
+      );
     }
     const split = stratifiedSplit(y, classNames.length, evalFraction, seed);
     const evalCount = split.reduce((a, b) => a + b, 0);
@@ -150,18 +156,32 @@ export class DatasetAssembler implements RowSink {
     const most = counts.indexOf(Math.max(...counts));
     const least = counts.indexOf(Math.min(...counts));
     if (counts[most] >= 5 * counts[least]) {
-      out.push(`Classes are imbalanced: '${names[most]}' has ${counts[most]} samples, '${names[least]}' has ${counts[least]} (${(counts[most] / counts[least]).toFixed(1)}×); accuracy will favour the large classes.`);
+      out.push(
+        `Classes are imbalanced: '${names[most]}' has ${counts[most]} samples, '${names[least]}' has ${counts[least]} (${(counts[most] / counts[least]).toFixed(1)}×); accuracy will favour the large classes.`,
+      );
     }
     const single = names.filter((_, i) => counts[i] < 2);
-    if (single.length) out.push(`${single.length} class${single.length === 1 ? '' : 'es'} (${single.slice(0, 3).map((s) => `'${s}'`).join(', ')}) ha${single.length === 1 ? 's' : 've'} one sample: only in the training split, never evaluated.`);
-    if (names.length > this.n / 2) out.push(`${names.length} classes for ${this.n} samples${header.labelColumn ? `: is '${header.labelColumn}' really the label column?` : '.'}`);
+    if (single.length)
+      out.push(
+        `${single.length} class${single.length === 1 ? '' : 'es'} (${single
+          .slice(0, 3)
+          .map((s) => `'${s}'`)
+          .join(', ')}) ha${single.length === 1 ? 's' : 've'} one sample: only in the training split, never evaluated.`,
+      );
+    if (names.length > this.n / 2)
+      out.push(`${names.length} classes for ${this.n} samples${header.labelColumn ? `: is '${header.labelColumn}' really the label column?` : '.'}`);
     return out;
   }
 
   private valueWarnings(header: StreamHeader): string[] {
-    if (header.kind === 'images' && (this.valueMin < 0 || this.valueMax > 1)) return [`Pixel values range from ${fmt(this.valueMin)} to ${fmt(this.valueMax)}; the engine expects images in [0, 1].`];
+    if (header.kind === 'images' && (this.valueMin < 0 || this.valueMax > 1))
+      return [`Pixel values range from ${fmt(this.valueMin)} to ${fmt(this.valueMax)}; the engine expects images in [0, 1].`];
     if (header.kind !== 'tabular' || !this.mins) return [];
     const constant = header.featureNames.filter((_, k) => this.mins![k] === this.maxs![k]);
-    return constant.length ? [`${constant.length} feature${constant.length === 1 ? ' is' : 's are'} constant (${constant.slice(0, 3).join(', ')}${constant.length > 3 ? ', …' : ''}): they carry no information.`] : [];
+    return constant.length
+      ? [
+          `${constant.length} feature${constant.length === 1 ? ' is' : 's are'} constant (${constant.slice(0, 3).join(', ')}${constant.length > 3 ? ', …' : ''}): they carry no information.`,
+        ]
+      : [];
   }
 }

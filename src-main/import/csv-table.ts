@@ -56,9 +56,13 @@ function guessKind(columns: string[], sample: CsvRecord[], label: number): { kin
 function parseFeature(field: string, name: string, line: number, column: string): number {
   const v = +field;
   if (Number.isFinite(v) && (v !== 0 || field.trim() !== '')) return v;
-  if (field.trim() === '') throw new ImportError(`${name}, line ${line}, column '${column}': empty value; missing features are not supported (fill them in or drop the row)`);
-  if (NON_FINITE.test(field) || v === Infinity || v === -Infinity) throw new ImportError(`${name}, line ${line}, column '${column}': ${field.trim()} is not a finite number; replace NaN/Inf values before importing`);
-  throw new ImportError(`${name}, line ${line}, column '${column}': '${field.length > 40 ? `${field.slice(0, 40)}…` : field}' is not a number; features must be numeric (is '${column}' the label column?)`);
+  if (field.trim() === '')
+    throw new ImportError(`${name}, line ${line}, column '${column}': empty value; missing features are not supported (fill them in or drop the row)`);
+  if (NON_FINITE.test(field) || v === Infinity || v === -Infinity)
+    throw new ImportError(`${name}, line ${line}, column '${column}': ${field.trim()} is not a finite number; replace NaN/Inf values before importing`);
+  throw new ImportError(
+    `${name}, line ${line}, column '${column}': '${field.length > 40 ? `${field.slice(0, 40)}…` : field}' is not a number; features must be numeric (is '${column}' the label column?)`,
+  );
 }
 
 /**
@@ -120,7 +124,8 @@ async function readRecords(name: string, records: AsyncGenerator<CsvRecord>, del
     labelColumn: columns[labelIndex],
     textColumn: kind === 'text' ? columns[textIndex] : null,
   });
-  if (kind === 'text' && columns.length > 2) sink.warn(`Only '${columns[textIndex]}' (text) and '${columns[labelIndex]}' (label) are imported; the other ${columns.length - 2} columns are ignored.`);
+  if (kind === 'text' && columns.length > 2)
+    sink.warn(`Only '${columns[textIndex]}' (text) and '${columns[labelIndex]}' (label) are imported; the other ${columns.length - 2} columns are ignored.`);
 
   const dim = features.length;
   const batch = kind === 'text' ? 256 : batchRowsFor(dim);
@@ -137,7 +142,9 @@ async function readRecords(name: string, records: AsyncGenerator<CsvRecord>, del
   };
   const take = (r: CsvRecord) => {
     if (r.fields.length !== columns.length) {
-      throw new ImportError(`${name}, line ${r.line} has ${r.fields.length} field${r.fields.length === 1 ? '' : 's'}; ${hasHeader ? 'the header has' : 'the first row has'} ${columns.length} (a missing or extra delimiter, or an unquoted field that contains one)`);
+      throw new ImportError(
+        `${name}, line ${r.line} has ${r.fields.length} field${r.fields.length === 1 ? '' : 's'}; ${hasHeader ? 'the header has' : 'the first row has'} ${columns.length} (a missing or extra delimiter, or an unquoted field that contains one)`,
+      );
     }
     const labelValue = r.fields[labelIndex].trim();
     if (labelValue === '') throw new ImportError(`${name}, line ${r.line}: no label in column '${columns[labelIndex]}'; every row needs one`);

@@ -71,7 +71,13 @@ function chooseName(db: Db, chosen: string | undefined, suggested: string): stri
  * they are read, and the dataset becomes visible only when every row was read and checked. On any
  * error the partial rows are removed, so the store is as it was.
  */
-export async function importDatasetAt(db: Db, path: string, options: ImportOptions, id: string, onProgress: ProgressListener = () => {}): Promise<DatasetRecord> {
+export async function importDatasetAt(
+  db: Db,
+  path: string,
+  options: ImportOptions,
+  id: string,
+  onProgress: ProgressListener = () => {},
+): Promise<DatasetRecord> {
   const plan = await planDataset(path);
   if (options.name) chooseName(db, options.name, plan.suggestedName);
   try {

@@ -24,7 +24,8 @@ export interface DatasetPlan {
 }
 
 const MAX_TREE_FILES = 2_000_000;
-const FORMATS_HINT = 'RetainLab imports CSV/TSV tables, JSONL text, folders or .zip archives of images in one subfolder per class, x.npy + y.npy pairs and .npz archives';
+const FORMATS_HINT =
+  'RetainLab imports CSV/TSV tables, JSONL text, folders or .zip archives of images in one subfolder per class, x.npy + y.npy pairs and .npz archives';
 
 /** Every regular file below a folder (symlinks are not followed), with `/`-separated relative paths. */
 function walk(root: string): TreeFile[] {
@@ -53,11 +54,24 @@ async function planFolder(path: string): Promise<DatasetPlan> {
   const npys = files.filter((f) => !f.path.includes('/') && extname(f.path).toLowerCase() === '.npy');
   const base = { origin, suggestedName: origin, close: () => {} };
   if (npys.length >= 2) {
-    const { x, y } = pickArrays(npys.map((f) => f.input), origin);
-    return { ...base, format: 'npy-pair', detectedBy: `folder with ${basename(x.name)} and ${basename(y.name)}`, read: (_o, sink) => readNpyDataset(x, y, 'npy-pair', sink) };
+    const { x, y } = pickArrays(
+      npys.map((f) => f.input),
+      origin,
+    );
+    return {
+      ...base,
+      format: 'npy-pair',
+      detectedBy: `folder with ${basename(x.name)} and ${basename(y.name)}`,
+      read: (_o, sink) => readNpyDataset(x, y, 'npy-pair', sink),
+    };
   }
   if (looksLikeImageTree(files)) {
-    return { ...base, format: 'image-folder', detectedBy: 'folder of images in class subfolders', read: (o, sink) => readImageTree(files, origin, 'image-folder', o, sink) };
+    return {
+      ...base,
+      format: 'image-folder',
+      detectedBy: 'folder of images in class subfolders',
+      read: (o, sink) => readImageTree(files, origin, 'image-folder', o, sink),
+    };
   }
   if (!files.length) throw new ImportError(`${origin} is an empty folder`);
   throw new ImportError(`${origin} holds neither class subfolders of PNG/JPEG images nor x.npy and y.npy; ${FORMATS_HINT}`);
@@ -70,11 +84,25 @@ async function planZip(path: string): Promise<DatasetPlan> {
     const npys = zip.entries.filter((e) => extname(e.name).toLowerCase() === '.npy');
     if (npys.length) {
       const { x, y } = pickArrays(npys, origin);
-      return { format: 'npz', detectedBy: `content: ZIP archive with ${basename(x.name)} and ${basename(y.name)} (.npz)`, origin, suggestedName: stemName(origin), read: (_o, sink) => readNpyDataset(x, y, 'npz', sink), close: zip.close };
+      return {
+        format: 'npz',
+        detectedBy: `content: ZIP archive with ${basename(x.name)} and ${basename(y.name)} (.npz)`,
+        origin,
+        suggestedName: stemName(origin),
+        read: (_o, sink) => readNpyDataset(x, y, 'npz', sink),
+        close: zip.close,
+      };
     }
     const files = zip.entries.map((input) => ({ path: entryPath(origin, input), input }));
     if (looksLikeImageTree(files)) {
-      return { format: 'image-zip', detectedBy: 'content: ZIP archive of images in class folders', origin, suggestedName: stemName(origin), read: (o, sink) => readImageTree(files, origin, 'image-zip', o, sink), close: zip.close };
+      return {
+        format: 'image-zip',
+        detectedBy: 'content: ZIP archive of images in class folders',
+        origin,
+        suggestedName: stemName(origin),
+        read: (o, sink) => readImageTree(files, origin, 'image-zip', o, sink),
+        close: zip.close,
+      };
     }
     throw new ImportError(`${origin} is a zip without .npy arrays or class folders of images; ${FORMATS_HINT}`);
   } catch (err) {

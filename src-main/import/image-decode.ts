@@ -46,7 +46,8 @@ function decodePng(bytes: Buffer, name: string): DecodedImage {
   try {
     png = PNG.sync.read(bytes);
   } catch (err) {
-    if (bytes.lastIndexOf(PNG_END) === -1) throw new ImportError(`${name} is a truncated PNG (the file ends before its image data does): re-export or re-copy it`);
+    if (bytes.lastIndexOf(PNG_END) === -1)
+      throw new ImportError(`${name} is a truncated PNG (the file ends before its image data does): re-export or re-copy it`);
     throw new ImportError(`${name} is a corrupt PNG (${(err as Error).message})`);
   }
   // colorType bit 1 is "colour" (2, 6, and palette 3); 0 and 4 are grey (with or without alpha).

@@ -45,7 +45,8 @@ export async function readImageTree(files: TreeFile[], where: string, format: Da
   const images = useful.filter((f) => IMAGE_EXT.has(extname(f.path).toLowerCase()));
   const skipped = useful.filter((f) => !IMAGE_EXT.has(extname(f.path).toLowerCase()));
   const loose = images.find((f) => !f.path.includes('/'));
-  if (loose) throw new ImportError(`${where}: images must sit in one subfolder per class (the folder name is the label); '${loose.path}' is not in a class folder`);
+  if (loose)
+    throw new ImportError(`${where}: images must sit in one subfolder per class (the folder name is the label); '${loose.path}' is not in a class folder`);
   if (!images.length) throw new ImportError(`${where} holds no PNG or JPEG images in class subfolders`);
   images.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
@@ -72,13 +73,23 @@ export async function readImageTree(files: TreeFile[], where: string, format: Da
       batch = batchRowsFor(dim);
       x = new Float32Array(batch * dim);
       sink.start({ kind: 'images', format, shape, featureNames: [], columns: [], labelColumn: null, textColumn: null });
-      if (skipped.length) sink.warn(`Skipped ${skipped.length} file${skipped.length === 1 ? '' : 's'} that are not PNG or JPEG: ${skipped.slice(0, 3).map((f) => f.path).join(', ')}${skipped.length > 3 ? ', …' : ''}.`);
+      if (skipped.length)
+        sink.warn(
+          `Skipped ${skipped.length} file${skipped.length === 1 ? '' : 's'} that are not PNG or JPEG: ${skipped
+            .slice(0, 3)
+            .map((f) => f.path)
+            .join(', ')}${skipped.length > 3 ? ', …' : ''}.`,
+        );
     }
     if (colour === 'keep' && img.channels !== reference.channels) {
-      throw new ImportError(`${where}: images differ in channels: ${reference.path} is ${describe(reference)}, ${file.path} is ${describe(img)}; choose grey or colour to convert them all`);
+      throw new ImportError(
+        `${where}: images differ in channels: ${reference.path} is ${describe(reference)}, ${file.path} is ${describe(img)}; choose grey or colour to convert them all`,
+      );
     }
     if (!options.imageSize && (img.width !== reference.width || img.height !== reference.height)) {
-      throw new ImportError(`${where}: images differ in size: ${reference.path} is ${describe(reference)}, ${file.path} is ${describe(img)}; choose a size to resize them all to`);
+      throw new ImportError(
+        `${where}: images differ in size: ${reference.path} is ${describe(reference)}, ${file.path} is ${describe(img)}; choose a size to resize them all to`,
+      );
     }
     const data = convertChannels(img.data, img.width * img.height, img.channels, shape[2] as 1 | 3);
     x.set(resizeToUnit(data, img.height, img.width, shape[2], shape[0], shape[1]), labels.length * dim);

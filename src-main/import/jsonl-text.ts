@@ -16,7 +16,10 @@ function parseLine(line: string, name: string, lineNo: number): Obj {
   } catch (err) {
     throw new ImportError(`${name}, line ${lineNo}: not valid JSON (${(err as Error).message}); JSONL needs one JSON object per line`);
   }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new ImportError(`${name}, line ${lineNo}: a JSON object like {"text": …, "label": …} is needed, not ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}`);
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw new ImportError(
+      `${name}, line ${lineNo}: a JSON object like {"text": …, "label": …} is needed, not ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}`,
+    );
   return value as Obj;
 }
 
@@ -24,13 +27,16 @@ function parseLine(line: string, name: string, lineNo: number): Obj {
 function chooseKey(first: Obj, wanted: string | undefined, conventional: string[], role: string, name: string, exclude?: string): string {
   const keys = Object.keys(first);
   if (wanted) {
-    if (!(wanted in first)) throw new ImportError(`${name}: the first object has no key '${wanted}' for the ${role}; its keys are ${keys.map((k) => `'${k}'`).join(', ')}`);
+    if (!(wanted in first))
+      throw new ImportError(`${name}: the first object has no key '${wanted}' for the ${role}; its keys are ${keys.map((k) => `'${k}'`).join(', ')}`);
     return wanted;
   }
   const named = conventional.find((k) => k in first && k !== exclude);
   if (named) return named;
   if (role === 'text') {
-    const longest = keys.filter((k) => k !== exclude && typeof first[k] === 'string').sort((a, b) => (first[b] as string).length - (first[a] as string).length)[0];
+    const longest = keys
+      .filter((k) => k !== exclude && typeof first[k] === 'string')
+      .sort((a, b) => (first[b] as string).length - (first[a] as string).length)[0];
     if (longest) return longest;
   }
   throw new ImportError(`${name}: which key holds the ${role}? The objects have ${keys.map((k) => `'${k}'`).join(', ')}: choose the ${role} key`);
@@ -56,9 +62,14 @@ export async function readJsonlText(input: FileInput, options: ImportOptions, si
     }
     const text = obj[keys.text];
     const label = obj[keys.label];
-    if (typeof text !== 'string') throw new ImportError(`${name}, line ${lineNo}: '${keys.text}' must be a string, got ${text === undefined ? 'nothing' : JSON.stringify(text).slice(0, 40)}`);
-    if (label === undefined || label === null || label === '') throw new ImportError(`${name}, line ${lineNo}: no label in '${keys.label}'; every line needs one`);
-    if (typeof label !== 'string' && typeof label !== 'number' && typeof label !== 'boolean') throw new ImportError(`${name}, line ${lineNo}: the label must be a string or a number, got ${JSON.stringify(label).slice(0, 40)}`);
+    if (typeof text !== 'string')
+      throw new ImportError(
+        `${name}, line ${lineNo}: '${keys.text}' must be a string, got ${text === undefined ? 'nothing' : JSON.stringify(text).slice(0, 40)}`,
+      );
+    if (label === undefined || label === null || label === '')
+      throw new ImportError(`${name}, line ${lineNo}: no label in '${keys.label}'; every line needs one`);
+    if (typeof label !== 'string' && typeof label !== 'number' && typeof label !== 'boolean')
+      throw new ImportError(`${name}, line ${lineNo}: the label must be a string or a number, got ${JSON.stringify(label).slice(0, 40)}`);
     texts.push(text);
     labels.push(String(label).trim());
     if (labels.length === BATCH_ROWS) {

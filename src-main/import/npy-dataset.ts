@@ -30,7 +30,9 @@ function sampleShape(h: NpyHeader, name: string): { shape: [number, number, numb
   if (s.length === 2) return { shape: [1, s[1], 1], images: false };
   if (s.length === 3) return { shape: [s[1], s[2], 1], images: true };
   if (s.length === 4 && (s[3] === 1 || s[3] === 3)) return { shape: [s[1], s[2], s[3]], images: true };
-  throw new ImportError(`${name} has shape (${s.join(', ')}): features need shape (n, features), (n, height, width) or (n, height, width, channels) with 1 or 3 channels`);
+  throw new ImportError(
+    `${name} has shape (${s.join(', ')}): features need shape (n, features), (n, height, width) or (n, height, width, channels) with 1 or 3 channels`,
+  );
 }
 
 /**
@@ -60,7 +62,8 @@ export async function readNpyDataset(x: FileInput, y: FileInput, format: Dataset
         labelColumn: null,
         textColumn: null,
       });
-      if (images && scaleFor(item) === 1) sink.warn(`${basename(x.name)} holds ${item.descr} values, taken as they are; images are expected in [0, 1] (uint8 arrays are scaled by 1/255).`);
+      if (images && scaleFor(item) === 1)
+        sink.warn(`${basename(x.name)} holds ${item.descr} values, taken as they are; images are expected in [0, 1] (uint8 arrays are scaled by 1/255).`);
       continue;
     }
     const count = item.length / dim;

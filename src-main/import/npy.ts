@@ -20,7 +20,11 @@ function parseHeader(text: string, name: string): NpyHeader {
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
   if (!descr || !fortran || shapeText === undefined) throw new ImportError(`${name}: the .npy header is not readable ('${text.trim().slice(0, 80)}')`);
   if (fortran === 'True') throw new ImportError(`${name} is stored in Fortran (column-major) order: save it with np.ascontiguousarray(a) first`);
-  const shape = shapeText.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
   const m = /^([<>|=])([fiubU])(\d+)$/.exec(descr);
   if (!m || (m[2] === 'f' && m[3] !== '4' && m[3] !== '8')) {
     throw new ImportError(`${name} has dtype '${descr}', which RetainLab cannot read: use float32/float64, (u)int8-64, bool, or unicode strings for labels`);
@@ -35,17 +39,29 @@ function reader(h: NpyHeader): (view: DataView, offset: number) => number {
   const le = h.littleEndian;
   const key = `${h.kind}${h.itemSize}`;
   switch (key) {
-    case 'f4': return (v, o) => v.getFloat32(o, le);
-    case 'f8': return (v, o) => v.getFloat64(o, le);
-    case 'i1': return (v, o) => v.getInt8(o);
-    case 'i2': return (v, o) => v.getInt16(o, le);
-    case 'i4': return (v, o) => v.getInt32(o, le);
-    case 'i8': return (v, o) => Number(v.getBigInt64(o, le));
-    case 'u1': case 'b1': return (v, o) => v.getUint8(o);
-    case 'u2': return (v, o) => v.getUint16(o, le);
-    case 'u4': return (v, o) => v.getUint32(o, le);
-    case 'u8': return (v, o) => Number(v.getBigUint64(o, le));
-    default: throw new ImportError(`dtype '${h.descr}' is not supported`);
+    case 'f4':
+      return (v, o) => v.getFloat32(o, le);
+    case 'f8':
+      return (v, o) => v.getFloat64(o, le);
+    case 'i1':
+      return (v, o) => v.getInt8(o);
+    case 'i2':
+      return (v, o) => v.getInt16(o, le);
+    case 'i4':
+      return (v, o) => v.getInt32(o, le);
+    case 'i8':
+      return (v, o) => Number(v.getBigInt64(o, le));
+    case 'u1':
+    case 'b1':
+      return (v, o) => v.getUint8(o);
+    case 'u2':
+      return (v, o) => v.getUint16(o, le);
+    case 'u4':
+      return (v, o) => v.getUint32(o, le);
+    case 'u8':
+      return (v, o) => Number(v.getBigUint64(o, le));
+    default:
+      throw new ImportError(`dtype '${h.descr}' is not supported`);
   }
 }
 
@@ -118,7 +134,8 @@ export async function readNpyLabels(stream: Readable, name: string): Promise<str
     throw new ImportError(`${name} has shape (${h.shape.join(', ')}): labels need one value per sample, shape (n,)`);
   }
   const n = h.shape[0];
-  if (buf.length - start < n * h.itemSize) throw new ImportError(`${name} is truncated: ${n} labels promised, ${Math.floor((buf.length - start) / h.itemSize)} present`);
+  if (buf.length - start < n * h.itemSize)
+    throw new ImportError(`${name} is truncated: ${n} labels promised, ${Math.floor((buf.length - start) / h.itemSize)} present`);
   const view = new DataView(buf.buffer, buf.byteOffset + start, n * h.itemSize);
   const out = new Array<string>(n);
   if (h.kind === 'U') {

@@ -66,6 +66,8 @@ export function checkExtension(name: string, type: ContentType): void {
   if (type === 'utf16') throw new ImportError(`${name} is UTF-16 text: save it as UTF-8 and import it again`);
   const expected = EXPECTED[extname(name).toLowerCase()];
   if (expected && !expected.includes(type)) {
-    throw new ImportError(`${name} is ${describeContent(type)} by its content, not ${describeContent(expected[0])} as its extension says: check the file, or fix its extension`);
+    throw new ImportError(
+      `${name} is ${describeContent(type)} by its content, not ${describeContent(expected[0])} as its extension says: check the file, or fix its extension`,
+    );
   }
 }

@@ -51,7 +51,9 @@ export async function openZip(path: string, name = basename(path)): Promise<ZipA
             name: `${name}/${fileName}`,
             size: entry.uncompressedSize,
             open: () =>
-              new Promise<Readable>((res, rej) => zip.openReadStream(entry, (err, stream) => (err ? rej(new ImportError(`${name}/${fileName}: ${err.message}`)) : res(stream!)))),
+              new Promise<Readable>((res, rej) =>
+                zip.openReadStream(entry, (err, stream) => (err ? rej(new ImportError(`${name}/${fileName}: ${err.message}`)) : res(stream!))),
+              ),
           });
         }
         zip.readEntry();

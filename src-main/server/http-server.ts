@@ -23,7 +23,8 @@ export interface BrowserServer {
 
 function tokenOk(req: IncomingMessage, url: URL, token: string): boolean {
   const given = req.headers.authorization?.replace(/^Bearer /, '') ?? url.searchParams.get('token') ?? '';
-  const a = Buffer.from(given), b = Buffer.from(token);
+  const a = Buffer.from(given),
+    b = Buffer.from(token);
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
@@ -43,7 +44,11 @@ async function readBody(req: IncomingMessage): Promise<string> {
  * file uploads for imports (PUT /upload/<path>) and events over WebSocket (/events), on 127.0.0.1
  * only, every call requiring the random token.
  */
-export async function startBrowserServer(wb: Pick<Workbench, 'api' | 'bus'> & Partial<Pick<Workbench, 'dataDir'>>, rendererDir: string, port = 0): Promise<BrowserServer> {
+export async function startBrowserServer(
+  wb: Pick<Workbench, 'api' | 'bus'> & Partial<Pick<Workbench, 'dataDir'>>,
+  rendererDir: string,
+  port = 0,
+): Promise<BrowserServer> {
   const token = randomBytes(16).toString('hex');
   // Uploads live only as long as the server that received them; a server without a store (export) takes none.
   const dataDir = wb.dataDir;
@@ -57,7 +62,11 @@ export async function startBrowserServer(wb: Pick<Workbench, 'api' | 'bus'> & Pa
     try {
       if (url.pathname.startsWith('/api/')) {
         if (req.method !== 'POST') return send(405, JSON.stringify({ ok: false, error: { name: 'Error', message: 'use POST' } }));
-        if (!tokenOk(req, url, token)) return send(401, JSON.stringify({ ok: false, error: { name: 'AuthError', message: 'missing or wrong access token: open the URL printed by `retainlab serve`' } }));
+        if (!tokenOk(req, url, token))
+          return send(
+            401,
+            JSON.stringify({ ok: false, error: { name: 'AuthError', message: 'missing or wrong access token: open the URL printed by `retainlab serve`' } }),
+          );
         let args: unknown;
         try {
           args = (JSON.parse((await readBody(req)) || '{}') as { args?: unknown }).args ?? [];
@@ -67,7 +76,13 @@ export async function startBrowserServer(wb: Pick<Workbench, 'api' | 'bus'> & Pa
         // A page reads the user's files only by uploading them: a local path is for the app and the CLI.
         const method = url.pathname.slice('/api/'.length);
         if (IMPORT_METHODS.has(method) && Array.isArray(args) && (args[0] as { kind?: unknown } | null)?.kind === 'path') {
-          return send(403, JSON.stringify({ ok: false, error: { name: 'SecurityError', message: 'browser mode imports uploaded files only (PUT /upload/<name>), not local paths' } }));
+          return send(
+            403,
+            JSON.stringify({
+              ok: false,
+              error: { name: 'SecurityError', message: 'browser mode imports uploaded files only (PUT /upload/<name>), not local paths' },
+            }),
+          );
         }
         return send(200, JSON.stringify(await dispatch(wb.api, method, args)));
       }

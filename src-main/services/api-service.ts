@@ -1,5 +1,26 @@
-import type { AppInfo, BundleFile, ExportedFigure, FigurePdf, ForgottenSamples, LaunchResult, RetainLabApi, RunDetail, RunSummary, StudyCheck } from '../../src-shared/api';
-import { budgetSchema, studyConfigSchema, taskSequence, targetDatasets, type BaseModelSpec, type MethodChoice, type PretrainRunConfig, type StoredRunConfig, type StudyConfig } from '../../src-shared/config';
+import type {
+  AppInfo,
+  BundleFile,
+  ExportedFigure,
+  FigurePdf,
+  ForgottenSamples,
+  LaunchResult,
+  RetainLabApi,
+  RunDetail,
+  RunSummary,
+  StudyCheck,
+} from '../../src-shared/api';
+import {
+  budgetSchema,
+  studyConfigSchema,
+  taskSequence,
+  targetDatasets,
+  type BaseModelSpec,
+  type MethodChoice,
+  type PretrainRunConfig,
+  type StoredRunConfig,
+  type StudyConfig,
+} from '../../src-shared/config';
 import { storedRunConfigSchema } from '../../src-shared/run-record';
 import { taskOf } from '../../src-shared/tasks/lookup';
 import type { StudyContext } from '../engine/methods/method';
@@ -45,7 +66,11 @@ function methodIssues(methods: unknown, study: StudyContext): { issues: string[]
 export function validateStudy(input: unknown): StudyConfig {
   const result = studyConfigSchema.safeParse(input);
   const study: StudyContext = result.success
-    ? { learningRate: result.data.budget.learningRate, objective: taskOf(result.data.target.task).objective, sequence: taskSequence(result.data.target).length > 1 }
+    ? {
+        learningRate: result.data.budget.learningRate,
+        objective: taskOf(result.data.target.task).objective,
+        sequence: taskSequence(result.data.target).length > 1,
+      }
     : { learningRate: budgetSchema.parse({}).learningRate, objective: 'classification', sequence: false };
   const methods = methodIssues((input as { methods?: unknown } | null)?.methods, study);
   const issues = [...(result.success ? [] : describeIssues(result.error)), ...methods.issues];
@@ -167,7 +192,12 @@ export class ApiService implements RetainLabApi {
    * them form one study; the result names the first base model and pretraining run.
    */
   async launchRuns(input: unknown): Promise<LaunchResult> {
-    const configs = parseOrThrow(storedRunConfigSchema.array().min(1, 'give at least one run config'), Array.isArray(input) ? input : [input], 'run configs', 'runs');
+    const configs = parseOrThrow(
+      storedRunConfigSchema.array().min(1, 'give at least one run config'),
+      Array.isArray(input) ? input : [input],
+      'run configs',
+      'runs',
+    );
     const issues = configs.flatMap((c, i) => this.runIssues(c, i));
     if (issues.length) throw new ValidationError(`Invalid run configs:\n  ${issues.join('\n  ')}`, issues);
     const studyId = newId('study');
@@ -195,12 +225,17 @@ export class ApiService implements RetainLabApi {
   private runIssues(config: StoredRunConfig, i: number): string[] {
     const issues: string[] = [];
     const { baseModel } = config;
-    if (baseModel.imported && !getImportedModel(this.db, baseModel.imported.id)) issues.push(`runs.${i}.baseModel.imported.id: no imported model '${baseModel.imported.id}' in this store`);
+    if (baseModel.imported && !getImportedModel(this.db, baseModel.imported.id))
+      issues.push(`runs.${i}.baseModel.imported.id: no imported model '${baseModel.imported.id}' in this store`);
     if (baseModel.recipe === 'imported' && config.kind === 'pretrain') issues.push(`runs.${i}.kind: an imported model is not pretrained`);
     const datasets = baseModel.data.source === 'library' ? [baseModel.data.pretrain, ...targetDatasets(config.target)] : [];
     for (const id of datasets) if (datasetNameOf(this.db, id) === null) issues.push(`runs.${i}: no dataset '${id}' in this store's library`);
     if (config.kind === 'finetune') {
-      const study: StudyContext = { learningRate: config.budget.learningRate, objective: taskOf(config.target.task).objective, sequence: taskSequence(config.target).length > 1 };
+      const study: StudyContext = {
+        learningRate: config.budget.learningRate,
+        objective: taskOf(config.target.task).objective,
+        sequence: taskSequence(config.target).length > 1,
+      };
       try {
         parseMethodChoice(config.method, `runs.${i}.method`, study);
       } catch (err) {
@@ -212,7 +247,12 @@ export class ApiService implements RetainLabApi {
   }
 
   /** The stored base model a run config starts from (null: an imported model), found by its spec or pretrained first by a new run. */
-  private baseModelFor(config: StoredRunConfig, studyId: string, known: Map<string, string>, runIds: string[]): { storedId: string | null; pretrainRunId: string | null } {
+  private baseModelFor(
+    config: StoredRunConfig,
+    studyId: string,
+    known: Map<string, string>,
+    runIds: string[],
+  ): { storedId: string | null; pretrainRunId: string | null } {
     const spec: BaseModelSpec = config.baseModel;
     if (spec.imported) return { storedId: null, pretrainRunId: null };
     const key = specKey(spec);
@@ -223,7 +263,15 @@ export class ApiService implements RetainLabApi {
     }
     const baseModelId = newId('base');
     const pretrainRunId = newId('run');
-    const pretrain: PretrainRunConfig = { version: config.version, kind: 'pretrain', studyName: config.studyName, baseModel: spec, target: config.target, backend: config.backend, metric: config.metric };
+    const pretrain: PretrainRunConfig = {
+      version: config.version,
+      kind: 'pretrain',
+      studyName: config.studyName,
+      baseModel: spec,
+      target: config.target,
+      backend: config.backend,
+      metric: config.metric,
+    };
     const datasetName = spec.data.source === 'library' ? (datasetNameOf(this.db, spec.data.pretrain) ?? undefined) : undefined;
     insertBaseModel(this.db, { id: baseModelId, name: baseModelName(spec, config.target.task, datasetName), spec, pretrainRunId });
     insertRun(this.db, { id: pretrainRunId, studyId, baseModelId, config: pretrain });
@@ -257,7 +305,8 @@ export class ApiService implements RetainLabApi {
 
   async exportBundle(runIds: string[], figures: ExportedFigure[]): Promise<BundleFile> {
     const runs = await Promise.all([...new Set(runIds)].map((id) => this.getRun(id)));
-    if (!runs.some((r) => r.kind === 'finetune')) throw new ValidationError('A bundle needs at least one fine-tuning run', ['runIds: only pretraining runs were given']);
+    if (!runs.some((r) => r.kind === 'finetune'))
+      throw new ValidationError('A bundle needs at least one fine-tuning run', ['runIds: only pretraining runs were given']);
     return buildBundle(runs, figures, this.info);
   }
 

@@ -1,5 +1,16 @@
 import type { Catalog } from '../../src-shared/api';
-import { BACKENDS, dataSourceOf, digitsDataSchema, libraryDataSchema, metricOf, recipeFits, RECIPES, studyConfigSchema, textDataSchema, type BackendName } from '../../src-shared/config';
+import {
+  BACKENDS,
+  dataSourceOf,
+  digitsDataSchema,
+  libraryDataSchema,
+  metricOf,
+  recipeFits,
+  RECIPES,
+  studyConfigSchema,
+  textDataSchema,
+  type BackendName,
+} from '../../src-shared/config';
 import { sharesHead } from '../../src-shared/tasks/lookup';
 import { TASKS } from '../../src-shared/tasks/registry';
 import { MNIST_DATASET_ID } from '../engine/data/builtin-datasets';

@@ -1,5 +1,15 @@
 import type { DatasetPreview, DatasetSummary, ImportedModelSummary, ImportOptions, ImportProgress, ImportSource } from '../../src-shared/datasets';
-import { classCounts, datasetName, datasetNameTaken, getDatasetRecord, listDatasetRecords, removeDataset, renameDatasetRecord, runsUsingDataset, type DatasetRecord } from '../db/datasets';
+import {
+  classCounts,
+  datasetName,
+  datasetNameTaken,
+  getDatasetRecord,
+  listDatasetRecords,
+  removeDataset,
+  renameDatasetRecord,
+  runsUsingDataset,
+  type DatasetRecord,
+} from '../db/datasets';
 import { listImportedModelSummaries } from '../db/imported-models';
 import type { Db } from '../db/types';
 import { BUILTIN_IDS, builtinDataset, builtinName } from '../engine/data/builtin-datasets';
@@ -46,7 +56,9 @@ export class DatasetService {
       this.onProgress({ jobId, phase, rows, fraction, message });
     progress('reading', 0, 0);
     try {
-      const record = await importDatasetAt(this.db, resolveSource(this.dataDir, source), options, newId('data'), (rows, fraction) => progress('reading', rows, fraction));
+      const record = await importDatasetAt(this.db, resolveSource(this.dataDir, source), options, newId('data'), (rows, fraction) =>
+        progress('reading', rows, fraction),
+      );
       discardUpload(this.dataDir, source);
       progress('done', record.n, 1);
       return summary(record);
@@ -76,7 +88,9 @@ export class DatasetService {
     const runs = runsUsingDataset(this.db, id);
     if (runs.length) {
       const shown = runs.slice(0, 5).join(', ');
-      throw new ImportError(`'${record.name}' is used by ${runs.length} run${runs.length === 1 ? '' : 's'} (${shown}${runs.length > 5 ? ', …' : ''}); delete those runs first`);
+      throw new ImportError(
+        `'${record.name}' is used by ${runs.length} run${runs.length === 1 ? '' : 's'} (${shown}${runs.length > 5 ? ', …' : ''}); delete those runs first`,
+      );
     }
     removeDataset(this.db, id);
     return { deleted: id };

@@ -32,15 +32,32 @@ export function forgottenSamples(db: Db, runId: string, limit: number): Forgotte
   if (!run) throw new ValidationError(`No run with id '${runId}'`, [`id: no run '${runId}'`]);
   const { config } = run;
   if (!config) throw new ValidationError(run.error ?? `The config of run ${runId} is unreadable`, [`id: ${run.error}`]);
-  if (config.kind !== 'finetune') throw new ValidationError(`Run ${runId} pretrains a base model: it forgets nothing`, [`id: '${runId}' is not a fine-tuning run`]);
+  if (config.kind !== 'finetune')
+    throw new ValidationError(`Run ${runId} pretrains a base model: it forgets nothing`, [`id: '${runId}' is not a fine-tuning run`]);
   const loss = config.metric === 'loss';
   const data = config.baseModel.data;
   const text = config.baseModel.tokenizer !== undefined;
-  const empty = { runId, total: 0, available: false, shape: [28, 28, 1] as [number, number, number], samples: [], sequences: [], lossRise: null, classNames: null, inkDark: true };
+  const empty = {
+    runId,
+    total: 0,
+    available: false,
+    shape: [28, 28, 1] as [number, number, number],
+    samples: [],
+    sequences: [],
+    lossRise: null,
+    classNames: null,
+    inkDark: true,
+  };
   const read = loss ? getRunSequenceLosses : getRunPredictions;
   const [before, after] = [read(db, runId, 'base'), read(db, runId, 'final')];
   if (!before || !after) {
-    return { ...empty, why: run.status === 'completed' ? 'this run was made before per-sample predictions were stored' : `the run is ${run.status}: predictions are stored when it completes` };
+    return {
+      ...empty,
+      why:
+        run.status === 'completed'
+          ? 'this run was made before per-sample predictions were stored'
+          : `the run is ${run.status}: predictions are stored when it completes`,
+    };
   }
   const library = data.source === 'library' && config.target.dataset ? { store: db, target: config.target.dataset } : undefined;
   const evalSet = buildStudyData(config.baseModel, config.target.task, library).pretrainEval;

@@ -21,7 +21,10 @@ export interface LibraryStudy {
 /** The tokenizer of a character encoder pretrained on a text dataset: every character seen `minCharCount` times in its train split. */
 function libraryTokenizer(db: Db, data: LibraryDataConfig): TokenizerSpec {
   const texts = libraryTextDataset(db, data.pretrain);
-  return buildCharTokenizer(Array.from(texts.splits.train, (r) => normaliseText(texts.texts[r])), data.minCharCount);
+  return buildCharTokenizer(
+    Array.from(texts.splits.train, (r) => normaliseText(texts.texts[r])),
+    data.minCharCount,
+  );
 }
 
 /**
@@ -56,11 +59,19 @@ export function lookUpLibrary(db: Db, study: StudyConfig): { library: LibraryStu
     const own = i === 0 ? check.issues : check.issues.filter((issue) => !saidFirst.has(key(issue)));
     issues.push(...own.map((issue) => `${issue.path.join('.') === 'target.dataset' ? fieldOf(i) : issue.path.join('.')}: ${issue.message}`));
     if (ids.length > 1 && !check.sharesHead && check.issues.length === 0) {
-      issues.push(`${fieldOf(i)}: '${targets[i]!.name}' has other classes than the pretrain dataset; a sequence's datasets share the pretrain head, so that every one can be evaluated after every stage`);
+      issues.push(
+        `${fieldOf(i)}: '${targets[i]!.name}' has other classes than the pretrain dataset; a sequence's datasets share the pretrain head, so that every one can be evaluated after every stage`,
+      );
     }
   });
   const compat = checks[0];
-  if (ids.length > 1) compat.notes.push(`Then, in turn: ${targets.slice(1).map((t) => t!.name).join(', ')} (a sequence: every dataset is evaluated after every stage).`);
+  if (ids.length > 1)
+    compat.notes.push(
+      `Then, in turn: ${targets
+        .slice(1)
+        .map((t) => t!.name)
+        .join(', ')} (a sequence: every dataset is evaluated after every stage).`,
+    );
   const tokenizer = pretrain.kind === 'text' && compat.issues.length === 0 ? libraryTokenizer(db, data) : null;
   return { library: { pretrain, model, compat, tokenizer }, issues };
 }

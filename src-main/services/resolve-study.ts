@@ -1,4 +1,12 @@
-import { expandStudy, standardizes, type BaseModelSpec, type PretrainRunConfig, type RunConfig, type StudyConfig, type TargetTask } from '../../src-shared/config';
+import {
+  expandStudy,
+  standardizes,
+  type BaseModelSpec,
+  type PretrainRunConfig,
+  type RunConfig,
+  type StudyConfig,
+  type TargetTask,
+} from '../../src-shared/config';
 import { taskOf } from '../../src-shared/tasks/lookup';
 import { textTokenizerFor } from '../engine/data/text-study-data';
 import type { LibraryStudy } from './library-study';
@@ -9,7 +17,14 @@ function librarySpec(spec: BaseModelSpec, library: LibraryStudy): BaseModelSpec 
   const classNames = library.pretrain.classes.map((c) => c.label);
   const kind = library.pretrain.kind;
   // Settings that do not apply to the pretrain dataset's kind take one fixed value, so changing them does not pretrain another model.
-  const data = spec.data.source === 'library' ? { ...spec.data, standardize: kind === 'tabular' && standardizes(spec.data, library.model !== null), minCharCount: kind === 'text' ? spec.data.minCharCount : 1 } : spec.data;
+  const data =
+    spec.data.source === 'library'
+      ? {
+          ...spec.data,
+          standardize: kind === 'tabular' && standardizes(spec.data, library.model !== null),
+          minCharCount: kind === 'text' ? spec.data.minCharCount : 1,
+        }
+      : spec.data;
   // A text model's input is its context of tokens; its vocabulary is in the tokenizer.
   if (library.tokenizer) return { ...spec, data, classes, classNames, tokenizer: library.tokenizer };
   const common = { ...spec, data, classes, classNames, inputShape: library.pretrain.shape as [number, number, number] };
@@ -27,7 +42,10 @@ function librarySpec(spec: BaseModelSpec, library: LibraryStudy): BaseModelSpec 
  * lookUpLibrary), its data settings normalised to the pretrain dataset's kind: that spec's `data` is
  * the one data block of every run.
  */
-export function resolveStudy(study: StudyConfig, library: LibraryStudy | null = null): { baseModel: BaseModelSpec; pretrain: PretrainRunConfig; runs: RunConfig[] } {
+export function resolveStudy(
+  study: StudyConfig,
+  library: LibraryStudy | null = null,
+): { baseModel: BaseModelSpec; pretrain: PretrainRunConfig; runs: RunConfig[] } {
   const expanded = expandStudy(study);
   const { baseModel, pretrain, runs } = expanded;
   let resolved: BaseModelSpec;

@@ -128,7 +128,9 @@ export class RunHost {
     }
     const base = run.baseModelId ? getBaseModel(this.db, run.baseModelId) : null;
     if (!base || base.status !== 'ready' || base.checkpointId === null) {
-      throw new Error(`its base model is not available (${base ? `pretraining ${base.status === 'failed' ? 'failed or was cancelled' : 'has not finished'}` : 'missing'})`);
+      throw new Error(
+        `its base model is not available (${base ? `pretraining ${base.status === 'failed' ? 'failed or was cancelled' : 'has not finished'}` : 'missing'})`,
+      );
     }
     const checkpoint = getCheckpoint(this.db, base.checkpointId);
     if (!checkpoint) throw new Error(`the checkpoint of base model ${base.id} is missing from the store`);

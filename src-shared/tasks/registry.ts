@@ -12,13 +12,4 @@ import { spamLater } from './spam-later';
  * this folder and a line here; the study schema, the catalog, the checks and the data builders read
  * this list (through ./lookup).
  */
-export const TASKS = [
-  rotate90,
-  newClasses,
-  permuted,
-  sotu,
-  sotuEarly,
-  sotuLate,
-  spamLater,
-  dataset,
-] as const;
+export const TASKS = [rotate90, newClasses, permuted, sotu, sotuEarly, sotuLate, spamLater, dataset] as const;

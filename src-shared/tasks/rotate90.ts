@@ -12,9 +12,11 @@ export const rotate90 = defineTask({
   pretrainedOn: 'digits 0-9',
   classes: { pretrain: DIGITS, target: DIGITS },
   // Counter-clockwise: out[r][c] = in[c][side−1−r] (square grey images).
-  transform: ([side]) => (image) => {
-    const out = new Float32Array(side * side);
-    for (let r = 0; r < side; r++) for (let c = 0; c < side; c++) out[r * side + c] = image[c * side + (side - 1 - r)];
-    return out;
-  },
+  transform:
+    ([side]) =>
+    (image) => {
+      const out = new Float32Array(side * side);
+      for (let r = 0; r < side; r++) for (let c = 0; c < side; c++) out[r * side + c] = image[c * side + (side - 1 - r)];
+      return out;
+    },
 });

@@ -47,7 +47,7 @@ describe('browser mode end to end: importing datasets and a base model', () => {
   /** Uploads a file with the picker and imports it as previewed. */
   async function upload(path: string, name: string): Promise<void> {
     await page.getByTestId('dataset-picker-files').setInputFiles(path);
-    await expect.poll(() => page.getByTestId('preview-facts').textContent(), { timeout: 20_000 }).toMatch(/samples/);
+    await expect.poll(() => page.getByTestId('preview-facts').innerText(), { timeout: 20_000 }).toMatch(/samples/);
     await page.getByTestId('import-name').fill(name);
     await page.getByTestId('import-button').click();
     await expect.poll(() => page.getByTestId('import-done').textContent(), { timeout: 20_000 }).toContain(`Imported “${name}”`);
@@ -79,7 +79,7 @@ describe('browser mode end to end: importing datasets and a base model', () => {
 
   it('uploads a CSV with the file picker, previews it, imports it with progress and lists it in the library', async () => {
     await page.getByTestId('dataset-picker-files').setInputFiles(join(FIXTURES, 'import', 'csv', 'iris.csv'));
-    await expect.poll(() => page.getByTestId('preview-facts').textContent(), { timeout: 20_000 }).toMatch(/10 samples · 3 numeric features · 3 classes/);
+    await expect.poll(() => page.getByTestId('preview-facts').innerText(), { timeout: 20_000 }).toMatch(/10 samples · 3 numeric features · 3 classes/);
     expect(await page.getByTestId('class-counts').textContent()).toMatch(/setosa\s*4/);
     expect(await page.getByTestId('label-column').inputValue()).toBe('species');
     expect(await page.getByTestId('sample-rows').textContent()).toMatch(/petal, length/);
@@ -93,7 +93,7 @@ describe('browser mode end to end: importing datasets and a base model', () => {
 
   it('uploads a zip of image class folders and shows a grid of samples', async () => {
     await page.getByTestId('dataset-picker-files').setInputFiles(await shapesZip('shapes', false));
-    await expect.poll(() => page.getByTestId('preview-facts').textContent(), { timeout: 20_000 }).toMatch(/40 samples · images 12×12, grey · 2 classes/);
+    await expect.poll(() => page.getByTestId('preview-facts').innerText(), { timeout: 20_000 }).toMatch(/40 samples · images 12×12, grey · 2 classes/);
     expect(await page.getByTestId('sample-images').locator('img').count()).toBe(8);
     await page.screenshot({ path: join(OUTPUT_DIR, 'datasets-image-preview.png'), fullPage: true });
     await page.getByTestId('import-button').click();
@@ -144,7 +144,9 @@ describe('browser mode end to end: importing datasets and a base model', () => {
     await page.getByTestId('tab-new-study').click();
     await page.getByTestId('wizard-next').click();
     await pickDatasets('sensors', 'machines');
-    await expect.poll(() => page.getByTestId('library-compat').textContent()).toMatch(/classes differ \(pretrain: idle, run, walk; target: ok, worn\): a new head of 2 units/);
+    await expect
+      .poll(() => page.getByTestId('library-compat').textContent())
+      .toMatch(/classes differ \(pretrain: idle, run, walk; target: ok, worn\): a new head of 2 units/);
     expect(await page.getByTestId('data-standardize').isChecked()).toBe(true);
     await page.screenshot({ path: join(OUTPUT_DIR, 'wizard-library-tables.png'), fullPage: true });
     await page.getByTestId('wizard-next').click();
@@ -156,8 +158,14 @@ describe('browser mode end to end: importing datasets and a base model', () => {
 
   it('offers uploaded labelled texts to the character encoder, and says which base model reads them', async () => {
     const dir = session.wb.dataDir;
-    writeFileSync(join(dir, 'news-old.jsonl'), sentencesJsonl({ sport: ['goal', 'match', 'team'], weather: ['rain', 'storm', 'cloud'] }, { perClass: 20, seed: 1 }));
-    writeFileSync(join(dir, 'news-new.jsonl'), sentencesJsonl({ sport: ['coach', 'derby', 'final'], weather: ['frost', 'gale', 'fog'] }, { perClass: 20, seed: 2 }));
+    writeFileSync(
+      join(dir, 'news-old.jsonl'),
+      sentencesJsonl({ sport: ['goal', 'match', 'team'], weather: ['rain', 'storm', 'cloud'] }, { perClass: 20, seed: 1 }),
+    );
+    writeFileSync(
+      join(dir, 'news-new.jsonl'),
+      sentencesJsonl({ sport: ['coach', 'derby', 'final'], weather: ['frost', 'gale', 'fog'] }, { perClass: 20, seed: 2 }),
+    );
     await page.getByTestId('tab-datasets').click();
     await upload(join(dir, 'news-old.jsonl'), 'news, old words');
     await upload(join(dir, 'news-new.jsonl'), 'news, new words');
@@ -171,7 +179,9 @@ describe('browser mode end to end: importing datasets and a base model', () => {
     await page.getByTestId('recipe-char-encoder').click();
     await page.getByTestId('wizard-next').click();
     await page.getByTestId('data-min-char-count').fill('2');
-    await expect.poll(() => page.getByTestId('library-compat').textContent()).toMatch(/vocabulary is the characters seen at least 2 times.*same 2 classes \(sport, weather\)/);
+    await expect
+      .poll(() => page.getByTestId('library-compat').textContent())
+      .toMatch(/vocabulary is the characters seen at least 2 times.*same 2 classes \(sport, weather\)/);
     await page.screenshot({ path: join(OUTPUT_DIR, 'wizard-library-texts.png'), fullPage: true });
     // Back to the first step, where the next test starts.
     await page.getByTestId('wizard-back').click();

@@ -22,8 +22,16 @@ describe('browser mode: select runs, compare, export every figure as SVG, PNG an
     session = await startBrowserSession(async (workbench) => {
       // Two seeds of vanilla and WiSE-FT at one learning rate, one vanilla run at another: seed groups,
       // α curves and a swept numeric parameter (budget.learningRate) for the trade-off figure.
-      await workbench.api.launchStudy(tinyStudy({ name: 'lr 1e-3', methods: [{ id: 'vanilla' }, { id: 'wiseft' }], budget: { epochs: 1, evalsPerEpoch: 2, seeds: [0, 1], learningRate: 1e-3 } }));
-      await workbench.api.launchStudy(tinyStudy({ name: 'lr 3e-3', methods: [{ id: 'vanilla' }], budget: { epochs: 1, evalsPerEpoch: 2, seeds: [0], learningRate: 3e-3 } }));
+      await workbench.api.launchStudy(
+        tinyStudy({
+          name: 'lr 1e-3',
+          methods: [{ id: 'vanilla' }, { id: 'wiseft' }],
+          budget: { epochs: 1, evalsPerEpoch: 2, seeds: [0, 1], learningRate: 1e-3 },
+        }),
+      );
+      await workbench.api.launchStudy(
+        tinyStudy({ name: 'lr 3e-3', methods: [{ id: 'vanilla' }], budget: { epochs: 1, evalsPerEpoch: 2, seeds: [0], learningRate: 3e-3 } }),
+      );
       await workbench.host.whenIdle();
     });
     ({ wb, page } = session);
@@ -65,8 +73,9 @@ describe('browser mode: select runs, compare, export every figure as SVG, PNG an
     // Seeds together: three experiments, mean ± std over two seeds where there are two; pick the unselected one.
     await page.getByTestId('runs-search').fill('');
     await page.getByTestId('runs-grouping').selectOption('seeds');
-    await expect.poll(() => page.getByTestId('seed-group-row').count()).toBe(3);
-    await expect.poll(() => page.getByTestId('seed-group-row').filter({ hasText: '±' }).count()).toBe(2);
+    // The rows fill in as the runs list reloads: on a loaded machine that takes longer than expect.poll's 1 s default.
+    await expect.poll(() => page.getByTestId('seed-group-row').count(), { timeout: 20_000 }).toBe(3);
+    await expect.poll(() => page.getByTestId('seed-group-row').filter({ hasText: '±' }).count(), { timeout: 20_000 }).toBe(2);
     await page.getByTestId('seed-group-row').filter({ hasText: '1 seed' }).getByTestId('seed-group-select').check();
     await page.screenshot({ path: join(OUTPUT_DIR, 'runs-seed-groups.png'), fullPage: true });
     await expect.poll(() => page.getByTestId('compare-button').textContent()).toContain('(5)');

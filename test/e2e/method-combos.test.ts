@@ -31,7 +31,10 @@ describe('wizard: methods combined in one run, and the method-specific numbers o
     await page.getByTestId('combine-lora-rehearsal').check();
     await page.getByTestId('param-lora+rehearsal-memoryBatch').fill('8');
     // An element screenshot: a full-page one resizes the viewport and leaves Chromium's scroll position to jump on the next click.
-    await page.getByTestId('combine-lora-rehearsal').locator('xpath=ancestor::div[contains(@class, "method")][1]').screenshot({ path: join(OUTPUT_DIR, 'e2e-method-combos.png') });
+    await page
+      .getByTestId('combine-lora-rehearsal')
+      .locator('xpath=ancestor::div[contains(@class, "method")][1]')
+      .screenshot({ path: join(OUTPUT_DIR, 'e2e-method-combos.png') });
     await page.getByTestId('wizard-next').click();
     await page.getByTestId('budget-epochs').fill('1');
     await page.getByTestId('wizard-next').click();

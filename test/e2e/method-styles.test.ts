@@ -51,11 +51,22 @@ describe('browser mode: every method is drawn in its own colour and marker', () 
     await page.getByTestId('plot-scatter').locator('.scatterlayer').waitFor();
     await page.getByTestId('plot-curves').locator('.scatterlayer').waitFor();
 
-    const drawn = (kind: string) => page.getByTestId(`plot-${kind}`).evaluate((el) => (el as unknown as { data: DrawnTrace[] }).data.map(({ name, mode, type, marker }) => ({ name, mode, type, marker: { color: marker?.color, symbol: marker?.symbol } })));
+    const drawn = (kind: string) =>
+      page.getByTestId(`plot-${kind}`).evaluate((el) =>
+        (el as unknown as { data: DrawnTrace[] }).data.map(({ name, mode, type, marker }) => ({
+          name,
+          mode,
+          type,
+          marker: { color: marker?.color, symbol: marker?.symbol },
+        })),
+      );
     const scatter = await drawn('scatter');
     const styleOf = (label: string) => scatter.find((t) => t.name === label)?.marker;
     const styles = ['Vanilla fine-tuning', 'WiSE-FT interpolation', 'RecAdam', 'LoRA', 'LoRA + Random rehearsal'].map(styleOf);
-    expect(styles.every((s) => s?.color && s.symbol), JSON.stringify(scatter)).toBe(true);
+    expect(
+      styles.every((s) => s?.color && s.symbol),
+      JSON.stringify(scatter),
+    ).toBe(true);
     expect(new Set(styles.map((s) => s!.color)).size).toBe(4);
     expect(new Set(styles.map((s) => s!.symbol)).size).toBe(5);
     expect(styles[4]).toEqual({ color: styles[3]!.color, symbol: 'square' });
@@ -72,7 +83,12 @@ describe('browser mode: every method is drawn in its own colour and marker', () 
     const curvesBox = (await page.getByTestId('figure-curves').boundingBox())!;
     const x = Math.min(scatterBox.x, curvesBox.x);
     const y = Math.min(scatterBox.y, curvesBox.y);
-    const clip = { x, y, width: Math.max(scatterBox.x + scatterBox.width, curvesBox.x + curvesBox.width) - x, height: Math.max(scatterBox.y + scatterBox.height, curvesBox.y + curvesBox.height) - y };
+    const clip = {
+      x,
+      y,
+      width: Math.max(scatterBox.x + scatterBox.width, curvesBox.x + curvesBox.width) - x,
+      height: Math.max(scatterBox.y + scatterBox.height, curvesBox.y + curvesBox.height) - y,
+    };
     await page.screenshot({ path: join(OUTPUT_DIR, 'compare-method-styles.png'), clip, fullPage: true });
     await page.getByTestId('compare-table').screenshot({ path: join(OUTPUT_DIR, 'compare-method-marks.png') });
     expect(errors).toEqual([]);

@@ -26,7 +26,11 @@ describe('browser mode end to end: wizard → live runs → comparison', () => {
   it('refuses API calls without the access token', async () => {
     const res = await fetch(`http://127.0.0.1:${server.port}/api/listRuns`, { method: 'POST', body: '{"args":[]}' });
     expect(res.status).toBe(401);
-    const ok = await fetch(`http://127.0.0.1:${server.port}/api/listRuns`, { method: 'POST', body: '{"args":[]}', headers: { authorization: `Bearer ${server.token}` } });
+    const ok = await fetch(`http://127.0.0.1:${server.port}/api/listRuns`, {
+      method: 'POST',
+      body: '{"args":[]}',
+      headers: { authorization: `Bearer ${server.token}` },
+    });
     expect(await ok.json()).toEqual({ ok: true, result: [] });
   });
 

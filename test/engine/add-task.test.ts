@@ -31,9 +31,13 @@ describe('adding a built-in task is its file and one registry line', () => {
     expect(baseModel.classes).toEqual([0, 2, 4, 6, 8]);
     expect(runs[0].metric).toBe('accuracy');
     const gpt = studyConfigSchema.safeParse({ baseModel: { recipe: 'char-gpt' }, target: { task: id }, methods: [{ id: 'vanilla' }] });
-    expect(gpt.error?.issues.map((i) => i.message)).toContain("'char-gpt' is a text language-model recipe, but the task 'inverted-odd' needs a digits classification recipe (mlp or cnn)");
+    expect(gpt.error?.issues.map((i) => i.message)).toContain(
+      "'char-gpt' is a text language-model recipe, but the task 'inverted-odd' needs a digits classification recipe (mlp or cnn)",
+    );
     const sequence = studyConfigSchema.safeParse({ target: { task: 'rotate90', then: [id] }, methods: [{ id: 'vanilla' }] });
-    expect(sequence.error?.issues[0].message).toMatch(/^'inverted-odd' continues a model pretrained on even digits, but 'rotate90' one pretrained on digits 0-9/);
+    expect(sequence.error?.issues[0].message).toMatch(
+      /^'inverted-odd' continues a model pretrained on even digits, but 'rotate90' one pretrained on digits 0-9/,
+    );
   });
 
   it('the wizard catalog offers it with its label, head, recipes, metric and data source', async () => {
@@ -65,7 +69,12 @@ describe('adding a built-in task is its file and one registry line', () => {
     // MNIST digits are light strokes on a dark ground; the inverted target is mostly light.
     expect(mean(data.pretrainTrain.x)).toBeLessThan(0.3);
     expect(mean(data.targetTrain.x)).toBeGreaterThan(0.7);
-    expect(baseModelName({ recipe: 'mlp', classes: [0, 2, 4, 6, 8], data: digitsDataSchema.parse({}), pretrain: { epochs: 1, batchSize: 8, learningRate: 0.1, seed: 0 } }, id)).toBe('MLP on even digits');
+    expect(
+      baseModelName(
+        { recipe: 'mlp', classes: [0, 2, 4, 6, 8], data: digitsDataSchema.parse({}), pretrain: { epochs: 1, batchSize: 8, learningRate: 0.1, seed: 0 } },
+        id,
+      ),
+    ).toBe('MLP on even digits');
   });
 
   it('a task enrolled twice is refused when the registry loads, naming it', async () => {

@@ -57,7 +57,10 @@ describe('composing the hooks of combined methods', () => {
   });
 
   it('merges the extras of every component', () => {
-    const hooks = composeHooks([component('recadam', { extras: () => ({ lambda: 0.5 }) }), component('mixcd', { extras: () => ({ efficiency: [0.1, 0.2] }) }), component('vanilla', {})], tf);
+    const hooks = composeHooks(
+      [component('recadam', { extras: () => ({ lambda: 0.5 }) }), component('mixcd', { extras: () => ({ efficiency: [0.1, 0.2] }) }), component('vanilla', {})],
+      tf,
+    );
     expect(hooks.extras!()).toEqual({ lambda: 0.5, efficiency: [0.1, 0.2] });
     expect(composeHooks([component('vanilla', {})], tf).extras!()).toEqual({});
   });
@@ -94,7 +97,10 @@ describe('composing the hooks of combined methods', () => {
       dispose: () => calls.push(`dispose ${name}`),
     });
     expect(getMethod('wiseft').postHoc).toBe(true);
-    const hooks = composeHooks([component('wiseft', hooksOf('wiseft')), component('l2-sp', hooksOf('l2-sp')), component('rehearsal', hooksOf('rehearsal'))], tf);
+    const hooks = composeHooks(
+      [component('wiseft', hooksOf('wiseft')), component('l2-sp', hooksOf('l2-sp')), component('rehearsal', hooksOf('rehearsal'))],
+      tf,
+    );
     await hooks.beforeTraining!({} as TrainingSetup);
     hooks.afterTraining!({} as AfterTrainingContext);
     hooks.dispose!();
@@ -118,7 +124,9 @@ describe('composing the hooks of combined methods', () => {
     const calls: string[] = [];
     const after = (name: string): MethodHooks => ({ afterTraining: () => calls.push(name) });
     const lateVanilla: Component = { definition: { ...getMethod('vanilla'), postHoc: true }, hooks: after('late vanilla') };
-    composeHooks([lateVanilla, component('wiseft', after('wiseft')), component('l2-sp', after('l2-sp')), component('ewc', after('ewc'))], tf).afterTraining!({} as AfterTrainingContext);
+    composeHooks([lateVanilla, component('wiseft', after('wiseft')), component('l2-sp', after('l2-sp')), component('ewc', after('ewc'))], tf).afterTraining!(
+      {} as AfterTrainingContext,
+    );
     expect(calls).toEqual(['l2-sp', 'ewc', 'late vanilla', 'wiseft']);
   });
 
@@ -138,7 +146,9 @@ describe('composing the hooks of combined methods', () => {
 describe('exclusive slots of combined methods', () => {
   it('names the two methods that both claim a sampler, an optimizer or the trainable filter', () => {
     expect(slotConflict([getMethod('rehearsal'), getMethod('mixcd')])).toBe("'rehearsal' and 'mixcd' both provide the sampler; combine at most one of them");
-    expect(slotConflict([getMethod('lora'), getMethod('l2-sp'), getMethod('linear-probe')])).toBe("'lora' and 'linear-probe' both provide the trainable; combine at most one of them");
+    expect(slotConflict([getMethod('lora'), getMethod('l2-sp'), getMethod('linear-probe')])).toBe(
+      "'lora' and 'linear-probe' both provide the trainable; combine at most one of them",
+    );
   });
 
   it('lets methods with different slots or none combine', () => {

@@ -18,7 +18,11 @@ describe('pretrain and fine-tune jobs on the real digits', () => {
     const study = studyConfigSchema.parse({
       data: { useFraction: 0.3 },
       baseModel: { pretrain: { epochs: 3 } },
-      methods: [{ id: 'vanilla' }, { id: 'wiseft', params: { alphas: [0, 0.5, 1] } }, { id: 'wiseft', params: { alphas: [0, 1], weighting: 'fisher', fisherSamples: 256 } }],
+      methods: [
+        { id: 'vanilla' },
+        { id: 'wiseft', params: { alphas: [0, 0.5, 1] } },
+        { id: 'wiseft', params: { alphas: [0, 1], weighting: 'fisher', fisherSamples: 256 } },
+      ],
       budget: { epochs: 2, evalsPerEpoch: 2 },
     });
     const { baseModel, runs } = expandStudy(study);
@@ -39,18 +43,23 @@ describe('pretrain and fine-tune jobs on the real digits', () => {
       results.push(ft);
     }
     expect(tf.memory().numTensors).toBe(before);
-    const head = (r: ReturnType<typeof collect>) => (r.events.find((e) => e.type === 'result') as { headline: { aPre: number; aPreBase: number; aTgt: number; aTgtBase: number } }).headline;
+    const head = (r: ReturnType<typeof collect>) =>
+      (r.events.find((e) => e.type === 'result') as { headline: { aPre: number; aPreBase: number; aTgt: number; aTgtBase: number } }).headline;
     const vanilla = head(results[0]);
     expect(vanilla.aPreBase - vanilla.aPre).toBeGreaterThan(0.05);
     expect(vanilla.aTgt).toBeGreaterThan(vanilla.aTgtBase + 0.3);
-    const sweep = results[1].events.filter((e) => e.type === 'metrics' && e.point.phase === 'sweep').map((e) => (e as { point: { alpha: number; aPre: number } }).point);
+    const sweep = results[1].events
+      .filter((e) => e.type === 'metrics' && e.point.phase === 'sweep')
+      .map((e) => (e as { point: { alpha: number; aPre: number } }).point);
     expect(sweep.map((p) => p.alpha)).toEqual([0, 0.5, 1]);
     expect(sweep[0].aPre).toBeCloseTo(vanilla.aPreBase, 6);
     expect(sweep[2].aPre).toBeCloseTo(vanilla.aPre, 6);
     const wise = head(results[1]);
     expect(wise.aPre).toBeGreaterThan(vanilla.aPre);
     // The Fisher-weighted merge also gives θ₀ at α = 0 and θ_ft at α = 1 exactly.
-    const fisherSweep = results[2].events.filter((e) => e.type === 'metrics' && e.point.phase === 'sweep').map((e) => (e as { point: { aPre: number; weightDistance: number } }).point);
+    const fisherSweep = results[2].events
+      .filter((e) => e.type === 'metrics' && e.point.phase === 'sweep')
+      .map((e) => (e as { point: { aPre: number; weightDistance: number } }).point);
     expect(fisherSweep[0].weightDistance).toBe(0);
     expect(fisherSweep[1].aPre).toBeCloseTo(vanilla.aPre, 6);
   });

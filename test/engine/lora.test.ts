@@ -9,7 +9,13 @@ import { Model } from '../../src-main/engine/models/model';
 import { RECIPE_BACKBONES } from '../../src-main/engine/models/recipes';
 import { Rng } from '../../src-main/engine/rng';
 
-const recipeSpec = (recipe: 'mlp' | 'cnn'): ModelSpec => ({ recipe, inputShape: [28, 28, 1], backbone: RECIPE_BACKBONES[recipe], pretrainClasses: 10, targetClasses: null });
+const recipeSpec = (recipe: 'mlp' | 'cnn'): ModelSpec => ({
+  recipe,
+  inputShape: [28, 28, 1],
+  backbone: RECIPE_BACKBONES[recipe],
+  pretrainClasses: 10,
+  targetClasses: null,
+});
 
 /** LoRA hooks with the defaults (but the pretrain head trained in full unless `over` says otherwise) plus `over`, set up on `model` as the trainer would. */
 function attach(model: Model, over: z.input<typeof lora.params> = {}): MethodHooks {
@@ -20,7 +26,10 @@ function attach(model: Model, over: z.input<typeof lora.params> = {}): MethodHoo
 
 function inputs(n: number, d: number, seed: number): tf.Tensor2D {
   const rng = new Rng(seed);
-  return tf.tensor2d(Float32Array.from({ length: n * d }, () => rng.next()), [n, d]);
+  return tf.tensor2d(
+    Float32Array.from({ length: n * d }, () => rng.next()),
+    [n, d],
+  );
 }
 
 function logits(model: Model, x: tf.Tensor2D): Float32Array {
@@ -31,7 +40,10 @@ function logits(model: Model, x: tf.Tensor2D): Float32Array {
 function randomiseB(model: Model): void {
   const rng = new Rng(7);
   for (const { b } of model.adapters.values()) {
-    const values = tf.tensor(Float32Array.from({ length: b.size }, () => rng.uniform(-0.2, 0.2)), b.shape);
+    const values = tf.tensor(
+      Float32Array.from({ length: b.size }, () => rng.uniform(-0.2, 0.2)),
+      b.shape,
+    );
     b.assign(values);
     values.dispose();
   }
@@ -85,7 +97,14 @@ describe('LoRA adapters (docs/methods.md §3.9)', () => {
       targetClasses: null,
     };
     // TF.js kernels are [in, out]: the transpose of PyTorch's W [out, in] = [[1,0,0],[0,1,0]].
-    const model = new Model(spec, 0, new Map([['dense1/kernel', Float32Array.from([1, 0, 0, 1, 0, 0])], ['dense1/bias', new Float32Array(2)]]));
+    const model = new Model(
+      spec,
+      0,
+      new Map([
+        ['dense1/kernel', Float32Array.from([1, 0, 0, 1, 0, 0])],
+        ['dense1/bias', new Float32Array(2)],
+      ]),
+    );
     const hooks = attach(model, { rank: 1, scaleMode: 'alpha/r', alpha: 2, head: 'train' });
     const adapter = model.adapters.get('dense1')!;
     expect(adapter.scale).toBe(2);
@@ -130,7 +149,14 @@ describe('LoRA adapters (docs/methods.md §3.9)', () => {
     const headToo = new Model({ ...recipeSpec('mlp'), targetClasses: 5 }, 1);
     const withHead = attach(headToo, { head: 'lora' });
     expect(withHead.trainable!(names)).toEqual(['target_head/kernel', 'target_head/bias']);
-    expect(withHead.variables!().map((v) => v.name)).toEqual(['dense1/lora_a', 'dense1/lora_b', 'dense2/lora_a', 'dense2/lora_b', 'head/lora_a', 'head/lora_b']);
+    expect(withHead.variables!().map((v) => v.name)).toEqual([
+      'dense1/lora_a',
+      'dense1/lora_b',
+      'dense2/lora_a',
+      'dense2/lora_b',
+      'head/lora_a',
+      'head/lora_b',
+    ]);
     headToo.dispose();
     const other = new Model(recipeSpec('mlp'), 1);
     const fullHooks = attach(other, { full: true, layers: 'last' });

@@ -32,12 +32,19 @@ describe('hand-written gradients match tfjs autodiff on the cpu backend', () => 
     expect(relDiff(onlyA, ref[0])).toBeLessThan(1e-5);
   });
 
-  for (const [k, stride] of [[5, 2], [3, 2], [3, 1]]) {
+  for (const [k, stride] of [
+    [5, 2],
+    [3, 2],
+    [3, 1],
+  ]) {
     it(`conv2d ${k}×${k} stride ${stride} 'valid': input and filter gradients, and the filter gradient alone`, () => {
       const x = tf.randomNormal([2, 13, 13, 3], 0, 1, 'float32', 4) as tf.Tensor4D;
       const w = tf.randomNormal([k, k, 3, 4], 0, 1, 'float32', 5) as tf.Tensor4D;
       const ref = tf.grads((x: tf.Tensor, w: tf.Tensor) => tf.sum(tf.square(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, stride, 'valid'))))([x, w]);
-      const ours = tf.grads((x: tf.Tensor, w: tf.Tensor) => tf.sum(tf.square(conv2d(x as tf.Tensor4D, w as tf.Tensor4D, stride, { x: true, w: true }))))([x, w]);
+      const ours = tf.grads((x: tf.Tensor, w: tf.Tensor) => tf.sum(tf.square(conv2d(x as tf.Tensor4D, w as tf.Tensor4D, stride, { x: true, w: true }))))([
+        x,
+        w,
+      ]);
       ours.forEach((g, i) => {
         expect(g.shape).toEqual(ref[i].shape);
         expect(relDiff(g, ref[i])).toBeLessThan(1e-4);
@@ -50,20 +57,40 @@ describe('hand-written gradients match tfjs autodiff on the cpu backend', () => 
 
 describe('the supplied gradients computed on wasm match tfjs autodiff on the cpu backend', () => {
   type Case = { name: string; reference: () => tf.Tensor[]; ours: () => tf.Tensor[] };
-  const x = () => tf.tensor4d(Float32Array.from({ length: 2 * 13 * 13 * 3 }, (_, i) => Math.sin(i)), [2, 13, 13, 3]);
-  const w = (k: number) => tf.tensor4d(Float32Array.from({ length: k * k * 3 * 4 }, (_, i) => Math.cos(i)), [k, k, 3, 4]);
-  const a = () => tf.tensor2d(Float32Array.from({ length: 35 }, (_, i) => Math.sin(i)), [5, 7]);
-  const b = () => tf.tensor2d(Float32Array.from({ length: 21 }, (_, i) => Math.cos(i)), [7, 3]);
+  const x = () =>
+    tf.tensor4d(
+      Float32Array.from({ length: 2 * 13 * 13 * 3 }, (_, i) => Math.sin(i)),
+      [2, 13, 13, 3],
+    );
+  const w = (k: number) =>
+    tf.tensor4d(
+      Float32Array.from({ length: k * k * 3 * 4 }, (_, i) => Math.cos(i)),
+      [k, k, 3, 4],
+    );
+  const a = () =>
+    tf.tensor2d(
+      Float32Array.from({ length: 35 }, (_, i) => Math.sin(i)),
+      [5, 7],
+    );
+  const b = () =>
+    tf.tensor2d(
+      Float32Array.from({ length: 21 }, (_, i) => Math.cos(i)),
+      [7, 3],
+    );
   const cases: Case[] = [
     {
       name: 'matMul',
       reference: () => tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(tf.matMul(p, q))))([a(), b()]),
       ours: () => tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(matMul(p as tf.Tensor2D, q as tf.Tensor2D, { a: true, b: true }))))([a(), b()]),
     },
-    ...[[5, 2], [3, 1]].map(([k, stride]) => ({
+    ...[
+      [5, 2],
+      [3, 1],
+    ].map(([k, stride]) => ({
       name: `conv2d ${k}×${k}/${stride} (no Conv2DBackpropFilter on wasm)`,
       reference: () => tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(tf.conv2d(p as tf.Tensor4D, q as tf.Tensor4D, stride, 'valid'))))([x(), w(k)]),
-      ours: () => tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(conv2d(p as tf.Tensor4D, q as tf.Tensor4D, stride, { x: true, w: true }))))([x(), w(k)]),
+      ours: () =>
+        tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(conv2d(p as tf.Tensor4D, q as tf.Tensor4D, stride, { x: true, w: true }))))([x(), w(k)]),
     })),
   ];
 

@@ -21,7 +21,12 @@ function values(t: tf.Tensor): number[] {
 
 describe('EWC importances (docs/methods.md §3.4 worked example)', () => {
   // X, y of the example; a linear 2→2 layer initialised to zero, cross-entropy.
-  const X = [[1, 0], [0, 1], [1, 1], [2, -1]];
+  const X = [
+    [1, 0],
+    [0, 1],
+    [1, 1],
+    [2, -1],
+  ];
   const y = [0, 1, 0, 1];
   let data: { x: tf.Tensor2D; targets: tf.Tensor2D };
   let model: Model;
@@ -29,7 +34,14 @@ describe('EWC importances (docs/methods.md §3.4 worked example)', () => {
   beforeAll(async () => {
     await selectBackend('cpu');
     data = { x: tf.tensor2d(X), targets: tf.cast(tf.oneHot(tf.tensor1d(y, 'int32'), 2), 'float32') as tf.Tensor2D };
-    model = new Model(linearSpec(2, null), 0, new Map([['head/kernel', new Float32Array(4)], ['head/bias', new Float32Array(2)]]));
+    model = new Model(
+      linearSpec(2, null),
+      0,
+      new Map([
+        ['head/kernel', new Float32Array(4)],
+        ['head/bias', new Float32Array(2)],
+      ]),
+    );
   });
 
   it('Avalanche form with batch size 2 gives F = [[0.0625, 0.15625], [0.0625, 0.15625]] ([out, in]; our kernel is [in, out])', () => {
@@ -69,7 +81,16 @@ describe('penalties on hand examples', () => {
 
   // θ − θ₀ = [[0, 1], [2, 3]] on a kernel and [−2] on a bias: Σd² = 18, Σ|d| = 8.
   const weights = () => [
-    { param: tf.tensor2d([[1, 2], [3, 4]]), theta0: tf.tensor2d([[1, 1], [1, 1]]) },
+    {
+      param: tf.tensor2d([
+        [1, 2],
+        [3, 4],
+      ]),
+      theta0: tf.tensor2d([
+        [1, 1],
+        [1, 1],
+      ]),
+    },
     { param: tf.tensor1d([-1]), theta0: tf.tensor1d([1]) },
   ];
 
@@ -92,7 +113,10 @@ describe('penalties on hand examples', () => {
       if (norm === 'l1') autodiff[0] = 0;
       expect(values(anchorGradient(tf, w, norm, 0.5)), norm).toEqual(autodiff);
     }
-    const fisher = tf.tensor2d([[0.5, 2], [1, 0.25]]);
+    const fisher = tf.tensor2d([
+      [0.5, 2],
+      [1, 0.25],
+    ]);
     const autodiff = tf.grad((k: tf.Tensor) => ewcPenalty(tf, [{ param: k, theta0: w.theta0, fisher }], 10))(w.param);
     expect(values(autodiff)).toEqual(values(tf.mul(tf.mul(fisher, 20), tf.sub(w.param, w.theta0))));
   });
@@ -101,8 +125,14 @@ describe('penalties on hand examples', () => {
 describe('LwF distillation (docs/methods.md §3.10) on a hand example', () => {
   // θ₀'s pretrain head K₀ = [[2, 0], [0, 1]] ([in, out]); the model's K = [[0, 0], [0, 1]]; x = I.
   // Sample 1: z₀ = [2, 0], z = [0, 0]; sample 2: z₀ = z = [0, 1] (no divergence).
-  const theta0 = new Map([['head/kernel', Float32Array.from([2, 0, 0, 1])], ['head/bias', new Float32Array(2)]]);
-  const current = new Map([['head/kernel', Float32Array.from([0, 0, 0, 1])], ['head/bias', new Float32Array(2)]]);
+  const theta0 = new Map([
+    ['head/kernel', Float32Array.from([2, 0, 0, 1])],
+    ['head/bias', new Float32Array(2)],
+  ]);
+  const current = new Map([
+    ['head/kernel', Float32Array.from([0, 0, 0, 1])],
+    ['head/bias', new Float32Array(2)],
+  ]);
   const [alpha, T] = [1.5, 2];
   // By hand: q = softmax([2, 0]/2) = [e/(e+1), 1/(e+1)], p = [½, ½]; KL(q‖p) = Σ q·ln(q/p); batch mean over 2 samples; × α.
   const q = [Math.E / (Math.E + 1), 1 / (Math.E + 1)];
@@ -117,7 +147,10 @@ describe('LwF distillation (docs/methods.md §3.10) on a hand example', () => {
       const spec = linearSpec(2, targetClasses);
       const model = new Model(spec, 0, current);
       const hooks = lwf.create({ tf, params: { alpha, temperature: T } });
-      const x = tf.tensor2d([[1, 0], [0, 1]]);
+      const x = tf.tensor2d([
+        [1, 0],
+        [0, 1],
+      ]);
       const targetTrain = { n: 2, x } as TrainingSetup['targetTrain'];
       hooks.beforeTraining!({ model, sameHead: targetClasses === null, targetTrain, createBaseModel: () => new Model(spec, 0, theta0) } as TrainingSetup);
       // The trainer passes the target head's logits; with a new head they must not be what is distilled.
@@ -130,7 +163,18 @@ describe('LwF distillation (docs/methods.md §3.10) on a hand example', () => {
 });
 
 describe('linear probe / freezing chooses the trainable weights', () => {
-  const names = ['conv1/kernel', 'conv1/bias', 'conv2/kernel', 'conv2/bias', 'dense1/kernel', 'dense1/bias', 'head/kernel', 'head/bias', 'target_head/kernel', 'target_head/bias'];
+  const names = [
+    'conv1/kernel',
+    'conv1/bias',
+    'conv2/kernel',
+    'conv2/bias',
+    'dense1/kernel',
+    'dense1/bias',
+    'head/kernel',
+    'head/bias',
+    'target_head/kernel',
+    'target_head/bias',
+  ];
 
   it('head only keeps both heads; k = 2 freezes the first two backbone layers; k beyond the depth freezes the whole backbone', () => {
     expect(unfrozenWeights(names, null)).toEqual(names.slice(6));

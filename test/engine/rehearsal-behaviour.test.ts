@@ -26,7 +26,14 @@ describe('rehearsal samplers on the real digits', () => {
       const { points, headline } = await finetune(config, base);
       aPreBase = headline.aPreBase;
       const p = points.find((point) => point.phase === 'final')!;
-      finals.push({ seed: config.seed, aPre: p.aPre, aTgt: p.aTgt!, efficiency: p.extras.rehearsalEfficiency as number, rehearsed: p.extras.rehearsedSamples as number, rates: p.extras.cdRateEstimate as number[] });
+      finals.push({
+        seed: config.seed,
+        aPre: p.aPre,
+        aTgt: p.aTgt!,
+        efficiency: p.extras.rehearsalEfficiency as number,
+        rehearsed: p.extras.rehearsedSamples as number,
+        rates: p.extras.cdRateEstimate as number[],
+      });
     }
     // The oracle's extra passes over the pool run inside tidy: nothing is left behind.
     expect(tf.memory().numTensors).toBe(tensorsBefore);

@@ -1,7 +1,17 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dataSourceOf, digitsDataSchema, metricOf, recipeFits, RECIPES, studyConfigSchema, TARGET_TASKS, type Recipe, type TargetTask } from '../../src-shared/config';
+import {
+  dataSourceOf,
+  digitsDataSchema,
+  metricOf,
+  recipeFits,
+  RECIPES,
+  studyConfigSchema,
+  TARGET_TASKS,
+  type Recipe,
+  type TargetTask,
+} from '../../src-shared/config';
 import { sharesHead, taskOf } from '../../src-shared/tasks/lookup';
 import { TASKS } from '../../src-shared/tasks/registry';
 import type { TaskDefinition } from '../../src-shared/tasks/task';
@@ -15,7 +25,8 @@ const builtIn = TASKS.filter((t) => t.domain !== 'library');
 /** A minimal study of a recipe on a task, with the data source and target the task reads. */
 function studyOf(recipe: Recipe, task: TargetTask, then?: TargetTask[]) {
   const source = dataSourceOf(task);
-  const data = source === 'library' ? { source, pretrain: 'a' } : source === 'text' ? { source, trainSequences: 32, evalSequences: 16 } : { source, useFraction: 0.05 };
+  const data =
+    source === 'library' ? { source, pretrain: 'a' } : source === 'text' ? { source, trainSequences: 32, evalSequences: 16 } : { source, useFraction: 0.05 };
   const target = task === 'dataset' ? { task, dataset: 'b' } : { task, ...(then ? { then } : {}) };
   return { baseModel: { recipe }, data, target, methods: [{ id: 'vanilla' }] };
 }
@@ -27,7 +38,10 @@ describe('the task registry', () => {
     for (const file of files) {
       const exported = Object.values(await import(join(TASK_DIR, file))) as TaskDefinition[];
       expect(exported, file).toHaveLength(1);
-      expect(TASKS.filter((t) => t === exported[0]), file).toHaveLength(1);
+      expect(
+        TASKS.filter((t) => t === exported[0]),
+        file,
+      ).toHaveLength(1);
       expect(`${exported[0].id}.ts`).toBe(file);
     }
   });
@@ -70,7 +84,8 @@ describe('the task registry', () => {
     for (const first of builtIn) {
       const recipe = RECIPES.find((r) => recipeFits(r, first.id))!;
       for (const next of builtIn) {
-        const same = first.pretrainedOn === next.pretrainedOn && first.objective === next.objective && sharesHead(first) !== false && sharesHead(next) !== false;
+        const same =
+          first.pretrainedOn === next.pretrainedOn && first.objective === next.objective && sharesHead(first) !== false && sharesHead(next) !== false;
         const parsed = studyConfigSchema.safeParse(studyOf(recipe, first.id, [next.id]));
         const sequenceIssues = parsed.success ? [] : parsed.error.issues.filter((i) => i.path[0] === 'target');
         expect(sequenceIssues.length === 0, `${first.id} then ${next.id}`).toBe(same);

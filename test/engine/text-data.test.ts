@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { textDataSchema } from '../../src-shared/config';
-import { buildCharTokenizer, CharTokenizer, normaliseText, PAD_TOKEN, tokenizerId, UNKNOWN_TOKEN, vocabularySize } from '../../src-main/engine/data/char-tokenizer';
+import {
+  buildCharTokenizer,
+  CharTokenizer,
+  normaliseText,
+  PAD_TOKEN,
+  tokenizerId,
+  UNKNOWN_TOKEN,
+  vocabularySize,
+} from '../../src-main/engine/data/char-tokenizer';
 import { buildTextStudyData, textTokenizerFor } from '../../src-main/engine/data/text-study-data';
 import { checkTokenizer } from '../../src-main/engine/data/tokenizer-check';
 
@@ -41,7 +49,9 @@ describe('text study data', () => {
     expect(s.shape).toEqual([16, 1, 1]);
     // nextTokens is x shifted by one position.
     for (let i = 0; i < s.n; i++) for (let j = 0; j < 15; j++) expect(s.nextTokens![i * 16 + j]).toBe(s.x[i * 16 + j + 1]);
-    expect(new Set([study.pretrainTrain, study.pretrainEval, study.targetTrain, study.targetEval].map((d) => d.tokenizer))).toEqual(new Set([tokenizerId(tokenizer)]));
+    expect(new Set([study.pretrainTrain, study.pretrainEval, study.targetTrain, study.targetEval].map((d) => d.tokenizer))).toEqual(
+      new Set([tokenizerId(tokenizer)]),
+    );
     // The same config gives the same windows.
     expect(Array.from(buildTextStudyData(data, 'sotu', tokenizer, 16).targetEval.x)).toEqual(Array.from(study.targetEval.x));
   });

@@ -20,11 +20,19 @@ const ON_TRANSFORMERS: Record<string, Record<string, unknown>> = {
 const STUDIES: { title: string; config: Omit<StudyConfigInput, 'methods'> }[] = [
   {
     title: 'character GPT, Moby Dick → speeches (loss)',
-    config: { baseModel: { recipe: 'char-gpt', pretrain: { epochs: 1, batchSize: 16 } }, data: { source: 'text', trainSequences: 64, evalSequences: 16 }, target: { task: 'sotu' } },
+    config: {
+      baseModel: { recipe: 'char-gpt', pretrain: { epochs: 1, batchSize: 16 } },
+      data: { source: 'text', trainSequences: 64, evalSequences: 16 },
+      target: { task: 'sotu' },
+    },
   },
   {
     title: 'character encoder, early → later SpamAssassin mail (accuracy)',
-    config: { baseModel: { recipe: 'char-encoder', pretrain: { epochs: 1, batchSize: 16 } }, data: { source: 'text', trainSequences: 64, evalSequences: 16 }, target: { task: 'spam-later' } },
+    config: {
+      baseModel: { recipe: 'char-encoder', pretrain: { epochs: 1, batchSize: 16 } },
+      data: { source: 'text', trainSequences: 64, evalSequences: 16 },
+      target: { task: 'spam-later' },
+    },
   },
 ];
 
@@ -42,18 +50,24 @@ for (const { title, config } of STUDIES) {
     for (const method of METHODS) {
       it(`${method.id}: finite loss and headline, no leaked tensors`, async () => {
         if (method.id === 'mixcd' && run.metric === 'loss') {
-          expect(method.validate!({}, { learningRate: 1e-3, objective: 'language-model', sequence: false, partners: [] })[0]).toMatch(/use random rehearsal for language models/);
+          expect(method.validate!({}, { learningRate: 1e-3, objective: 'language-model', sequence: false, partners: [] })[0]).toMatch(
+            /use random rehearsal for language models/,
+          );
           return;
         }
         const events: EngineEvent[] = [];
         const before = tf.memory().numTensors;
-        await runFinetune({ type: 'finetune', runId: method.id, config: { ...run, method: { id: method.id, params: ON_TRANSFORMERS[method.id] ?? {}, with: [] } }, base }, (e) => events.push(e));
+        await runFinetune(
+          { type: 'finetune', runId: method.id, config: { ...run, method: { id: method.id, params: ON_TRANSFORMERS[method.id] ?? {}, with: [] } }, base },
+          (e) => events.push(e),
+        );
         expect(events.find((e) => e.type === 'error')).toBeUndefined();
         expect(tf.memory().numTensors).toBe(before);
         const points = events.flatMap((e) => (e.type === 'metrics' ? [e.point] : []));
         for (const p of points.filter((p) => p.phase === 'train')) expect(Number.isFinite(p.loss), `loss at step ${p.step}`).toBe(true);
         const result = events.find((e) => e.type === 'result') as unknown as { headline: Record<string, number> };
-        for (const key of ['aPre', 'aTgt', 'forgetting', 'targetGain', 'weightDistance', 'cdAbs']) expect(Number.isFinite(result.headline[key]), key).toBe(true);
+        for (const key of ['aPre', 'aTgt', 'forgetting', 'targetGain', 'weightDistance', 'cdAbs'])
+          expect(Number.isFinite(result.headline[key]), key).toBe(true);
       });
     }
   });

@@ -24,7 +24,13 @@ function digits(count: number, offset: number): Dataset {
   return { ...all, name: `${count} digits`, x, y: Int32Array.from(rows, (r) => all.y[r]), n: count };
 }
 
-const spec = (recipe: 'mlp' | 'cnn', targetClasses: number | null): ModelSpec => ({ recipe, inputShape: [28, 28, 1], backbone: RECIPE_BACKBONES[recipe], pretrainClasses: 10, targetClasses });
+const spec = (recipe: 'mlp' | 'cnn', targetClasses: number | null): ModelSpec => ({
+  recipe,
+  inputShape: [28, 28, 1],
+  backbone: RECIPE_BACKBONES[recipe],
+  pretrainClasses: 10,
+  targetClasses,
+});
 
 /** The model's forward written with tfjs's own ops (autodiff gradients), over the same variables. */
 function referenceLogits(model: Model, x: tf.Tensor2D, head: 'target' | 'pretrain'): tf.Tensor2D {
@@ -32,7 +38,8 @@ function referenceLogits(model: Model, x: tf.Tensor2D, head: 'target' | 'pretrai
   let h: tf.Tensor = model.spec.backbone[0].kind === 'conv' ? tf.reshape(x, [x.shape[0], 28, 28, 1]) : x;
   for (const layer of model.spec.backbone) {
     if (layer.kind === 'flatten') h = tf.reshape(h, [h.shape[0], -1]);
-    else if (layer.kind === 'conv') h = tf.relu(tf.add(tf.conv2d(h as tf.Tensor4D, w(`${layer.name}/kernel`) as tf.Tensor4D, layer.stride, 'valid'), w(`${layer.name}/bias`)));
+    else if (layer.kind === 'conv')
+      h = tf.relu(tf.add(tf.conv2d(h as tf.Tensor4D, w(`${layer.name}/kernel`) as tf.Tensor4D, layer.stride, 'valid'), w(`${layer.name}/bias`)));
     else if (layer.kind === 'dense') h = tf.relu(tf.add(tf.matMul(h as tf.Tensor2D, w(`${layer.name}/kernel`) as tf.Tensor2D), w(`${layer.name}/bias`)));
   }
   const [kernel, bias] = model.headNames(head);
@@ -120,7 +127,10 @@ describe('the fine-tuning step', () => {
     // A term far larger than the loss gradient decides the sign: Adam's first step then moves each
     // weight by lr against it, whatever the loss gradient was.
     const K = 1e3;
-    const term = (sign: number, name: string): MethodHooks['gradientTerm'] => (v) => (v === model.params.get(name) ? tf.fill(v.shape, sign * K) : null);
+    const term =
+      (sign: number, name: string): MethodHooks['gradientTerm'] =>
+      (v) =>
+        v === model.params.get(name) ? tf.fill(v.shape, sign * K) : null;
     const plain = setup('mlp');
     const { model, step, dispose } = setup('mlp', {
       gradientTerm: (v) => term(1, 'head/bias')!(v) ?? term(-1, 'dense2/bias')!(v),
@@ -133,7 +143,8 @@ describe('the fine-tuning step', () => {
     for (const d of moved('head/bias')) expect(d).toBeCloseTo(-LR, 6);
     for (const d of moved('dense2/bias')) expect(d).toBeCloseTo(LR, 6);
     const untouched = snapshot(plain.model);
-    for (const name of ['dense1/kernel', 'dense1/bias', 'dense2/kernel', 'head/kernel']) expect(Array.from(after.get(name)!), name).toEqual(Array.from(untouched.get(name)!));
+    for (const name of ['dense1/kernel', 'dense1/bias', 'dense2/kernel', 'head/kernel'])
+      expect(Array.from(after.get(name)!), name).toEqual(Array.from(untouched.get(name)!));
     plain.dispose();
     dispose();
   });
@@ -167,7 +178,8 @@ describe('the fine-tuning step', () => {
         const p = batchOf(pool, rehearsed);
         const pretrainLogits = model.logits(p.x, 'pretrain');
         const [b, m] = [batch.length, rehearsed.length];
-        const mixed = (classification.loss(t.y, model.logits(t.x, 'target')).dataSync()[0] * b + classification.loss(p.y, pretrainLogits).dataSync()[0] * m) / (b + m);
+        const mixed =
+          (classification.loss(t.y, model.logits(t.x, 'target')).dataSync()[0] * b + classification.loss(p.y, pretrainLogits).dataSync()[0] * m) / (b + m);
         return [mixed, Uint8Array.from(classification.correct!(p.y, pretrainLogits).dataSync())];
       });
       const cost = step(batch, 1);

@@ -44,10 +44,37 @@ describe('transformer layers', () => {
 
   it('attention reproduces a hand-computed two-head example, causal and bidirectional', () => {
     // d = 2, two heads of width 1, q = k = v = o = identity, one sequence x = [[1, 2], [3, −1]].
-    const identity = [[1, 0], [0, 1]];
-    const access = fixedAccess(Object.fromEntries(['q', 'k', 'v', 'o'].flatMap((p) => [[`b/attn/${p}/kernel`, identity], [`b/attn/${p}/bias`, [0, 0]]])));
+    const identity = [
+      [1, 0],
+      [0, 1],
+    ];
+    const access = fixedAccess(
+      Object.fromEntries(
+        ['q', 'k', 'v', 'o'].flatMap((p) => [
+          [`b/attn/${p}/kernel`, identity],
+          [`b/attn/${p}/bias`, [0, 0]],
+        ]),
+      ),
+    );
     const run = (causal: boolean) =>
-      tf.tidy(() => Array.from(attention(access, 'b', { out: tf.tensor2d([[1, 2], [3, -1]]), upstream: false }, { n: 1, t: 2 }, 2, causal).out.dataSync()));
+      tf.tidy(() =>
+        Array.from(
+          attention(
+            access,
+            'b',
+            {
+              out: tf.tensor2d([
+                [1, 2],
+                [3, -1],
+              ]),
+              upstream: false,
+            },
+            { n: 1, t: 2 },
+            2,
+            causal,
+          ).out.dataSync(),
+        ),
+      );
     // Head 0 sees the first coordinates [1, 3]: scores q·kᵀ/√1 = [[1, 3], [3, 9]]. Head 1 sees [2, −1]: scores [[4, −2], [−2, 1]].
     // Causal, position 0 attends only to itself: outputs 1 and 2.
     // Position 1, head 0: softmax(3, 9) = (e³, e⁹)/(e³ + e⁹) = (0.0024726, 0.9975274) → 0.0024726·1 + 0.9975274·3 = 2.9950548.
@@ -94,12 +121,24 @@ describe('transformer layers', () => {
     const t = TRANSFORMER_RECIPES['char-gpt'].context;
     const hooks = lora.create({ tf, params: lora.params.parse({ rank: 2, layers: 'attention', head: 'train' }) });
     hooks.beforeTraining!({ model, seed: 3, log: () => {} } as unknown as TrainingSetup);
-    expect([...model.adapters.keys()]).toEqual(['block1/attn/q', 'block1/attn/k', 'block1/attn/v', 'block1/attn/o', 'block2/attn/q', 'block2/attn/k', 'block2/attn/v', 'block2/attn/o']);
+    expect([...model.adapters.keys()]).toEqual([
+      'block1/attn/q',
+      'block1/attn/k',
+      'block1/attn/v',
+      'block1/attn/o',
+      'block2/attn/q',
+      'block2/attn/k',
+      'block2/attn/v',
+      'block2/attn/o',
+    ]);
     const x = tokens(3, t, 4);
     const plain = logitsOf(model, x, t);
     const rng = new Rng(9);
     for (const { b } of model.adapters.values()) {
-      const values = tf.tensor(Float32Array.from({ length: b.size }, () => rng.uniform(-0.3, 0.3)), b.shape);
+      const values = tf.tensor(
+        Float32Array.from({ length: b.size }, () => rng.uniform(-0.3, 0.3)),
+        b.shape,
+      );
       b.assign(values);
       values.dispose();
     }
@@ -119,13 +158,20 @@ describe('transformer layers', () => {
       // Move the weights off their initialisation (unit layer-norm gains, zero biases) so the test sees every tensor.
       const rng = new Rng(6);
       for (const v of model.params.values()) {
-        const values = tf.tensor(Float32Array.from({ length: v.size }, () => rng.uniform(-0.5, 0.5)), v.shape);
+        const values = tf.tensor(
+          Float32Array.from({ length: v.size }, () => rng.uniform(-0.5, 0.5)),
+          v.shape,
+        );
         v.assign(values);
         values.dispose();
       }
       const shapes = new Map([...model.params].map(([name, v]) => [name, v.shape]));
       const checkpoint = encodeCheckpoint(model.snapshot(), shapes);
-      const restored = new Model(spec, 99, decodeCheckpoint({ manifest: JSON.parse(JSON.stringify(checkpoint.manifest)), data: new Uint8Array(checkpoint.data) }));
+      const restored = new Model(
+        spec,
+        99,
+        decodeCheckpoint({ manifest: JSON.parse(JSON.stringify(checkpoint.manifest)), data: new Uint8Array(checkpoint.data) }),
+      );
       expect([...restored.params.keys()]).toEqual([...model.params.keys()]);
       for (const [name, v] of model.params) expect(Array.from(restored.params.get(name)!.dataSync()), name).toEqual(Array.from(v.dataSync()));
       const t = spec.inputShape[0];
@@ -160,8 +206,19 @@ describe('transformer layers', () => {
   it('names every weight per layer so methods address them: embeddings, layer norms, q, k, v, o and the MLP of each block', () => {
     const model = new Model(recipeSpec('char-gpt'), 1);
     expect(model.kernelLayers()).toEqual([
-      'block1/attn/q', 'block1/attn/k', 'block1/attn/v', 'block1/attn/o', 'block1/mlp/fc1', 'block1/mlp/fc2',
-      'block2/attn/q', 'block2/attn/k', 'block2/attn/v', 'block2/attn/o', 'block2/mlp/fc1', 'block2/mlp/fc2', 'head',
+      'block1/attn/q',
+      'block1/attn/k',
+      'block1/attn/v',
+      'block1/attn/o',
+      'block1/mlp/fc1',
+      'block1/mlp/fc2',
+      'block2/attn/q',
+      'block2/attn/k',
+      'block2/attn/v',
+      'block2/attn/o',
+      'block2/mlp/fc1',
+      'block2/mlp/fc2',
+      'head',
     ]);
     expect(model.backboneNames().slice(0, 4)).toEqual(['embed/tokens', 'embed/positions', 'block1/ln1/gamma', 'block1/ln1/beta']);
     expect(model.params.get('block1/mlp/fc1/kernel')!.shape).toEqual([64, 256]);

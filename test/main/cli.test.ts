@@ -52,7 +52,9 @@ describe('the retainlab command line', () => {
     const out = cli(['run', file, '--json']);
     expect(out.status).toBe(1);
     const report = JSON.parse(out.stdout);
-    expect(report.runs[0].error).toMatch(/Backend 'tfjs-node' is not available: @tensorflow\/tfjs-node is (not installed|installed without its native library)/);
+    expect(report.runs[0].error).toMatch(
+      /Backend 'tfjs-node' is not available: @tensorflow\/tfjs-node is (not installed|installed without its native library)/,
+    );
   });
 
   it('lists every method with its parameter schema', () => {
@@ -63,7 +65,9 @@ describe('the retainlab command line', () => {
     const wiseft = methods.find((m) => m.id === 'wiseft')!.params.properties;
     expect(Object.keys(wiseft)).toEqual(['alphas', 'weighting', 'fisherSamples', 'reportAlpha']);
     expect(wiseft.reportAlpha).toMatchObject({ default: 0.5, minimum: 0, maximum: 1, label: 'Report α' });
-    expect(methods.map((m) => m.id)).toEqual(expect.arrayContaining(['vanilla', 'linear-probe', 'l2-sp', 'ewc', 'recadam', 'rehearsal', 'mixcd', 'lora', 'lwf']));
+    expect(methods.map((m) => m.id)).toEqual(
+      expect.arrayContaining(['vanilla', 'linear-probe', 'l2-sp', 'ewc', 'recadam', 'rehearsal', 'mixcd', 'lora', 'lwf']),
+    );
   });
 
   it('refuses an unknown or misspelt flag with exit code 2, naming it and the valid ones, before doing anything', () => {
@@ -101,7 +105,18 @@ describe('the retainlab command line', () => {
     expect(readdirSync(data.dir)).toContain('retainlab.sqlite');
     const help = cli(['datasets', 'import', '--help']);
     expect(help.status).toBe(0);
-    for (const flag of ['--name N', '--label-column C', '--text-column C', '--table-kind tabular|text', '--image-size HxW', '--colour keep|grey|rgb', '--eval-fraction F', '--split-seed S', '--json', '--data-dir DIR']) {
+    for (const flag of [
+      '--name N',
+      '--label-column C',
+      '--text-column C',
+      '--table-kind tabular|text',
+      '--image-size HxW',
+      '--colour keep|grey|rgb',
+      '--eval-fraction F',
+      '--split-seed S',
+      '--json',
+      '--data-dir DIR',
+    ]) {
       expect(help.stdout).toContain(flag);
     }
   });

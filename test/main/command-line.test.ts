@@ -28,7 +28,9 @@ describe('declared subcommand options', () => {
 
   it('refuses a misspelt option, naming it, suggesting the close one and listing the valid ones', async () => {
     const { command, seen } = probe();
-    await expect(command.run(['a.json', '--jsn'])).rejects.toThrow(/^probe: unknown option --jsn \(did you mean --json\?\); probe takes --json, --port, --seeds, --data-dir, --help/);
+    await expect(command.run(['a.json', '--jsn'])).rejects.toThrow(
+      /^probe: unknown option --jsn \(did you mean --json\?\); probe takes --json, --port, --seeds, --data-dir, --help/,
+    );
     await expect(command.run(['a.json', '--seed', '3'])).rejects.toThrow(/unknown option --seed \(did you mean --seeds\?\)/);
     await expect(command.run(['a.json', '--colour', 'grey'])).rejects.toThrow(/unknown option --colour; probe takes/);
     expect(seen).toEqual([]);

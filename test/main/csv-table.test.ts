@@ -22,7 +22,13 @@ async function records(input: FileInput, delimiter = ','): Promise<CsvRecord[]> 
 
 /** A sink that keeps what a reader hands it. */
 function keepingSink() {
-  const kept = { header: null as StreamHeader | null, rows: [] as number[][], texts: [] as string[], labels: [] as string[], progress: [] as (number | null)[] };
+  const kept = {
+    header: null as StreamHeader | null,
+    rows: [] as number[][],
+    texts: [] as string[],
+    labels: [] as string[],
+    progress: [] as (number | null)[],
+  };
   const sink: RowSink = {
     start: (h) => (kept.header = h),
     features: (x, labels) => {
@@ -87,7 +93,9 @@ describe('reading CSV records', () => {
   });
 
   it('names the line a never-closed quote opens on, past earlier multi-line fields', async () => {
-    await expect(records(file('open.csv', 'a,b\r\n"x\r\ny",1\r\n\r\n3,"open\r\n5,6\r\n'))).rejects.toThrow('open.csv, line 5: a quoted field is never closed (field 2 opens with a " that has no closing ")');
+    await expect(records(file('open.csv', 'a,b\r\n"x\r\ny",1\r\n\r\n3,"open\r\n5,6\r\n'))).rejects.toThrow(
+      'open.csv, line 5: a quoted field is never closed (field 2 opens with a " that has no closing ")',
+    );
   });
 
   it('names the line and field of a stray quote and of text after a closing quote', async () => {

@@ -99,7 +99,9 @@ describe('browser-mode uploads', () => {
     expect(put).toMatchObject({ ok: true, result: { path: 'iris.csv', bytes: readFileSync(IRIS).length } });
     const source = { kind: 'upload', id: put.result.id };
     const call = async (method: string, args: unknown[]) =>
-      (await (await fetch(`${base}/api/${method}`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify({ args }) })).json()) as { ok: boolean; result: unknown };
+      (await (
+        await fetch(`${base}/api/${method}`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify({ args }) })
+      ).json()) as { ok: boolean; result: unknown };
     expect(await call('previewDataset', [{ kind: 'path', path: '/etc/passwd' }, {}])).toMatchObject({ ok: false, error: { name: 'SecurityError' } });
     const preview = await call('previewDataset', [source, {}]);
     expect(preview).toMatchObject({ ok: true, result: { n: 10, suggestedName: 'iris' } });
@@ -116,7 +118,12 @@ describe('the datasets and models commands', () => {
     const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args, '--data-dir', data.dir], { encoding: 'utf8', timeout: 60_000 });
     const imported = cli('datasets', 'import', IRIS, '--name', 'iris flowers', '--label-column', 'species', '--json');
     expect(imported.status, imported.stderr).toBe(0);
-    expect(JSON.parse(imported.stdout)).toMatchObject({ name: 'iris flowers', n: 10, kind: 'tabular', classes: [{ label: 'setosa', count: 4 }, { label: 'versicolor' }, { label: 'virginica' }] });
+    expect(JSON.parse(imported.stdout)).toMatchObject({
+      name: 'iris flowers',
+      n: 10,
+      kind: 'tabular',
+      classes: [{ label: 'setosa', count: 4 }, { label: 'versicolor' }, { label: 'virginica' }],
+    });
     const listed = JSON.parse(cli('datasets', 'list', '--json').stdout) as DatasetSummary[];
     expect(listed.filter((d) => !d.builtin).map((d) => d.name)).toEqual(['iris flowers']);
     const bad = cli('datasets', 'import', join(IRIS, '..', 'nan.csv'));

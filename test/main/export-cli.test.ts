@@ -48,7 +48,9 @@ describe('retainlab export (CLI)', () => {
     rmSync(OUT, { recursive: true, force: true });
     mkdirSync(OUT, { recursive: true });
     const wb = createWorkbench({ dataDir: data.dir, launcher: forkLauncher(ENGINE_PATH), mode: 'browser', version: 'test' });
-    await wb.api.launchStudy(tinyStudy({ name: 'cli export', methods: [{ id: 'vanilla' }, { id: 'wiseft' }], budget: { epochs: 1, evalsPerEpoch: 1, seeds: [0, 1] } }));
+    await wb.api.launchStudy(
+      tinyStudy({ name: 'cli export', methods: [{ id: 'vanilla' }, { id: 'wiseft' }], budget: { epochs: 1, evalsPerEpoch: 1, seeds: [0, 1] } }),
+    );
     await wb.host.whenIdle();
     runs = (await wb.api.listRuns()).filter((r) => r.kind === 'finetune');
     for (const r of runs.filter((x) => x.methodId === 'vanilla')) await wb.api.setRunTags(r.id, ['paper']);
@@ -70,7 +72,24 @@ describe('retainlab export (CLI)', () => {
     expect(pdf.text).toContain('Target gain');
     expect(pdfInkShare(join(OUT, 'scatter.pdf'))).toBeGreaterThan(0.01);
 
-    expect(cli('--runs', runs.map((r) => r.id).join(','), '--figure', 'wiseft', '--format', 'png', '--width', '3.25', '--height', '2', '--dpi', '144', '--out', join(OUT, 'wiseft.png')).code).toBe(0);
+    expect(
+      cli(
+        '--runs',
+        runs.map((r) => r.id).join(','),
+        '--figure',
+        'wiseft',
+        '--format',
+        'png',
+        '--width',
+        '3.25',
+        '--height',
+        '2',
+        '--dpi',
+        '144',
+        '--out',
+        join(OUT, 'wiseft.png'),
+      ).code,
+    ).toBe(0);
     expect(pngSize(join(OUT, 'wiseft.png'))).toEqual({ width: 468, height: 288 });
   });
 
@@ -125,9 +144,15 @@ describe('retainlab export (CLI)', () => {
     const unknown = cli('--runs', 'run-nope', '--figure', 'scatter', '--format', 'svg', '--out', join(OUT, 'x.svg'));
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("no run with id 'run-nope'");
-    expect(cli('--runs', 'all', '--figure', 'scatter', '--format', 'gif', '--out', join(OUT, 'x.gif')).stderr).toContain("--format must be one of svg, png, pdf, got 'gif'");
-    expect(cli('--runs', 'all', '--figure', 'scatter', '--format', 'svg', '--width', '40', '--out', join(OUT, 'x.svg')).stderr).toContain('--width: must be a number from 1 to 8.5, got 40');
+    expect(cli('--runs', 'all', '--figure', 'scatter', '--format', 'gif', '--out', join(OUT, 'x.gif')).stderr).toContain(
+      "--format must be one of svg, png, pdf, got 'gif'",
+    );
+    expect(cli('--runs', 'all', '--figure', 'scatter', '--format', 'svg', '--width', '40', '--out', join(OUT, 'x.svg')).stderr).toContain(
+      '--width: must be a number from 1 to 8.5, got 40',
+    );
     expect(cli('--runs', 'tag:nothing', '--table', 'csv', '--out', join(OUT, 'x.csv')).stderr).toContain("no fine-tuning run carries the tag 'nothing'");
-    expect(cli('--runs', 'all', '--figure', 'pie', '--out', join(OUT, 'x.svg')).stderr).toContain('--figure must be one of scatter, curves, wiseft, tradeoff, cd-classes, distance');
+    expect(cli('--runs', 'all', '--figure', 'pie', '--out', join(OUT, 'x.svg')).stderr).toContain(
+      '--figure must be one of scatter, curves, wiseft, tradeoff, cd-classes, distance',
+    );
   });
 });

@@ -15,7 +15,10 @@ describe('importing image folders and zips', () => {
     const folder = writeTree(join(dir, 'digits'), { ...twoClassPngs(), 'README.txt': Buffer.from('about the data') });
     const preview = await previewDatasetAt(folder, {});
     expect(preview).toMatchObject({ format: 'image-folder', kind: 'images', n: 6, shape: [4, 4, 1], suggestedName: 'digits' });
-    expect(preview.classes).toEqual([{ label: 'one', count: 3 }, { label: 'zero', count: 3 }]);
+    expect(preview.classes).toEqual([
+      { label: 'one', count: 3 },
+      { label: 'zero', count: 3 },
+    ]);
     expect(preview.sampleImages).toHaveLength(6);
     expect(preview.sampleImages[0].dataUrl).toMatch(/^data:image\/png;base64,iVBORw0KGgo/);
     expect(preview.warnings.join(' ')).toMatch(/Skipped 1 file that are not PNG or JPEG: README\.txt/);
@@ -50,9 +53,14 @@ describe('importing image folders and zips', () => {
     const { db, dir } = store();
     const zip = join(dir, 'evil.zip');
     // yazl refuses to write a ../ name, so a same-length name is swapped in its local header and central directory.
-    const safe = await writeZip([{ name: 'cats/a.png', data: pngBytes(2, 2, () => 1) }, { name: 'xx/escaped.png', data: pngBytes(2, 2, () => 1) }]);
+    const safe = await writeZip([
+      { name: 'cats/a.png', data: pngBytes(2, 2, () => 1) },
+      { name: 'xx/escaped.png', data: pngBytes(2, 2, () => 1) },
+    ]);
     writeFileSync(zip, Buffer.from(safe.toString('latin1').replaceAll('xx/escaped.png', '../escaped.png'), 'latin1'));
-    await expect(importDatasetAt(db, zip, {}, 'data-1')).rejects.toThrow("evil.zip contains '../escaped.png', a path outside the archive's folder: the zip is refused and nothing was extracted");
+    await expect(importDatasetAt(db, zip, {}, 'data-1')).rejects.toThrow(
+      "evil.zip contains '../escaped.png', a path outside the archive's folder: the zip is refused and nothing was extracted",
+    );
     expect(existsSync(join(dir, '..', 'escaped.png'))).toBe(false);
     expect(existsSync(join(dir, 'escaped.png'))).toBe(false);
     expect(datasetTableCounts(db)).toEqual({ datasets: 0, chunks: 0, texts: 0 });
@@ -70,7 +78,9 @@ describe('importing image folders and zips', () => {
     const { db, dir } = store();
     const files = { ...twoClassPngs(), 'zero/big.png': pngBytes(6, 5, () => 0) };
     const folder = writeTree(join(dir, 'digits'), files);
-    await expect(importDatasetAt(db, folder, {}, 'data-1')).rejects.toThrow('digits: images differ in size: one/0.png is 4×4 grey, zero/big.png is 5×6 grey; choose a size to resize them all to');
+    await expect(importDatasetAt(db, folder, {}, 'data-1')).rejects.toThrow(
+      'digits: images differ in size: one/0.png is 4×4 grey, zero/big.png is 5×6 grey; choose a size to resize them all to',
+    );
     expect(datasetTableCounts(db)).toEqual({ datasets: 0, chunks: 0, texts: 0 });
     expect((await importDatasetAt(db, folder, { imageSize: [4, 4] }, 'data-2')).n).toBe(7);
   });
@@ -78,7 +88,9 @@ describe('importing image folders and zips', () => {
   it('refuses grey and colour images mixed unless a colour mode is chosen', async () => {
     const { db, dir } = store();
     const folder = writeTree(join(dir, 'digits'), { ...twoClassPngs(), 'zero/rgb.png': pngBytes(4, 4, () => 50, true) });
-    await expect(importDatasetAt(db, folder, {}, 'data-1')).rejects.toThrow('digits: images differ in channels: one/0.png is 4×4 grey, zero/rgb.png is 4×4 colour (RGB); choose grey or colour to convert them all');
+    await expect(importDatasetAt(db, folder, {}, 'data-1')).rejects.toThrow(
+      'digits: images differ in channels: one/0.png is 4×4 grey, zero/rgb.png is 4×4 colour (RGB); choose grey or colour to convert them all',
+    );
     expect((await importDatasetAt(db, folder, { colour: 'rgb' }, 'data-2')).shape).toEqual([4, 4, 3]);
   });
 
@@ -91,6 +103,8 @@ describe('importing image folders and zips', () => {
   it('refuses a folder with a single class', async () => {
     const { db, dir } = store();
     const folder = writeTree(join(dir, 'digits'), { 'zero/a.png': pngBytes(2, 2, () => 0), 'zero/b.png': pngBytes(2, 2, () => 9) });
-    await expect(importDatasetAt(db, folder, {}, 'data-1')).rejects.toThrow("digits: every sample has the label 'zero'; a classifier needs at least two classes");
+    await expect(importDatasetAt(db, folder, {}, 'data-1')).rejects.toThrow(
+      "digits: every sample has the label 'zero'; a classifier needs at least two classes",
+    );
   });
 });

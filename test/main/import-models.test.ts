@@ -42,7 +42,13 @@ describe('importing a TensorFlow.js LayersModel', () => {
     const { db } = store();
     await importModelAt(db, join(MODELS, 'cnn'), 'model-1');
     const stored = getImportedModel(db, 'model-1')!;
-    const spec = { recipe: 'imported', inputShape: stored.engineSpec.inputShape, backbone: stored.engineSpec.backbone, pretrainClasses: stored.engineSpec.headUnits, targetClasses: null };
+    const spec = {
+      recipe: 'imported',
+      inputShape: stored.engineSpec.inputShape,
+      backbone: stored.engineSpec.backbone,
+      pretrainClasses: stored.engineSpec.headUnits,
+      targetClasses: null,
+    };
     const engine = new Model(spec, 0, decodeCheckpoint({ manifest: stored.manifest, data: stored.weights }));
     const original = await loadLayersModel({ load: async () => readTfjsModelFiles(join(MODELS, 'cnn')).artifacts });
     const x = tf.randomUniform([5, 64], 0, 1, 'float32', 7) as tf.Tensor2D;
@@ -76,7 +82,9 @@ describe('importing a TensorFlow.js LayersModel', () => {
 
   it('refuses a layer the engine cannot run (an LSTM), naming it and what is supported', async () => {
     const { db } = store();
-    await expect(importModelAt(db, join(MODELS, 'lstm', 'model.json'), 'model-1')).rejects.toThrow(/layer 'lstm' is a LSTM, which RetainLab's engine cannot run; it supports Dense/);
+    await expect(importModelAt(db, join(MODELS, 'lstm', 'model.json'), 'model-1')).rejects.toThrow(
+      /layer 'lstm' is a LSTM, which RetainLab's engine cannot run; it supports Dense/,
+    );
     expect(listImportedModelSummaries(db)).toEqual([]);
   });
 

@@ -39,7 +39,9 @@ describe('importing NumPy arrays', () => {
 
   it('refuses a Fortran-ordered array, saying how to fix it', async () => {
     const { db } = store();
-    await expect(importDatasetAt(db, join(NPY, 'fortran'), {}, 'data-1')).rejects.toThrow('fortran/x.npy is stored in Fortran (column-major) order: save it with np.ascontiguousarray(a) first');
+    await expect(importDatasetAt(db, join(NPY, 'fortran'), {}, 'data-1')).rejects.toThrow(
+      'fortran/x.npy is stored in Fortran (column-major) order: save it with np.ascontiguousarray(a) first',
+    );
     expect(datasetTableCounts(db)).toEqual({ datasets: 0, chunks: 0, texts: 0 });
   });
 

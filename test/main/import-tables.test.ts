@@ -42,7 +42,9 @@ describe('importing CSV/TSV tables', () => {
   it('detects a TSV by content, and with another label column chosen says which text column looks like the label', async () => {
     const preview = await previewDatasetAt(join(CSV, 'table.tsv'), {});
     expect(preview).toMatchObject({ format: 'tsv', labelColumn: 'label', featureNames: ['a', 'b'], n: 2 });
-    await expect(previewDatasetAt(join(CSV, 'table.tsv'), { labelColumn: 'a' })).rejects.toThrow("table.tsv, line 2, column 'label': 'x' is not a number; features must be numeric (is 'label' the label column?)");
+    await expect(previewDatasetAt(join(CSV, 'table.tsv'), { labelColumn: 'a' })).rejects.toThrow(
+      "table.tsv, line 2, column 'label': 'x' is not a number; features must be numeric (is 'label' the label column?)",
+    );
   });
 
   const bad: [string, RegExp][] = [
@@ -70,7 +72,9 @@ describe('importing CSV/TSV tables', () => {
   }
 
   it('names the columns there are when the chosen label column does not exist', async () => {
-    await expect(previewDatasetAt(join(CSV, 'iris.csv'), { labelColumn: 'kind' })).rejects.toThrow("iris.csv has no column 'kind' for the label; its columns are 'sepal length', 'sepal width', 'petal, length', 'species'");
+    await expect(previewDatasetAt(join(CSV, 'iris.csv'), { labelColumn: 'kind' })).rejects.toThrow(
+      "iris.csv has no column 'kind' for the label; its columns are 'sepal length', 'sepal width', 'petal, length', 'species'",
+    );
   });
 });
 

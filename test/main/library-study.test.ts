@@ -56,8 +56,20 @@ describe('studies on datasets of the library and on an imported model', () => {
     machines = await importAt(join(dir.dir, 'machines.csv'), 'machines');
     reviews = await importAt(join(FIXTURES, 'import', 'text', 'reviews.jsonl'), 'reviews');
     // Headlines of two topics, then the same topics in other words (a vocabulary shift, the same labels).
-    writeFileSync(join(dir.dir, 'news-old.jsonl'), sentencesJsonl({ sport: ['goal', 'match', 'team', 'score', 'league', 'player'], weather: ['rain', 'storm', 'cloud', 'wind', 'snow', 'sunny'] }, { perClass: 60, seed: 3 }));
-    writeFileSync(join(dir.dir, 'news-new.jsonl'), sentencesJsonl({ sport: ['coach', 'derby', 'final', 'striker', 'season', 'team'], weather: ['frost', 'drizzle', 'humid', 'gale', 'fog', 'rain'] }, { perClass: 60, seed: 4 }));
+    writeFileSync(
+      join(dir.dir, 'news-old.jsonl'),
+      sentencesJsonl(
+        { sport: ['goal', 'match', 'team', 'score', 'league', 'player'], weather: ['rain', 'storm', 'cloud', 'wind', 'snow', 'sunny'] },
+        { perClass: 60, seed: 3 },
+      ),
+    );
+    writeFileSync(
+      join(dir.dir, 'news-new.jsonl'),
+      sentencesJsonl(
+        { sport: ['coach', 'derby', 'final', 'striker', 'season', 'team'], weather: ['frost', 'drizzle', 'humid', 'gale', 'fog', 'rain'] },
+        { perClass: 60, seed: 4 },
+      ),
+    );
     newsOld = await importAt(join(dir.dir, 'news-old.jsonl'), 'news (old words)');
     newsNew = await importAt(join(dir.dir, 'news-new.jsonl'), 'news (new words)');
     cnn = await wb.api.importModel({ kind: 'path', path: join(FIXTURES, 'models', 'cnn') }, 'digit CNN');
@@ -86,8 +98,11 @@ describe('studies on datasets of the library and on an imported model', () => {
     reader.close();
     const rows = Array.from(evalSet.splits.eval);
     const original = await loadLayersModel({ load: async () => readTfjsModelFiles(join(FIXTURES, 'models', 'cnn')).artifacts });
-    const x = tf.tensor4d(rows.flatMap((r) => Array.from(evalSet.x.subarray(r * 64, (r + 1) * 64))), [rows.length, 8, 8, 1]);
-    const predicted = (tf.argMax(original.predict(x) as tf.Tensor, 1).arraySync() as number[]);
+    const x = tf.tensor4d(
+      rows.flatMap((r) => Array.from(evalSet.x.subarray(r * 64, (r + 1) * 64))),
+      [rows.length, 8, 8, 1],
+    );
+    const predicted = tf.argMax(original.predict(x) as tf.Tensor, 1).arraySync() as number[];
     const tfjsAccuracy = predicted.filter((p, i) => p === evalSet.y[rows[i]]).length / rows.length;
     expect(tfjsAccuracy).toBeGreaterThan(0.85);
     expect(vanilla.headline!.aPreBase).toBeCloseTo(tfjsAccuracy, 6);
@@ -109,7 +124,9 @@ describe('studies on datasets of the library and on an imported model', () => {
   });
 
   it('fine-tunes the imported model on a sequence of library datasets and stores the matrix R[i][j] named by dataset', async () => {
-    const launch = await wb.api.launchStudy(cnnStudy({ name: 'rotated, then upright again', target: { task: 'dataset', dataset: rotated.id, thenDatasets: [digits.id] } }));
+    const launch = await wb.api.launchStudy(
+      cnnStudy({ name: 'rotated, then upright again', target: { task: 'dataset', dataset: rotated.id, thenDatasets: [digits.id] } }),
+    );
     await wb.host.whenIdle();
     const run = await wb.api.getRun(launch.runIds[0]);
     expect(run.status, run.error ?? '').toBe('completed');
@@ -162,7 +179,9 @@ describe('studies on datasets of the library and on an imported model', () => {
     };
     const check = await wb.api.checkStudy(study);
     expect(issuesOf(check)).toBe('');
-    expect(check.ok && check.notes.join(' ')).toMatch(/characters seen at least 2 times in the train split of 'news \(old words\)'.*same 2 classes \(sport, weather\)/);
+    expect(check.ok && check.notes.join(' ')).toMatch(
+      /characters seen at least 2 times in the train split of 'news \(old words\)'.*same 2 classes \(sport, weather\)/,
+    );
     const launch = await wb.api.launchStudy(study);
     await wb.host.whenIdle();
     const [pretrain, run] = await Promise.all(launch.runIds.map((id) => wb.api.getRun(id)));
@@ -185,23 +204,31 @@ describe('studies on datasets of the library and on an imported model', () => {
     const check = (over: Partial<StudyConfigInput>) => wb.api.checkStudy(cnnStudy(over)).then(issuesOf);
     expect(await check({ target: { task: 'dataset', dataset: 'data-nope' } })).toMatch(/target\.dataset: no dataset with id 'data-nope' in the library/);
     expect(await check({ baseModel: { imported: 'model-nope' } })).toMatch(/baseModel\.imported: no imported model with id 'model-nope'/);
-    expect(await check({ target: { task: 'dataset', dataset: sensors.id } })).toMatch(/target\.dataset: 'sensors' has rows of 4 features but the pretrain dataset 'digits 0-2 \(8×8\)' has 8×8×1 samples: they must match/);
+    expect(await check({ target: { task: 'dataset', dataset: sensors.id } })).toMatch(
+      /target\.dataset: 'sensors' has rows of 4 features but the pretrain dataset 'digits 0-2 \(8×8\)' has 8×8×1 samples: they must match/,
+    );
     expect(await check({ data: { source: 'library', pretrain: sensors.id }, target: { task: 'dataset', dataset: machines.id } })).toMatch(
       /data\.pretrain: the model 'digit CNN' takes 8×8×1 samples but 'sensors' has rows of 4 features/,
     );
-    expect(await check({ data: { source: 'library', pretrain: machines.id }, target: { task: 'dataset', dataset: machines.id } })).toMatch(/has a head of 3 classes but 'machines' has 2/);
-    expect(await check({ target: { task: 'dataset', dataset: reviews.id } })).toMatch(/target\.dataset: the model 'digit CNN' takes 8×8×1 samples, but 'reviews' is a text dataset/);
-    expect(await check({ baseModel: { recipe: 'mlp' }, data: { source: 'library', pretrain: reviews.id }, target: { task: 'dataset', dataset: reviews.id } })).toMatch(
-      /baseModel\.recipe: 'reviews' is a text dataset: choose the character encoder/,
+    expect(await check({ data: { source: 'library', pretrain: machines.id }, target: { task: 'dataset', dataset: machines.id } })).toMatch(
+      /has a head of 3 classes but 'machines' has 2/,
     );
+    expect(await check({ target: { task: 'dataset', dataset: reviews.id } })).toMatch(
+      /target\.dataset: the model 'digit CNN' takes 8×8×1 samples, but 'reviews' is a text dataset/,
+    );
+    expect(
+      await check({ baseModel: { recipe: 'mlp' }, data: { source: 'library', pretrain: reviews.id }, target: { task: 'dataset', dataset: reviews.id } }),
+    ).toMatch(/baseModel\.recipe: 'reviews' is a text dataset: choose the character encoder/);
     expect(await check({ baseModel: { recipe: 'char-encoder' }, target: { task: 'dataset', dataset: newsNew.id } })).toMatch(
       /the character encoder reads text, but 'digits 0-2 \(8×8\)' holds images: choose the MLP or the CNN/,
     );
-    expect(await check({ baseModel: { recipe: 'cnn' }, data: { source: 'library', pretrain: sensors.id }, target: { task: 'dataset', dataset: machines.id } })).toMatch(
-      /baseModel\.recipe: the CNN needs images, but 'sensors' holds rows of 4 features: choose the MLP/,
-    );
+    expect(
+      await check({ baseModel: { recipe: 'cnn' }, data: { source: 'library', pretrain: sensors.id }, target: { task: 'dataset', dataset: machines.id } }),
+    ).toMatch(/baseModel\.recipe: the CNN needs images, but 'sensors' holds rows of 4 features: choose the MLP/);
     expect(await check({ target: { task: 'dataset' } })).toMatch(/target\.dataset: choose the target dataset/);
-    expect(await check({ target: { task: 'dataset', dataset: rotated.id, thenDatasets: [sensors.id] } })).toMatch(/target\.thenDatasets\.0: 'sensors' has rows of 4 features but the pretrain dataset/);
+    expect(await check({ target: { task: 'dataset', dataset: rotated.id, thenDatasets: [sensors.id] } })).toMatch(
+      /target\.thenDatasets\.0: 'sensors' has rows of 4 features but the pretrain dataset/,
+    );
     const tables = { baseModel: { recipe: 'mlp' as const }, data: { source: 'library' as const, pretrain: sensors.id } };
     expect(await check({ ...tables, target: { task: 'dataset', dataset: sensors.id, thenDatasets: [machines.id] } })).toMatch(
       /target\.thenDatasets\.0: 'machines' has other classes than the pretrain dataset; a sequence's datasets share the pretrain head/,

@@ -19,7 +19,13 @@ const noPrinter: FigurePrinter = { pdf: () => Promise.reject(new Error('no print
 
 /** The API over a store, with a host whose engine launcher must never be called. */
 function apiOver(db: Database.Database): ApiService {
-  const host = new RunHost(db, () => { throw new Error('no engine in this test'); }, () => {});
+  const host = new RunHost(
+    db,
+    () => {
+      throw new Error('no engine in this test');
+    },
+    () => {},
+  );
   return new ApiService(db, host, { version: 'test', mode: 'browser', dataDir: '' }, noPrinter);
 }
 
@@ -37,10 +43,21 @@ describe('store migrations', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
-    const tables = (db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'table'`).all() as { name: string; sql: string }[]);
+    const tables = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'table'`).all() as { name: string; sql: string }[];
     expect(tables.map((t) => t.name).sort()).toEqual([
-      'base_models', 'checkpoints', 'dataset_chunks', 'dataset_texts', 'datasets', 'evaluations', 'imported_models',
-      'run_logs', 'run_notes', 'run_predictions', 'run_tags', 'runs', 'studies',
+      'base_models',
+      'checkpoints',
+      'dataset_chunks',
+      'dataset_texts',
+      'datasets',
+      'evaluations',
+      'imported_models',
+      'run_logs',
+      'run_notes',
+      'run_predictions',
+      'run_tags',
+      'runs',
+      'studies',
     ]);
     for (const t of tables) expect(t.sql).toMatch(/STRICT\s*$/);
     db.close();
@@ -51,14 +68,18 @@ describe('store migrations', () => {
     const old = new Database(join(dir, STORE_FILE));
     expect(migrate(old, LATEST_VERSION - 1)).toBe(LATEST_VERSION - 1);
     old.prepare(`INSERT INTO studies (id, name, config_json, created_at) VALUES ('study-1', 'old study', '{}', '2026-01-01T00:00:00Z')`).run();
-    old.prepare(
-      `INSERT INTO runs (id, study_id, kind, method_id, seed, config_json, status, headline_json, created_at)
+    old
+      .prepare(
+        `INSERT INTO runs (id, study_id, kind, method_id, seed, config_json, status, headline_json, created_at)
        VALUES ('run-1', 'study-1', 'finetune', 'vanilla', 3, '{"x":1}', 'completed', '{"aPre":0.5}', '2026-01-01T00:00:00Z')`,
-    ).run();
-    old.prepare(
-      `INSERT INTO evaluations (run_id, seq, step, epoch, phase, a_pre, cd_abs, cd_cond, gained_abs, weight_distance, weight_distance_rel, per_class_json, per_layer_json)
+      )
+      .run();
+    old
+      .prepare(
+        `INSERT INTO evaluations (run_id, seq, step, epoch, phase, a_pre, cd_abs, cd_cond, gained_abs, weight_distance, weight_distance_rel, per_class_json, per_layer_json)
        VALUES ('run-1', 0, 0, 0, 'base', 0.5, 0, 0, 0, 0, 0, '[]', '[]')`,
-    ).run();
+      )
+      .run();
     old.close();
 
     const db = openStore(dir);
@@ -116,13 +137,28 @@ describe('store migrations', () => {
     const api = apiOver(db);
     const listed = await api.listRuns();
     expect(listed.map((r) => [r.methodId, r.metric, r.status]).sort()).toEqual([
-      ['l2-sp', 'accuracy', 'completed'], ['lora', 'accuracy', 'completed'], ['pretrain', 'accuracy', 'completed'],
-      ['pretrain', 'accuracy', 'completed'], ['pretrain', 'loss', 'completed'], ['vanilla', 'accuracy', 'completed'], ['vanilla', 'loss', 'completed'],
+      ['l2-sp', 'accuracy', 'completed'],
+      ['lora', 'accuracy', 'completed'],
+      ['pretrain', 'accuracy', 'completed'],
+      ['pretrain', 'accuracy', 'completed'],
+      ['pretrain', 'loss', 'completed'],
+      ['vanilla', 'accuracy', 'completed'],
+      ['vanilla', 'loss', 'completed'],
     ]);
     const detail = await api.getRun(runs.find((r) => r.methodId === 'l2-sp')!.id);
-    expect(detail).toMatchObject({ recipe: 'mlp', task: 'dataset', taskLabel: 'MNIST digits → MNIST digits', metric: 'accuracy', methodLabel: expect.stringContaining('L2-SP') });
+    expect(detail).toMatchObject({
+      recipe: 'mlp',
+      task: 'dataset',
+      taskLabel: 'MNIST digits → MNIST digits',
+      metric: 'accuracy',
+      methodLabel: expect.stringContaining('L2-SP'),
+    });
     expect(detail.evaluations.length).toBeGreaterThan(0);
-    expect((await api.listBaseModels()).map((m) => [m.id, m.metric]).sort()).toEqual([['base-1b280d32', 'loss'], ['base-367f5053', 'accuracy'], ['base-3b8375f3', 'accuracy']]);
+    expect((await api.listBaseModels()).map((m) => [m.id, m.metric]).sort()).toEqual([
+      ['base-1b280d32', 'loss'],
+      ['base-367f5053', 'accuracy'],
+      ['base-3b8375f3', 'accuracy'],
+    ]);
     const vanilla = runs.find((r) => r.methodId === 'vanilla' && r.config!.metric === 'accuracy')!;
     expect(await api.forgottenSamples(vanilla.id, 2)).toMatchObject({ available: true, inkDark: true });
     db.close();
@@ -146,17 +182,32 @@ describe('store migrations', () => {
   it('list a run whose stored config is unreadable as failed with the reason, and never run it', async () => {
     const dir = tempDir();
     const db = openStore(dir);
-    const insert = db.prepare(`INSERT INTO runs (id, kind, method_id, seed, config_json, status, headline_json, created_at) VALUES (?, 'finetune', 'vanilla', 0, ?, ?, '{"aPre":0.5}', '2026-01-01T00:00:00Z')`);
+    const insert = db.prepare(
+      `INSERT INTO runs (id, kind, method_id, seed, config_json, status, headline_json, created_at) VALUES (?, 'finetune', 'vanilla', 0, ?, ?, '{"aPre":0.5}', '2026-01-01T00:00:00Z')`,
+    );
     insert.run('run-good', JSON.stringify(tinyRunConfig()), 'completed');
     insert.run('run-no-metric', JSON.stringify({ ...tinyRunConfig(), metric: undefined }), 'queued');
     insert.run('run-not-json', '{"kind": "finetune",', 'completed');
     const api = apiOver(db);
     const listed = new Map((await api.listRuns()).map((r) => [r.id, r]));
     expect(listed.get('run-good')).toMatchObject({ status: 'completed', error: null, metric: 'accuracy', headline: { aPre: 0.5 } });
-    expect(listed.get('run-no-metric')).toMatchObject({ status: 'failed', config: null, metric: null, headline: null, error: expect.stringMatching(/^the stored config of run run-no-metric is unreadable: metric: /) });
-    expect(listed.get('run-not-json')).toMatchObject({ status: 'failed', config: null, error: expect.stringMatching(/^the stored config of run run-not-json is unreadable: not JSON/) });
+    expect(listed.get('run-no-metric')).toMatchObject({
+      status: 'failed',
+      config: null,
+      metric: null,
+      headline: null,
+      error: expect.stringMatching(/^the stored config of run run-no-metric is unreadable: metric: /),
+    });
+    expect(listed.get('run-not-json')).toMatchObject({
+      status: 'failed',
+      config: null,
+      error: expect.stringMatching(/^the stored config of run run-not-json is unreadable: not JSON/),
+    });
     // The host ended the queued one in the store rather than queueing it forever.
-    expect(db.prepare(`SELECT status, error FROM runs WHERE id = 'run-no-metric'`).get()).toEqual({ status: 'failed', error: expect.stringContaining('metric') });
+    expect(db.prepare(`SELECT status, error FROM runs WHERE id = 'run-no-metric'`).get()).toEqual({
+      status: 'failed',
+      error: expect.stringContaining('metric'),
+    });
     await expect(api.forgottenSamples('run-not-json', 3)).rejects.toThrow(/run-not-json is unreadable/);
     db.close();
   });

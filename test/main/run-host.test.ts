@@ -9,7 +9,12 @@ import { createWorkbench, type Workbench } from '../../src-main/workbench';
 import { ENGINE_PATH, tempDataDir, tinyRunConfig, tinyStudy } from './helpers';
 
 const cleanups: (() => void)[] = [];
-afterEach(() => cleanups.splice(0).reverse().forEach((c) => c()));
+afterEach(() =>
+  cleanups
+    .splice(0)
+    .reverse()
+    .forEach((c) => c()),
+);
 
 function open(dir: string, launcher: EngineLauncher = forkLauncher(ENGINE_PATH)): Workbench {
   const wb = createWorkbench({ dataDir: dir, launcher, mode: 'browser', version: 'test' });
@@ -95,13 +100,17 @@ describe('run host with real engine processes and a real SQLite store', () => {
     const inner = forkLauncher(ENGINE_PATH);
     let crashed = false;
     const crashing: EngineLauncher = (job, onMessage, onExit) => {
-      const handle = inner(job, (m) => {
-        onMessage(m);
-        if (job.type === 'finetune' && !crashed && m.type === 'metrics' && m.point.phase === 'train') {
-          crashed = true;
-          handle.kill();
-        }
-      }, onExit);
+      const handle = inner(
+        job,
+        (m) => {
+          onMessage(m);
+          if (job.type === 'finetune' && !crashed && m.type === 'metrics' && m.point.phase === 'train') {
+            crashed = true;
+            handle.kill();
+          }
+        },
+        onExit,
+      );
       return handle;
     };
     const wb = open(newDir(), crashing);

@@ -8,7 +8,12 @@ import { createWorkbench } from '../../src-main/workbench';
 import { ENGINE_PATH, tempDataDir } from './helpers';
 
 const cleanups: (() => void)[] = [];
-afterEach(() => cleanups.splice(0).reverse().forEach((c) => c()));
+afterEach(() =>
+  cleanups
+    .splice(0)
+    .reverse()
+    .forEach((c) => c()),
+);
 
 /** A language-model study small enough for seconds: a few hundred windows of Moby Dick and modern speeches. */
 const tinyText: StudyConfigInput = {
@@ -32,7 +37,10 @@ describe('text studies through the host and the command line', () => {
     const dir = newDir();
     const file = join(dir, 'study.json');
     writeFileSync(file, JSON.stringify(tinyText));
-    const out = spawnSync(process.execPath, [join(__dirname, '..', '..', 'bin', 'retainlab.js'), 'run', file, '--json', '--data-dir', dir], { encoding: 'utf8', timeout: 120_000 });
+    const out = spawnSync(process.execPath, [join(__dirname, '..', '..', 'bin', 'retainlab.js'), 'run', file, '--json', '--data-dir', dir], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     expect(out.status, out.stderr).toBe(0);
     const report = JSON.parse(out.stdout);
     expect(report.runs.map((r: { kind: string; status: string; metric: string }) => [r.kind, r.status, r.metric])).toEqual([

@@ -43,7 +43,8 @@ const close = (actual: unknown[], expected: number[]) => {
 };
 
 /** A finished run with a headline and a final point (base A_pre 0.9, A_tgt 0.1). */
-const finished = (s: RunSpec, aPre: number, aTgt: number) => detail({ ...s, headline: headline(aPre, aTgt) }, [point({ step: 10, phase: 'final', aPre, aTgt })]);
+const finished = (s: RunSpec, aPre: number, aTgt: number) =>
+  detail({ ...s, headline: headline(aPre, aTgt) }, [point({ step: 10, phase: 'final', aPre, aTgt })]);
 const VANILLA = { methodId: 'vanilla' };
 const L2 = { methodId: 'l2-sp', methodLabel: 'L2-SP', params: { norm: 'l2', alpha: 0.1 } };
 const EWC = { methodId: 'ewc', methodLabel: 'EWC', params: { lambda: 100 } };
@@ -96,9 +97,17 @@ describe('retention vs gain scatter', () => {
 
   it('plots a language model\u2019s target gain in nats, not scaled to points', () => {
     const lm = (id: string, seed: number, gain: number) =>
-      detail({ id, seed, task: 'sotu', recipe: 'char-gpt', metric: 'loss', headline: { ...headline(2.2, 2.0, { aPre: 2.1, aTgt: 2.4 }), retention: 2.1 / 2.2, targetGain: gain } }, [
-        point({ step: 10, phase: 'final', aPre: 2.2, aTgt: 2.0 }),
-      ]);
+      detail(
+        {
+          id,
+          seed,
+          task: 'sotu',
+          recipe: 'char-gpt',
+          metric: 'loss',
+          headline: { ...headline(2.2, 2.0, { aPre: 2.1, aTgt: 2.4 }), retention: 2.1 / 2.2, targetGain: gain },
+        },
+        [point({ step: 10, phase: 'final', aPre: 2.2, aTgt: 2.0 })],
+      );
     const f = scatterFigure([lm('a', 0, 0.3), lm('b', 1, 0.5)], ctx);
     close(trace(f, 'Vanilla fine-tuning').x, [0.4]);
     close(trace(f, 'Vanilla fine-tuning').y, [(2.1 / 2.2) * 100]);
@@ -133,7 +142,11 @@ describe('learning curves', () => {
   });
 
   it('leaves points without a target value out of the A_tgt curve only', () => {
-    const run = detail({ id: 'a' }, [point({ step: 0, phase: 'base', aPre: 0.9, aTgt: 0.1 }), point({ step: 5, phase: 'train', aPre: 0.85 }), point({ step: 10, phase: 'final', aPre: 0.8, aTgt: 0.6 })]);
+    const run = detail({ id: 'a' }, [
+      point({ step: 0, phase: 'base', aPre: 0.9, aTgt: 0.1 }),
+      point({ step: 5, phase: 'train', aPre: 0.85 }),
+      point({ step: 10, phase: 'final', aPre: 0.8, aTgt: 0.6 }),
+    ]);
     const [pre, tgt] = traces(curvesFigure([run], ctx));
     expect(pre.x).toEqual([0, 5, 10]);
     expect(tgt.x).toEqual([0, 10]);
@@ -222,16 +235,38 @@ describe('trade-off curve of a swept parameter', () => {
   it('says that nothing varies, or that the chosen parameter does not', () => {
     const same = sweep.filter((r) => r.id.startsWith('v-slow'));
     expect(tradeoffFigure(same, ctx).empty).toBe('No numeric parameter varies between the selected runs');
-    expect(tradeoffFigure(sweep, { ...ctx, param: 'budget.epochs' }).empty).toBe('Parameter budget.epochs does not vary (as a number) between the selected runs');
+    expect(tradeoffFigure(sweep, { ...ctx, param: 'budget.epochs' }).empty).toBe(
+      'Parameter budget.epochs does not vary (as a number) between the selected runs',
+    );
   });
 });
 
 describe('collateral damage per pretrain class', () => {
   const damaged = (id: string, seed: number, counts: [number, number][], over: Partial<RunSpec> = {}) =>
-    detail({ id, seed, ...over }, [point({ step: 10, phase: 'final', aPre: 0.8, aTgt: 0.6, perClass: counts.map(([damaged, n], label) => ({ label, n, correctBefore: n, damaged, gained: 0 })) })]);
+    detail({ id, seed, ...over }, [
+      point({
+        step: 10,
+        phase: 'final',
+        aPre: 0.8,
+        aTgt: 0.6,
+        perClass: counts.map(([damaged, n], label) => ({ label, n, correctBefore: n, damaged, gained: 0 })),
+      }),
+    ]);
 
   it('gives each class its damaged share of the class in percent, averaged over seeds with ±1 std', () => {
-    const f = cdClassesFigure([damaged('a', 0, [[2, 10], [4, 10]]), damaged('b', 1, [[4, 10], [4, 10]])], ctx);
+    const f = cdClassesFigure(
+      [
+        damaged('a', 0, [
+          [2, 10],
+          [4, 10],
+        ]),
+        damaged('b', 1, [
+          [4, 10],
+          [4, 10],
+        ]),
+      ],
+      ctx,
+    );
     const [bar] = bars(f);
     expect(categories(f)).toEqual(['digit 0', 'digit 1']);
     close(bar.y, [30, 40]);
@@ -239,11 +274,35 @@ describe('collateral damage per pretrain class', () => {
   });
 
   it('names classes by the digit behind each index, the stored class names, or the task\u2019s class names', () => {
-    const newClasses = damaged('a', 0, [[1, 10], [0, 10]], { baseModel: { classes: [5, 6, 7, 8, 9] } });
+    const newClasses = damaged(
+      'a',
+      0,
+      [
+        [1, 10],
+        [0, 10],
+      ],
+      { baseModel: { classes: [5, 6, 7, 8, 9] } },
+    );
     expect(categories(cdClassesFigure([newClasses], ctx))).toEqual(['digit 5', 'digit 6']);
-    const library = damaged('b', 0, [[1, 10], [0, 10]], { baseModel: { classes: [0, 1], classNames: ['cat', 'dog'] } });
+    const library = damaged(
+      'b',
+      0,
+      [
+        [1, 10],
+        [0, 10],
+      ],
+      { baseModel: { classes: [0, 1], classNames: ['cat', 'dog'] } },
+    );
     expect(categories(cdClassesFigure([library], ctx))).toEqual(['cat', 'dog']);
-    const spam = damaged('c', 0, [[1, 10], [0, 10]], { task: 'spam-later', recipe: 'char-encoder', baseModel: { classes: [0, 1] } });
+    const spam = damaged(
+      'c',
+      0,
+      [
+        [1, 10],
+        [0, 10],
+      ],
+      { task: 'spam-later', recipe: 'char-encoder', baseModel: { classes: [0, 1] } },
+    );
     expect(categories(cdClassesFigure([spam], ctx))).toEqual(['ham', 'spam']);
   });
 
@@ -258,7 +317,16 @@ describe('collateral damage per pretrain class', () => {
 describe('weight distance per layer', () => {
   const layers = (id: string, seed: number, d1: number, d2: number) =>
     detail({ id, seed }, [
-      point({ step: 10, phase: 'final', aPre: 0.8, aTgt: 0.6, perLayer: [{ name: 'dense1/kernel', distance: d1, relative: d1 / 10 }, { name: 'dense2/kernel', distance: d2, relative: d2 / 10 }] }),
+      point({
+        step: 10,
+        phase: 'final',
+        aPre: 0.8,
+        aTgt: 0.6,
+        perLayer: [
+          { name: 'dense1/kernel', distance: d1, relative: d1 / 10 },
+          { name: 'dense2/kernel', distance: d2, relative: d2 / 10 },
+        ],
+      }),
     ]);
 
   it('gives each backbone tensor its mean distance over seeds with ±1 std, layers in forward order', () => {
@@ -275,7 +343,10 @@ describe('weight distance per layer', () => {
       point({ step: 10, phase: 'train', aPre: 0.8, perLayer: [{ name: 'dense1/kernel', distance: 2, relative: 0.2 }] }),
     ]);
     close(bars(distanceFigure([run], ctx))[0].y, [2]);
-    const withFinal = detail({ id: 'b' }, [...run.evaluations.slice().reverse(), point({ step: 10, phase: 'final', aPre: 0.8, perLayer: [{ name: 'dense1/kernel', distance: 7, relative: 0.7 }] })]);
+    const withFinal = detail({ id: 'b' }, [
+      ...run.evaluations.slice().reverse(),
+      point({ step: 10, phase: 'final', aPre: 0.8, perLayer: [{ name: 'dense1/kernel', distance: 7, relative: 0.7 }] }),
+    ]);
     close(bars(distanceFigure([withFinal], ctx))[0].y, [7]);
   });
 

@@ -6,7 +6,18 @@ const finetunes = [
   summary({ id: 'r-vanilla', methodId: 'vanilla', learningRate: 0.001, seed: 0, tags: ['baseline'], note: 'first try' }),
   summary({ id: 'r-lora8', methodId: 'lora', methodLabel: 'LoRA', params: { rank: 8, alpha: 16 }, learningRate: 0.01, seed: 1, tags: ['keep'] }),
   summary({ id: 'r-lora4', methodId: 'lora', methodLabel: 'LoRA', params: { rank: 4, alpha: 16 }, learningRate: 0.001, seed: 0, status: 'failed' }),
-  summary({ id: 'r-text', methodId: 'l2-sp', methodLabel: 'L2-SP', task: 'sotu', recipe: 'char-gpt', metric: 'loss', learningRate: 0.0005, studyName: 'Text study', status: 'running', tags: ['keep'] }),
+  summary({
+    id: 'r-text',
+    methodId: 'l2-sp',
+    methodLabel: 'L2-SP',
+    task: 'sotu',
+    recipe: 'char-gpt',
+    metric: 'loss',
+    learningRate: 0.0005,
+    studyName: 'Text study',
+    status: 'running',
+    tags: ['keep'],
+  }),
 ];
 const base = summary({ id: 'r-base', kind: 'pretrain', methodId: 'pretrain', methodLabel: 'Pretraining', status: 'completed', task: null });
 const runs = [...finetunes, base];

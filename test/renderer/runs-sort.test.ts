@@ -3,10 +3,34 @@ import { compareValues, sortRuns, sortValue } from '../../src-renderer/lib/runs/
 import { headline, summary } from './run-fixtures';
 
 const runs = [
-  summary({ id: 'a', methodId: 'wise-ft', methodLabel: 'WiSE-FT', seed: 10, status: 'completed', createdAt: '2026-01-02T00:00:00.000Z', headline: headline(0.7, 0.6) }),
+  summary({
+    id: 'a',
+    methodId: 'wise-ft',
+    methodLabel: 'WiSE-FT',
+    seed: 10,
+    status: 'completed',
+    createdAt: '2026-01-02T00:00:00.000Z',
+    headline: headline(0.7, 0.6),
+  }),
   summary({ id: 'b', methodId: 'vanilla', seed: 9, status: 'running', createdAt: '2026-01-03T00:00:00.000Z', headline: null }),
-  summary({ id: 'c', methodId: 'l2-sp', methodLabel: 'L2-SP', seed: 2, status: 'failed', createdAt: '2026-01-01T00:00:00.000Z', headline: headline(0.85, 0.4) }),
-  summary({ id: 'd', methodId: 'ewc', methodLabel: 'EWC', seed: 1, status: 'completed', createdAt: '2026-01-04T00:00:00.000Z', headline: { ...headline(0.8, 0.5), retention: null } }),
+  summary({
+    id: 'c',
+    methodId: 'l2-sp',
+    methodLabel: 'L2-SP',
+    seed: 2,
+    status: 'failed',
+    createdAt: '2026-01-01T00:00:00.000Z',
+    headline: headline(0.85, 0.4),
+  }),
+  summary({
+    id: 'd',
+    methodId: 'ewc',
+    methodLabel: 'EWC',
+    seed: 1,
+    status: 'completed',
+    createdAt: '2026-01-04T00:00:00.000Z',
+    headline: { ...headline(0.8, 0.5), retention: null },
+  }),
 ];
 
 const order = (key: Parameters<typeof sortRuns>[1], descending = false) => sortRuns(runs, key, descending).map((r) => r.id);

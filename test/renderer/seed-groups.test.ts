@@ -6,7 +6,9 @@ import { headline, summary } from './run-fixtures';
 describe('seed groups of the Runs table (runs that differ only by seed)', () => {
   const vanilla = [0.8, 0.84, 0.82].map((aPre, seed) => summary({ id: `v${seed}`, seed, headline: headline(aPre, 0.6) }));
   const fastVanilla = summary({ id: 'fast', seed: 0, learningRate: 0.01, headline: headline(0.5, 0.7) });
-  const wiseft = [0, 1].map((seed) => summary({ id: `w${seed}`, seed, methodId: 'wise-ft', methodLabel: 'WiSE-FT', params: { alphas: [0, 0.5, 1], keep: 0.5 }, headline: headline(0.86, 0.55) }));
+  const wiseft = [0, 1].map((seed) =>
+    summary({ id: `w${seed}`, seed, methodId: 'wise-ft', methodLabel: 'WiSE-FT', params: { alphas: [0, 0.5, 1], keep: 0.5 }, headline: headline(0.86, 0.55) }),
+  );
 
   it('puts the three seeds of one experiment in one row with mean, sample std and 95% t-interval of each metric', () => {
     const [row] = comparisonRows(vanilla);
@@ -64,9 +66,25 @@ describe('study groups of the Runs table', () => {
     summary({ id: 'old-v1', studyId: 'old', studyName: 'Old study', seed: 1, createdAt: '2026-01-01T00:00:02.000Z' }),
     summary({ id: 'new-l2', studyId: 'new', studyName: 'New study', methodId: 'l2-sp', methodLabel: 'L2-SP', createdAt: '2026-02-01T00:00:03.000Z' }),
     summary({ id: 'loose', studyId: null, studyName: '', createdAt: '2026-01-15T00:00:00.000Z' }),
-    summary({ id: 'old-base', studyId: 'old', studyName: 'Old study', kind: 'pretrain', methodId: 'pretrain', methodLabel: 'Pretraining', createdAt: '2026-01-01T00:00:00.000Z' }),
+    summary({
+      id: 'old-base',
+      studyId: 'old',
+      studyName: 'Old study',
+      kind: 'pretrain',
+      methodId: 'pretrain',
+      methodLabel: 'Pretraining',
+      createdAt: '2026-01-01T00:00:00.000Z',
+    }),
     summary({ id: 'old-v0', studyId: 'old', studyName: 'Old study', seed: 0, createdAt: '2026-01-01T00:00:05.000Z' }),
-    summary({ id: 'new-base', studyId: 'new', studyName: 'New study', kind: 'pretrain', methodId: 'pretrain', methodLabel: 'Pretraining', createdAt: '2026-02-01T00:00:00.000Z' }),
+    summary({
+      id: 'new-base',
+      studyId: 'new',
+      studyName: 'New study',
+      kind: 'pretrain',
+      methodId: 'pretrain',
+      methodLabel: 'Pretraining',
+      createdAt: '2026-02-01T00:00:00.000Z',
+    }),
   ];
 
   it('lists the newest study first and runs without a study as a group of their own', () => {

@@ -16,6 +16,11 @@ describe('Pareto frontier of retention vs gain', () => {
 
   it('ignores non-finite points and returns nothing for nothing', () => {
     expect(paretoFrontier([])).toEqual([]);
-    expect(paretoFrontier([{ x: NaN, y: 1 }, { x: 1, y: 2 }])).toEqual([{ x: 1, y: 2 }]);
+    expect(
+      paretoFrontier([
+        { x: NaN, y: 1 },
+        { x: 1, y: 2 },
+      ]),
+    ).toEqual([{ x: 1, y: 2 }]);
   });
 });

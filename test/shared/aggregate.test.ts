@@ -36,7 +36,12 @@ describe('seed aggregation', () => {
   });
 
   it('groups runs whose configs differ only by seed (or study name), whatever the key order', () => {
-    const cfg = (seed: number, lr: number, name = 's') => ({ studyName: name, seed, budget: { learningRate: lr, epochs: 1 }, method: { id: 'vanilla', params: {} } });
+    const cfg = (seed: number, lr: number, name = 's') => ({
+      studyName: name,
+      seed,
+      budget: { learningRate: lr, epochs: 1 },
+      method: { id: 'vanilla', params: {} },
+    });
     const reordered = { method: { params: {}, id: 'vanilla' }, budget: { epochs: 1, learningRate: 0.001 }, seed: 9, studyName: 'other' };
     expect(seedGroupKey(cfg(0, 0.001))).toBe(seedGroupKey(reordered));
     expect(seedGroupKey(cfg(0, 0.001))).not.toBe(seedGroupKey(cfg(0, 0.01)));

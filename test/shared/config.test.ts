@@ -23,8 +23,12 @@ describe('study config validation', () => {
     expect(validateStudy(library).data).toMatchObject({ standardize: true });
     expect(validateStudy({ ...library, baseModel: { imported: 'model-1' } }).data).toMatchObject({ standardize: false });
     expect(validateStudy({ ...library, data: { ...library.data, standardize: false } }).data).toMatchObject({ standardize: false });
-    expect(issuesOf({ ...library, target: { task: 'dataset', dataset: 'data-2', then: ['dataset'] } }).join('\n')).toMatch(/target\.then: a sequence of library datasets is written as target\.thenDatasets/);
-    expect(issuesOf({ methods: [{ id: 'vanilla' }], target: { task: 'rotate90', thenDatasets: ['data-2'] } }).join('\n')).toMatch(/target\.thenDatasets: only the task 'dataset' reads datasets of the library/);
+    expect(issuesOf({ ...library, target: { task: 'dataset', dataset: 'data-2', then: ['dataset'] } }).join('\n')).toMatch(
+      /target\.then: a sequence of library datasets is written as target\.thenDatasets/,
+    );
+    expect(issuesOf({ methods: [{ id: 'vanilla' }], target: { task: 'rotate90', thenDatasets: ['data-2'] } }).join('\n')).toMatch(
+      /target\.thenDatasets: only the task 'dataset' reads datasets of the library/,
+    );
   });
 
   it('rejects unknown keys instead of ignoring them', () => {

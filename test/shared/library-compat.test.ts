@@ -4,15 +4,35 @@ import { libraryCompatibility } from '../../src-shared/library-compat';
 
 function dataset(id: string, kind: DatasetSummary['kind'], shape: number[], labels: string[]): DatasetSummary {
   return {
-    id, name: id, kind, format: 'csv', builtin: false, origin: id, n: 10 * labels.length, shape,
-    classes: labels.map((label) => ({ label, count: 10 })), featureNames: kind === 'tabular' ? Array.from({ length: shape[1] }, (_, j) => `f${j}`) : [],
+    id,
+    name: id,
+    kind,
+    format: 'csv',
+    builtin: false,
+    origin: id,
+    n: 10 * labels.length,
+    shape,
+    classes: labels.map((label) => ({ label, count: 10 })),
+    featureNames: kind === 'tabular' ? Array.from({ length: shape[1] }, (_, j) => `f${j}`) : [],
     split: { train: 8 * labels.length, eval: 2 * labels.length, seed: 0, evalFraction: 0.2, stratified: true },
     createdAt: '2026-01-01T00:00:00.000Z',
   };
 }
 
 function model(inputShape: number[], classes: number): ImportedModelSummary {
-  return { id: 'm', name: 'm', origin: 'm', inputShape, headLayer: 'out', classes, paramCount: 1, trainableParamCount: 1, layers: [], warnings: [], createdAt: '' };
+  return {
+    id: 'm',
+    name: 'm',
+    origin: 'm',
+    inputShape,
+    headLayer: 'out',
+    classes,
+    paramCount: 1,
+    trainableParamCount: 1,
+    layers: [],
+    warnings: [],
+    createdAt: '',
+  };
 }
 
 const options = { standardize: true, minCharCount: 5 };
@@ -38,7 +58,9 @@ describe('compatibility of a base model with two library datasets', () => {
 
   it('says a problem of a control study (one dataset as pretrain and target) once', () => {
     const texts = dataset('t', 'text', [], ['ham', 'spam']);
-    expect(messages(libraryCompatibility({ recipe: 'mlp' }, texts, texts, options))).toEqual(["baseModel.recipe: 't' is a text dataset: choose the character encoder (char-encoder) as the base model"]);
+    expect(messages(libraryCompatibility({ recipe: 'mlp' }, texts, texts, options))).toEqual([
+      "baseModel.recipe: 't' is a text dataset: choose the character encoder (char-encoder) as the base model",
+    ]);
     const corpus = dataset('moby', 'text', [], []);
     expect(messages(libraryCompatibility({ recipe: 'char-encoder' }, corpus, texts, options))).toEqual([
       "data.pretrain: 'moby' has no class labels: a study needs a labelled dataset of two or more classes",
@@ -50,7 +72,11 @@ describe('compatibility of a base model with two library datasets', () => {
     expect(messages(libraryCompatibility({ recipe: 'cnn' }, small, small, options))).toEqual([
       "baseModel.recipe: the CNN needs images of at least 9×9 pixels; 'small' has 8×8×1: choose the MLP, or re-import the images larger",
     ]);
-    expect(messages(libraryCompatibility({ recipe: 'cnn' }, dataset('ok', 'images', [12, 12, 1], ['a', 'b']), dataset('ok2', 'images', [12, 12, 1], ['a', 'b']), options))).toEqual([]);
+    expect(
+      messages(
+        libraryCompatibility({ recipe: 'cnn' }, dataset('ok', 'images', [12, 12, 1], ['a', 'b']), dataset('ok2', 'images', [12, 12, 1], ['a', 'b']), options),
+      ),
+    ).toEqual([]);
     const a = dataset('a', 'tabular', [1, 2, 1], ['x', 'y']);
     const b = { ...dataset('b', 'tabular', [1, 2, 1], ['x', 'y']), featureNames: ['f1', 'f0'] };
     expect(messages(libraryCompatibility({ recipe: 'mlp' }, a, b, options))).toEqual([
@@ -60,6 +86,8 @@ describe('compatibility of a base model with two library datasets', () => {
 
   it('says an imported model does not read text', () => {
     const texts = dataset('t', 'text', [], ['ham', 'spam']);
-    expect(messages(libraryCompatibility({ imported: model([1, 4, 1], 2) }, texts, texts, options))).toEqual(["data.pretrain: the model 'm' takes rows of 4 features, but 't' is a text dataset"]);
+    expect(messages(libraryCompatibility({ imported: model([1, 4, 1], 2) }, texts, texts, options))).toEqual([
+      "data.pretrain: the model 'm' takes rows of 4 features, but 't' is a text dataset",
+    ]);
   });
 });

@@ -14,7 +14,11 @@ describe('metrics for loss (lower is better)', () => {
   });
 
   it('headline deltas read the same for both metrics: forgetting > 0 is worse on pretrain data, gain > 0 better on the target', () => {
-    expect(headlineDeltas('accuracy', { aPre: 0.9, aTgt: 0.2 }, { aPre: 0.6, aTgt: 0.8 })).toEqual({ retention: 0.6 / 0.9, forgetting: 0.9 - 0.6, targetGain: 0.8 - 0.2 });
+    expect(headlineDeltas('accuracy', { aPre: 0.9, aTgt: 0.2 }, { aPre: 0.6, aTgt: 0.8 })).toEqual({
+      retention: 0.6 / 0.9,
+      forgetting: 0.9 - 0.6,
+      targetGain: 0.8 - 0.2,
+    });
     const loss = headlineDeltas('loss', { aPre: 1.5, aTgt: 2.5 }, { aPre: 2, aTgt: 1.75 });
     expect(loss.forgetting).toBeCloseTo(0.5, 12);
     expect(loss.targetGain).toBeCloseTo(0.75, 12);

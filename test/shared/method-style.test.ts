@@ -18,7 +18,10 @@ describe('method styles of combined runs', () => {
   });
 
   it('opens the marker when two or more partners join', () => {
-    expect(choiceStyle(styleOf, 'lora', ['rehearsal', 'wiseft'])).toEqual({ color: method('lora').style.color, marker: `${method('rehearsal').style.marker}-open` });
+    expect(choiceStyle(styleOf, 'lora', ['rehearsal', 'wiseft'])).toEqual({
+      color: method('lora').style.color,
+      marker: `${method('rehearsal').style.marker}-open`,
+    });
   });
 
   it('draws a method the registry no longer has in grey', () => {

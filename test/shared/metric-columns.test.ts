@@ -4,10 +4,23 @@ import { tableLatex, tableMarkdown } from '../../src-shared/export-tables';
 import { LOSS_METRIC_COLUMNS, METRIC_COLUMNS, metricColumnsFor } from '../../src-shared/metric-columns';
 
 const headline = (aPre: number, aTgt: number) => ({
-  aPre, aTgt, retention: 0.97, forgetting: 0.056, targetGain: 0.349, cdAbs: 0.348, cdCond: 0.348, weightDistance: 3.1, weightDistanceRel: 0.1,
+  aPre,
+  aTgt,
+  retention: 0.97,
+  forgetting: 0.056,
+  targetGain: 0.349,
+  cdAbs: 0.348,
+  cdCond: 0.348,
+  weightDistance: 3.1,
+  weightDistanceRel: 0.1,
 });
 const run = (id: string, seed: number, metric: string | undefined, aPre: number) => ({
-  id, methodId: 'vanilla', methodLabel: 'Vanilla fine-tuning', seed, config: { metric, seed, method: { id: 'vanilla' } }, headline: headline(aPre, 1.86),
+  id,
+  methodId: 'vanilla',
+  methodLabel: 'Vanilla fine-tuning',
+  seed,
+  config: { metric, seed, method: { id: 'vanilla' } },
+  headline: headline(aPre, 1.86),
 });
 
 describe('table columns follow the study\u2019s metric', () => {

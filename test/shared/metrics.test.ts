@@ -18,7 +18,7 @@ describe('collateral damage (methods.md §2)', () => {
 
   it('satisfies A(θ_t) − A(θ₀) = (#gained − #CD)/N exactly on random correctness vectors', () => {
     let seed = 1;
-    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     for (let trial = 0; trial < 50; trial++) {
       const n = 1 + Math.floor(rand() * 300);
       const c0 = Array.from({ length: n }, () => (rand() < 0.7 ? 1 : 0));

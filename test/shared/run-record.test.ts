@@ -3,7 +3,8 @@ import { expandStudy, RUN_RECORD_VERSION, studyConfigSchema } from '../../src-sh
 import { parseRunConfig, storedRunConfigSchema } from '../../src-shared/run-record';
 
 const digits = () => expandStudy(studyConfigSchema.parse({ name: 'digits', methods: [{ id: 'vanilla' }, { id: 'l2' }], budget: { seeds: [0, 1] } }));
-const text = () => expandStudy(studyConfigSchema.parse({ baseModel: { recipe: 'char-gpt' }, data: { source: 'text' }, target: { task: 'sotu' }, methods: [{ id: 'vanilla' }] }));
+const text = () =>
+  expandStudy(studyConfigSchema.parse({ baseModel: { recipe: 'char-gpt' }, data: { source: 'text' }, target: { task: 'sotu' }, methods: [{ id: 'vanilla' }] }));
 
 describe('the run record', () => {
   it('is what expandStudy writes: one versioned shape for the pretraining and the fine-tuning runs, their metric fixed', () => {
@@ -13,7 +14,12 @@ describe('the run record', () => {
       expect(run).toMatchObject({ version: RUN_RECORD_VERSION, studyName: 'digits', baseModel, metric: 'accuracy' });
     }
     expect(pretrain.kind).toBe('pretrain');
-    expect(runs.map((r) => [r.kind, r.method.id, r.seed])).toEqual([['finetune', 'vanilla', 0], ['finetune', 'vanilla', 1], ['finetune', 'l2', 0], ['finetune', 'l2', 1]]);
+    expect(runs.map((r) => [r.kind, r.method.id, r.seed])).toEqual([
+      ['finetune', 'vanilla', 0],
+      ['finetune', 'vanilla', 1],
+      ['finetune', 'l2', 0],
+      ['finetune', 'l2', 1],
+    ]);
     expect(text().runs[0]).toMatchObject({ metric: 'loss', lossRise: 0.1 });
     expect(text().pretrain.metric).toBe('loss');
   });
@@ -22,15 +28,24 @@ describe('the run record', () => {
     const run = digits().runs[0];
     expect(run).not.toHaveProperty('data');
     expect(run.baseModel.data).toMatchObject({ source: 'mnist-digits' });
-    expect(parseRunConfig({ ...run, data: run.baseModel.data }, 'run-x')).toEqual({ ok: false, error: expect.stringMatching(/^the stored config of run run-x is unreadable: .*data/) });
+    expect(parseRunConfig({ ...run, data: run.baseModel.data }, 'run-x')).toEqual({
+      ok: false,
+      error: expect.stringMatching(/^the stored config of run run-x is unreadable: .*data/),
+    });
   });
 
   it('refuses a record without metric, of another version, or a loss run without its threshold, naming the run and the field', () => {
     const { metric: _m, ...noMetric } = digits().runs[0];
     expect(parseRunConfig(noMetric, 'run-a')).toEqual({ ok: false, error: expect.stringMatching(/run run-a .*metric:/) });
-    expect(parseRunConfig({ ...digits().runs[0], version: 0 }, 'run-b')).toEqual({ ok: false, error: expect.stringContaining(`version: this RetainLab reads run records of version ${RUN_RECORD_VERSION}`) });
+    expect(parseRunConfig({ ...digits().runs[0], version: 0 }, 'run-b')).toEqual({
+      ok: false,
+      error: expect.stringContaining(`version: this RetainLab reads run records of version ${RUN_RECORD_VERSION}`),
+    });
     const { lossRise: _l, ...noThreshold } = text().runs[0];
     expect(parseRunConfig(noThreshold, 'run-c')).toEqual({ ok: false, error: expect.stringContaining('lossRise: a loss-metric run needs its lossRise') });
-    expect(parseRunConfig({ spec: digits().baseModel, task: 'rotate90', backend: 'auto' }, 'run-d')).toEqual({ ok: false, error: expect.stringMatching(/run run-d .*kind/) });
+    expect(parseRunConfig({ spec: digits().baseModel, task: 'rotate90', backend: 'auto' }, 'run-d')).toEqual({
+      ok: false,
+      error: expect.stringMatching(/run run-d .*kind/),
+    });
   });
 });

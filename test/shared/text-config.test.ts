@@ -26,7 +26,9 @@ describe('text study configs', () => {
   });
 
   it('refuses mix-cd for a language model, whose sequences are never simply right or wrong', () => {
-    expect(issuesOf({ ...text, methods: [{ id: 'mixcd' }] })).toEqual([expect.stringMatching(/^methods\.0\.params: mix-cd estimates .* use random rehearsal for language models$/)]);
+    expect(issuesOf({ ...text, methods: [{ id: 'mixcd' }] })).toEqual([
+      expect.stringMatching(/^methods\.0\.params: mix-cd estimates .* use random rehearsal for language models$/),
+    ]);
     expect(() => validateStudy({ ...text, methods: [{ id: 'rehearsal' }, { id: 'lora', params: { layers: 'attention' } }] })).not.toThrow();
   });
 });
@@ -43,8 +45,14 @@ describe('task sequences in the config', () => {
     expect(issuesOf(sequence({ task: 'rotate90', then: ['new-classes'] }))).toEqual([
       "target.then.0: 'new-classes' continues a model pretrained on digits 0-4, but 'rotate90' one pretrained on digits 0-9: a sequence's tasks share one base model",
     ]);
-    expect(issuesOf({ ...text, target: { task: 'sotu', then: ['spam-later'] } })[0]).toMatch(/^target\.then\.0: 'spam-later' continues a model pretrained on early SpamAssassin mail/);
-    expect(issuesOf(sequence({ task: 'rotate90', then: ['permuted'] }, [{ id: 'wiseft' }]))[0]).toMatch(/^methods\.0\.params: WiSE-FT interpolates one fine-tuning with θ₀/);
-    expect(issuesOf(sequence({ task: 'rotate90', then: ['permuted'] }, [{ id: 'lora', params: { merge: false } }]))[0]).toMatch(/merge must be on in a sequence of tasks/);
+    expect(issuesOf({ ...text, target: { task: 'sotu', then: ['spam-later'] } })[0]).toMatch(
+      /^target\.then\.0: 'spam-later' continues a model pretrained on early SpamAssassin mail/,
+    );
+    expect(issuesOf(sequence({ task: 'rotate90', then: ['permuted'] }, [{ id: 'wiseft' }]))[0]).toMatch(
+      /^methods\.0\.params: WiSE-FT interpolates one fine-tuning with θ₀/,
+    );
+    expect(issuesOf(sequence({ task: 'rotate90', then: ['permuted'] }, [{ id: 'lora', params: { merge: false } }]))[0]).toMatch(
+      /merge must be on in a sequence of tasks/,
+    );
   });
 });

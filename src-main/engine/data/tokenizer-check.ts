@@ -10,7 +10,8 @@ export function checkTokenizer(base: Pick<BaseModelSpec, 'recipe' | 'tokenizer'>
   const expected = base.tokenizer ? tokenizerId(base.tokenizer) : null;
   for (const d of datasets) {
     if ((d.tokenizer ?? null) === expected) continue;
-    if (!expected) throw new Error(`Dataset '${d.name}' holds text tokenised with ${d.tokenizer}, but the base model '${base.recipe}' reads images, not tokens`);
+    if (!expected)
+      throw new Error(`Dataset '${d.name}' holds text tokenised with ${d.tokenizer}, but the base model '${base.recipe}' reads images, not tokens`);
     if (!d.tokenizer) throw new Error(`Dataset '${d.name}' holds no tokens, but the base model '${base.recipe}' is a text model (tokenizer ${expected})`);
     throw new Error(
       `Dataset '${d.name}' was tokenised with ${d.tokenizer}, but the base model '${base.recipe}' uses ${expected}: ` +

@@ -60,12 +60,17 @@ export async function runFinetune(job: FinetuneJob, emit: Emit): Promise<void> {
   let evaluator = new Evaluator(model, theta0Tensors, pretrainEval, targets[0].eval, task);
   const { epochs, batchSize, learningRate, evalsPerEpoch } = config.budget;
   const log = (message: string) => emit({ type: 'log', message });
-  log(`${methodLabel(choice)}: ${targets.map((t) => t.train.n).join(' then ')} target samples, ${pretrainEval.n} pretrain eval samples, ${model.paramCount} weights`);
+  log(
+    `${methodLabel(choice)}: ${targets.map((t) => t.train.n).join(' then ')} target samples, ${pretrainEval.n} pretrain eval samples, ${model.paramCount} weights`,
+  );
   const frozen = config.baseModel.imported?.frozen ?? [];
-  if (frozen.length) log(`the imported model had ${frozen.join(', ')} frozen; here the method decides what trains (linear-probe or LoRA keep the backbone fixed)`);
+  if (frozen.length)
+    log(`the imported model had ${frozen.join(', ')} frozen; here the method decides what trains (linear-probe or LoRA keep the backbone fixed)`);
   if (store) {
     const names = data.targetTrain.classNames ?? [];
-    log(`pretrain: ${data.pretrainEval.name}; target: ${data.targetEval.name}; ${sameHead ? 'the same classes: the pretrain head is reused' : `other classes: a new head of ${names.length} units (${names.join(', ')})`}`);
+    log(
+      `pretrain: ${data.pretrainEval.name}; target: ${data.targetEval.name}; ${sameHead ? 'the same classes: the pretrain head is reused' : `other classes: a new head of ${names.length} units (${names.join(', ')})`}`,
+    );
   }
   let hooks: MethodHooks = createMethod(choice, tf);
   let optimizer: StepOptimizer | null = null;
@@ -106,7 +111,10 @@ export async function runFinetune(job: FinetuneJob, emit: Emit): Promise<void> {
         log,
       });
       const evaluate = (at: Parameters<Evaluator['evaluate']>[0]): EvalPoint => {
-        const point = { ...evaluator.evaluate({ ...at, step: at.step + stepOffset, epoch: at.epoch + s * epochs }), extras: { ...(stageHooks.extras?.() ?? {}), ...(sequence ? { stage: s + 1 } : {}) } };
+        const point = {
+          ...evaluator.evaluate({ ...at, step: at.step + stepOffset, epoch: at.epoch + s * epochs }),
+          extras: { ...(stageHooks.extras?.() ?? {}), ...(sequence ? { stage: s + 1 } : {}) },
+        };
         emit({ type: 'metrics', point });
         return point;
       };
@@ -145,7 +153,9 @@ export async function runFinetune(job: FinetuneJob, emit: Emit): Promise<void> {
     emit({ type: 'checkpoint', step: stepOffset, checkpoint: encodeCheckpoint(model.snapshot(), shapes), paramCount: model.paramCount });
     // A sequence's A_tgt is its last task's; θ₀ on that task is the matrix's first row.
     const tgtBase = sequence ? matrix[0][tasks.length] : aTgtBase;
-    const result: SequenceResult | undefined = sequence ? { tasks: [`pretrain (${data.labels.pretrain})`, ...studies.map((st) => st.labels.target)], matrix, ...sequenceForgetting(matrix, config.metric) } : undefined;
+    const result: SequenceResult | undefined = sequence
+      ? { tasks: [`pretrain (${data.labels.pretrain})`, ...studies.map((st) => st.labels.target)], matrix, ...sequenceForgetting(matrix, config.metric) }
+      : undefined;
     const headline: RunHeadline = {
       aPreBase,
       aTgtBase: tgtBase,

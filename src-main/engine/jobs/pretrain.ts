@@ -19,9 +19,17 @@ export async function runPretrain(job: PretrainJob, emit: Emit): Promise<void> {
   const data = buildStudyData(spec, job.task, job.store && spec.data.source === 'library' ? { store: job.store, target: spec.data.pretrain } : undefined);
   checkTokenizer(spec, [data.pretrainTrain, data.pretrainEval]);
   const task = taskFor(job.task);
-  const what = spec.data.source === 'text' ? `${spec.classes.length === 0 ? 'sequences' : 'documents'} (${spec.tokenizer!.symbols.length} characters + unknown + padding)` : spec.data.source === 'library' ? `samples of ${data.pretrainTrain.name}` : 'digits';
+  const what =
+    spec.data.source === 'text'
+      ? `${spec.classes.length === 0 ? 'sequences' : 'documents'} (${spec.tokenizer!.symbols.length} characters + unknown + padding)`
+      : spec.data.source === 'library'
+        ? `samples of ${data.pretrainTrain.name}`
+        : 'digits';
   const classes = data.pretrainTrain.classNames ?? spec.classes.map(String);
-  emit({ type: 'log', message: `pretraining ${spec.recipe} on ${data.pretrainTrain.n} ${what}${classes.length ? ` (classes ${classes.join(',')})` : ''}, evaluating on ${data.pretrainEval.n}` });
+  emit({
+    type: 'log',
+    message: `pretraining ${spec.recipe} on ${data.pretrainTrain.n} ${what}${classes.length ? ` (classes ${classes.join(',')})` : ''}, evaluating on ${data.pretrainEval.n}`,
+  });
   const train = toDevice(data.pretrainTrain);
   const evalSet = toDevice(data.pretrainEval);
   const model = new Model(modelSpecFor(spec, null), spec.pretrain.seed);

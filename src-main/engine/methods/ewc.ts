@@ -47,36 +47,53 @@ export const ewc = defineMethod({
     'Kirkpatrick et al., PNAS 2017, "Overcoming catastrophic forgetting in neural networks", eq. 3, in the form of Avalanche\u2019s EWCPlugin ' +
     '(penalty λ·Σ F·(θ−θ₀)² without the paper\u2019s ½; F = mean over mini-batches of the squared batch-mean gradient, true labels).',
   params: z.strictObject({
-    lambda: z.number().min(1e-4).max(1e10).default(1e5).meta({
-      label: 'λ (penalty strength)',
-      help:
-        'Coefficient of λ·Σ F·(θ−θ₀)² (Kirkpatrick et al. eq. 3, without the ½ as in Avalanche). Its scale depends on the Fisher: with the ' +
-        'Avalanche Fisher on the built-in MLP, λ ≤ 1e3 barely acts and 1e5 … 1e6 is where it trades target for pretrain accuracy (docs/methods.md §4); ' +
-        'the empirical Fisher is larger by about the batch size, and a mean-normalised Fisher needs λ ≈ 0.01 … 1.',
-      log: true,
-    }),
-    fisher: z.enum(['avalanche', 'empirical']).default('avalanche').meta({
-      label: 'Fisher estimate',
-      help:
-        '"avalanche": squared gradient of each mini-batch\u2019s mean loss, averaged over batches (Avalanche EWCPlugin). "empirical": squared ' +
-        'per-sample gradients averaged over samples (true labels). The two differ by roughly the Fisher batch size, so λ values do not transfer between them.',
-    }),
-    normalize: z.boolean().default(false).meta({
-      label: 'Normalise F by its mean',
-      help:
-        'Divides every importance by the mean importance over all penalised weights. F then has mean 1, the penalty reads as an L2-to-θ₀ ' +
-        're-weighted by relative importance, and λ no longer depends on the Fisher\u2019s scale (estimate, batch size, model): λ ≈ 0.01 … 1 then.',
-    }),
+    lambda: z
+      .number()
+      .min(1e-4)
+      .max(1e10)
+      .default(1e5)
+      .meta({
+        label: 'λ (penalty strength)',
+        help:
+          'Coefficient of λ·Σ F·(θ−θ₀)² (Kirkpatrick et al. eq. 3, without the ½ as in Avalanche). Its scale depends on the Fisher: with the ' +
+          'Avalanche Fisher on the built-in MLP, λ ≤ 1e3 barely acts and 1e5 … 1e6 is where it trades target for pretrain accuracy (docs/methods.md §4); ' +
+          'the empirical Fisher is larger by about the batch size, and a mean-normalised Fisher needs λ ≈ 0.01 … 1.',
+        log: true,
+      }),
+    fisher: z
+      .enum(['avalanche', 'empirical'])
+      .default('avalanche')
+      .meta({
+        label: 'Fisher estimate',
+        help:
+          '"avalanche": squared gradient of each mini-batch\u2019s mean loss, averaged over batches (Avalanche EWCPlugin). "empirical": squared ' +
+          'per-sample gradients averaged over samples (true labels). The two differ by roughly the Fisher batch size, so λ values do not transfer between them.',
+      }),
+    normalize: z
+      .boolean()
+      .default(false)
+      .meta({
+        label: 'Normalise F by its mean',
+        help:
+          'Divides every importance by the mean importance over all penalised weights. F then has mean 1, the penalty reads as an L2-to-θ₀ ' +
+          're-weighted by relative importance, and λ no longer depends on the Fisher\u2019s scale (estimate, batch size, model): λ ≈ 0.01 … 1 then.',
+      }),
     fisherSamples: z.number().int().min(16).max(60000).default(2048).meta({
       label: 'Fisher samples',
       help: 'How many pretrain-pool samples (a seeded random subset; at most the whole pool) the importance is estimated from, once before training.',
     }),
-    fisherBatchSize: z.number().int().min(1).max(2048).default(64).meta({
-      label: 'Fisher batch size',
-      help:
-        'Mini-batch size of the Avalanche estimate (Avalanche uses the training batch size; 64 is the built-in default). F shrinks roughly as ' +
-        '1/batch size near θ₀, so λ depends on it. Ignored by the empirical estimate.',
-    }),
+    fisherBatchSize: z
+      .number()
+      .int()
+      .min(1)
+      .max(2048)
+      .default(64)
+      .meta({
+        label: 'Fisher batch size',
+        help:
+          'Mini-batch size of the Avalanche estimate (Avalanche uses the training batch size; 64 is the built-in default). F shrinks roughly as ' +
+          '1/batch size near θ₀, so λ depends on it. Ignored by the empirical estimate.',
+      }),
   }),
   slots: [],
   create: ({ tf, params }) => {

@@ -47,14 +47,19 @@ export const l2sp = defineMethod({
       label: 'Norm',
       help: '"l2": (α/2)·Σ(θ−θ₀)², the L²-SP penalty of Li et al. 2018. "l1": α·Σ|θ−θ₀| (their L¹-SP): its gradient has size α however small the change, so weights the target barely needs stay near θ₀.',
     }),
-    alpha: z.number().min(1e-6).max(100).default(0.1).meta({
-      label: 'α (penalty strength)',
-      help:
-        'Coefficient of the penalty (Li et al. 2018, L²-SP). Its gradient is added to the target gradient and both go through Adam ' +
-        '(not a decoupled pull as in RecAdam). On the built-in MLP with L2, α ≈ 0.01 has little effect and α ≈ 1 keeps most pretrain accuracy ' +
-        'but learns little (docs/methods.md §4). L1 pulls every moved weight with the same force α and needs about 100× less: α ≈ 1e-4 (little effect) … 1e-2 (keeps most).',
-      log: true,
-    }),
+    alpha: z
+      .number()
+      .min(1e-6)
+      .max(100)
+      .default(0.1)
+      .meta({
+        label: 'α (penalty strength)',
+        help:
+          'Coefficient of the penalty (Li et al. 2018, L²-SP). Its gradient is added to the target gradient and both go through Adam ' +
+          '(not a decoupled pull as in RecAdam). On the built-in MLP with L2, α ≈ 0.01 has little effect and α ≈ 1 keeps most pretrain accuracy ' +
+          'but learns little (docs/methods.md §4). L1 pulls every moved weight with the same force α and needs about 100× less: α ≈ 1e-4 (little effect) … 1e-2 (keeps most).',
+        log: true,
+      }),
   }),
   slots: [],
   create: ({ tf, params }) => {

@@ -34,12 +34,18 @@ export const linearProbe = defineMethod({
       label: 'Head only (linear probe)',
       help: 'Trains only the heads: the pretrain head, and the new target head when the target has its own labels (Kumar et al. 2022). When on, "frozen layers" is ignored.',
     }),
-    freezeLayers: z.number().int().min(0).max(16).default(1).meta({
-      label: 'Frozen layers (k)',
-      help:
-        'With "head only" off: freezes the first k parametric backbone layers (dense or conv, in forward order; Yosinski et al. 2014) and trains ' +
-        'the rest and the head. 0 freezes nothing (vanilla); k at or above the backbone\u2019s depth (2 for the MLP, 3 for the CNN) freezes all of it.',
-    }),
+    freezeLayers: z
+      .number()
+      .int()
+      .min(0)
+      .max(16)
+      .default(1)
+      .meta({
+        label: 'Frozen layers (k)',
+        help:
+          'With "head only" off: freezes the first k parametric backbone layers (dense or conv, in forward order; Yosinski et al. 2014) and trains ' +
+          'the rest and the head. 0 freezes nothing (vanilla); k at or above the backbone\u2019s depth (2 for the MLP, 3 for the CNN) freezes all of it.',
+      }),
   }),
   slots: ['trainable'],
   create: ({ params }) => ({

@@ -28,13 +28,18 @@ export const lwf = defineMethod({
     'Li & Hoiem, ECCV 2016 / TPAMI 2017, "Learning without Forgetting", eqs. 2–3 (distillation of the old task\u2019s outputs at T = 2), in the form ' +
     'of Avalanche\u2019s LwF: α·KL(softmax(z₀/T) ‖ softmax(z/T)), batch mean, no T² (it differs from the paper\u2019s cross-entropy by the constant entropy of θ₀\u2019s outputs).',
   params: z.strictObject({
-    alpha: z.number().min(1e-3).max(1000).default(1).meta({
-      label: 'α (distillation weight)',
-      help:
-        'Weight of the distillation term against the target loss (Avalanche LwF alpha; Li & Hoiem\u2019s λ_o). On the built-in MLP with rotated digits, ' +
-        'α ≈ 0.3 has little effect and α ≈ 3 … 10 keeps most pretrain accuracy but learns little.',
-      log: true,
-    }),
+    alpha: z
+      .number()
+      .min(1e-3)
+      .max(1000)
+      .default(1)
+      .meta({
+        label: 'α (distillation weight)',
+        help:
+          'Weight of the distillation term against the target loss (Avalanche LwF alpha; Li & Hoiem\u2019s λ_o). On the built-in MLP with rotated digits, ' +
+          'α ≈ 0.3 has little effect and α ≈ 3 … 10 keeps most pretrain accuracy but learns little.',
+        log: true,
+      }),
     temperature: z.number().min(0.5).max(20).default(2).meta({
       label: 'Temperature T',
       help: 'Softmax temperature of both distributions (Li & Hoiem use T = 2, eq. 3). Higher T weighs the non-maximal classes more. No T² rescaling (Avalanche).',
@@ -57,7 +62,9 @@ export const lwf = defineMethod({
         // One row per target sample (a language model's [T·vocabulary] logits flattened), so the penalty can gather a batch's rows.
         for (let start = 0; start < n; start += teacher.evalChunk) {
           const rows = Math.min(teacher.evalChunk, n - start);
-          chunks.push(tf.tidy(() => tf.reshape(teacher.logits(tf.slice(x, [start, 0], [rows, -1]) as tfType.Tensor2D, 'pretrain'), [rows, -1]) as tfType.Tensor2D));
+          chunks.push(
+            tf.tidy(() => tf.reshape(teacher.logits(tf.slice(x, [start, 0], [rows, -1]) as tfType.Tensor2D, 'pretrain'), [rows, -1]) as tfType.Tensor2D),
+          );
         }
         teacherLogits = tf.concat(chunks) as tfType.Tensor2D;
         tf.dispose(chunks);

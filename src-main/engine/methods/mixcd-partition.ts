@@ -5,11 +5,16 @@ import type { Model } from '../models/model';
 
 /** θ₀'s cross-entropy −log softmax(z)[y] on every pretrain-pool row (pretrain head). */
 export function poolLoss(tf: typeof tfType, pool: DeviceData, model: Model): Float32Array {
-  return perSampleWith(tf, pool, (x, y) => {
-    const logits = model.logits(x, 'pretrain');
-    const picked = tf.sum(tf.mul(logits, tf.oneHot(y, logits.shape[1])), 1);
-    return tf.sub(tf.logSumExp(logits, 1), picked) as tfType.Tensor1D;
-  }, model.evalChunk);
+  return perSampleWith(
+    tf,
+    pool,
+    (x, y) => {
+      const logits = model.logits(x, 'pretrain');
+      const picked = tf.sum(tf.mul(logits, tf.oneHot(y, logits.shape[1])), 1);
+      return tf.sub(tf.logSumExp(logits, 1), picked) as tfType.Tensor1D;
+    },
+    model.evalChunk,
+  );
 }
 
 /**

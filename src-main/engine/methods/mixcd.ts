@@ -32,45 +32,66 @@ export const mixcd = defineMethod({
     'Estimator and sampler as in docs/methods.md §3.7 [our design]: r̂[k] = (wrong[k]+a)/(seen[k]+a+b), w[k] = N1[k]·r̂[k], q[k] = (1−ε)·w[k]/Σw + ε/K.',
   params: z.strictObject({
     memoryBatch: memoryBatchParam,
-    decay: z.number().min(0).max(1).default(0.95).meta({
-      label: 'Count decay',
-      help:
-        'Per-step factor on each class\u2019s seen/wrong counts (docs/methods.md §3.7): forgetting is non-stationary, so old observations fade. ' +
-        '0.95 remembers about the last 20 steps; 1 never forgets.',
-    }),
-    a: z.number().min(0).max(1000).default(0.2).meta({
-      label: 'Prior wrong count a',
-      help:
-        'Pseudo-count of wrong predictions in r̂[k] = (wrong+a)/(seen+a+b), a Beta(a, b) prior with mean a/(a+b). ' +
-        'a = 0.2, b = 1 guesses 1/6, near the damage rates of correct-before samples seen on the built-in digits (≈ 0.15); ' +
-        'a = b = 1 (Laplace) guesses 1/2 and blurs the differences between parts there.',
-    }),
+    decay: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.95)
+      .meta({
+        label: 'Count decay',
+        help:
+          'Per-step factor on each class\u2019s seen/wrong counts (docs/methods.md §3.7): forgetting is non-stationary, so old observations fade. ' +
+          '0.95 remembers about the last 20 steps; 1 never forgets.',
+      }),
+    a: z
+      .number()
+      .min(0)
+      .max(1000)
+      .default(0.2)
+      .meta({
+        label: 'Prior wrong count a',
+        help:
+          'Pseudo-count of wrong predictions in r̂[k] = (wrong+a)/(seen+a+b), a Beta(a, b) prior with mean a/(a+b). ' +
+          'a = 0.2, b = 1 guesses 1/6, near the damage rates of correct-before samples seen on the built-in digits (≈ 0.15); ' +
+          'a = b = 1 (Laplace) guesses 1/2 and blurs the differences between parts there.',
+      }),
     b: z.number().min(0).max(1000).default(1).meta({
       label: 'Prior right count b',
       help: 'Pseudo-count of right predictions in r̂[k] = (wrong+a)/(seen+a+b); a larger b starts from a lower guessed damage rate.',
     }),
-    epsilon: z.number().min(0).max(1).default(0.1).meta({
-      label: 'Exploration ε',
-      help:
-        'Share of the rehearsal budget spread evenly over the classes, q[k] = (1−ε)·w[k]/Σw + ε/K, so that every class keeps being observed ' +
-        'and its estimate can react when it starts to be forgotten. 0 = purely greedy, 1 = uniform over classes.',
-    }),
-    partition: z.enum(['class', 'loss']).default('class').meta({
-      label: 'Partition',
-      help:
-        'How the pretrain pool is cut into the parts whose damage rates are estimated. class: one part per class (docs/methods.md §3.7 default). ' +
-        'loss: bins of θ₀\u2019s loss on the correct-before samples, the "prior loss" partition of Bai et al. (v2): samples θ₀ barely got right are forgotten first.',
-    }),
+    epsilon: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.1)
+      .meta({
+        label: 'Exploration ε',
+        help:
+          'Share of the rehearsal budget spread evenly over the classes, q[k] = (1−ε)·w[k]/Σw + ε/K, so that every class keeps being observed ' +
+          'and its estimate can react when it starts to be forgotten. 0 = purely greedy, 1 = uniform over classes.',
+      }),
+    partition: z
+      .enum(['class', 'loss'])
+      .default('class')
+      .meta({
+        label: 'Partition',
+        help:
+          'How the pretrain pool is cut into the parts whose damage rates are estimated. class: one part per class (docs/methods.md §3.7 default). ' +
+          'loss: bins of θ₀\u2019s loss on the correct-before samples, the "prior loss" partition of Bai et al. (v2): samples θ₀ barely got right are forgotten first.',
+      }),
     lossBins: z.number().int().min(1).max(100).default(10).meta({
       label: 'Loss bins',
       help: 'Loss partition only: number of equal-count bins of θ₀\u2019s loss over the correct-before samples.',
     }),
-    variant: z.enum(['estimated', 'oracle']).default('estimated').meta({
-      label: 'Variant',
-      help:
-        'estimated: the sampler above, at the cost of random rehearsal. oracle: every N steps, recompute the current correctness on the whole ' +
-        'pretrain pool (one extra forward pass over it) and rehearse uniformly among the samples that are collateral damage now — the upper bound the estimate is judged by.',
-    }),
+    variant: z
+      .enum(['estimated', 'oracle'])
+      .default('estimated')
+      .meta({
+        label: 'Variant',
+        help:
+          'estimated: the sampler above, at the cost of random rehearsal. oracle: every N steps, recompute the current correctness on the whole ' +
+          'pretrain pool (one extra forward pass over it) and rehearse uniformly among the samples that are collateral damage now — the upper bound the estimate is judged by.',
+      }),
     oracleEvery: z.number().int().min(1).max(100_000).default(10).meta({
       label: 'Oracle refresh N (steps)',
       help: 'Oracle variant only: steps between two recomputations of the collateral damage on the whole pool. Smaller is closer to the truth and costs more.',
@@ -79,7 +100,9 @@ export const mixcd = defineMethod({
   slots: ['sampler'],
   validate: (_params, { objective }) =>
     objective === 'language-model'
-      ? ['mix-cd estimates which pretrain samples turned from right to wrong; a language model\u2019s sequences have no single right answer, so use random rehearsal for language models']
+      ? [
+          'mix-cd estimates which pretrain samples turned from right to wrong; a language model\u2019s sequences have no single right answer, so use random rehearsal for language models',
+        ]
       : [],
   create: ({ tf, params }) => {
     const memoryBatch = params.memoryBatch;
@@ -116,7 +139,9 @@ export const mixcd = defineMethod({
         efficiency = new RehearsalEfficiency(c0);
         rng = new Rng(setup.seed + REHEARSAL_SEED_OFFSET);
         const n1 = sampler.n1;
-        setup.log(`mix-cd (${params.variant}, by ${params.partition}): ${memoryBatch} pretrain samples per step; correct-before samples per part N1 = [${n1.join(', ')}]`);
+        setup.log(
+          `mix-cd (${params.variant}, by ${params.partition}): ${memoryBatch} pretrain samples per step; correct-before samples per part N1 = [${n1.join(', ')}]`,
+        );
         if (n1.every((n) => n === 0)) setup.log('mix-cd: θ₀ classifies no pool sample correctly, so none can be collateral damage; nothing is rehearsed');
       },
       rehearsal: (step) => {

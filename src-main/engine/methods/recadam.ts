@@ -30,45 +30,69 @@ export const recadam = defineMethod({
     'implemented decoupled as in github.com/Sanyuan-Chen/RecAdam RecAdam.py: θ ← θ − lr·√(1−β2ᵗ)/(1−β1ᵗ)·λ·m/(√v+ε), ' +
     'then θ ← θ − lr·(1−λ)·γ·(θ−θ₀), then θ ← θ − lr·wd·θ; β = (0.9, 0.999), ε = 1e-8 on √v (the GLUE script\u2019s adam_epsilon).',
   params: z.strictObject({
-    pretrainCof: z.number().min(0).max(1e5).default(100).meta({
-      label: 'γ (pull strength)',
-      help:
-        'Coefficient of the quadratic recall term (γ/2)·Σ(θ−θ₀)² (Eq. 3). Each step moves θ a share c = lr·(1−λ)·γ of the way back to θ₀, ' +
-        'with the raw learning rate: lr·γ ≈ 0.05–0.5 is the useful range and lr·γ ≥ 2 diverges, so such runs are refused. ' +
-        'The paper\u2019s 5000 assumes lr = 2e-5; with lr = 1e-3, γ ≈ 100 (docs/methods.md §4).',
-    }),
-    anneal: z.enum(['sigmoid', 'linear', 'constant']).default('sigmoid').meta({
-      label: 'λ(t) schedule',
-      help:
-        'How the weight of the target loss rises (Eq. 5): sigmoid 1/(1+exp(−k·(t−t0))) (the paper\u2019s choice), linear min(1, t/t0), ' +
-        'or constant 1 (no pull: plain AdamW with ε on √v).',
-    }),
-    schedule: z.enum(['relative', 'steps']).default('relative').meta({
-      label: 't0 and k unit',
-      help:
-        '\u2018relative\u2019: t0 is a fraction of the run\u2019s optimizer steps and k is per run (k per step = k / total steps), so a setting ' +
-        'keeps its shape when the budget changes. \u2018steps\u2019: t0 and k in optimizer steps, as in the paper (grid t0 ∈ {100…1000}, k ∈ {0.05…1}).',
-    }),
-    t0: z.number().min(0).max(1e6).default(0.67).meta({
-      label: 't0 (midpoint of λ)',
-      help:
-        'The step where λ = ½ (sigmoid) or reaches 1 (linear), Eq. 5. Relative: 0…1 of the run (default 0.67 ≈ 2 of the 3 default epochs, ' +
-        'docs/methods.md §4); steps: an optimizer step count.',
-    }),
-    k: z.number().min(0).max(1e4).default(10).meta({
-      label: 'k (steepness of λ)',
-      help:
-        'Slope of the sigmoid, Eq. 5; smaller k shifts from recall to learning more slowly and keeps the weights closer to θ₀. ' +
-        'Relative: per run (10 over a 225-step run is 0.044 per step, at the slow end of the 0.05–0.5 of docs/methods.md §4, so λ climbs smoothly ' +
-        'from ≈0 to ≈0.96 over the run; on rotated digits k = 40 keeps ≈56% pretrain accuracy against ≈74% at k = 10); steps: per optimizer step.',
-    }),
-    pull: z.enum(['pretrained', 'backbone']).default('pretrained').meta({
-      label: 'Weights pulled toward θ₀',
-      help:
-        '\u2018pretrained\u2019: every weight that has a θ₀, i.e. the backbone and the pretrain head, which the target reuses when the label ' +
-        'space is the same (the reference pulls exactly its pretrained weights). \u2018backbone\u2019: the backbone only; the heads take the ' +
-        'reference\u2019s head path (anneal_w = 0, plain AdamW). A new target head always takes the head path.',
-    }),
+    pretrainCof: z
+      .number()
+      .min(0)
+      .max(1e5)
+      .default(100)
+      .meta({
+        label: 'γ (pull strength)',
+        help:
+          'Coefficient of the quadratic recall term (γ/2)·Σ(θ−θ₀)² (Eq. 3). Each step moves θ a share c = lr·(1−λ)·γ of the way back to θ₀, ' +
+          'with the raw learning rate: lr·γ ≈ 0.05–0.5 is the useful range and lr·γ ≥ 2 diverges, so such runs are refused. ' +
+          'The paper\u2019s 5000 assumes lr = 2e-5; with lr = 1e-3, γ ≈ 100 (docs/methods.md §4).',
+      }),
+    anneal: z
+      .enum(['sigmoid', 'linear', 'constant'])
+      .default('sigmoid')
+      .meta({
+        label: 'λ(t) schedule',
+        help:
+          'How the weight of the target loss rises (Eq. 5): sigmoid 1/(1+exp(−k·(t−t0))) (the paper\u2019s choice), linear min(1, t/t0), ' +
+          'or constant 1 (no pull: plain AdamW with ε on √v).',
+      }),
+    schedule: z
+      .enum(['relative', 'steps'])
+      .default('relative')
+      .meta({
+        label: 't0 and k unit',
+        help:
+          '\u2018relative\u2019: t0 is a fraction of the run\u2019s optimizer steps and k is per run (k per step = k / total steps), so a setting ' +
+          'keeps its shape when the budget changes. \u2018steps\u2019: t0 and k in optimizer steps, as in the paper (grid t0 ∈ {100…1000}, k ∈ {0.05…1}).',
+      }),
+    t0: z
+      .number()
+      .min(0)
+      .max(1e6)
+      .default(0.67)
+      .meta({
+        label: 't0 (midpoint of λ)',
+        help:
+          'The step where λ = ½ (sigmoid) or reaches 1 (linear), Eq. 5. Relative: 0…1 of the run (default 0.67 ≈ 2 of the 3 default epochs, ' +
+          'docs/methods.md §4); steps: an optimizer step count.',
+      }),
+    k: z
+      .number()
+      .min(0)
+      .max(1e4)
+      .default(10)
+      .meta({
+        label: 'k (steepness of λ)',
+        help:
+          'Slope of the sigmoid, Eq. 5; smaller k shifts from recall to learning more slowly and keeps the weights closer to θ₀. ' +
+          'Relative: per run (10 over a 225-step run is 0.044 per step, at the slow end of the 0.05–0.5 of docs/methods.md §4, so λ climbs smoothly ' +
+          'from ≈0 to ≈0.96 over the run; on rotated digits k = 40 keeps ≈56% pretrain accuracy against ≈74% at k = 10); steps: per optimizer step.',
+      }),
+    pull: z
+      .enum(['pretrained', 'backbone'])
+      .default('pretrained')
+      .meta({
+        label: 'Weights pulled toward θ₀',
+        help:
+          '\u2018pretrained\u2019: every weight that has a θ₀, i.e. the backbone and the pretrain head, which the target reuses when the label ' +
+          'space is the same (the reference pulls exactly its pretrained weights). \u2018backbone\u2019: the backbone only; the heads take the ' +
+          'reference\u2019s head path (anneal_w = 0, plain AdamW). A new target head always takes the head path.',
+      }),
     weightDecay: z.number().min(0).max(1).default(0).meta({
       label: 'Weight decay',
       help: 'Decoupled decay θ ← θ − lr·wd·θ applied last, on kernels only (the reference GLUE script exempts biases). 0 as in the paper.',

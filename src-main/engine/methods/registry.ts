@@ -81,11 +81,18 @@ export function methodLabel(choice: Pick<MethodChoice, 'id'> & Partial<MethodCho
  * host's view of the study and were done there.
  */
 export function createMethod(choice: MethodChoice, tf: typeof tfType): MethodHooks {
-  const parts = components(choice).map((c, i) => ({ definition: getMethod(c.id), params: c.params, where: i ? `method.with.${i - 1}.params` : 'method.params' }));
+  const parts = components(choice).map((c, i) => ({
+    definition: getMethod(c.id),
+    params: c.params,
+    where: i ? `method.with.${i - 1}.params` : 'method.params',
+  }));
   const conflict = slotConflict(parts.map((p) => p.definition));
   if (conflict) throw new ValidationError(`Invalid method: ${conflict}`, [`method: ${conflict}`]);
   return composeHooks(
-    parts.map(({ definition, params, where }) => ({ definition, hooks: definition.create({ tf, params: parseOrThrow(definition.params, params ?? {}, `${definition.id} parameters`, where) }) })),
+    parts.map(({ definition, params, where }) => ({
+      definition,
+      hooks: definition.create({ tf, params: parseOrThrow(definition.params, params ?? {}, `${definition.id} parameters`, where) }),
+    })),
     tf,
   );
 }

@@ -54,12 +54,18 @@ export const rehearsal = defineMethod({
     'the random-mixing baseline of Bai et al. 2024, arXiv 2402.08096 (mix-cd), §3. docs/methods.md §3.6.',
   params: z.strictObject({
     memoryBatch: memoryBatchParam,
-    poolSize: z.number().int().min(0).max(100_000).default(0).meta({
-      label: 'Replay memory size',
-      help:
-        'How many pretrain samples may be rehearsed: a seeded subset of the pretrain pool, like the bounded buffer of Avalanche replay (mem_size). ' +
-        '0 = the whole pool.',
-    }),
+    poolSize: z
+      .number()
+      .int()
+      .min(0)
+      .max(100_000)
+      .default(0)
+      .meta({
+        label: 'Replay memory size',
+        help:
+          'How many pretrain samples may be rehearsed: a seeded subset of the pretrain pool, like the bounded buffer of Avalanche replay (mem_size). ' +
+          '0 = the whole pool.',
+      }),
   }),
   slots: ['sampler'],
   create: ({ tf, params }) => {
@@ -78,7 +84,9 @@ export const rehearsal = defineMethod({
           efficiency = new RehearsalEfficiency(poolCorrectness(tf, setup.pretrainPool, base));
           base.dispose();
         }
-        setup.log(`Random rehearsal: ${memoryBatch} of ${memory.length} pretrain samples per step (ρ = ${(memoryBatch / (setup.batchSize + memoryBatch)).toFixed(3)})`);
+        setup.log(
+          `Random rehearsal: ${memoryBatch} of ${memory.length} pretrain samples per step (ρ = ${(memoryBatch / (setup.batchSize + memoryBatch)).toFixed(3)})`,
+        );
       },
       rehearsal: () => replay!.draw(memoryBatch),
       observeRehearsal: (rows, correct) => efficiency?.observe(rows, correct),

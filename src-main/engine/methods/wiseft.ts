@@ -61,12 +61,15 @@ export const wiseft = defineMethod({
       label: 'α sweep',
       help: 'Mixing coefficients to evaluate: 0 = base model θ₀, 1 = fine-tuned θ_ft. One evaluation each, no training.',
     }),
-    weighting: z.enum(['plain', 'fisher']).default('plain').meta({
-      label: 'Weighting',
-      help:
-        'plain: θ(α) = (1−α)·θ₀ + α·θ_ft. fisher: each weight mixed in proportion to its importance, f₀ = F of θ₀ on the pretrain pool, ' +
-        'f₁ = F of θ_ft on the target set (Avalanche estimator), θ = ((1−α)f₀θ₀ + αf₁θ_ft)/((1−α)f₀ + αf₁), f floored at 1e-8 (wise-ft _merge).',
-    }),
+    weighting: z
+      .enum(['plain', 'fisher'])
+      .default('plain')
+      .meta({
+        label: 'Weighting',
+        help:
+          'plain: θ(α) = (1−α)·θ₀ + α·θ_ft. fisher: each weight mixed in proportion to its importance, f₀ = F of θ₀ on the pretrain pool, ' +
+          'f₁ = F of θ_ft on the target set (Avalanche estimator), θ = ((1−α)f₀θ₀ + αf₁θ_ft)/((1−α)f₀ + αf₁), f floored at 1e-8 (wise-ft _merge).',
+      }),
     fisherSamples: z.number().int().min(16).max(60000).default(1024).meta({
       label: 'Fisher samples',
       help: 'How many samples of each set estimate the Fisher diagonals (fisher weighting only); one forward and backward pass each, after training.',
@@ -79,7 +82,9 @@ export const wiseft = defineMethod({
   slots: [],
   postHoc: true,
   validate: (_params, { sequence }) =>
-    sequence ? ['WiSE-FT interpolates one fine-tuning with θ₀; a sequence of tasks has several, so its sweep is not defined there (run it on each task alone)'] : [],
+    sequence
+      ? ['WiSE-FT interpolates one fine-tuning with θ₀; a sequence of tasks has several, so its sweep is not defined there (run it on each task alone)']
+      : [],
   create: ({ tf, params }) => {
     let setup: TrainingSetup | null = null;
     /** F₀ of θ₀ on the pretrain pool and F₁ of θ_ft on the target set (same estimator as EWC's default). */
@@ -87,11 +92,23 @@ export const wiseft = defineMethod({
       const s = setup!;
       const sample = (n: number) => new Rng(s.seed + 53).permutation(n).subarray(0, Math.min(n, params.fisherSamples));
       const base = s.createBaseModel();
-      const fisher0 = fisherDiagonal(tf, base, s.pretrainPool, { kind: 'avalanche', rows: sample(s.pretrainPool.n), batchSize: 64, head: 'pretrain', loss: s.task.loss });
+      const fisher0 = fisherDiagonal(tf, base, s.pretrainPool, {
+        kind: 'avalanche',
+        rows: sample(s.pretrainPool.n),
+        batchSize: 64,
+        head: 'pretrain',
+        loss: s.task.loss,
+      });
       base.dispose();
       // Every weight must carry a gradient for its Fisher, whichever ones the method trained.
       model.setTrainable(null);
-      const fisher1 = fisherDiagonal(tf, model, s.targetTrain, { kind: 'avalanche', rows: sample(s.targetTrain.n), batchSize: 64, head: 'target', loss: s.task.loss });
+      const fisher1 = fisherDiagonal(tf, model, s.targetTrain, {
+        kind: 'avalanche',
+        rows: sample(s.targetTrain.n),
+        batchSize: 64,
+        head: 'target',
+        loss: s.task.loss,
+      });
       return { fisher0, fisher1, floor: FISHER_FLOOR };
     };
     return {

@@ -25,7 +25,11 @@ export const ATTENTION_PROJECTIONS = ['q', 'k', 'v', 'o'] as const;
 
 /** The kernel layers of a transformer block with their kinds, in forward order. */
 export function blockKernelLayers(block: string): [string, KernelKind][] {
-  return [...ATTENTION_PROJECTIONS.map((p): [string, KernelKind] => [`${block}/attn/${p}`, 'attention']), [`${block}/mlp/fc1`, 'mlp'], [`${block}/mlp/fc2`, 'mlp']];
+  return [
+    ...ATTENTION_PROJECTIONS.map((p): [string, KernelKind] => [`${block}/attn/${p}`, 'attention']),
+    [`${block}/mlp/fc1`, 'mlp'],
+    [`${block}/mlp/fc2`, 'mlp'],
+  ];
 }
 
 /** Every backbone kernel layer of a spec with its kind, in forward order (the heads are not included). */

@@ -39,7 +39,13 @@ export function transformerBackbone(recipe: TransformerRecipe, vocab: number): L
   const causal = recipe.role === 'decoder';
   return [
     { kind: 'embedding', name: 'embed', vocab, dim: recipe.dim },
-    ...Array.from({ length: recipe.blocks }, (_, i): LayerSpec => ({ kind: 'block', name: `block${i + 1}`, heads: recipe.heads, mlpRatio: recipe.mlpRatio, causal })),
+    ...Array.from({ length: recipe.blocks }, (_, i): LayerSpec => ({
+      kind: 'block',
+      name: `block${i + 1}`,
+      heads: recipe.heads,
+      mlpRatio: recipe.mlpRatio,
+      causal,
+    })),
     { kind: 'norm', name: 'ln_f' },
     ...(causal ? [] : [{ kind: 'pool', name: 'pool' } as LayerSpec]),
   ];
@@ -47,7 +53,11 @@ export function transformerBackbone(recipe: TransformerRecipe, vocab: number): L
 
 /** How the wizard presents the recipes. */
 export const RECIPE_CATALOG: CatalogEntry[] = [
-  { id: 'mlp', label: 'MLP 784-256-256', description: 'Two hidden layers of 256 ReLU units (≈270k parameters); the model of the calibration in docs/methods.md §4.' },
+  {
+    id: 'mlp',
+    label: 'MLP 784-256-256',
+    description: 'Two hidden layers of 256 ReLU units (≈270k parameters); the model of the calibration in docs/methods.md §4.',
+  },
   { id: 'cnn', label: 'Small CNN', description: 'conv 5×5/2 ×16 → conv 3×3/2 ×32 → dense 128, ReLU (≈110k parameters).' },
   {
     id: 'char-gpt',
@@ -58,6 +68,7 @@ export const RECIPE_CATALOG: CatalogEntry[] = [
   {
     id: 'char-encoder',
     label: 'Character encoder (text classifier)',
-    description: 'Bidirectional encoder over characters: context 128, width 64, 2 pre-LN blocks of 4 heads, mean-pooled into a classifier head (≈115k parameters).',
+    description:
+      'Bidirectional encoder over characters: context 128, width 64, 2 pre-LN blocks of 4 heads, mean-pooled into a classifier head (≈115k parameters).',
   },
 ];

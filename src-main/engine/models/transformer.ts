@@ -69,7 +69,10 @@ export function attention(access: LayerAccess, block: string, h: Flow, seq: { n:
   const d = h.out.shape[1];
   if (d % heads !== 0) throw new Error(`${block}: width ${d} is not divisible by ${heads} heads`);
   const [q, k, v] = (['q', 'k', 'v'] as const).map((p) => access.dense(`${block}/attn/${p}`, h.out, h.upstream));
-  const scores = tf.mul(batchMatMul(splitHeads(q.out, n, t, heads, false), splitHeads(k.out, n, t, heads, true), { a: q.upstream, b: k.upstream }), 1 / Math.sqrt(d / heads));
+  const scores = tf.mul(
+    batchMatMul(splitHeads(q.out, n, t, heads, false), splitHeads(k.out, n, t, heads, true), { a: q.upstream, b: k.upstream }),
+    1 / Math.sqrt(d / heads),
+  );
   const weights = tf.softmax(causal ? tf.add(scores, causalMask(t)) : scores) as tf.Tensor3D;
   const context = batchMatMul(weights, splitHeads(v.out, n, t, heads, false), { a: q.upstream || k.upstream, b: v.upstream });
   const merged = tf.reshape(tf.transpose(tf.reshape(context, [n, heads, t, d / heads]), [0, 2, 1, 3]), [n * t, d]) as tf.Tensor2D;

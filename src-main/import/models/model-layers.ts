@@ -6,7 +6,8 @@ import { ImportError } from '../import-error';
 
 /** Layer classes the engine can run (others are refused before loading). */
 const SUPPORTED = new Set(['InputLayer', 'Dense', 'Conv2D', 'Flatten', 'Dropout', 'Activation', 'ReLU']);
-const SUPPORTED_TEXT = 'Dense (ReLU or linear; the head linear or softmax), Conv2D (valid padding, square kernel and stride, ReLU), Flatten, Dropout and ReLU/softmax activations';
+const SUPPORTED_TEXT =
+  'Dense (ReLU or linear; the head linear or softmax), Conv2D (valid padding, square kernel and stride, ReLU), Flatten, Dropout and ReLU/softmax activations';
 
 type LayerJson = { class_name?: string; config?: { name?: string } };
 
@@ -18,7 +19,9 @@ export function checkLayerClasses(topology: unknown, file: string): void {
   if (!Array.isArray(layers)) throw new ImportError(`${file}: the model topology lists no layers`);
   for (const layer of layers) {
     if (!SUPPORTED.has(layer.class_name ?? '')) {
-      throw new ImportError(`${file}: layer '${layer.config?.name ?? '?'}' is a ${layer.class_name}, which RetainLab's engine cannot run; it supports ${SUPPORTED_TEXT}`);
+      throw new ImportError(
+        `${file}: layer '${layer.config?.name ?? '?'}' is a ${layer.class_name}, which RetainLab's engine cannot run; it supports ${SUPPORTED_TEXT}`,
+      );
     }
   }
 }
@@ -45,15 +48,24 @@ function pair(v: number | number[] | undefined, fallback: number): [number, numb
  * activations the engine has, the last Dense as the head. Returns the engine spec, the layer
  * table and the weights under engine names.
  */
-export function describeModel(model: LayersModel, file: string): { spec: ImportedEngineSpec; layers: ModelLayerInfo[]; weights: Map<string, Float32Array>; shapes: Map<string, number[]>; warnings: string[] } {
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) throw new ImportError(`${file}: the model has ${model.inputs.length} inputs and ${model.outputs.length} outputs; RetainLab models have one of each`);
+export function describeModel(
+  model: LayersModel,
+  file: string,
+): { spec: ImportedEngineSpec; layers: ModelLayerInfo[]; weights: Map<string, Float32Array>; shapes: Map<string, number[]>; warnings: string[] } {
+  if (model.inputs.length !== 1 || model.outputs.length !== 1)
+    throw new ImportError(`${file}: the model has ${model.inputs.length} inputs and ${model.outputs.length} outputs; RetainLab models have one of each`);
   const unsupported = (layer: { name: string }, why: string): never => {
     throw new ImportError(`${file}: layer '${layer.name}' ${why}; RetainLab's engine supports ${SUPPORTED_TEXT}`);
   };
   const inputShape = model.inputs[0].shape.slice(1) as number[];
-  if (inputShape.some((d) => d === null)) throw new ImportError(`${file}: the input shape [${inputShape.join(', ')}] has unknown sizes; the engine needs a fixed input shape`);
-  if (inputShape.length < 1 || inputShape.length > 3) throw new ImportError(`${file}: an input of shape [${inputShape.join(', ')}] is not supported; use [features], [height, width] or [height, width, channels]`);
-  const engineInput: [number, number, number] = inputShape.length === 1 ? [1, inputShape[0], 1] : inputShape.length === 2 ? [inputShape[0], inputShape[1], 1] : (inputShape as [number, number, number]);
+  if (inputShape.some((d) => d === null))
+    throw new ImportError(`${file}: the input shape [${inputShape.join(', ')}] has unknown sizes; the engine needs a fixed input shape`);
+  if (inputShape.length < 1 || inputShape.length > 3)
+    throw new ImportError(
+      `${file}: an input of shape [${inputShape.join(', ')}] is not supported; use [features], [height, width] or [height, width, channels]`,
+    );
+  const engineInput: [number, number, number] =
+    inputShape.length === 1 ? [1, inputShape[0], 1] : inputShape.length === 2 ? [inputShape[0], inputShape[1], 1] : (inputShape as [number, number, number]);
 
   const withWeights = model.layers.filter((l) => ['Dense', 'Conv2D'].includes(l.getClassName()));
   const head = withWeights[withWeights.length - 1];
@@ -73,7 +85,11 @@ export function describeModel(model: LayersModel, file: string): { spec: Importe
     const cls = layer.getClassName();
     const config = layer.getConfig() as LayerConfig;
     const inbound = layer.inboundNodes.flatMap((n) => n.inboundLayers);
-    if (previous && (inbound.length !== 1 || inbound[0] !== previous)) unsupported(layer, `takes its input from ${inbound.map((l) => `'${l.name}'`).join(' and ') || 'nowhere'} rather than the layer before it (a branching graph)`);
+    if (previous && (inbound.length !== 1 || inbound[0] !== previous))
+      unsupported(
+        layer,
+        `takes its input from ${inbound.map((l) => `'${l.name}'`).join(' and ') || 'nowhere'} rather than the layer before it (a branching graph)`,
+      );
     previous = layer;
     const info: ModelLayerInfo = {
       name: layer.name,
@@ -118,7 +134,8 @@ export function describeModel(model: LayersModel, file: string): { spec: Importe
     if (cls === 'Dense') {
       if (rank !== 1) unsupported(layer, `gets a ${rank}-D input; add a Flatten before it`);
       if (layer === head) {
-        if (activation !== 'linear' && activation !== 'softmax') unsupported(layer, `is the head with activation '${activation}'; a head must be linear or softmax`);
+        if (activation !== 'linear' && activation !== 'softmax')
+          unsupported(layer, `is the head with activation '${activation}'; a head must be linear or softmax`);
         info.role = 'head';
         afterHead = true;
       } else {
@@ -152,6 +169,7 @@ export function describeModel(model: LayersModel, file: string): { spec: Importe
   const warnings: string[] = [];
   if (frozen.length === weights.size) warnings.push('Every layer is frozen (trainable: false) in the original model; fine-tuning methods decide what trains.');
   const dropouts = layers.filter((l) => l.className === 'Dropout');
-  if (dropouts.length) warnings.push(`${dropouts.length} Dropout layer${dropouts.length === 1 ? ' is' : 's are'} skipped: the engine fine-tunes without dropout.`);
+  if (dropouts.length)
+    warnings.push(`${dropouts.length} Dropout layer${dropouts.length === 1 ? ' is' : 's are'} skipped: the engine fine-tunes without dropout.`);
   return { spec: { inputShape: engineInput, backbone, headUnits: (head.getConfig() as LayerConfig).units!, frozen }, layers, weights, shapes, warnings };
 }

@@ -44,16 +44,20 @@ export function readTfjsModelFiles(path: string): TfjsModelFiles {
     throw new ImportError(`${name} is not valid JSON (${(err as Error).message})`);
   }
   if (json.format === 'graph-model') {
-    throw new ImportError(`${name} is a TensorFlow.js GraphModel, which cannot be fine-tuned; export a LayersModel (model.save() in TensorFlow.js, or tensorflowjs_converter --output_format tfjs_layers_model)`);
+    throw new ImportError(
+      `${name} is a TensorFlow.js GraphModel, which cannot be fine-tuned; export a LayersModel (model.save() in TensorFlow.js, or tensorflowjs_converter --output_format tfjs_layers_model)`,
+    );
   }
-  if (!json.modelTopology || typeof json.modelTopology !== 'object') throw new ImportError(`${name} has no modelTopology: it is not a TensorFlow.js LayersModel`);
+  if (!json.modelTopology || typeof json.modelTopology !== 'object')
+    throw new ImportError(`${name} has no modelTopology: it is not a TensorFlow.js LayersModel`);
   if (!Array.isArray(json.weightsManifest)) throw new ImportError(`${name} has no weightsManifest: the model's weights cannot be found`);
   const folder = dirname(jsonPath);
   const buffers: Buffer[] = [];
   const specs: io.WeightsManifestEntry[] = [];
   for (const group of json.weightsManifest) {
     for (const shard of group.paths) {
-      if (escapesFolder(shard)) throw new ImportError(`${name} names the weight file '${shard}', outside its own folder; weight files must sit next to model.json`);
+      if (escapesFolder(shard))
+        throw new ImportError(`${name} names the weight file '${shard}', outside its own folder; weight files must sit next to model.json`);
       const shardPath = join(folder, shard);
       if (!existsSync(shardPath)) {
         throw new ImportError(`${name} needs the weight file '${shard}', which is missing next to it; import model.json together with all its .bin files`);
@@ -65,7 +69,9 @@ export function readTfjsModelFiles(path: string): TfjsModelFiles {
   const weightData = Buffer.concat(buffers);
   const expected = expectedBytes(specs);
   if (weightData.length !== expected) {
-    throw new ImportError(`${name}: the weight files hold ${weightData.length} bytes but its manifest describes ${expected}; a .bin file is truncated or belongs to another model`);
+    throw new ImportError(
+      `${name}: the weight files hold ${weightData.length} bytes but its manifest describes ${expected}; a .bin file is truncated or belongs to another model`,
+    );
   }
   return {
     path: jsonPath,

@@ -16,7 +16,11 @@ function className(run: RunDetail, label: number): string {
 
 /** Collateral damage per pretrain class: the share of each class's eval samples that went correct → wrong, at the final point. */
 export function cdClassesFigure(runs: RunDetail[], ctx: FigureContext): Figure {
-  const { data, xaxis } = groupedBars(runs, ctx, (run) => new Map((finalPoint(run)?.perClass ?? []).map((c) => [className(run, c.label), c.n ? (c.damaged / c.n) * 100 : 0])));
+  const { data, xaxis } = groupedBars(
+    runs,
+    ctx,
+    (run) => new Map((finalPoint(run)?.perClass ?? []).map((c) => [className(run, c.label), c.n ? (c.damaged / c.n) * 100 : 0])),
+  );
   if (!data.length) return emptyFigure('No selected run has a final evaluation');
   return {
     data,

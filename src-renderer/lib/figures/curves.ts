@@ -15,10 +15,29 @@ export function curvesFigure(runs: RunDetail[], ctx: FigureContext): Figure {
       if (byStep.length < 2) return;
       const style = ctx.styleOf(run);
       const color = style.color;
-      const common = { type: 'scatter' as const, mode: 'lines+markers' as const, legendgroup: row.key, x: byStep.map((e) => e.step), marker: styleMarker(style, 6) };
-      data.push({ ...common, name: `${row.label}: A<sub>pre</sub>`, showlegend: i === 0, y: byStep.map((e) => e.aPre * axis.scale), line: { color, width: 1.5 } });
+      const common = {
+        type: 'scatter' as const,
+        mode: 'lines+markers' as const,
+        legendgroup: row.key,
+        x: byStep.map((e) => e.step),
+        marker: styleMarker(style, 6),
+      };
+      data.push({
+        ...common,
+        name: `${row.label}: A<sub>pre</sub>`,
+        showlegend: i === 0,
+        y: byStep.map((e) => e.aPre * axis.scale),
+        line: { color, width: 1.5 },
+      });
       const withTarget = byStep.filter((e) => e.aTgt !== null);
-      data.push({ ...common, name: `${row.label}: A<sub>tgt</sub> (dashed)`, showlegend: i === 0, x: withTarget.map((e) => e.step), y: withTarget.map((e) => (e.aTgt as number) * axis.scale), line: { color, width: 1.5, dash: 'dash' } });
+      data.push({
+        ...common,
+        name: `${row.label}: A<sub>tgt</sub> (dashed)`,
+        showlegend: i === 0,
+        x: withTarget.map((e) => e.step),
+        y: withTarget.map((e) => (e.aTgt as number) * axis.scale),
+        line: { color, width: 1.5, dash: 'dash' },
+      });
     });
   }
   if (!data.length) return emptyFigure('No run with evaluations during training selected');

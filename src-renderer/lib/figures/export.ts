@@ -34,7 +34,11 @@ export async function figureSvg(figure: Figure, preset: PaperPreset): Promise<st
   checked(figure, preset);
   const Plotly = await loadPlotly();
   const layout = paperLayout(figure, preset);
-  const uri = await Plotly.toImage({ data: paperData(figure.data), layout, config: { staticPlot: true } } as never, { format: 'svg', width: layout.width!, height: layout.height! });
+  const uri = await Plotly.toImage({ data: paperData(figure.data), layout, config: { staticPlot: true } } as never, {
+    format: 'svg',
+    width: layout.width!,
+    height: layout.height!,
+  });
   return sizeSvg(decodeURIComponent(uri.replace(/^data:image\/svg\+xml,/, '')), preset);
 }
 
@@ -43,7 +47,12 @@ export async function figurePng(figure: Figure, preset: PaperPreset): Promise<st
   checked(figure, preset);
   const Plotly = await loadPlotly();
   const layout = paperLayout(figure, preset);
-  const uri = await Plotly.toImage({ data: paperData(figure.data), layout } as never, { format: 'png', width: layout.width!, height: layout.height!, scale: preset.dpi / UNITS_PER_INCH });
+  const uri = await Plotly.toImage({ data: paperData(figure.data), layout } as never, {
+    format: 'png',
+    width: layout.width!,
+    height: layout.height!,
+    scale: preset.dpi / UNITS_PER_INCH,
+  });
   return uri.replace(/^data:image\/png;base64,/, '');
 }
 

@@ -48,14 +48,25 @@ export function metricAxis(runs: { metric: RunDetail['metric'] }[]): MetricAxis 
 
 /** A figure with nothing to draw and the reason. */
 export function emptyFigure(reason: string): Figure {
-  return { data: [], layout: { xaxis: { visible: false }, yaxis: { visible: false }, annotations: [{ text: reason, showarrow: false, xref: 'paper', yref: 'paper', x: 0.5, y: 0.5 }] }, empty: reason };
+  return {
+    data: [],
+    layout: {
+      xaxis: { visible: false },
+      yaxis: { visible: false },
+      annotations: [{ text: reason, showarrow: false, xref: 'paper', yref: 'paper', x: 0.5, y: 0.5 }],
+    },
+    empty: reason,
+  };
 }
 
 /**
  * The Plotly marker of a method style. Filled markers get a thin dark outline so that pale colours (sand,
  * cyan) stay visible on white; open ones are drawn in the method's colour.
  */
-export function styleMarker(style: MethodStyle, size: number): { symbol: MethodStyle['marker']; size: number; color: string; line: { color: string; width: number } } {
+export function styleMarker(
+  style: MethodStyle,
+  size: number,
+): { symbol: MethodStyle['marker']; size: number; color: string; line: { color: string; width: number } } {
   const open = style.marker.endsWith('-open');
   return { symbol: style.marker, size, color: style.color, line: { color: open ? style.color : '#333333', width: open ? 1.5 : 0.5 } };
 }

@@ -17,7 +17,15 @@ export function scatterFigure(runs: RunDetail[], ctx: FigureContext): Figure {
   const rows = comparisonRows(runs.filter(isPlottable)).filter((r) => r.metrics.targetGain && r.metrics.retention);
   if (!rows.length) return emptyFigure('No finished fine-tuning run with headline numbers selected');
   const data: Data[] = [
-    { type: 'scatter', mode: 'markers', name: 'base model θ₀', x: [0], y: [100], marker: { symbol: 'asterisk-open', size: 12, color: '#333333', line: { color: '#333333', width: 1.5 } }, hovertemplate: 'base model θ₀<extra></extra>' },
+    {
+      type: 'scatter',
+      mode: 'markers',
+      name: 'base model θ₀',
+      x: [0],
+      y: [100],
+      marker: { symbol: 'asterisk-open', size: 12, color: '#333333', line: { color: '#333333', width: 1.5 } },
+      hovertemplate: 'base model θ₀<extra></extra>',
+    },
   ];
   // Gain in accuracy points, or in nats of target loss for language models (retention is a ratio either way).
   const gainScale = metricAxis(runs).scale;
@@ -41,12 +49,24 @@ export function scatterFigure(runs: RunDetail[], ctx: FigureContext): Figure {
   }
   const front = paretoFrontier(means);
   if (front.length > 1) {
-    data.push({ type: 'scatter', mode: 'lines', name: 'Pareto frontier', x: front.map((p) => p.x), y: front.map((p) => p.y), line: { color: '#000000', width: 1, dash: 'dash' }, hoverinfo: 'skip' });
+    data.push({
+      type: 'scatter',
+      mode: 'lines',
+      name: 'Pareto frontier',
+      x: front.map((p) => p.x),
+      y: front.map((p) => p.y),
+      line: { color: '#000000', width: 1, dash: 'dash' },
+      hoverinfo: 'skip',
+    });
   }
   return {
     data,
     layout: {
-      xaxis: { title: { text: gainScale === 100 ? 'Target gain G<sub>tgt</sub> (accuracy points)' : 'Target gain G<sub>tgt</sub> (nats of target loss)' }, zeroline: true, zerolinecolor: REFERENCE_GREY },
+      xaxis: {
+        title: { text: gainScale === 100 ? 'Target gain G<sub>tgt</sub> (accuracy points)' : 'Target gain G<sub>tgt</sub> (nats of target loss)' },
+        zeroline: true,
+        zerolinecolor: REFERENCE_GREY,
+      },
       yaxis: { title: { text: 'Pretrain retention R<sub>pre</sub> (%)' }, zeroline: false },
       shapes: [{ type: 'line', xref: 'paper', x0: 0, x1: 1, y0: 100, y1: 100, line: { color: REFERENCE_GREY, width: 1, dash: 'dot' } }],
     },

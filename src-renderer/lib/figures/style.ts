@@ -50,7 +50,17 @@ function fittedTitle(a: Partial<LayoutAxis> | undefined, lengthPt: number, fontP
 export function paperLayout(figure: Figure, preset: PaperPreset): Partial<Layout> {
   const l = figure.layout;
   const legend = legendPlacement(figure.data, preset);
-  const line = { showline: true, linecolor: '#000000', linewidth: 0.75, mirror: true, ticks: 'outside' as const, ticklen: 3, tickwidth: 0.75, gridcolor: '#e6e6e6', gridwidth: 0.5 };
+  const line = {
+    showline: true,
+    linecolor: '#000000',
+    linewidth: 0.75,
+    mirror: true,
+    ticks: 'outside' as const,
+    ticklen: 3,
+    tickwidth: 0.75,
+    gridcolor: '#e6e6e6',
+    gridwidth: 0.5,
+  };
   return {
     ...l,
     title: undefined,
@@ -63,9 +73,14 @@ export function paperLayout(figure: Figure, preset: PaperPreset): Partial<Layout
     margin: { l: 4, r: 4, t: 4, b: 4, pad: 0 },
     xaxis: axis(l.xaxis, { ...line, title: fittedTitle(l.xaxis, preset.widthIn * UNITS_PER_INCH, preset.fontPt) }),
     // The y axis is as long as the height the legend underneath leaves.
-    yaxis: axis(l.yaxis, { ...line, title: fittedTitle(l.yaxis, preset.heightIn * UNITS_PER_INCH - (legend.inside ? 0 : legend.heightPt) - 3 * preset.fontPt, preset.fontPt) }),
+    yaxis: axis(l.yaxis, {
+      ...line,
+      title: fittedTitle(l.yaxis, preset.heightIn * UNITS_PER_INCH - (legend.inside ? 0 : legend.heightPt) - 3 * preset.fontPt, preset.fontPt),
+    }),
     legend: {
-      ...(legend.inside ? { ...emptiestCorner(figure.data, preset), bgcolor: 'rgba(255,255,255,0.85)', bordercolor: '#999999', borderwidth: 0.5 } : BOTTOM_LEGEND),
+      ...(legend.inside
+        ? { ...emptiestCorner(figure.data, preset), bgcolor: 'rgba(255,255,255,0.85)', bordercolor: '#999999', borderwidth: 0.5 }
+        : BOTTOM_LEGEND),
       font: { size: legend.fontPt },
       tracegroupgap: 0,
       itemwidth: 30,
@@ -144,10 +159,23 @@ const PAPER_LINE_SCALE = 0.7;
 /** The traces with marks and lines thinned for paper, where a layout unit is a point. */
 export function paperData(data: Data[]): Data[] {
   return data.map((trace) => {
-    const t = trace as Record<string, unknown> & { marker?: { size?: number; line?: { width?: number } }; line?: { width?: number }; error_x?: { width?: number }; error_y?: { width?: number } };
+    const t = trace as Record<string, unknown> & {
+      marker?: { size?: number; line?: { width?: number } };
+      line?: { width?: number };
+      error_x?: { width?: number };
+      error_y?: { width?: number };
+    };
     return {
       ...t,
-      ...(t.marker ? { marker: { ...t.marker, ...(typeof t.marker.size === 'number' ? { size: t.marker.size * PAPER_MARK_SCALE } : {}), ...(t.marker.line ? { line: { ...t.marker.line, width: 0.5 } } : {}) } } : {}),
+      ...(t.marker
+        ? {
+            marker: {
+              ...t.marker,
+              ...(typeof t.marker.size === 'number' ? { size: t.marker.size * PAPER_MARK_SCALE } : {}),
+              ...(t.marker.line ? { line: { ...t.marker.line, width: 0.5 } } : {}),
+            },
+          }
+        : {}),
       ...(t.line ? { line: { ...t.line, width: (t.line.width ?? 2) * PAPER_LINE_SCALE } } : {}),
       ...(t.error_x ? { error_x: { ...t.error_x, width: 2 } } : {}),
       ...(t.error_y ? { error_y: { ...t.error_y, width: 2 } } : {}),

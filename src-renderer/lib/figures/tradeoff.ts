@@ -58,11 +58,13 @@ export function tradeoffFigure(runs: RunDetail[], ctx: FigureContext): Figure {
       const v = Number(flattenConfig(run.config).get(param));
       byValue.set(v, [...(byValue.get(v) ?? []), run]);
     }
-    const points = [...byValue].sort(([a], [b]) => a - b).map(([value, members]) => ({
-      value,
-      tgt: seedStat(members.map((m) => m.headline!.aTgt))!,
-      pre: seedStat(members.map((m) => m.headline!.aPre))!,
-    }));
+    const points = [...byValue]
+      .sort(([a], [b]) => a - b)
+      .map(([value, members]) => ({
+        value,
+        tgt: seedStat(members.map((m) => m.headline!.aTgt))!,
+        pre: seedStat(members.map((m) => m.headline!.aPre))!,
+      }));
     const style = ctx.styleOf(s.runs[0]);
     const color = style.color;
     return {

@@ -31,7 +31,8 @@ function compare(value: string, op: string, wanted: string): boolean {
   if (op === '=') return value.toLowerCase() === wanted.toLowerCase();
   if (op === '!=') return value.toLowerCase() !== wanted.toLowerCase();
   // Number('') is 0: an unfinished term such as `learningRate>` must not read as `learningRate>0`.
-  const a = value.trim() ? Number(value) : NaN, b = wanted.trim() ? Number(wanted) : NaN;
+  const a = value.trim() ? Number(value) : NaN,
+    b = wanted.trim() ? Number(wanted) : NaN;
   if (!Number.isFinite(a) || !Number.isFinite(b)) return false;
   return op === '>' ? a > b : op === '<' ? a < b : op === '>=' ? a >= b : a <= b;
 }
@@ -40,7 +41,9 @@ function tokenMatches(run: RunSummary, token: string): boolean {
   if (token.startsWith('tag:')) return run.tags.includes(token.slice(4));
   const condition = CONDITION.exec(token);
   if (condition) return pathValues(run, condition[1]).some((v) => compare(v, condition[2], condition[3]));
-  const haystack = [run.id, run.methodId, run.methodLabel, run.studyName, run.recipe, run.task ?? '', run.taskLabel ?? '', run.status, run.note, ...run.tags].join(' ').toLowerCase();
+  const haystack = [run.id, run.methodId, run.methodLabel, run.studyName, run.recipe, run.task ?? '', run.taskLabel ?? '', run.status, run.note, ...run.tags]
+    .join(' ')
+    .toLowerCase();
   return haystack.includes(token.toLowerCase());
 }
 
@@ -50,7 +53,11 @@ function tokenMatches(run: RunSummary, token: string): boolean {
  * `path=value` (or !=, <, >, <=, >=) tests any config parameter, e.g. `learningRate<0.01`, `method.params.rank=8`.
  */
 export function matchesSearch(run: RunSummary, search: string): boolean {
-  return search.trim().split(/\s+/).filter(Boolean).every((t) => tokenMatches(run, t));
+  return search
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .every((t) => tokenMatches(run, t));
 }
 
 /** The runs that pass the dropdown filters and the search. */
@@ -68,7 +75,8 @@ export function filterRuns(runs: readonly RunSummary[], filters: RunFilters, sea
 
 /** The values each dropdown offers: those present among the runs. */
 export function filterOptions(runs: readonly RunSummary[]): Record<keyof RunFilters, { value: string; label: string }[]> {
-  const unique = (pairs: [string, string][]) => [...new Map(pairs.filter(([v]) => v)).entries()].map(([value, label]) => ({ value, label })).sort((a, b) => a.label.localeCompare(b.label));
+  const unique = (pairs: [string, string][]) =>
+    [...new Map(pairs.filter(([v]) => v)).entries()].map(([value, label]) => ({ value, label })).sort((a, b) => a.label.localeCompare(b.label));
   return {
     method: unique(runs.map((r) => [r.methodId, r.kind === 'pretrain' ? 'Base model pretraining' : r.methodLabel])),
     recipe: unique(runs.map((r) => [r.recipe, r.recipe])),

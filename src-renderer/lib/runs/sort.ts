@@ -28,7 +28,8 @@ export function compareValues(a: string | number | null, b: string | number | nu
 /** The runs sorted by a column (stable, so equal values keep their previous order); nulls stay last. */
 export function sortRuns(runs: readonly RunSummary[], key: SortKey, descending: boolean): RunSummary[] {
   return [...runs].sort((x, y) => {
-    const a = sortValue(x, key), b = sortValue(y, key);
+    const a = sortValue(x, key),
+      b = sortValue(y, key);
     if (a === null || b === null) return compareValues(a, b);
     return descending ? compareValues(b, a) : compareValues(a, b);
   });

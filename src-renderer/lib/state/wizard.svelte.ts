@@ -51,9 +51,7 @@ export class WizardState {
     this.autoName = rest.name;
     this.chosen = methods.map((m) => m.id);
     this.params = $state(
-      Object.fromEntries(
-        catalog.methods.map((m) => [m.id, { ...defaultParams(m.params), ...(methods.find((x) => x.id === m.id)?.params as ParamValues) }]),
-      ),
+      Object.fromEntries(catalog.methods.map((m) => [m.id, { ...defaultParams(m.params), ...(methods.find((x) => x.id === m.id)?.params as ParamValues) }])),
     );
   }
 
