@@ -1,6 +1,6 @@
 import type { BaseModelSummary } from '../../src-shared/api';
 import type { BaseModelSpec } from '../../src-shared/config';
-import { parseRunConfig } from '../../src-shared/run-record';
+import { baseModelSpecSchema, parseRunConfig } from '../../src-shared/run-record';
 import { nowIso, type Db } from './types';
 
 interface Row {
@@ -30,10 +30,19 @@ function pretrainMetric(row: Row): BaseModelSummary['metric'] {
   }
 }
 
-/** A stored base model with its identity and checkpoint. */
+/** A stored base model with its checkpoint. */
 export interface BaseModelRecord extends BaseModelSummary {
-  spec: BaseModelSpec;
   checkpointId: number | null;
+}
+
+/** The spec a row's identity holds, parsed by the run record's schema (null when it does not parse). */
+function storedSpec(specKeyJson: string): BaseModelSpec | null {
+  try {
+    const parsed = baseModelSpecSchema.safeParse(JSON.parse(specKeyJson));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The canonical JSON of a base-model spec: equal specs give equal keys, so a model is pretrained once. */
@@ -50,20 +59,20 @@ export function specKey(spec: BaseModelSpec): string {
 }
 
 function toRecord(row: Row): BaseModelRecord {
-  const spec = JSON.parse(row.spec_key) as BaseModelSpec;
+  // A spec that does not parse names no classes, and nothing can be fine-tuned from it: it is listed as failed.
+  const spec = storedSpec(row.spec_key);
   return {
     id: row.id,
     name: row.name,
     recipe: row.recipe,
-    classes: spec.classes,
-    classNames: spec.classNames ?? null,
-    status: row.status,
+    classes: spec?.classes ?? [],
+    classNames: spec?.classNames ?? null,
+    status: spec ? row.status : 'failed',
     pretrainRunId: row.pretrain_run_id,
     metric: pretrainMetric(row),
     aPre: row.a_pre,
     paramCount: row.param_count,
     createdAt: row.created_at,
-    spec,
     checkpointId: row.checkpoint_id,
   };
 }

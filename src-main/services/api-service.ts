@@ -130,7 +130,7 @@ export class ApiService implements RetainLabApi {
   }
 
   async listBaseModels() {
-    return listBaseModels(this.db).map(({ spec: _spec, checkpointId: _c, ...summary }) => summary);
+    return listBaseModels(this.db).map(({ checkpointId: _c, ...summary }) => summary);
   }
 
   /** A validated study with its library datasets looked up and checked, and its base-model spec and runs. */

@@ -211,4 +211,21 @@ describe('store migrations', () => {
     await expect(api.forgottenSamples('run-not-json', 3)).rejects.toThrow(/run-not-json is unreadable/);
     db.close();
   });
+
+  it('list a base model whose stored spec is unreadable as failed, naming no classes, and never reuse it', async () => {
+    const dir = tempDir();
+    const db = openStore(dir);
+    const spec = tinyRunConfig().baseModel;
+    const insert = db.prepare(
+      `INSERT INTO base_models (id, name, recipe, spec_key, status, created_at) VALUES (?, ?, 'mlp', ?, 'ready', '2026-01-01T00:00:00Z')`,
+    );
+    insert.run('base-good', 'good', JSON.stringify(spec));
+    insert.run('base-bad', 'bad', JSON.stringify({ ...spec, classes: 'all' }));
+    insert.run('base-not-json', 'not json', '{"recipe":');
+    const listed = new Map((await apiOver(db).listBaseModels()).map((m) => [m.id, m]));
+    expect(listed.get('base-good')).toMatchObject({ status: 'ready', classes: spec.classes });
+    expect(listed.get('base-bad')).toMatchObject({ status: 'failed', classes: [], classNames: null });
+    expect(listed.get('base-not-json')).toMatchObject({ status: 'failed', classes: [] });
+    db.close();
+  });
 });
