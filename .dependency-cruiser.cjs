@@ -26,7 +26,7 @@ module.exports = {
       comment: 'src-shared imports nothing of ours outside src-shared, and of the packages only zod (no Electron, DOM-only, tfjs or SQLite packages).',
       severity: 'error',
       from: { path: '^src-shared/' },
-      to: { dependencyTypesNot: ['core'], pathNot: '^(src-shared/|node_modules/zod/)' },
+      to: { dependencyTypesNot: ['core'], pathNot: '^src-shared/|(^|/)node_modules/zod/' },
     },
     {
       name: 'renderer-imports-only-renderer-shared-and-libraries',
@@ -34,6 +34,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^src-renderer/' },
       to: { path: '^(src-main|src-preload)/' },
+    },
+    {
+      name: 'renderer-only-its-libraries',
+      comment: 'Of the packages, the renderer uses its UI and plotting libraries only (no electron, tfjs, SQLite or Node packages).',
+      severity: 'error',
+      from: { path: '^src-renderer/' },
+      to: { path: '(^|/)node_modules/', pathNot: '(^|/)node_modules/(svelte|plotly\\.js-dist|zod)/' },
     },
     {
       name: 'renderer-no-node-builtins',
@@ -47,7 +54,7 @@ module.exports = {
       comment: 'The preload script bridges IPC: electron and the API contract, nothing else.',
       severity: 'error',
       from: { path: '^src-preload/' },
-      to: { pathNot: '^(src-preload/|src-shared/|node_modules/electron/)' },
+      to: { pathNot: '^(src-preload|src-shared)/|(^|/)node_modules/electron/' },
     },
     {
       name: 'main-not-renderer-or-preload',
@@ -66,6 +73,13 @@ module.exports = {
       to: { path: `^(src-main/db/|${HOST})` },
     },
     {
+      name: 'engine-no-store-or-electron-packages',
+      comment: "The engine opens no store itself (better-sqlite3 is store-read's) and runs without Electron (a utility or forked process).",
+      severity: 'error',
+      from: { path: '^src-main/engine/' },
+      to: { path: '(^|/)node_modules/(better-sqlite3|electron)/' },
+    },
+    {
       name: 'db-not-engine-or-host',
       comment: 'The store layer sits below the engine and the host: types it stores (checkpoints, imported models) live in src-shared.',
       severity: 'error',
@@ -79,7 +93,7 @@ module.exports = {
         "a dataset's rows through db/'s queries. Both the engine and the host's import/ code use it, so it imports neither.",
       severity: 'error',
       from: { path: '^src-main/store-read/' },
-      to: { dependencyTypesNot: ['core'], pathNot: '^(src-main/(db|store-read)/|src-shared/|node_modules/better-sqlite3/)' },
+      to: { dependencyTypesNot: ['core'], pathNot: '^(src-main/(db|store-read)|src-shared)/|(^|/)node_modules/better-sqlite3/' },
     },
     {
       name: 'no-circular',
@@ -92,7 +106,9 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)(out|node_modules)/' },
+    // Packages stay in the graph (not followed), so the rules can name which ones a layer may use; their paths are
+    // matched anywhere ((^|/)node_modules/) because a tree cruised from a subfolder (the test fixture) resolves them above it.
+    exclude: { path: '(^|/)out/' },
     tsPreCompilationDeps: true,
     combinedDependencies: false,
     reporterOptions: { text: { highlightFocused: true } },

@@ -278,8 +278,6 @@ function pairingIssues(base: { recipe: Recipe; imported?: string }, task: Target
     });
   return issues;
 }
-/** Pretraining budget of a base model. */
-export type PretrainBudget = z.infer<typeof pretrainBudgetSchema>;
 /** Fine-tuning budget. */
 export type Budget = z.infer<typeof budgetSchema>;
 

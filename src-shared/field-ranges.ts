@@ -16,7 +16,8 @@ interface JsonNumber {
   items?: JsonNumber;
 }
 
-function rangeOf(field: JsonNumber): FieldRange {
+/** The range of one field's JSON Schema: inclusive or exclusive limits alike (a list: its items'). */
+export function rangeOf(field: JsonNumber): FieldRange {
   // A list (the seeds) is limited item by item.
   const f = field.type === 'array' && field.items ? field.items : field;
   return { min: f.minimum ?? f.exclusiveMinimum, max: f.maximum ?? f.exclusiveMaximum, step: f.type === 'integer' ? 1 : 'any' };

@@ -1,3 +1,5 @@
+import { rangeOf } from './field-ranges';
+
 /** What a parameter field's `.meta()` declares besides its zod checks: the form's label and help, and a log scale hint. */
 export interface ParamMeta {
   label?: string;
@@ -18,6 +20,8 @@ export interface ParamJsonSchema extends ParamMeta {
   default?: ParamValue;
   minimum?: number;
   maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
   enum?: string[];
   items?: ParamJsonSchema;
   minItems?: number;
@@ -43,13 +47,13 @@ export type ParamSpec =
 export function paramSpecs(schema: ParamsJsonSchema): ParamSpec[] {
   return Object.entries(schema.properties).map(([key, p]) => {
     const common = { key, label: p.label ?? key, help: p.help ?? '' };
-    const range = { min: p.minimum ?? -Infinity, max: p.maximum ?? Infinity };
+    const range = { min: rangeOf(p).min ?? -Infinity, max: rangeOf(p).max ?? Infinity };
     if (p.type === 'boolean') return { ...common, type: 'boolean', default: p.default as boolean };
     if (p.enum) return { ...common, type: 'enum', default: p.default as string, options: p.enum };
     if (p.type === 'integer') return { ...common, type: 'integer', default: p.default as number, ...range };
     if (p.type === 'number') return { ...common, type: 'number', default: p.default as number, ...range, ...(p.log ? { log: true } : {}) };
     if (p.type === 'array' && p.items?.type === 'number') {
-      return { ...common, type: 'number-list', default: p.default as number[], min: p.items.minimum ?? -Infinity, max: p.items.maximum ?? Infinity };
+      return { ...common, type: 'number-list', default: p.default as number[], min: rangeOf(p).min ?? -Infinity, max: rangeOf(p).max ?? Infinity };
     }
     throw new Error(`Parameter '${key}' has a schema the form cannot show: ${JSON.stringify(p)}`);
   });

@@ -4,6 +4,7 @@ import {
   budgetSchema,
   dataSchema,
   methodChoiceSchema,
+  metricOf,
   pretrainBudgetSchema,
   RECIPES,
   RUN_RECORD_VERSION,
@@ -96,6 +97,10 @@ export const finetuneRunConfigSchema = z.strictObject({
 
 /** The stored config of any run (`runs.config_json`), pretraining or fine-tuning. */
 export const storedRunConfigSchema = z.discriminatedUnion('kind', [pretrainRunConfigSchema, finetuneRunConfigSchema]).superRefine((run, ctx) => {
+  // The metric is fixed by the task when a study is expanded; a record that says otherwise would be trained and scored by different rules.
+  const metric = metricOf(run.target.task);
+  if (run.metric !== metric)
+    ctx.addIssue({ code: 'custom', path: ['metric'], message: `the task '${run.target.task}' is measured by ${metric}, not ${run.metric}` });
   if (run.kind !== 'finetune') return;
   if (run.metric === 'loss' && run.lossRise === undefined)
     ctx.addIssue({ code: 'custom', path: ['lossRise'], message: 'a loss-metric run needs its lossRise (nats)' });

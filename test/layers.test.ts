@@ -23,6 +23,9 @@ describe('layer rules (npm run lint:layers)', () => {
     expect(found).toEqual(
       [
         'db-not-engine-or-host: src-main/db/store.ts → src-main/engine/train.ts',
+        'engine-no-store-or-electron-packages: src-main/engine/open-store.ts → ../../../node_modules/better-sqlite3/lib/index.js',
+        'renderer-only-its-libraries: src-renderer/ipc.ts → ../../../node_modules/electron/index.js',
+        'shared-imports-only-shared-and-zod: src-shared/tensor.ts → ../../../node_modules/@tensorflow/tfjs-core/dist/tf-core.node.js',
         'engine-not-db-or-host: src-main/engine/train.ts → src-main/db/store.ts',
         'no-circular: src-renderer/format.ts → src-renderer/view.ts',
         'renderer-imports-only-renderer-shared-and-libraries: src-renderer/view.ts → src-main/db/store.ts',

@@ -14,6 +14,13 @@ export interface CsvRecord {
 const MAX_RECORD_BYTES = 16 * 2 ** 20;
 
 /**
+ * Every line ending ends a record, wherever it appears: left to itself csv-parse takes the first one
+ * it meets as the only delimiter, so a file mixing CRLF and LF (a concatenation, an edit in another
+ * editor) would run records together or keep a stray `\r`. CRLF comes first: csv-parse tries them in order.
+ */
+const RECORD_DELIMITERS = ['\r\n', '\n', '\r'];
+
+/**
  * The line each record starts on. csv-parse counts a CRLF inside a quoted field as two lines
  * (and reports the line a record ends on), so lines are counted here from its record and
  * empty-line counts, with every CRLF inside a field counted once.
@@ -75,7 +82,14 @@ function describeFailure(name: string, err: CsvError, lines: LineCounter): strin
  * silently. Row lengths are not checked here: the caller knows whether the first record is a header.
  */
 export async function* csvRecords(input: FileInput, delimiter: string, onBytes?: (bytes: number) => void): AsyncGenerator<CsvRecord> {
-  const parser = parse({ delimiter, relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: MAX_RECORD_BYTES });
+  const parser = parse({
+    delimiter,
+    record_delimiter: RECORD_DELIMITERS,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    info: true,
+    max_record_size: MAX_RECORD_BYTES,
+  });
   // Errors reach the loop below through the parser, which pipeline destroys with them.
   pipeline(Readable.from(utf8Chunks(input, onBytes)), parser, () => {});
   const lines = new LineCounter();

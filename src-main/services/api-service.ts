@@ -12,14 +12,17 @@ import type {
 } from '../../src-shared/api';
 import {
   budgetSchema,
+  metricOf,
   studyConfigSchema,
   taskSequence,
   targetDatasets,
   type BaseModelSpec,
   type MethodChoice,
   type PretrainRunConfig,
+  type Recipe,
   type StoredRunConfig,
   type StudyConfig,
+  type StudyConfigInput,
 } from '../../src-shared/config';
 import { storedRunConfigSchema } from '../../src-shared/run-record';
 import { taskOf } from '../../src-shared/tasks/lookup';
@@ -76,6 +79,45 @@ export function validateStudy(input: unknown): StudyConfig {
   const issues = [...(result.success ? [] : describeIssues(result.error)), ...methods.issues];
   if (!result.success || issues.length) throw new ValidationError(`Invalid study config:\n  ${issues.join('\n  ')}`, issues);
   return { ...result.data, methods: methods.parsed };
+}
+
+/**
+ * The study a stored run config stands for, as launchStudy would have been given it, so that
+ * launchRuns runs the same checks: its name, base model, data, target, method, budget with its one
+ * seed, backend and loss rise. A pretraining config has no method: vanilla (no parameters, no study
+ * checks) stands in for the one a study needs. A blank study name (older records) is left to the default.
+ */
+function studyOfRun(config: StoredRunConfig): StudyConfigInput {
+  const { baseModel } = config;
+  const finetune = config.kind === 'finetune' ? config : null;
+  return {
+    ...(config.studyName.trim() ? { name: config.studyName } : {}),
+    baseModel: baseModel.imported
+      ? { imported: baseModel.imported.id }
+      : // 'imported' without its `imported` block is refused (checkRun says why).
+        { recipe: baseModel.recipe as Recipe, pretrain: baseModel.pretrain },
+    data: baseModel.data,
+    target: config.target,
+    methods: [finetune ? finetune.method : { id: 'vanilla' }],
+    ...(finetune ? { budget: { ...finetune.budget, seeds: [finetune.seed] } } : {}),
+    backend: config.backend,
+    ...(finetune?.lossRise === undefined ? {} : { lossRise: finetune.lossRise }),
+  };
+}
+
+// The study fields whose run-config field has another path (the rest are the same in both).
+const RUN_FIELDS: [RegExp, string][] = [
+  [/^name(?=:)/, 'studyName'],
+  [/^baseModel\.imported(?=:)/, 'baseModel.imported.id'],
+  [/^data(?=[.:])/, 'baseModel.data'],
+  [/^methods\.0(?=[.:])/, 'method'],
+  [/^budget\.seeds(\.\d+)?(?=[.:])/, 'seed'],
+];
+
+/** A study issue ("field: problem") of run config i, its field renamed to the run config's. */
+function runIssue(issue: string, i: number): string {
+  const renamed = RUN_FIELDS.reduce((line, [from, to]) => line.replace(from, to), issue);
+  return renamed.startsWith('(config)') ? `runs.${i}${renamed.slice('(config)'.length)}` : `runs.${i}.${renamed}`;
 }
 
 /** The main-side implementation of the API contract, shared by the IPC and HTTP transports and the CLI. */
@@ -186,27 +228,37 @@ export class ApiService implements RetainLabApi {
 
   /**
    * Launches stored run configs as they are (a reproducibility bundle's `runs.json`), validated by
-   * the run-record schema, without turning them back into a study: each fine-tuning run starts from
-   * the stored base model of its spec, pretrained first by one run per spec where the store has none
-   * (a pretraining config only makes sure its model exists), or from its imported model. All of
-   * them form one study; the result names the first base model and pretraining run.
+   * the run-record schema and by the study checks each config would have passed in launchStudy
+   * (studyOfRun), without turning them back into a study: each fine-tuning run starts from the
+   * stored base model of its spec, pretrained first by one run per spec where the store has none
+   * (a pretraining config only makes sure its model exists), or from its imported model. The runs
+   * form one study per study name; the result names the first config's study, base model and the
+   * first pretraining run.
    */
   async launchRuns(input: unknown): Promise<LaunchResult> {
-    const configs = parseOrThrow(
+    const parsed = parseOrThrow(
       storedRunConfigSchema.array().min(1, 'give at least one run config'),
       Array.isArray(input) ? input : [input],
       'run configs',
       'runs',
     );
-    const issues = configs.flatMap((c, i) => this.runIssues(c, i));
+    const checked = parsed.map((c, i) => this.checkRun(c, i));
+    const issues = checked.flatMap((c) => c.issues);
     if (issues.length) throw new ValidationError(`Invalid run configs:\n  ${issues.join('\n  ')}`, issues);
-    const studyId = newId('study');
+    // Fine-tuning runs store their method with every default filled, as launchStudy stores them.
+    const configs = parsed.map((c, i): StoredRunConfig => (c.kind === 'finetune' ? { ...c, method: checked[i].method! } : c));
+    const studyIds = new Map(configs.map((c) => [c.studyName, newId('study')]));
     const runIds: string[] = [];
     const baseModels = new Map<string, string>();
     let pretrainRunId: string | null = null;
     this.db.transaction(() => {
-      insertStudy(this.db, studyId, [...new Set(configs.map((c) => c.studyName))].join(' + '), configs);
+      // Each study keeps the configs launched under its name.
+      for (const [name, id] of studyIds) {
+        const own = configs.filter((c) => c.studyName === name);
+        insertStudy(this.db, id, name, own);
+      }
       for (const config of configs) {
+        const studyId = studyIds.get(config.studyName)!;
         const base = this.baseModelFor(config, studyId, baseModels, runIds);
         pretrainRunId ??= base.pretrainRunId;
         if (config.kind === 'finetune') {
@@ -217,12 +269,21 @@ export class ApiService implements RetainLabApi {
       }
     })();
     this.host.enqueue(runIds);
-    const first = configs[0].baseModel;
-    return { studyId, runIds, baseModelId: first.imported?.id ?? baseModels.get(specKey(first))!, pretrainRunId };
+    const first = configs[0];
+    return {
+      studyId: studyIds.get(first.studyName)!,
+      runIds,
+      baseModelId: first.baseModel.imported?.id ?? baseModels.get(specKey(first.baseModel))!,
+      pretrainRunId,
+    };
   }
 
-  /** Problems of a run config the schema cannot see: its methods' parameters, and models and datasets the store must hold. */
-  private runIssues(config: StoredRunConfig, i: number): string[] {
+  /**
+   * Problems of a run config the run-record schema cannot see (`runs.<i>.…` lines), and its method
+   * with defaults filled: the study checks (pairing, sequence, library target, method parameters) of
+   * the study it stands for, the models and datasets the store must hold, and how they fit.
+   */
+  private checkRun(config: StoredRunConfig, i: number): { issues: string[]; method: MethodChoice | null } {
     const issues: string[] = [];
     const { baseModel } = config;
     if (baseModel.imported && !getImportedModel(this.db, baseModel.imported.id))
@@ -230,20 +291,25 @@ export class ApiService implements RetainLabApi {
     if (baseModel.recipe === 'imported' && config.kind === 'pretrain') issues.push(`runs.${i}.kind: an imported model is not pretrained`);
     const datasets = baseModel.data.source === 'library' ? [baseModel.data.pretrain, ...targetDatasets(config.target)] : [];
     for (const id of datasets) if (datasetNameOf(this.db, id) === null) issues.push(`runs.${i}: no dataset '${id}' in this store's library`);
-    if (config.kind === 'finetune') {
-      const study: StudyContext = {
-        learningRate: config.budget.learningRate,
-        objective: taskOf(config.target.task).objective,
-        sequence: taskSequence(config.target).length > 1,
-      };
-      try {
-        parseMethodChoice(config.method, `runs.${i}.method`, study);
-      } catch (err) {
-        if (!(err instanceof ValidationError)) throw err;
-        issues.push(...err.issues);
-      }
+    // The study schema knows only the built-in recipes: its complaint about 'imported' is said better here.
+    const blockless = baseModel.recipe === 'imported' && !baseModel.imported;
+    if (blockless) issues.push(`runs.${i}.baseModel.imported: recipe 'imported' needs its imported block (the imported model's id and architecture)`);
+    const missing = issues.length > 0;
+    let study: StudyConfig | null = null;
+    try {
+      study = validateStudy(studyOfRun(config));
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      const own = blockless ? err.issues.filter((issue) => !issue.startsWith('baseModel.recipe:')) : err.issues;
+      issues.push(...own.map((issue) => runIssue(issue, i)));
     }
-    return issues;
+    if (study) {
+      if (config.metric !== metricOf(config.target.task))
+        issues.push(`runs.${i}.metric: the task '${config.target.task}' is measured by '${metricOf(config.target.task)}'`);
+      // With a model or dataset missing, the lookup would only say so again.
+      if (!missing) issues.push(...lookUpLibrary(this.db, study).issues.map((issue) => runIssue(issue, i)));
+    }
+    return { issues, method: config.kind === 'finetune' && study ? study.methods[0] : null };
   }
 
   /** The stored base model a run config starts from (null: an imported model), found by its spec or pretrained first by a new run. */

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, STORE_FILE } from '../../src-main/db/connection';
 import { LATEST_VERSION, migrate } from '../../src-main/db/migrate';
 import { listRuns } from '../../src-main/db/runs';
+import { findUsableBaseModel } from '../../src-main/db/base-models';
 import { appendRunLog, listRunLogs } from '../../src-main/db/run-logs';
 import { listEvaluations } from '../../src-main/db/evaluations';
 import { ApiService } from '../../src-main/services/api-service';
@@ -86,12 +87,51 @@ describe('store migrations', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
     const runs = listRuns(db);
     expect(runs).toHaveLength(1);
-    // {"x":1} was never a run config: listed, failed, with the reason naming the run and the fields.
+    // {"x":1} was never a run config: left as it was, listed, failed, with the reason naming the run and the field.
+    expect(db.prepare(`SELECT config_json FROM runs WHERE id = 'run-1'`).get()).toEqual({ config_json: '{"x":1}' });
     expect(runs[0]).toMatchObject({ id: 'run-1', studyName: 'old study', seed: 3, status: 'failed', config: null, headline: null });
-    expect(runs[0].error).toMatch(/^the stored config of run run-1 is unreadable: .*baseModel: .*Unrecognized key: "x"/);
+    expect(runs[0].error).toMatch(/^the stored config of run run-1 is unreadable: kind: /);
     expect(listEvaluations(db, 'run-1')[0].extras).toEqual({});
     appendRunLog(db, 'run-1', 'hello');
     expect(listRunLogs(db, 'run-1')).toEqual(['hello']);
+    db.close();
+  });
+
+  it('move rows from before text studies (no data source, no metric) and rekey their base model', () => {
+    const dir = tempDir();
+    const old = new Database(join(dir, STORE_FILE));
+    migrate(old, LATEST_VERSION - 1);
+    // A run config as the first versions wrote it: the digits' data without `source`, twice, and no metric.
+    const { version: _v, kind: _k, metric: _m, ...current } = tinyRunConfig();
+    const { source: _s, ...digitsData } = current.baseModel.data as Record<string, unknown>;
+    const spec = { ...current.baseModel, data: digitsData };
+    const insertStudy = old.prepare(`INSERT INTO studies (id, name, config_json, created_at) VALUES ('s', 'early study', '{}', '2026-01-01T00:00:00Z')`);
+    insertStudy.run();
+    old
+      .prepare(
+        `INSERT INTO base_models (id, name, recipe, spec_key, status, created_at) VALUES ('base-early', 'early', 'mlp', ?, 'ready', '2026-01-01T00:00:00Z')`,
+      )
+      .run(JSON.stringify(spec));
+    const insertRun = old.prepare(
+      `INSERT INTO runs (id, study_id, kind, method_id, seed, base_model_id, config_json, status, created_at) VALUES (?, 's', ?, ?, 0, 'base-early', ?, 'completed', '2026-01-01T00:00:00Z')`,
+    );
+    insertRun.run('run-pre', 'pretrain', 'pretrain', JSON.stringify({ spec, task: 'rotate90', backend: 'auto' }));
+    insertRun.run('run-ft', 'finetune', 'vanilla', JSON.stringify({ ...current, data: digitsData, baseModel: spec }));
+    old.close();
+
+    const db = openStore(dir);
+    const runs = new Map(listRuns(db).map((r) => [r.id, r]));
+    expect(runs.get('run-pre')).toMatchObject({
+      error: null,
+      config: { kind: 'pretrain', studyName: 'early study', metric: 'accuracy', target: { task: 'rotate90' } },
+    });
+    expect(runs.get('run-ft')).toMatchObject({
+      error: null,
+      config: { kind: 'finetune', metric: 'accuracy', baseModel: { data: { source: 'mnist-digits' } } },
+    });
+    expect(runs.get('run-ft')!.config).not.toHaveProperty('data');
+    // The base model's identity now has its data's source: the same study launched today finds it.
+    expect(findUsableBaseModel(db, runs.get('run-ft')!.config!.baseModel)?.id).toBe('base-early');
     db.close();
   });
 

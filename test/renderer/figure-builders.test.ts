@@ -236,8 +236,12 @@ describe('trade-off curve of a swept parameter', () => {
     const same = sweep.filter((r) => r.id.startsWith('v-slow'));
     expect(tradeoffFigure(same, ctx).empty).toBe('No numeric parameter varies between the selected runs');
     expect(tradeoffFigure(sweep, { ...ctx, param: 'budget.epochs' }).empty).toBe(
-      'Parameter budget.epochs does not vary (as a number) between the selected runs',
+      'Parameter budget.epochs does not vary (as a number) between the selected runs (these do: budget.learningRate)',
     );
+  });
+
+  it('takes a parameter by the end of its path, as the runs filter does', () => {
+    expect((tradeoffFigure(sweep, { ...ctx, param: 'learningRate' }).layout.title as { text: string }).text).toBe('Swept: budget.learningRate');
   });
 });
 

@@ -48,4 +48,14 @@ describe('the run record', () => {
       error: expect.stringMatching(/run run-d .*kind/),
     });
   });
+
+  it('refuses a metric its task does not measure by: a language model scored as accuracy, a classifier as loss', () => {
+    const lm = { ...text().runs[0], metric: 'accuracy' as const, lossRise: undefined };
+    const parsed = parseRunConfig(lm, 'run-x');
+    expect(parsed.ok).toBe(false);
+    expect(!parsed.ok && parsed.error).toMatch(/metric: the task 'sotu' is measured by loss, not accuracy/);
+    const classifier = { ...digits().runs[0], metric: 'loss' as const, lossRise: 0.1 };
+    expect(storedRunConfigSchema.safeParse(classifier).success).toBe(false);
+    expect(storedRunConfigSchema.safeParse({ ...digits().pretrain, metric: 'loss' }).success).toBe(false);
+  });
 });

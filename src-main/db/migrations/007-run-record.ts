@@ -69,8 +69,8 @@ function canonical(v: unknown): string {
 /**
  * Rewrites every run's config as a run record of version 1: one shape for pretraining runs (they
  * stored `{spec, task, backend}`) and fine-tuning runs, one data block (the base-model spec's), the
- * metric stored (runs before text studies: accuracy; language-model tasks: loss). Rows that are not
- * JSON objects are left as they are: reading them reports them as unreadable. Base-model identities
+ * metric stored (runs before text studies: accuracy; language-model tasks: loss). Rows of neither
+ * shape (not JSON, not the objects schema 6 wrote) are left as they are: reading them reports them as unreadable. Base-model identities
  * from before text studies get their data's `source`, so a new identical study still finds them.
  */
 function up(db: Database.Database): void {
@@ -91,6 +91,10 @@ function up(db: Database.Database): void {
       continue;
     }
     if (!isObject(old) || old.version !== undefined) continue;
+    // Only the two shapes schema 6 wrote are moved; anything else stays as it was and reads as unreadable, not half-rewritten.
+    const pretrainShape = isObject(old.spec) && typeof old.task === 'string';
+    const finetuneShape = isObject(old.baseModel) && isObject(old.method);
+    if (row.kind === 'pretrain' ? !pretrainShape : !finetuneShape) continue;
     const record = row.kind === 'pretrain' ? pretrainRecord(old, row.study_name ?? '') : finetuneRecord(old);
     update.run(JSON.stringify(record), row.id);
   }

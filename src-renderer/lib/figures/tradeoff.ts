@@ -42,9 +42,15 @@ function withoutPath(config: RunDetail['config'], path: string): Record<string, 
 export function tradeoffFigure(runs: RunDetail[], ctx: FigureContext): Figure {
   const finished = runs.filter((r) => r.headline && r.headline.aTgt !== null);
   const candidates = sweptParameters(finished);
-  const param = ctx.param ?? candidates[0] ?? null;
+  // A path may be given by its end (`data.useFraction` for `baseModel.data.useFraction`), as the runs filter takes it.
+  const param = ctx.param
+    ? (candidates.find((c) => c === ctx.param) ?? candidates.find((c) => c.endsWith(`.${ctx.param}`)) ?? ctx.param)
+    : (candidates[0] ?? null);
   if (!param) return emptyFigure('No numeric parameter varies between the selected runs');
-  if (!candidates.includes(param)) return emptyFigure(`Parameter ${param} does not vary (as a number) between the selected runs`);
+  if (!candidates.includes(param))
+    return emptyFigure(
+      `Parameter ${param} does not vary (as a number) between the selected runs${candidates.length ? ` (these do: ${candidates.join(', ')})` : ''}`,
+    );
   const shortName = param.split('.').at(-1)!;
   const axis = metricAxis(finished);
   const k = axis.scale;
