@@ -16,16 +16,13 @@ function filesUnder(dir: string): string[] {
     .sort();
 }
 
-// The repository carries its own copies so that a clone runs its tests and cites files it has;
-// beside ../shared they must not drift from the originals.
+// The repository carries its own copies so that a clone runs its tests and cites files it has. The golden
+// vectors must not drift from the reference implementations' originals; docs/methods.md began as a copy of
+// ../shared/methods.md and is the project's own document from then on (it grows with the project).
 describe('copies of ../shared kept in the repository', () => {
   it('docs/methods.md and test/fixtures/golden exist in the repository itself', () => {
     expect(existsSync(join(ROOT, 'docs', 'methods.md'))).toBe(true);
     expect(filesUnder(GOLDEN_DIR)).toEqual(expect.arrayContaining(['README.md', 'recadam.json', 'wiseft.json']));
-  });
-
-  it.skipIf(!hasShared)(`docs/methods.md is byte-identical to ../shared/methods.md${hasShared ? '' : ' (skipped: no ../shared beside the checkout)'}`, () => {
-    expect(readFileSync(join(ROOT, 'docs', 'methods.md')).equals(readFileSync(join(SHARED, 'methods.md')))).toBe(true);
   });
 
   it.skipIf(!hasShared)(
