@@ -7,6 +7,8 @@ import { utilityLauncher } from './electron/utility-launcher';
 import { registerApi } from './ipc/register-api';
 import { VERSION } from './version';
 import { createWorkbench, type Workbench } from './workbench';
+import { parseArgs } from 'node:util';
+import { HOST_OPTIONS, hostOptions, redisUrl } from './cli/command-line';
 
 // The Electron main process, kept thin: the store and run host live in services, the training in
 // a utilityProcess, the UI in a sandboxed renderer that reaches the API only through the preload.
@@ -37,12 +39,21 @@ function createWindow(wb: Workbench): void {
 
 void app.whenReady().then(() => {
   const dataDir = resolveDataDir(process.argv, app.getPath('userData'));
+  // The queue settings the CLI takes (--parallel, --checkpoint-seconds, --lease-seconds, --redis), read leniently from the app's argv.
+  const { values } = parseArgs({ args: process.argv, options: HOST_OPTIONS, strict: false, allowPositionals: true });
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const wb = createWorkbench({
     dataDir,
     launcher: utilityLauncher(join(__dirname, 'engine.js')),
     mode: 'electron',
     version: VERSION,
     printer: electronPrinter(),
+    host: hostOptions({
+      parallel: text(values.parallel),
+      'checkpoint-seconds': text(values['checkpoint-seconds']),
+      'lease-seconds': text(values['lease-seconds']),
+    }),
+    redis: redisUrl(text(values.redis)),
   });
   registerApi(wb, rendererUrl);
   createWindow(wb);

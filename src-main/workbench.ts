@@ -8,7 +8,11 @@ import { ApiService } from './services/api-service';
 import { DatasetService } from './services/dataset-service';
 import type { EngineLauncher } from './services/engine-launcher';
 import { EventBus } from './services/event-bus';
-import { RunHost } from './services/run-host';
+import { RunHost, type RunHostOptions } from './services/run-host';
+import { redisLauncher } from './distributed/redis-launcher';
+
+/** Runs handed to workers at once by a host with --redis and no --parallel. */
+export const REMOTE_PARALLEL = 16;
 
 /** The main-side services wired together: store, run host, API and event bus. */
 export interface Workbench {
@@ -20,22 +24,28 @@ export interface Workbench {
   close(): void;
 }
 
-/** Opens the store in `dataDir` and starts the run host; queued runs from before resume. */
+/** Opens the store in `dataDir` and starts the run host, which works the store's queue with every other process on it. */
 export function createWorkbench(opts: {
   dataDir: string;
   launcher: EngineLauncher;
   mode: AppInfo['mode'];
   version: string;
   printer?: FigurePrinter;
+  /** How this process shares the store's queue: engines at once, lease, resume-point interval. */
+  host?: RunHostOptions;
+  /** Hand the runs to workers on this Redis (`retainlab worker`) instead of local engines. */
+  redis?: string | null;
 }): Workbench {
   const db = openStore(opts.dataDir);
+  const remote = opts.redis ? redisLauncher(opts.redis, opts.launcher) : null;
   const bus = new EventBus();
   let api: ApiService | null = null;
   const publish = (runId: string) => {
     const run = getRun(db, runId);
     if (run && api) bus.emit('run-updated', api.summarise(run));
   };
-  const host = new RunHost(db, opts.launcher, publish);
+  // With workers, `parallel` is how many runs are handed out at once, not this machine's cores.
+  const host = new RunHost(db, remote?.launcher ?? opts.launcher, publish, { ...(remote ? { parallel: REMOTE_PARALLEL } : {}), ...opts.host });
   // Browser mode and the CLI print PDFs with headless Chromium; the Electron app passes its own printer.
   const printer = opts.printer ?? chromiumPrinter();
   // An import cut short by a crash never became visible; its rows are garbage now.
@@ -49,6 +59,7 @@ export function createWorkbench(opts: {
     host,
     close: () => {
       host.shutdown();
+      void remote?.close();
       void printer.close();
       db.close();
     },

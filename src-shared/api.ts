@@ -84,6 +84,10 @@ export interface RunSummary {
   createdAt: string;
   startedAt: string | null;
   endedAt: string | null;
+  /** The host process that trains it or last trained it (`host:pid:tag`); null before any did. */
+  owner: string | null;
+  /** How many times a host started it (each resume after a crash or a takeover counts). */
+  attempts: number;
   progress: RunProgress | null;
   headline: RunHeadline | null;
   /** For a pretraining run: the base model's final accuracy on the pretrain eval set. */
@@ -274,6 +278,44 @@ export interface RetainLabApi {
   /** Imports a TensorFlow.js LayersModel (model.json + weight shards) as a base model. */
   importModel(source: ImportSource, name: string | null): Promise<ImportedModelSummary>;
   listImportedModels(): Promise<ImportedModelSummary[]>;
+  /** Every study with its progress (runs done of total) and an estimate of the time left. */
+  listStudies(): Promise<StudyProgress[]>;
+  /** Cancels every queued and running run of a study. */
+  cancelStudy(studyId: string): Promise<StudyProgress>;
+  /** Queues a failed or cancelled run again (it resumes from its last resume point where it has one). */
+  retryRun(id: string): Promise<RunSummary>;
+  /** Whether the store's queue is paused, and how many runs this process trains at once. */
+  queueStatus(): Promise<QueueStatus>;
+  /** Pauses or resumes the store's queue (every process on it) and sets how many runs this process trains at once. */
+  setQueue(settings: { paused?: boolean; parallel?: number }): Promise<QueueStatus>;
+}
+
+/** A study's progress: its runs by status, and how long the rest should take. */
+export interface StudyProgress {
+  id: string;
+  name: string;
+  createdAt: string;
+  counts: Record<RunStatus, number>;
+  total: number;
+  /** Runs that ended (completed, failed or cancelled). */
+  done: number;
+  /**
+   * Seconds until its last run ends: the running runs' own estimates, and the queued runs at the mean
+   * duration of the study's completed runs of their kind, shared among this process's engines; null
+   * while nothing has completed or reported an estimate yet, 0 when nothing is left.
+   */
+  etaSeconds: number | null;
+  /** The remaining run expected to end last (the running run with the longest estimate), or null. */
+  slowestRunId: string | null;
+}
+
+/** The store's queue as this process sees it. */
+export interface QueueStatus {
+  paused: boolean;
+  /** Runs this process trains at once. */
+  parallel: number;
+  /** The machine's cores (the default for `parallel`). */
+  cores: number;
 }
 
 /** A figure file handed to the bundle: a name like `scatter.svg` and its text (SVG) or base64 (PNG, PDF). */
@@ -317,6 +359,11 @@ export const apiArgs = {
   ]),
   forgottenSamples: z.tuple([runId, z.number().int().min(1).max(1000)]),
   ...datasetApiArgs,
+  listStudies: z.tuple([]),
+  cancelStudy: z.tuple([z.string().min(1).max(100)]),
+  retryRun: z.tuple([runId]),
+  queueStatus: z.tuple([]),
+  setQueue: z.tuple([z.strictObject({ paused: z.boolean().optional(), parallel: z.number().int().min(1).max(256).optional() })]),
 } satisfies Record<ApiMethod, z.ZodType>;
 
 // The channel list and the contract must name the same methods.

@@ -22,6 +22,11 @@ export const API_METHODS = [
   'deleteDataset',
   'importModel',
   'listImportedModels',
+  'listStudies',
+  'cancelStudy',
+  'retryRun',
+  'queueStatus',
+  'setQueue',
 ] as const;
 
 /** Names of the API methods. */

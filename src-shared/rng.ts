@@ -6,6 +6,17 @@ export class Rng {
     this.state = (seed ^ 0x9e3779b9) >>> 0;
   }
 
+  /** The generator's whole state: a resume point saves it so that a resumed run draws what the uninterrupted run would. */
+  getState(): number {
+    return this.state;
+  }
+
+  /** Continues from a state `getState` returned. */
+  setState(state: number): void {
+    if (!Number.isInteger(state) || state < 0 || state > 0xffffffff) throw new Error(`Rng state must be a 32-bit unsigned integer, got ${state}`);
+    this.state = state;
+  }
+
   /** Uniform in [0, 1). */
   next(): number {
     let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);

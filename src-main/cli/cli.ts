@@ -1,8 +1,21 @@
-import { bench, methods, quickstart, runConfigFile, serve } from './commands';
+import { bench, methods, quickstart, runConfigFile, serve, worker } from './commands';
 import { memoryProbe } from '../bench/memory-probe';
-import { COMMON_OPTIONS, commonOptions, defineCommand, JSON_OPTION, optionsHelp, type Command } from './command-line';
+import { availableParallelism } from 'node:os';
+import {
+  COMMON_OPTIONS,
+  commonOptions,
+  defineCommand,
+  HOST_OPTIONS,
+  hostOptions,
+  JSON_OPTION,
+  optionsHelp,
+  positiveNumber,
+  redisUrl,
+  type Command,
+} from './command-line';
 import { EXPORT_COMMAND } from './export-command';
 import { DATASET_COMMANDS, MODEL_COMMANDS } from './library-commands';
+import { QUEUE_COMMANDS, RUN_COMMANDS } from './run-commands';
 
 const BACKEND_OPTION = {
   type: 'string',
@@ -16,19 +29,24 @@ const COMMANDS: Command[] = [
     {
       name: 'quickstart',
       summary: 'run the built-in default study headless (--text: the language-model study, Moby Dick → speeches)',
-      options: { text: { type: 'boolean', help: 'the text study instead' }, json: JSON_OPTION, backend: BACKEND_OPTION },
+      options: { text: { type: 'boolean', help: 'the text study instead' }, json: JSON_OPTION, backend: BACKEND_OPTION, ...HOST_OPTIONS },
     },
     ({ values }) => quickstart(commonOptions(values), values.text ?? false),
   ),
   defineCommand(
-    { name: 'run', positionals: ['<config.json>'], summary: 'run any study from a config file', options: { json: JSON_OPTION, backend: BACKEND_OPTION } },
-    ({ positionals, values }) => runConfigFile(positionals[0], commonOptions(values)),
+    {
+      name: 'run',
+      positionals: ['<config.json>'],
+      summary: 'run any study from a config file (the same study again continues it: finished runs are kept, failed ones retried)',
+      options: { json: JSON_OPTION, backend: BACKEND_OPTION, new: { type: 'boolean', help: 'a new study even where the store has this one' }, ...HOST_OPTIONS },
+    },
+    ({ positionals, values }) => runConfigFile(positionals[0], commonOptions(values), values.new ?? false),
   ),
   defineCommand(
     {
       name: 'serve',
       summary: 'start browser mode (prints a local URL with an access token)',
-      options: { port: { type: 'string', placeholder: 'N', help: 'the port on 127.0.0.1 (default: a free one)' } },
+      options: { port: { type: 'string', placeholder: 'N', help: 'the port on 127.0.0.1 (default: a free one)' }, ...HOST_OPTIONS },
     },
     ({ values }) => {
       const port = Number(values.port ?? 0);
@@ -56,9 +74,33 @@ const COMMANDS: Command[] = [
       return bench(values.quick ? 'quick' : 'full', values.out ?? 'bench-report.json');
     },
   ),
+  defineCommand(
+    {
+      name: 'worker',
+      summary: 'train runs that hosts started with --redis hand out (on this or another machine); runs until interrupted',
+      options: {
+        redis: { type: 'string', placeholder: 'URL', help: 'the Redis the hosts use, e.g. redis://10.0.0.5:6379 (required)' },
+        parallel: HOST_OPTIONS.parallel,
+        'lock-seconds': {
+          type: 'string',
+          placeholder: 'S',
+          help: "how long before another worker takes over this one's runs if it dies (default 30)",
+        },
+      },
+    },
+    ({ values }) => {
+      const url = redisUrl(values.redis);
+      if (!url) throw new Error('worker needs --redis URL: the Redis its hosts hand runs out on');
+      const { parallel } = hostOptions(values);
+      const lock = positiveNumber('lock-seconds', values['lock-seconds'], false, 86_400);
+      return worker({ url, concurrency: parallel ?? availableParallelism(), lockMs: (lock ?? 30) * 1000 });
+    },
+  ),
   EXPORT_COMMAND,
   ...DATASET_COMMANDS,
   ...MODEL_COMMANDS,
+  ...RUN_COMMANDS,
+  ...QUEUE_COMMANDS,
 ];
 
 const SYNOPSIS_WIDTH = Math.max(...COMMANDS.map((c) => c.synopsis.length)) + 2;

@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsOptionDescriptor } from 'node:util';
 import { dataDirFrom } from '../data-dir';
 import type { CommonOptions } from './commands';
+import type { RunHostOptions } from '../services/run-host';
 
 /** One option a subcommand takes: its type, an optional one-letter alias, how its value reads in the help, and one line of help. */
 export interface OptionSpec extends ParseArgsOptionDescriptor {
@@ -148,7 +149,63 @@ export function defineCommand<const O extends OptionSpecs>(spec: CommandSpec<O>,
   };
 }
 
+/** The options of every command that trains runs: how its host shares the store's queue. */
+export const HOST_OPTIONS = {
+  parallel: {
+    type: 'string',
+    placeholder: 'N',
+    help: 'runs trained at once, one engine process (one core) each (default: the number of cores; with --redis: runs handed to workers at once, default 16)',
+  },
+  'checkpoint-seconds': { type: 'string', placeholder: 'S', help: 'save a resume point of each run every S seconds of training (default 60)' },
+  'lease-seconds': {
+    type: 'string',
+    placeholder: 'S',
+    help: 'how long another process waits before it takes over the runs of this one if it dies (default 30)',
+  },
+  redis: { type: 'string', placeholder: 'URL', help: 'hand the runs to workers (retainlab worker) through this Redis, e.g. redis://10.0.0.5:6379' },
+} as const satisfies OptionSpecs;
+
+/** A flag's positive number (whole where `integer`), at most `max`; undefined when not given; an error naming the flag otherwise. */
+export function positiveNumber(flag: string, text: string | undefined, integer: boolean, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0 || value > max || (integer && !Number.isInteger(value)))
+    throw new Error(`--${flag} must be a${integer ? ' whole' : ''} number above 0 and at most ${max}, got '${text}'`);
+  return value;
+}
+
+/** The run host's settings from the host options given (absent ones keep the host's defaults). */
+export function hostOptions(values: OptionValues<typeof HOST_OPTIONS>): RunHostOptions {
+  const parallel = positiveNumber('parallel', values.parallel, true, 256);
+  const checkpoint = positiveNumber('checkpoint-seconds', values['checkpoint-seconds'], false, 86_400);
+  const lease = positiveNumber('lease-seconds', values['lease-seconds'], false, 86_400);
+  return {
+    ...(parallel ? { parallel } : {}),
+    ...(checkpoint ? { checkpointEvery: { seconds: checkpoint } } : {}),
+    ...(lease ? { leaseMs: lease * 1000 } : {}),
+  };
+}
+
+/** A Redis URL as ioredis takes it, checked so that a typo is said here rather than as a connection error later. */
+export function redisUrl(text: string | undefined): string | null {
+  if (text === undefined) return null;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new Error(`--redis must be a URL like redis://HOST:PORT, got '${text}'`);
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new Error(`--redis must start with redis:// or rediss://, got '${text}'`);
+  return text;
+}
+
 /** The options every study-running and listing command shares, from parsed values. */
-export function commonOptions(values: { 'data-dir'?: string; json?: boolean; backend?: string }): CommonOptions {
-  return { dataDir: dataDirFrom(values['data-dir']), json: values.json ?? false, backend: values.backend ?? null };
+export function commonOptions(values: { 'data-dir'?: string; json?: boolean; backend?: string } & OptionValues<typeof HOST_OPTIONS>): CommonOptions {
+  return {
+    dataDir: dataDirFrom(values['data-dir']),
+    json: values.json ?? false,
+    backend: values.backend ?? null,
+    host: hostOptions(values),
+    redis: redisUrl(values.redis),
+  };
 }

@@ -6,6 +6,7 @@ import { defaultParams } from '../../src-shared/params';
 import { forkLauncher } from '../services/fork-launcher';
 import { startBrowserServer } from '../server/http-server';
 import { createWorkbench } from '../workbench';
+import { startWorker } from '../distributed/worker';
 import { VERSION } from '../version';
 import { progressPrinter } from './progress-printer';
 import { runBench, type BenchSize } from '../bench/run-bench';
@@ -13,23 +14,42 @@ import { formatReport } from '../bench/report';
 import { reportTable, studyReport } from './study-report';
 import type { LaunchResult } from '../../src-shared/api';
 import type { ApiService } from '../services/api-service';
+import type { RunHostOptions } from '../services/run-host';
 
 /** Options every command shares. */
 export interface CommonOptions {
   dataDir: string;
   json: boolean;
   backend: string | null;
+  /** How this process's run host shares the store's queue (commands that train). */
+  host: RunHostOptions;
+  /** Workers' Redis (commands that train), or null for local engines. */
+  redis: string | null;
 }
 
-/** Runs one study headless: launch, stream progress to stderr, print the result; exit code 0 only if every run completed. */
-export function runStudy(config: unknown, opts: CommonOptions): Promise<number> {
+/**
+ * Runs one study headless: launch, stream progress to stderr, print the result; exit code 0 only if every
+ * run completed. The same study config run again (and `fresh` not asked) continues the stored study.
+ */
+export function runStudy(config: unknown, opts: CommonOptions, fresh = true): Promise<number> {
   const withBackend = opts.backend ? { ...(config as object), backend: opts.backend } : config;
-  return runLaunched((api) => api.launchStudy(withBackend), opts);
+  return runLaunched(async (api) => {
+    const continued = fresh ? null : await api.continueStudy(withBackend);
+    if (!continued) return api.launchStudy(withBackend);
+    const again = continued.retried.length ? `; ${continued.retried.length} failed or cancelled run(s) queued again` : '';
+    process.stderr.write(`continuing study ${continued.studyId} (the store has this study; --new starts another)${again}\n`);
+    return continued;
+  }, opts);
 }
 
-/** Launches runs with `start` in a headless workbench, streams progress to stderr and prints the result; exit code 0 only if every run completed. */
+/**
+ * Launches runs with `start` in a headless workbench, streams progress to stderr and prints the result;
+ * exit code 0 only if every run completed. Other processes on the store may train some of the runs
+ * meanwhile; this one trains whatever it can claim until the study's runs have all ended, and reports
+ * every run it trained, of this study or another.
+ */
 async function runLaunched(start: (api: ApiService) => Promise<LaunchResult>, opts: CommonOptions): Promise<number> {
-  const wb = createWorkbench({ dataDir: opts.dataDir, launcher: forkLauncher(), mode: 'browser', version: VERSION });
+  const wb = createWorkbench({ dataDir: opts.dataDir, launcher: forkLauncher(), mode: 'browser', version: VERSION, host: opts.host, redis: opts.redis });
   const print = progressPrinter();
   wb.bus.only('run-updated', print);
   let launch: LaunchResult;
@@ -39,19 +59,26 @@ async function runLaunched(start: (api: ApiService) => Promise<LaunchResult>, op
     wb.close();
     throw err;
   }
+  let interrupted = false;
   const stop = () => {
-    process.stderr.write('interrupted: cancelling the study\n');
-    for (const id of launch.runIds) void wb.api.cancelRun(id);
+    interrupted = true;
+    process.stderr.write('interrupted: cancelling the study (runs of other studies trained here go back to the queue)\n');
+    void wb.api.cancelStudy(launch.studyId).catch(() => {});
   };
   process.once('SIGINT', stop);
-  process.stderr.write(`study ${launch.studyId}: ${launch.runIds.length} runs, store ${opts.dataDir}\n`);
-  await wb.host.whenIdle();
-  process.off('SIGINT', stop);
-  const report = await studyReport(wb.api, launch);
-  wb.close();
-  if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else process.stdout.write(`${reportTable(report)}\n`);
-  return report.runs.every((r) => r.status === 'completed') ? 0 : 1;
+  try {
+    process.stderr.write(`study ${launch.studyId}: ${launch.runIds.length} runs, store ${opts.dataDir}\n`);
+    await wb.host.untilEnded(launch.runIds);
+    // Runs of other studies claimed meanwhile are finished, not abandoned (unless interrupted: then close hands them back).
+    if (!interrupted) await wb.host.drain();
+    const report = await studyReport(wb.api, launch, wb.host.executedRuns(), wb.host.owner);
+    if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    else process.stdout.write(`${reportTable(report)}\n`);
+    return report.runs.every((r) => r.status === 'completed') ? 0 : 1;
+  } finally {
+    process.off('SIGINT', stop);
+    wb.close();
+  }
 }
 
 /** `retainlab quickstart [--text]`: the built-in default study, or the built-in text study. */
@@ -63,7 +90,7 @@ export function quickstart(opts: CommonOptions, text: boolean): Promise<number> 
  * `retainlab run <config.json>`: a study, or stored run configs launched as they are: one (an object
  * with `kind`) or a JSON array of them, as a reproducibility bundle's runs.json holds them.
  */
-export function runConfigFile(path: string | undefined, opts: CommonOptions): Promise<number> {
+export function runConfigFile(path: string | undefined, opts: CommonOptions, fresh = false): Promise<number> {
   if (!path) throw new Error('usage: retainlab run <study.json | runs.json> [--json] [--data-dir DIR]');
   let config: unknown;
   try {
@@ -72,14 +99,14 @@ export function runConfigFile(path: string | undefined, opts: CommonOptions): Pr
     throw new Error(`cannot read the config file ${path}: ${(err as Error).message}`, { cause: err });
   }
   const runConfigs = Array.isArray(config) ? config : typeof config === 'object' && config !== null && 'kind' in config ? [config] : null;
-  if (!runConfigs) return runStudy(config, opts);
+  if (!runConfigs) return runStudy(config, opts, fresh);
   const withBackend = opts.backend ? runConfigs.map((c: unknown) => ({ ...(c as object), backend: opts.backend })) : runConfigs;
   return runLaunched((api) => api.launchRuns(withBackend), opts);
 }
 
 /** `retainlab serve`: browser mode on 127.0.0.1 with a random token; runs until interrupted. */
 export async function serve(opts: CommonOptions & { port: number }): Promise<number> {
-  const wb = createWorkbench({ dataDir: opts.dataDir, launcher: forkLauncher(), mode: 'browser', version: VERSION });
+  const wb = createWorkbench({ dataDir: opts.dataDir, launcher: forkLauncher(), mode: 'browser', version: VERSION, host: opts.host, redis: opts.redis });
   const server = await startBrowserServer(wb, join(__dirname, '..', 'renderer'), opts.port);
   process.stdout.write(`RetainLab ${VERSION} in browser mode: open ${server.url}\n(store: ${opts.dataDir}; Ctrl+C to stop)\n`);
   await new Promise<void>((resolve) => {
@@ -88,6 +115,19 @@ export async function serve(opts: CommonOptions & { port: number }): Promise<num
   });
   await server.close();
   wb.close();
+  return 0;
+}
+
+/** `retainlab worker --redis URL`: trains runs handed out on Redis until SIGINT or SIGTERM, then lets BullMQ give its unfinished runs to other workers. */
+export async function worker(opts: { url: string; concurrency: number; lockMs: number }): Promise<number> {
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const running = startWorker({ ...opts, launch: forkLauncher(), log });
+  log(`RetainLab ${VERSION} worker ${running.name}: training up to ${opts.concurrency} run(s) at once from ${opts.url} (Ctrl+C to stop)`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await running.close();
   return 0;
 }
 

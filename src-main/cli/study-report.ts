@@ -2,10 +2,26 @@ import type { LaunchResult } from '../../src-shared/api';
 import type { Metric } from '../../src-shared/config';
 import type { ApiService } from '../services/api-service';
 
-/** The final per-run metrics of a study, as `--json` prints them; `metric` says whether A_pre/A_tgt are accuracies or mean token losses (nats). */
-export async function studyReport(api: ApiService, launch: LaunchResult) {
+/**
+ * The final per-run metrics of a study, as `--json` prints them; `metric` says whether A_pre/A_tgt are accuracies or mean token losses (nats).
+ * `host` names this process as the store's `owner` column does; `trainedHere` marks the runs it trained (others were trained by another process on the store); `alsoTrainedHere` lists the runs
+ * of other studies it trained meanwhile.
+ */
+export async function studyReport(api: ApiService, launch: LaunchResult, executed: string[], host: string) {
   const runs = await Promise.all(launch.runIds.map((id) => api.getRun(id)));
+  const here = new Set(executed);
+  const others = await Promise.all(executed.filter((id) => !launch.runIds.includes(id)).map((id) => api.getRun(id)));
   return {
+    host,
+    alsoTrainedHere: others.map((r) => ({
+      id: r.id,
+      studyId: r.studyId,
+      studyName: r.studyName,
+      method: r.methodLabel,
+      seed: r.seed,
+      status: r.status,
+      error: r.error,
+    })),
     studyId: launch.studyId,
     baseModelId: launch.baseModelId,
     pretrainedNow: launch.pretrainRunId !== null,
@@ -16,6 +32,7 @@ export async function studyReport(api: ApiService, launch: LaunchResult) {
       seed: r.seed,
       status: r.status,
       error: r.error,
+      trainedHere: here.has(r.id),
       backend: r.backend,
       metric: r.metric,
       headline: r.headline,
@@ -63,6 +80,10 @@ export function reportTable(report: Awaited<ReturnType<typeof studyReport>>): st
       lines.push(`   forgetting (Avalanche) ${m(seq.avalancheMean)}, (Chaudhry) ${m(seq.chaudhryMean)}, BWT ${m(seq.bwt)}`);
     }
   }
+  const elsewhere = report.runs.filter((r) => !r.trainedHere).length;
+  if (elsewhere) lines.push(`${elsewhere} of these runs were trained by another process on this store (or earlier)`);
+  for (const r of report.alsoTrainedHere)
+    lines.push(`also trained here: ${r.id} of study ${r.studyName || r.studyId} (${r.method}, seed ${r.seed}): ${r.status}${r.error ? `: ${r.error}` : ''}`);
   if (report.runs.some((r) => r.metric === 'loss')) {
     lines.push(
       'language-model runs: A_pre/A_tgt are mean token losses in nats (lower is better); forget = L_pre(θ_ft) − L_pre(θ₀); CD% = pretrain sequences whose loss rose by more than the threshold',

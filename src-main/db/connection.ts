@@ -10,9 +10,10 @@ export const STORE_FILE = 'retainlab.sqlite';
 export function openStore(dataDir: string): Database.Database {
   mkdirSync(dataDir, { recursive: true });
   const db = new Database(join(dataDir, STORE_FILE));
+  // The busy timeout first: another process may be creating or migrating the same store right now.
+  db.pragma('busy_timeout = 5000');
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
   migrate(db);
   return db;
 }

@@ -6,6 +6,7 @@ import { migration004 } from './migrations/004-run-annotations';
 import { migration005 } from './migrations/005-datasets-models';
 import { migration006 } from './migrations/006-run-predictions';
 import { migration007 } from './migrations/007-run-record';
+import { migration008 } from './migrations/008-run-queue';
 
 /**
  * A numbered schema change; a merged migration is never edited, a new one is added. `sql` changes
@@ -19,7 +20,7 @@ export interface Migration {
 }
 
 /** Every migration in order. */
-export const MIGRATIONS: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007];
+export const MIGRATIONS: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008];
 
 /** The schema version this build writes. */
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
@@ -35,11 +36,14 @@ export function migrate(db: Database.Database, upTo = LATEST_VERSION): number {
   }
   for (const m of MIGRATIONS) {
     if (m.version <= current || m.version > upTo) continue;
+    // IMMEDIATE, and the version read again inside: another process opening the same store at the
+    // same moment may have applied this migration while this one waited for the lock.
     db.transaction(() => {
+      if ((db.pragma('user_version', { simple: true }) as number) >= m.version) return;
       if (m.sql) db.exec(m.sql);
       m.up?.(db);
       db.pragma(`user_version = ${m.version}`);
-    })();
+    }).immediate();
   }
   return db.pragma('user_version', { simple: true }) as number;
 }

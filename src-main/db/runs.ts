@@ -25,6 +25,10 @@ export interface RunRecord {
   createdAt: string;
   startedAt: string | null;
   endedAt: string | null;
+  /** The host process that trains it (or last trained it); null before any did. */
+  owner: string | null;
+  /** How many times a host has started it (a resumed run counts each start). */
+  attempts: number;
 }
 
 interface Row {
@@ -43,6 +47,8 @@ interface Row {
   created_at: string;
   started_at: string | null;
   ended_at: string | null;
+  owner: string | null;
+  attempts: number;
 }
 
 const SELECT = `SELECT runs.*, studies.name AS study_name FROM runs LEFT JOIN studies ON studies.id = runs.study_id`;
@@ -65,6 +71,8 @@ function toRecord(row: Row): RunRecord {
     createdAt: row.created_at,
     startedAt: row.started_at,
     endedAt: row.ended_at,
+    owner: row.owner,
+    attempts: row.attempts,
   };
 }
 
@@ -102,16 +110,6 @@ export function listRuns(db: Db): RunRecord[] {
   return (db.prepare(`${SELECT} ORDER BY runs.created_at DESC, runs.rowid DESC`).all() as Row[]).map(toRecord);
 }
 
-/** Runs in a given status, oldest first. */
-export function runsWithStatus(db: Db, status: RunStatus): RunRecord[] {
-  return (db.prepare(`${SELECT} WHERE runs.status = ? ORDER BY runs.rowid`).all(status) as Row[]).map(toRecord);
-}
-
-/** Marks a run started. */
-export function markRunStarted(db: Db, id: string): void {
-  db.prepare(`UPDATE runs SET status = 'running', started_at = ? WHERE id = ?`).run(nowIso(), id);
-}
-
 /** Records the backend a run trains on. */
 export function setRunBackend(db: Db, id: string, backend: BackendName): void {
   db.prepare(`UPDATE runs SET backend = ? WHERE id = ?`).run(backend, id);
@@ -125,7 +123,21 @@ export function setRunHeadline(db: Db, id: string, headline: RunHeadline | null)
 /** Ends a run (completed, cancelled or failed); a run already ended keeps its first ending. */
 export function endRun(db: Db, id: string, status: Exclude<RunStatus, 'queued' | 'running'>, error: string | null = null): boolean {
   const result = db
-    .prepare(`UPDATE runs SET status = ?, error = ?, ended_at = ? WHERE id = ? AND status IN ('queued', 'running')`)
+    .prepare(`UPDATE runs SET status = ?, error = ?, ended_at = ?, lease_until = NULL WHERE id = ? AND status IN ('queued', 'running')`)
     .run(status, error, nowIso(), id);
   return result.changes > 0;
+}
+
+/** The runs of a study, in the order they were launched. */
+export function runsOfStudy(db: Db, studyId: string): RunRecord[] {
+  return (db.prepare(`${SELECT} WHERE runs.study_id = ? ORDER BY runs.rowid`).all(studyId) as Row[]).map(toRecord);
+}
+
+/** How many of these runs are still queued or running. */
+export function countUnfinished(db: Db, ids: string[]): number {
+  if (ids.length === 0) return 0;
+  const row = db
+    .prepare(`SELECT COUNT(*) AS n FROM runs WHERE status IN ('queued', 'running') AND id IN (SELECT value FROM json_each(?))`)
+    .get(JSON.stringify(ids)) as { n: number };
+  return row.n;
 }

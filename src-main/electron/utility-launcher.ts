@@ -7,7 +7,8 @@ export function utilityLauncher(enginePath: string): EngineLauncher {
   return (job, onMessage, onExit) => {
     const child = utilityProcess.fork(enginePath, [], { serviceName: 'RetainLab engine', stdio: 'inherit' });
     child.on('message', (m) => onMessage(m as EngineMessage));
-    child.once('exit', (code) => onExit(code));
+    // Electron reports only an exit code for a utility process, never the signal.
+    child.once('exit', (code) => onExit(code, null));
     child.postMessage(job);
     return { kill: () => void child.kill() };
   };

@@ -27,7 +27,8 @@ async function run(job: EngineJob): Promise<void> {
   try {
     const preference = job.type === 'pretrain' ? job.backend : job.config.backend;
     const backend = await selectBackend(preference);
-    emit({ type: 'started', backend: backend.name, skipped: backend.skipped });
+    const resumedFrom = job.resume ? { step: job.resume.step, evalCount: job.resume.evalCount } : null;
+    emit({ type: 'started', backend: backend.name, skipped: backend.skipped, resumedFrom });
     const before = tf.memory().numTensors;
     if (job.type === 'pretrain') await runPretrain(job, emit);
     else await runFinetune(job, emit);

@@ -1,27 +1,34 @@
 import type { RunHeadline, RunProgress } from '../../src-shared/api';
 import type { BackendName, BaseModelSpec, RunConfig } from '../../src-shared/config';
 import type { EvalPoint } from '../../src-shared/evaluation';
-import type { Checkpoint } from '../../src-shared/checkpoint';
+import type { Checkpoint, CheckpointEvery, ResumePoint } from '../../src-shared/checkpoint';
 
-/** Pretrain a base model on the pretrain split. */
-export interface PretrainJob {
-  type: 'pretrain';
+export type { CheckpointEvery, ResumePoint };
+
+/** What every job carries besides its work: where to resume from, and how often to save. */
+interface JobCommon {
   runId: string;
-  spec: BaseModelSpec;
-  task: RunConfig['target']['task'];
-  backend: BackendName | 'auto';
+  /** Continue from this point instead of from the start. */
+  resume?: ResumePoint;
+  /** Omitted: no resume points are saved. */
+  checkpointEvery?: CheckpointEvery;
   /** Library data: the store file the engine reads the datasets from (read-only). */
   store?: string;
 }
 
+/** Pretrain a base model on the pretrain split. */
+export interface PretrainJob extends JobCommon {
+  type: 'pretrain';
+  spec: BaseModelSpec;
+  task: RunConfig['target']['task'];
+  backend: BackendName | 'auto';
+}
+
 /** Fine-tune a base model with one method. */
-export interface FinetuneJob {
+export interface FinetuneJob extends JobCommon {
   type: 'finetune';
-  runId: string;
   config: RunConfig;
   base: Checkpoint;
-  /** Library data: the store file the engine reads the datasets from (read-only). */
-  store?: string;
 }
 
 /** The one message the host sends: the job to run. The engine process exits when it is done. */
@@ -29,11 +36,13 @@ export type EngineJob = PretrainJob | FinetuneJob;
 
 /** Payloads the engine streams back; the host persists them (it is the only database writer). */
 export type EngineEvent =
-  | { type: 'started'; backend: BackendName; skipped: string[] }
+  /** The job began on this backend; `resumedFrom` says where a resumed job continues (the host drops what was stored after it). */
+  | { type: 'started'; backend: BackendName; skipped: string[]; resumedFrom: { step: number; evalCount: number } | null }
   | { type: 'log'; message: string }
   | { type: 'progress'; progress: RunProgress }
   | { type: 'metrics'; point: EvalPoint }
   | { type: 'checkpoint'; step: number; checkpoint: Checkpoint; paramCount: number }
+  | { type: 'resume-point'; point: ResumePoint }
   /**
    * Every pretrain eval sample (split order) before and after fine-tuning: the predicted class index
    * (accuracy runs), or the sequence's mean token loss (loss runs; the run config's metric says which).

@@ -14,7 +14,12 @@ export function readOnlyWorkbench(dataDir: string, info: Omit<AppInfo, 'dataDir'
     throw new Error('this workbench only reads the store (export): launch and cancel runs with `retainlab run` or the app');
   };
   const printer = chromiumPrinter();
-  const api = new ApiService(db, { progressOf: () => null, enqueue: refuse, cancel: refuse }, { ...info, dataDir }, printer);
+  const api = new ApiService(
+    db,
+    { progressOf: () => null, enqueue: refuse, cancel: refuse, cancelStudy: refuse, parallel: 0, setParallel: refuse },
+    { ...info, dataDir },
+    printer,
+  );
   return {
     api,
     bus: new EventBus(),

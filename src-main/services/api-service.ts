@@ -5,10 +5,12 @@ import type {
   FigurePdf,
   ForgottenSamples,
   LaunchResult,
+  QueueStatus,
   RetainLabApi,
   RunDetail,
   RunSummary,
   StudyCheck,
+  StudyProgress,
 } from '../../src-shared/api';
 import {
   budgetSchema,
@@ -34,8 +36,10 @@ import { getImportedModel } from '../db/imported-models';
 import { listEvaluations } from '../db/evaluations';
 import { listRunLogs } from '../db/run-logs';
 import { allAnnotations, annotationsOf, setNote, setTags, type RunAnnotations } from '../db/run-annotations';
-import { getRun, insertRun, listRuns, type RunRecord } from '../db/runs';
-import { insertStudy } from '../db/studies';
+import { getRun, insertRun, listRuns, runsOfStudy, type RunRecord } from '../db/runs';
+import { findStudyByConfig, insertStudy, listStudyCounts } from '../db/studies';
+import { isQueuePaused, setQueuePaused } from '../db/queue';
+import { retryRun } from '../db/run-control';
 import type { Db } from '../db/types';
 import { methodLabel, parseMethodChoice } from '../engine/methods/registry';
 import { buildBundle } from '../export/bundle';
@@ -47,6 +51,8 @@ import { newId } from './ids';
 import { lookUpLibrary } from './library-study';
 import { baseModelName, resolveStudy } from './resolve-study';
 import type { RunHost } from './run-host';
+import { studyProgress } from './study-progress';
+import { availableParallelism } from 'node:os';
 
 /** Issues of each method choice (checked even when other fields are bad, so every problem shows at once). */
 function methodIssues(methods: unknown, study: StudyContext): { issues: string[]; parsed: MethodChoice[] } {
@@ -125,7 +131,7 @@ export class ApiService implements RetainLabApi {
   constructor(
     private readonly db: Db,
     // Only these three: a read-only workbench (export) passes a host that never launches anything.
-    private readonly host: Pick<RunHost, 'progressOf' | 'enqueue' | 'cancel'>,
+    private readonly host: Pick<RunHost, 'progressOf' | 'enqueue' | 'cancel' | 'cancelStudy' | 'parallel' | 'setParallel'>,
     private readonly info: AppInfo,
     private readonly printer: FigurePrinter,
     // Without one (read-only workbenches), dataset imports run without progress events.
@@ -406,6 +412,69 @@ export class ApiService implements RetainLabApi {
 
   async listImportedModels(): Promise<ImportedModelSummary[]> {
     return this.datasets.listImportedModels();
+  }
+
+  async listStudies(): Promise<StudyProgress[]> {
+    return listStudyCounts(this.db).map((study) => studyProgress(this.db, study, (id) => this.host.progressOf(id), this.host.parallel));
+  }
+
+  async cancelStudy(studyId: string): Promise<StudyProgress> {
+    const runs = runsOfStudy(this.db, studyId);
+    if (!runs.length) throw new ValidationError(`No study with id '${studyId}' and runs in this store`, [`studyId: no study '${studyId}' with runs`]);
+    this.host.cancelStudy(studyId);
+    return (await this.listStudies()).find((s) => s.id === studyId)!;
+  }
+
+  async retryRun(id: string): Promise<RunSummary> {
+    this.requireRun(id);
+    const run = retryRun(this.db, id);
+    this.host.enqueue([id]);
+    return this.summarise(run);
+  }
+
+  async queueStatus(): Promise<QueueStatus> {
+    return { paused: isQueuePaused(this.db), parallel: this.host.parallel, cores: availableParallelism() };
+  }
+
+  async setQueue(settings: { paused?: boolean; parallel?: number }): Promise<QueueStatus> {
+    if (settings.paused !== undefined) setQueuePaused(this.db, settings.paused);
+    if (settings.parallel !== undefined) this.host.setParallel(settings.parallel);
+    if (settings.paused === false) this.host.enqueue([]);
+    return this.queueStatus();
+  }
+
+  /**
+   * The latest stored study launched from exactly this config, continued: its failed and cancelled
+   * runs are queued again (resuming where they have a resume point), completed ones kept. Null when
+   * the store has no such study.
+   */
+  async continueStudy(input: unknown): Promise<(LaunchResult & { retried: string[] }) | null> {
+    const { config } = this.prepare(input);
+    const study = findStudyByConfig(this.db, config);
+    if (!study) return null;
+    const runs = runsOfStudy(this.db, study.id);
+    const retried: string[] = [];
+    // In launch order: a pretraining run is queued again before the fine-tunes that wait for it.
+    for (const run of runs) {
+      if (run.status !== 'failed' && run.status !== 'cancelled') continue;
+      try {
+        retryRun(this.db, run.id);
+        retried.push(run.id);
+      } catch {
+        // It stays as it is (an unreadable config, a deleted base model); the report shows its error.
+      }
+    }
+    this.host.enqueue(retried);
+    const pretrain = runs.find((r) => r.kind === 'pretrain');
+    const first = runs.find((r) => r.kind === 'finetune');
+    return {
+      studyId: study.id,
+      runIds: runs.map((r) => r.id),
+      baseModelId: pretrain?.baseModelId ?? first?.baseModelId ?? first?.config?.baseModel.imported?.id ?? '',
+      // Only a pretraining run that still has to run makes this a study that pretrains now.
+      pretrainRunId: pretrain && (pretrain.status !== 'completed' || retried.includes(pretrain.id)) ? pretrain.id : null,
+      retried,
+    };
   }
 
   private requireRun(id: string): RunRecord {

@@ -65,3 +65,12 @@ export function timestamp(iso: string | null | undefined): string {
 export function shortId(id: string): string {
   return id.length > 8 ? id.slice(0, 8) : id;
 }
+
+/** A study's time left in words: "under a minute left", "about 3 min left", "about 1 h 05 min left"; unknown: a dash. */
+export function timeLeft(seconds: number | null | undefined): string {
+  if (seconds == null || !Number.isFinite(seconds) || seconds < 0) return DASH;
+  if (seconds < 60) return 'under a minute left';
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `about ${minutes} min left`;
+  return `about ${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min left`;
+}

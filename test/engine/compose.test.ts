@@ -5,6 +5,7 @@ import { selectBackend } from '../../src-main/engine/backend';
 import { composeHooks, type Component } from '../../src-main/engine/methods/compose';
 import type { AfterTrainingContext, MethodHooks, StepContext, TrainingSetup } from '../../src-main/engine/methods/method';
 import { getMethod } from '../../src-main/engine/methods/registry';
+import { adam } from '../../src-main/engine/optimizers/adam';
 
 /** A registry method with hooks written for the behaviour under test. */
 const component = (id: string, hooks: MethodHooks): Component => ({ definition: getMethod(id), hooks });
@@ -133,7 +134,7 @@ describe('composing the hooks of combined methods', () => {
   it('takes the sampler and the optimizer from the one component that provides each', () => {
     const rehearsal = (step: number) => Int32Array.of(step);
     const observeRehearsal = () => {};
-    const optimizer: MethodHooks['optimizer'] = () => ({ minimize: (loss) => loss(), dispose: () => {} });
+    const optimizer: MethodHooks['optimizer'] = () => adam(0.1);
     const hooks = composeHooks([component('l2-sp', {}), component('mixcd', { rehearsal, observeRehearsal }), component('recadam', { optimizer })], tf);
     expect(hooks.rehearsal).toBe(rehearsal);
     expect(hooks.observeRehearsal).toBe(observeRehearsal);

@@ -77,7 +77,9 @@ describe('the retainlab command line', () => {
     expect(methods.stdout).toBe('');
     const quickstart = cli(['quickstart', '--seeds', '3']);
     expect(quickstart.status).toBe(2);
-    expect(quickstart.stderr).toMatch(/quickstart: unknown option --seeds; quickstart takes --text, --json, --backend, --data-dir, --help/);
+    expect(quickstart.stderr).toMatch(
+      /quickstart: unknown option --seeds; quickstart takes --text, --json, --backend, --parallel, --checkpoint-seconds, --lease-seconds, --redis, --data-dir, --help/,
+    );
     // No study ran: the store was never opened.
     expect(readdirSync(quickstart.dir)).toEqual([]);
   });
@@ -119,5 +121,42 @@ describe('the retainlab command line', () => {
     ]) {
       expect(help.stdout).toContain(flag);
     }
+  });
+
+  it('runs the same study again as a continuation, and lists, shows, retries, cancels and deletes runs and pauses the queue from any process', () => {
+    const data = tempDataDir();
+    cleanups.push(data.remove);
+    const file = join(data.dir, 'study.json');
+    writeFileSync(file, JSON.stringify(tinyStudy({ methods: [{ id: 'vanilla' }] })));
+    const store = ['--data-dir', data.dir];
+    const run = (args: string[]) => spawnSync(process.execPath, [BIN, ...args, ...store], { encoding: 'utf8', timeout: 120_000 });
+    const first = run(['run', file, '--json']);
+    expect(first.status, first.stderr).toBe(0);
+    const report = JSON.parse(first.stdout) as { studyId: string; runs: { id: string; trainedHere: boolean }[] };
+    expect(report.runs.every((r) => r.trainedHere)).toBe(true);
+    // The same file again: nothing is repeated, the stored study is reported.
+    const again = run(['run', file, '--json']);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/continuing study .* \(the store has this study; --new starts another\)/);
+    expect(JSON.parse(again.stdout)).toMatchObject({ studyId: report.studyId, runs: report.runs.map((r) => ({ id: r.id, trainedHere: false })) });
+    const [pretrain, vanilla] = report.runs.map((r) => r.id);
+    const list = run(['runs', 'list', '--study', report.studyId, '--json']);
+    expect(JSON.parse(list.stdout).map((r: { id: string; status: string }) => [r.id, r.status])).toEqual([
+      [pretrain, 'completed'],
+      [vanilla, 'completed'],
+    ]);
+    expect(run(['runs', 'list', '--status', 'done']).stderr).toMatch(/--status must be one of queued, running, completed, cancelled, failed, got 'done'/);
+    expect(run(['runs', 'show', vanilla]).stdout).toMatch(/backend: wasm/);
+    expect(run(['runs', 'retry', vanilla]).stderr).toMatch(/completed: a retry would only repeat it/);
+    expect(run(['runs', 'delete', pretrain]).stderr).toMatch(/other run\(s\) start from .*: delete those first/);
+    expect(run(['runs', 'cancel', vanilla]).stdout).toMatch(/not cancelled, it is completed/);
+    expect(run(['queue', 'pause']).status).toBe(0);
+    expect(JSON.parse(run(['queue', 'status', '--json']).stdout)).toEqual({
+      paused: true,
+      counts: { queued: 0, running: 0, completed: 2, cancelled: 0, failed: 0 },
+    });
+    run(['queue', 'resume']);
+    expect(run(['runs', 'delete', vanilla]).stdout).toBe(`deleted run ${vanilla}\n`);
+    expect(JSON.parse(run(['runs', 'list', '--json']).stdout)).toHaveLength(1);
   });
 });

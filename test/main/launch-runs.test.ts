@@ -27,7 +27,14 @@ beforeEach(() => {
   db = openStore(dir);
   enqueued = [];
   // A host that only records what it is asked to run: no engine here.
-  const host = { progressOf: () => null, enqueue: (ids: string[]) => void enqueued.push(...ids), cancel: () => {} };
+  const host = {
+    progressOf: () => null,
+    enqueue: (ids: string[]) => void enqueued.push(...ids),
+    cancel: () => {},
+    cancelStudy: () => {},
+    parallel: 1,
+    setParallel: () => {},
+  };
   api = new ApiService(db, host, { version: 'test', mode: 'browser', dataDir: dir }, noPrinter);
 });
 afterEach(() => {

@@ -53,6 +53,8 @@ describe('store migrations', () => {
       'datasets',
       'evaluations',
       'imported_models',
+      'queue_state',
+      'resume_points',
       'run_logs',
       'run_notes',
       'run_predictions',
@@ -100,7 +102,8 @@ describe('store migrations', () => {
   it('move rows from before text studies (no data source, no metric) and rekey their base model', () => {
     const dir = tempDir();
     const old = new Database(join(dir, STORE_FILE));
-    migrate(old, LATEST_VERSION - 1);
+    // Schema 6: before migration 007 moved run configs to the typed run record.
+    migrate(old, 6);
     // A run config as the first versions wrote it: the digits' data without `source`, twice, and no metric.
     const { version: _v, kind: _k, metric: _m, ...current } = tinyRunConfig();
     const { source: _s, ...digitsData } = current.baseModel.data as Record<string, unknown>;

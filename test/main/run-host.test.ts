@@ -1,12 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src-shared/api';
 import { openStore } from '../../src-main/db/connection';
-import { insertRun, getRun } from '../../src-main/db/runs';
-import { listEvaluations } from '../../src-main/db/evaluations';
+import { getRun } from '../../src-main/db/runs';
 import { forkLauncher } from '../../src-main/services/fork-launcher';
 import type { EngineLauncher } from '../../src-main/services/engine-launcher';
 import { createWorkbench, type Workbench } from '../../src-main/workbench';
-import { ENGINE_PATH, tempDataDir, tinyRunConfig, tinyStudy } from './helpers';
+import { ENGINE_PATH, tempDataDir, tinyStudy } from './helpers';
 
 const cleanups: (() => void)[] = [];
 afterEach(() =>
@@ -96,16 +95,19 @@ describe('run host with real engine processes and a real SQLite store', () => {
     expect(run.evaluations.every((e) => e.phase !== 'final')).toBe(true);
   });
 
-  it('marks a run whose engine crashes as failed, keeps its metrics, and goes on with the queue', async () => {
+  it('resumes a run whose engine was killed, says which signal killed it, and fails it with the reason once retries are spent', async () => {
     const inner = forkLauncher(ENGINE_PATH);
-    let crashed = false;
-    const crashing: EngineLauncher = (job, onMessage, onExit) => {
+    const kills = new Map<number, number>();
+    // Seed 0 is killed once after its first training evaluation; seed 1 every time.
+    const killing: EngineLauncher = (job, onMessage, onExit) => {
+      const seed = job.type === 'finetune' ? job.config.seed : -1;
       const handle = inner(
         job,
         (m) => {
           onMessage(m);
-          if (job.type === 'finetune' && !crashed && m.type === 'metrics' && m.point.phase === 'train') {
-            crashed = true;
+          const limit = seed === 0 ? 1 : seed === 1 ? Infinity : 0;
+          if (m.type === 'metrics' && m.point.phase === 'train' && (kills.get(seed) ?? 0) < limit) {
+            kills.set(seed, (kills.get(seed) ?? 0) + 1);
             handle.kill();
           }
         },
@@ -113,26 +115,42 @@ describe('run host with real engine processes and a real SQLite store', () => {
       );
       return handle;
     };
-    const wb = open(newDir(), crashing);
+    const dir = newDir();
+    const wb = createWorkbench({ dataDir: dir, launcher: killing, mode: 'browser', version: 'test', host: { parallel: 1, retries: 1 } });
+    cleanups.push(() => wb.close());
     const launched = await wb.api.launchStudy(tinyStudy({ budget: { epochs: 1, evalsPerEpoch: 2, seeds: [0, 1] } }));
     await wb.host.whenIdle();
-    const [, crashedRun, nextRun] = await Promise.all(launched.runIds.map((id) => wb.api.getRun(id)));
-    expect(crashedRun.status).toBe('failed');
-    expect(crashedRun.error).toMatch(/exited unexpectedly/);
-    expect(crashedRun.evaluations.length).toBeGreaterThanOrEqual(2);
-    expect(nextRun.status).toBe('completed');
+    const [, once, always] = await Promise.all(launched.runIds.map((id) => wb.api.getRun(id)));
+    expect(once.status).toBe('completed');
+    expect(once.logs.some((l) => /killed by signal SIGKILL .*; resuming from the beginning \(retry 1 of 1\)/.test(l))).toBe(true);
+    expect(once.evaluations.map((e) => e.phase)).toEqual(['base', 'train', 'train', 'final']);
+    expect(always.status).toBe('failed');
+    expect(always.error).toMatch(/^the engine process was killed by signal SIGKILL \(sent by a user or by the system when memory runs out\) \(2 times/);
+    expect(wb.host.executedRuns()).toEqual(launched.runIds);
   });
 
-  it('marks runs left running by a host that died as interrupted on the next start', () => {
+  it("takes over a run whose host died (lease expired) and finishes it once; never touches a live host's run", async () => {
     const dir = newDir();
+    const first = open(dir);
+    const launched = await first.api.launchStudy(tinyStudy({ budget: { epochs: 1, evalsPerEpoch: 2, seeds: [0, 1] } }));
+    await first.host.whenIdle();
+    first.close();
+    const [, orphan, live] = launched.runIds;
+    // As a host killed mid-run leaves them: one whose lease ran out, one whose owner is alive and renewing.
     const db = openStore(dir);
-    insertRun(db, { id: 'run-old', studyId: null, baseModelId: null, config: tinyRunConfig() });
-    db.prepare(`UPDATE runs SET status = 'running'`).run();
-    db.close();
-    open(dir);
-    const db2 = openStore(dir);
-    cleanups.push(() => db2.close());
-    expect(getRun(db2, 'run-old')).toMatchObject({ status: 'failed', error: expect.stringMatching(/interrupted/) });
-    expect(listEvaluations(db2, 'run-old')).toEqual([]);
+    cleanups.push(() => db.close());
+    const reopen = db.prepare(`UPDATE runs SET status = 'running', owner = ?, lease_until = ?, ended_at = NULL, headline_json = NULL WHERE id = ?`);
+    reopen.run('dead-host', 1, orphan);
+    reopen.run('live-host', Date.now() + 3_600_000, live);
+    db.prepare(`DELETE FROM evaluations WHERE run_id = ? AND phase = 'final'`).run(orphan);
+    const second = open(dir);
+    await second.host.whenIdle();
+    const taken = await second.api.getRun(orphan);
+    expect(taken.status).toBe('completed');
+    expect(taken.evaluations.filter((e) => e.phase === 'final')).toHaveLength(1);
+    expect(taken.evaluations.filter((e) => e.phase === 'base')).toHaveLength(1);
+    expect(taken.logs.at(-1) ?? '').not.toMatch(/interrupted/);
+    expect(getRun(db, live)).toMatchObject({ status: 'running', owner: 'live-host' });
+    expect(second.host.executedRuns()).toEqual([orphan]);
   });
 });

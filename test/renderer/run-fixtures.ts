@@ -93,6 +93,8 @@ export function summary(s: RunSpec): RunSummary {
     createdAt: s.createdAt ?? '2026-01-01T00:00:00.000Z',
     startedAt: null,
     endedAt: null,
+    owner: null,
+    attempts: 0,
     progress: null,
     headline: s.headline === undefined ? headline(0.8, 0.6) : s.headline,
     pretrainAccuracy: null,

@@ -20,7 +20,10 @@ import type { FinetuneJob } from '../protocol';
 import { taskFor } from '../tasks/task-for';
 import { totalSteps, trainLoop } from '../train-loop';
 import { makeTrainStep } from '../train-step';
-import type { Emit } from './emitter';
+import { readValues, writeValues } from '../resume/named-values';
+import { ResumeSchedule } from '../resume/schedule';
+import { decodeResumeState, encodeResumeState, finetuneIdentity } from '../resume/state-codec';
+import { countingMetrics, type Emit } from './emitter';
 
 /** The trainable weights after the method's filter, plus the method's own variables. */
 function trainableWeights(model: Model, hooks: MethodHooks): NamedVariable[] {
@@ -35,10 +38,17 @@ function trainableWeights(model: Model, hooks: MethodHooks): NamedVariable[] {
  * (possibly combined) method, evaluating retention and gain along the way. In a sequence each task
  * gets the method afresh (a fresh LoRA adapter per task, merged after it: the protocol of
  * Soutif et al.) while θ₀ and the pretrain data stay the base model's, and after every stage every
- * task is evaluated: the matrix R[i][j] of methods.md §2, stored in the run's headline.
+ * task is evaluated: the matrix R[i][j] of methods.md §2, stored in the run's headline. Saves resume points when
+ * the job asks, and continues from one when it carries it: the setup (data, θ₀, each stage's method and its
+ * beforeTraining) is rebuilt, the state restored, and nothing emitted before the point is emitted again.
  */
-export async function runFinetune(job: FinetuneJob, emit: Emit): Promise<void> {
+export async function runFinetune(job: FinetuneJob, emitEvent: Emit): Promise<void> {
   const { config } = job;
+  const identity = job.resume || job.checkpointEvery ? finetuneIdentity(job) : null;
+  const resumed = job.resume ? decodeResumeState(job.resume, identity!) : null;
+  const progress = resumed?.finetune ?? null;
+  const metrics = countingMetrics(emitEvent, job.resume?.evalCount ?? 0);
+  const emit = metrics.emit;
   const tasks = taskSequence(config.target);
   const sequence = tasks.length > 1;
   // Validated against the study by the host before it was stored; createMethod parses its parameters.
@@ -75,17 +85,25 @@ export async function runFinetune(job: FinetuneJob, emit: Emit): Promise<void> {
   let hooks: MethodHooks = createMethod(choice, tf);
   let optimizer: StepOptimizer | null = null;
   try {
+    // θ₀'s scores are the reference for collateral damage, resumed or not (one evaluation pass).
     const aPreBase = evaluator.setBase(evaluator.pretrainScores());
-    emit({ type: 'predictions', phase: 'base', predictions: evaluator.pretrainPredictions() });
-    const aTgtBase = sameHead
-      ? evaluator.targetMetric('pretrain')!
-      : await probeBaselineAccuracy(model, targets[0].train, targets[0].eval, { epochs, batchSize, learningRate, seed: config.seed });
+    if (!resumed) emit({ type: 'predictions', phase: 'base', predictions: evaluator.pretrainPredictions() });
+    const aTgtBase = progress
+      ? progress.aTgtBase
+      : sameHead
+        ? evaluator.targetMetric('pretrain')!
+        : await probeBaselineAccuracy(model, targets[0].train, targets[0].eval, { epochs, batchSize, learningRate, seed: config.seed });
     // R[i][j]: the pretrain task, then every target task, after each stage (stage 0 is θ₀).
     const matrixRow = (pre: number) => [pre, ...targets.map((t) => evaluator.metricOn(t.eval, 'target'))];
-    const matrix = sequence ? [matrixRow(aPreBase)] : [];
-    let latest: EvalPoint | null = null;
-    let stepOffset = 0;
+    const matrix = progress ? progress.matrix.map((row) => [...row]) : sequence ? [matrixRow(aPreBase)] : [];
+    let latest: EvalPoint | null = progress?.latest ?? null;
+    let stepOffset = progress?.stepOffset ?? 0;
+    const modelWeights = [...model.params].map(([name, variable]) => ({ name, variable }));
+    const schedule = new ResumeSchedule(job.checkpointEvery, resumed?.step ?? 0);
     for (const [s, target] of targets.entries()) {
+      // Stages finished before the resume point are not trained again: their rows of R are in it.
+      if (progress && s < progress.stage) continue;
+      const resumeHere = progress?.stage === s ? resumed : null;
       if (s > 0) {
         hooks.dispose?.();
         optimizer?.dispose();
@@ -95,6 +113,9 @@ export async function runFinetune(job: FinetuneJob, emit: Emit): Promise<void> {
       }
       const stageHooks = hooks;
       const steps = totalSteps(target.train.n, batchSize, epochs);
+      // A later stage's method sees the weights the stage starts from: a resumed run puts them back first.
+      const stageStart = resumeHere ? progress!.stageStart : s > 0 && job.checkpointEvery ? readValues(modelWeights) : null;
+      if (resumeHere && stageStart) writeValues(modelWeights, stageStart, 'stage-start weights');
       await stageHooks.beforeTraining?.({
         model,
         createBaseModel: () => new Model(spec, config.seed, theta0),
@@ -118,15 +139,25 @@ export async function runFinetune(job: FinetuneJob, emit: Emit): Promise<void> {
         emit({ type: 'metrics', point });
         return point;
       };
-      if (s === 0) {
+      if (s === 0 && !resumed) {
         latest = evaluate({ step: 0, epoch: 0, phase: 'base', loss: null, alpha: null });
         // With a new head, A_tgt(θ₀) is the probe's: the fresh head of θ₀ is at chance.
         if (!sameHead) latest = { ...latest, aTgt: aTgtBase };
       }
       const named = trainableWeights(model, stageHooks);
       const variables = named.map((v) => v.variable);
-      optimizer = stageHooks.optimizer ? stageHooks.optimizer(named, learningRate) : adam(learningRate);
-      let lastStep = 0;
+      const stageOptimizer = stageHooks.optimizer ? stageHooks.optimizer(named, learningRate) : adam(learningRate);
+      optimizer = stageOptimizer;
+      // Every weight of the model and the method's own variables (LoRA's A and B), trained or not.
+      const allWeights = () => [...modelWeights, ...(stageHooks.variables?.() ?? [])];
+      let lastStep = resumeHere ? progress!.lastStep : 0;
+      if (resumeHere) {
+        writeValues(allWeights(), resumeHere.weights, 'weights');
+        stageOptimizer.restoreState(resumeHere.optimizer, named);
+        stageHooks.restoreState?.(progress!.method);
+        const runSteps = targets.reduce((sum, t) => sum + totalSteps(t.train.n, batchSize, epochs), 0);
+        log(`resumed from step ${resumeHere.step} of ${runSteps}`);
+      }
       await trainLoop({
         n: target.train.n,
         epochs,
@@ -139,6 +170,13 @@ export async function runFinetune(job: FinetuneJob, emit: Emit): Promise<void> {
           lastStep = step;
           latest = evaluate({ step, epoch, phase: 'train', loss, alpha: null });
         },
+        resume: resumeHere?.loop,
+        checkpoint: schedule.forLoop(stepOffset, (loop, step) => {
+          const finetune = { stage: s, stepOffset, lastStep, latest, matrix, aTgtBase, stageStart, method: stageHooks.saveState?.() ?? {} };
+          const weights = readValues(allWeights());
+          const state = encodeResumeState({ job: identity!, step, weights, optimizer: stageOptimizer.saveState(named), loop, finetune });
+          emit({ type: 'resume-point', point: { step, evalCount: metrics.count(), state } });
+        }),
       });
       const end = { step: lastStep, epoch: epochs, loss: null };
       stageHooks.afterTraining?.({ model, theta0, evaluate: (phase, alpha) => evaluate({ ...end, phase, alpha }) });

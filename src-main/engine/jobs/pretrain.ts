@@ -10,11 +10,21 @@ import type { PretrainJob } from '../protocol';
 import { totalSteps, trainLoop } from '../train-loop';
 import { adam } from '../optimizers/adam';
 import { taskFor } from '../tasks/task-for';
-import type { Emit } from './emitter';
+import { readValues, writeValues } from '../resume/named-values';
+import { ResumeSchedule } from '../resume/schedule';
+import { decodeResumeState, encodeResumeState, pretrainIdentity } from '../resume/state-codec';
+import { countingMetrics, type Emit } from './emitter';
 
-/** Pretrains a base model on the pretrain split, evaluating on the pretrain eval split, and emits its checkpoint. */
-export async function runPretrain(job: PretrainJob, emit: Emit): Promise<void> {
+/**
+ * Pretrains a base model on the pretrain split, evaluating on the pretrain eval split, and emits its checkpoint;
+ * saves resume points when the job asks, and continues from one when it carries it.
+ */
+export async function runPretrain(job: PretrainJob, emitEvent: Emit): Promise<void> {
   const { spec } = job;
+  const identity = job.resume || job.checkpointEvery ? pretrainIdentity(job) : null;
+  const resumed = job.resume ? decodeResumeState(job.resume, identity!) : null;
+  const metrics = countingMetrics(emitEvent, job.resume?.evalCount ?? 0);
+  const emit = metrics.emit;
   // Library data: the pretrain dataset stands in as the target too; only its splits are used here.
   const data = buildStudyData(spec, job.task, job.store && spec.data.source === 'library' ? { store: job.store, target: spec.data.pretrain } : undefined);
   checkTokenizer(spec, [data.pretrainTrain, data.pretrainEval]);
@@ -38,10 +48,17 @@ export async function runPretrain(job: PretrainJob, emit: Emit): Promise<void> {
   const evaluator = new Evaluator(model, init, evalSet, null, task);
   const optimizer = adam(spec.pretrain.learningRate);
   const variables = [...model.params.values()];
+  const named = [...model.params].map(([name, variable]) => ({ name, variable }));
+  const steps = totalSteps(train.n, spec.pretrain.batchSize, spec.pretrain.epochs);
+  const schedule = new ResumeSchedule(job.checkpointEvery, resumed?.step ?? 0);
   const snapshotAt = (step: number, epoch: number, loss: number | null, phase: 'base' | 'train' | 'final') =>
     emit({ type: 'metrics', point: evaluator.evaluate({ step, epoch, phase, loss, alpha: null }) });
   try {
-    snapshotAt(0, 0, null, 'base');
+    if (resumed) {
+      writeValues(named, resumed.weights, 'weights');
+      optimizer.restoreState(resumed.optimizer, named);
+      emit({ type: 'log', message: `resumed from step ${resumed.step} of ${steps}` });
+    } else snapshotAt(0, 0, null, 'base');
     await trainLoop({
       n: train.n,
       epochs: spec.pretrain.epochs,
@@ -55,8 +72,12 @@ export async function runPretrain(job: PretrainJob, emit: Emit): Promise<void> {
         }, variables),
       onProgress: (p) => emit({ type: 'progress', progress: { ...p, aPre: null, aTgt: null } }),
       onEval: (step, epoch, loss) => snapshotAt(step, epoch, loss, 'train'),
+      resume: resumed?.loop,
+      checkpoint: schedule.forLoop(0, (loop, step) => {
+        const state = encodeResumeState({ job: identity!, step, weights: readValues(named), optimizer: optimizer.saveState(named), loop });
+        emit({ type: 'resume-point', point: { step, evalCount: metrics.count(), state } });
+      }),
     });
-    const steps = totalSteps(train.n, spec.pretrain.batchSize, spec.pretrain.epochs);
     snapshotAt(steps, spec.pretrain.epochs, null, 'final');
     const shapes = new Map([...model.params].map(([name, v]) => [name, v.shape]));
     emit({ type: 'checkpoint', step: steps, checkpoint: encodeCheckpoint(model.snapshot(), shapes), paramCount: model.paramCount });

@@ -39,6 +39,20 @@ export function composeHooks(components: Component[], tf: typeof tfType): Method
     observeRehearsal: first('observeRehearsal'),
     optimizer: first('optimizer'),
     extras: () => Object.assign({}, ...all('extras').map((f) => f())),
+    // Each component's state under its method id (a combination names each method once).
+    saveState: () => Object.fromEntries(ordered.flatMap((c) => (c.hooks.saveState ? [[c.definition.id, c.hooks.saveState()]] : []))),
+    restoreState: (state) => {
+      const ids = ordered.filter((c) => c.hooks.saveState).map((c) => c.definition.id);
+      const unknown = Object.keys(state).filter((id) => !ids.includes(id));
+      if (unknown.length) throw new Error(`resume point does not fit this job: it holds the state of ${unknown.join(', ')}, which this job does not run`);
+      for (const c of ordered) {
+        if (!c.hooks.restoreState) continue;
+        const own = state[c.definition.id];
+        if (!own || typeof own !== 'object' || ArrayBuffer.isView(own) || Array.isArray(own))
+          throw new Error(`resume point does not fit this job: it lacks the state of ${c.definition.id}`);
+        c.hooks.restoreState(own);
+      }
+    },
     afterTraining: (ctx) => all('afterTraining').forEach((f) => f(ctx)),
     dispose: () => all('dispose').forEach((f) => f()),
   };

@@ -96,6 +96,7 @@ export const ewc = defineMethod({
       }),
   }),
   slots: [],
+  // No saveState: F and θ* = θ₀ are recomputed by beforeTraining from θ₀ and the seed, bitwise the same, when a run resumes.
   create: ({ tf, params }) => {
     let terms: EwcTerm[] = [];
     // Keyed by the variable itself: the optimizer knows variables, not the model's weight names.

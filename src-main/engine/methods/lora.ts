@@ -112,6 +112,7 @@ export const lora = defineMethod({
       : []),
     ...(!params.merge && sequence ? ['merge must be on in a sequence of tasks: each task gets a fresh adapter, merged after it (Soutif et al.)'] : []),
   ],
+  // No saveState: the adapters are variables (saved with the weights); which layers they adapt follows from the parameters.
   create: ({ tf, params }) => {
     const full = params.full;
     let model: Model | null = null;

@@ -46,6 +46,7 @@ export const lwf = defineMethod({
     }),
   }),
   slots: [],
+  // No saveState: the teacher's logits (LwF's targets) are recomputed by beforeTraining from θ₀ when a run resumes.
   create: ({ tf, params }) => {
     let model: Model | null = null;
     let teacherLogits: tfType.Tensor2D | null = null;

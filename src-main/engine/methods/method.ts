@@ -82,6 +82,13 @@ export interface StudyContext {
   sequence: boolean;
 }
 
+/** One value of a method's saved state: plain data that node:v8 serialises exactly (typed arrays keep their type). */
+export type StateValue =
+  number | boolean | string | null | Int32Array | Uint8Array | Float32Array | Float64Array | StateValue[] | { [key: string]: StateValue };
+
+/** A method's mutable state at a resume point (docs/methods.md, Checkpoints and resume). */
+export type MethodState = { [key: string]: StateValue };
+
 /** The trainer's extension points (Avalanche-style); each returns values and never reaches into trainer state. */
 export interface MethodHooks {
   /** Once before training: importances, adapters, correctness of θ₀ on the pretrain pool, … */
@@ -108,6 +115,14 @@ export interface MethodHooks {
   extras?: () => Record<string, number | number[]>;
   /** Runs after training; may change the model's weights (the run's result is what it leaves). */
   afterTraining?: (ctx: AfterTrainingContext) => void;
+  /**
+   * Its mutable state between two steps, for a resume point: samplers, their RNGs, running statistics. What
+   * beforeTraining computes deterministically from θ₀ (importances, teacher logits) is not in it; the method's
+   * trainable variables are saved with the weights and the optimizer's state by the trainer.
+   */
+  saveState?: () => MethodState;
+  /** Continues from a saved state, after beforeTraining; an error names what does not fit. */
+  restoreState?: (state: MethodState) => void;
   /** Frees what the method allocated. */
   dispose?: () => void;
 }

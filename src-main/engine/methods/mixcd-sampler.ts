@@ -1,4 +1,6 @@
 import type { Rng } from '../rng';
+import { stateField } from '../resume/state-fields';
+import type { MethodState } from './method';
 
 /** Settings of the mix-cd estimate (docs/methods.md §3.7). */
 export interface MixCdSettings {
@@ -75,6 +77,18 @@ export class MixCdSampler {
       rows[i] = c[Math.floor(rng.next() * c.length)];
     }
     return rows;
+  }
+
+  /** The decayed counts, for a resume point (the parts and their candidates are rebuilt from θ₀). */
+  saveState(): MethodState {
+    return { seen: this.seen.slice(), wrong: this.wrong.slice() };
+  }
+
+  /** Continues from saved counts. */
+  restoreState(state: MethodState): void {
+    const [seen, wrong] = ['seen', 'wrong'].map((key) => stateField(state, 'mix-cd sampler', key, 'Float64Array', this.seen.length));
+    this.seen.set(seen);
+    this.wrong.set(wrong);
   }
 
   /** Decays the counts by one step, then adds the rehearsed rows' outcomes from the forward pass before the update. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { DeviceData } from '../device-data';
 import type { Model } from '../models/model';
 import { Rng } from '../rng';
+import { stateField } from '../resume/state-fields';
 import { defineMethod } from './method';
 import { lossBins, poolLoss } from './mixcd-partition';
 import { MixCdSampler } from './mixcd-sampler';
@@ -158,6 +159,23 @@ export const mixcd = defineMethod({
         efficiency!.observe(rows, correct);
         // The oracle's rows were damaged when chosen, so its estimate reads high; it only serves the fallback.
         sampler!.observe(rows, correct);
+      },
+      // c₀, the parts and their candidates are rebuilt by beforeTraining from θ₀; the counts, the draws and the oracle's last look are not.
+      saveState: () => ({
+        sampler: sampler!.saveState(),
+        efficiency: efficiency!.saveState(),
+        rng: rng!.getState(),
+        damaged: damaged.slice(),
+        oracleForwards,
+      }),
+      restoreState: (state) => {
+        const last = stateField(state, 'mix-cd', 'damaged', 'Int32Array');
+        const forwards = stateField(state, 'mix-cd', 'oracleForwards', 'number');
+        sampler!.restoreState(stateField(state, 'mix-cd', 'sampler', 'object'));
+        efficiency!.restoreState(stateField(state, 'mix-cd', 'efficiency', 'object'));
+        rng!.setState(stateField(state, 'mix-cd', 'rng', 'number'));
+        damaged = last.slice();
+        oracleForwards = forwards;
       },
       extras: () => ({
         ...efficiency!.takeExtras(),

@@ -103,6 +103,7 @@ export const recadam = defineMethod({
     const problem = recadamStability(learningRate, params.pretrainCof);
     return problem ? [problem] : [];
   },
+  // No saveState: RecAdam's moments and steps are the optimizer's state, which the trainer saves with every resume point.
   create: ({ tf, params }) => {
     let setup: TrainingSetup | null = null;
     let settings: RecAdamSettings | null = null;

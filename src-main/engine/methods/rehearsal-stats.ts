@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { correctnessWith } from '../correctness';
 import type { DeviceData } from '../device-data';
 import type { Model } from '../models/model';
+import { stateField } from '../resume/state-fields';
+import type { MethodState } from './method';
 
 /**
  * B_mem, shared by random rehearsal and mix-cd so that both spend the same rehearsal budget by
@@ -52,6 +54,17 @@ export class RehearsalEfficiency {
     this.damaged += cd;
     this.rehearsedWindow += rows.length;
     this.damagedWindow += cd;
+  }
+
+  /** The counters, for a resume point. */
+  saveState(): MethodState {
+    return { rehearsed: this.rehearsed, damaged: this.damaged, rehearsedWindow: this.rehearsedWindow, damagedWindow: this.damagedWindow };
+  }
+
+  /** Continues counting from a saved state. */
+  restoreState(state: MethodState): void {
+    const count = (key: string) => stateField(state, 'rehearsal efficiency', key, 'number');
+    [this.rehearsed, this.damaged, this.rehearsedWindow, this.damagedWindow] = ['rehearsed', 'damaged', 'rehearsedWindow', 'damagedWindow'].map(count);
   }
 
   /**

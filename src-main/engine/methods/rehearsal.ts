@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Rng } from '../rng';
-import { defineMethod } from './method';
+import { stateField } from '../resume/state-fields';
+import { defineMethod, type MethodState } from './method';
 import { memoryBatchParam, poolCorrectness, REHEARSAL_SEED_OFFSET, RehearsalEfficiency } from './rehearsal-stats';
 
 /**
@@ -18,6 +19,20 @@ export class UniformReplay {
     private readonly rng: Rng,
   ) {
     this.order = rng.permutation(memory.length);
+  }
+
+  /** Where the replay stands: the current permutation, the position in it and the generator's state. */
+  saveState(): MethodState {
+    return { order: this.order.slice(), next: this.next, rng: this.rng.getState() };
+  }
+
+  /** Continues from a saved position; the memory itself is rebuilt from the seed. */
+  restoreState(state: MethodState): void {
+    const order = stateField(state, 'replay', 'order', 'Int32Array', this.memory.length);
+    const next = stateField(state, 'replay', 'next', 'number');
+    this.rng.setState(stateField(state, 'replay', 'rng', 'number'));
+    this.order = order.slice();
+    this.next = next;
   }
 
   /** The next m rows. */
@@ -91,6 +106,12 @@ export const rehearsal = defineMethod({
       rehearsal: () => replay!.draw(memoryBatch),
       observeRehearsal: (rows, correct) => efficiency?.observe(rows, correct),
       extras: () => efficiency?.takeExtras() ?? {},
+      // The memory and c₀ are rebuilt by beforeTraining from the seed and θ₀; the replay's position and the counters are not.
+      saveState: () => ({ replay: replay!.saveState(), ...(efficiency ? { efficiency: efficiency.saveState() } : {}) }),
+      restoreState: (state) => {
+        replay!.restoreState(stateField(state, 'rehearsal', 'replay', 'object'));
+        efficiency?.restoreState(stateField(state, 'rehearsal', 'efficiency', 'object'));
+      },
     };
   },
 });

@@ -85,6 +85,7 @@ export const wiseft = defineMethod({
     sequence
       ? ['WiSE-FT interpolates one fine-tuning with θ₀; a sequence of tasks has several, so its sweep is not defined there (run it on each task alone)']
       : [],
+  // No saveState: nothing changes until afterTraining, which a resumed run reaches as the uninterrupted one does.
   create: ({ tf, params }) => {
     let setup: TrainingSetup | null = null;
     /** F₀ of θ₀ on the pretrain pool and F₁ of θ_ft on the target set (same estimator as EWC's default). */

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { restoreAdamState, saveAdamState } from '../resume/adam-state';
 import type { StepOptimizer } from './step-optimizer';
 
 /** The TF.js Adam epsilon; it is added to the bias-corrected √v̂ (HF/RecAdam put ε on √v). */
@@ -23,6 +24,8 @@ export function adam(learningRate: number): StepOptimizer {
       tf.dispose(total.map((t) => t.tensor));
       return value;
     },
+    saveState: (weights) => saveAdamState(optimizer, weights),
+    restoreState: (state, weights) => restoreAdamState(optimizer, state, weights),
     dispose: () => optimizer.dispose(),
   };
 }

@@ -1,7 +1,8 @@
 // tfjs arrives as an argument: the RecAdam method file imports this module at runtime, and the host
 // loads method files for their metadata without loading tfjs.
 import type * as tfType from '@tensorflow/tfjs-core';
-import type { ExtraGradient, StepOptimizer } from './step-optimizer';
+import { checkedValues, weightNamed } from '../resume/check-values';
+import type { ExtraGradient, NamedWeight, OptimizerState, RecAdamState, StepOptimizer } from './step-optimizer';
 
 /** How λ(t) rises toward anneal_w (RecAdam.py `anneal_function`). */
 export type AnnealFunction = 'sigmoid' | 'linear' | 'constant';
@@ -133,6 +134,38 @@ export class RecAdam implements StepOptimizer {
     tf.dispose([state.m, state.v, next.p]);
     state.m = next.m;
     state.v = next.v;
+  }
+
+  /** The moments and step counts after the steps so far, by the weights' names. */
+  saveState(weights: NamedWeight[]): RecAdamState {
+    const read = (t: tfType.Tensor) => (t.dataSync() as Float32Array).slice();
+    return {
+      kind: 'recadam',
+      steps: this.steps,
+      weights: weights.flatMap(({ name, variable }) => {
+        const state = this.states.get(variable.name);
+        return state ? [{ name, m: read(state.m), v: read(state.v), step: state.step }] : [];
+      }),
+    };
+  }
+
+  /** Continues from a saved state; a weight it does not know, or moments of another size, is an error naming the weight. */
+  restoreState(state: OptimizerState, weights: NamedWeight[]): void {
+    const { tf } = this;
+    if (state.kind !== 'recadam') throw new Error(`resume point does not fit this job: it holds a ${state.kind} optimizer state, this job trains with RecAdam`);
+    const checked = state.weights.map((saved) => {
+      const target = this.states.get(weightNamed(weights, saved.name, 'RecAdam state').name);
+      if (!target) throw new Error(`resume point does not fit this job: its RecAdam state names ${saved.name}, which RecAdam does not update here`);
+      const [m, v] = [saved.m, saved.v].map((values) => checkedValues(target.variable, values, saved.name, 'RecAdam moments'));
+      return { target, m, v, step: saved.step };
+    });
+    for (const { target, m, v, step } of checked) {
+      tf.dispose([target.m, target.v]);
+      target.m = tf.tensor(m, target.variable.shape);
+      target.v = tf.tensor(v, target.variable.shape);
+      target.step = step;
+    }
+    this.steps = state.steps;
   }
 
   /** Frees the moments (θ₀ belongs to the caller). */

@@ -49,5 +49,10 @@ export function createApi(transport: Transport): RetainLabApi {
     deleteDataset: (id) => call('deleteDataset', id),
     importModel: (source, name) => call('importModel', source, name),
     listImportedModels: () => call('listImportedModels'),
+    listStudies: () => call('listStudies'),
+    cancelStudy: (studyId) => call('cancelStudy', studyId),
+    retryRun: (id) => call('retryRun', id),
+    queueStatus: () => call('queueStatus'),
+    setQueue: (settings) => call('setQueue', settings),
   } satisfies RetainLabApi;
 }

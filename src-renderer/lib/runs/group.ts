@@ -33,3 +33,8 @@ export function groupRuns(runs: RunSummary[]): RunGroup[] {
 export function isActive(run: RunSummary): boolean {
   return run.status === 'queued' || run.status === 'running';
 }
+
+/** Whether a run can be queued again (the host refuses anything else, with its reason). */
+export function isRetryable(run: RunSummary): boolean {
+  return run.status === 'failed' || run.status === 'cancelled';
+}

@@ -1,0 +1,114 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStore } from '../../src-main/db/connection';
+import { listEvaluations } from '../../src-main/db/evaluations';
+import { listRunLogs } from '../../src-main/db/run-logs';
+import { listRuns } from '../../src-main/db/runs';
+import { tempDataDir, tinyStudy } from './helpers';
+
+// A host and two workers on a real Redis (Debian's redis-server, which .ci/run installs) train one study.
+const BIN = join(__dirname, '..', '..', 'bin', 'retainlab.js');
+const REDIS = '/usr/bin/redis-server';
+const cleanups: (() => void)[] = [];
+afterEach(() =>
+  cleanups
+    .splice(0)
+    .reverse()
+    .forEach((c) => c()),
+);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function start(command: string, args: string[]): { child: ChildProcess; output: () => string; done: Promise<number | null> } {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  cleanups.push(() => child.kill('SIGKILL'));
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  return { child, output: () => output, done: new Promise((resolve) => child.on('close', resolve)) };
+}
+
+const describeWithRedis = existsSync(REDIS) ? describe : describe.skip;
+
+describeWithRedis(
+  `distributed runs through BullMQ${existsSync(REDIS) ? '' : ' (skipped: redis-server is not installed; apt-get install redis-server)'}`,
+  () => {
+    it('a host and two workers train every run of a study once; a worker killed mid-run has its run finished by the other from a resume point', async () => {
+      const port = await freePort();
+      const redis = start(REDIS, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
+      await expect.poll(() => redis.output(), { timeout: 10_000 }).toMatch(/Ready to accept connections/);
+      const url = `redis://127.0.0.1:${port}`;
+      const { dir, remove } = tempDataDir();
+      cleanups.push(remove);
+      const workers = [0, 1].map(() => start(process.execPath, [BIN, 'worker', '--redis', url, '--parallel', '1', '--lock-seconds', '2']));
+      const file = join(dir, 'study.json');
+      // 4 methods × 2 seeds = 8 fine-tunes after the pretraining run, long enough to be killed in the middle.
+      writeFileSync(
+        file,
+        JSON.stringify(
+          tinyStudy({
+            methods: [{ id: 'vanilla' }, { id: 'l2-sp' }, { id: 'ewc' }, { id: 'rehearsal' }],
+            budget: { epochs: 4, evalsPerEpoch: 2, seeds: [0, 1] },
+          }),
+        ),
+      );
+      const store = join(dir, 'store');
+      const host = start(process.execPath, [BIN, 'run', file, '--json', '--redis', url, '--parallel', '4', '--checkpoint-seconds', '0.3', '--data-dir', store]);
+      // Kill the first worker once a fine-tune it trains has a resume point in the host's store.
+      let victimRun = '';
+      await expect
+        .poll(
+          () => {
+            const training = [...workers[0].output().matchAll(/run (run-\w+): (?:from the beginning|resuming)/g)].map((m) => m[1]);
+            if (!training.length || !existsSync(join(store, 'retainlab.sqlite'))) return false;
+            const db = openStore(store);
+            try {
+              const saved = new Set((db.prepare(`SELECT run_id FROM resume_points`).all() as { run_id: string }[]).map((r) => r.run_id));
+              const kinds = new Map(listRuns(db).map((r) => [r.id, r.kind]));
+              victimRun =
+                training.reverse().find((id) => saved.has(id) && kinds.get(id) === 'finetune' && !workers[0].output().includes(`run ${id}: done`)) ?? '';
+              return victimRun !== '';
+            } finally {
+              db.close();
+            }
+          },
+          { timeout: 120_000, interval: 100 },
+        )
+        .toBe(true);
+      workers[0].child.kill('SIGKILL');
+      expect(await host.done, host.output()).toBe(0);
+      const db = openStore(store);
+      cleanups.push(() => db.close());
+      const runs = listRuns(db);
+      expect(runs).toHaveLength(9);
+      for (const run of runs) {
+        expect(run.status, `${run.id}: ${run.error}`).toBe('completed');
+        const phases = listEvaluations(db, run.id).map((e) => e.phase);
+        expect(
+          phases.filter((p) => p === 'base'),
+          run.id,
+        ).toHaveLength(1);
+        expect(
+          phases.filter((p) => p === 'final'),
+          run.id,
+        ).toHaveLength(1);
+      }
+      // Each run was handed out once, except the victim's, which the surviving worker resumed.
+      const [, survivor] = workers.map((w) => /worker (\S+):/.exec(w.output())![1]);
+      const victimLog = listRunLogs(db, victimRun).join('\n');
+      expect(victimLog).toMatch(new RegExp(`trained by worker ${survivor}, resuming from step [1-9]\\d*`));
+      for (const run of runs.filter((r) => r.id !== victimRun))
+        expect(listRunLogs(db, run.id).filter((l) => l.startsWith('trained by worker'))).toHaveLength(1);
+    });
+  },
+);
