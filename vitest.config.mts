@@ -5,9 +5,18 @@ import { defineConfig } from 'vitest/config';
 //   engine  `npm run test:engine`: forks the built engine (out/main/engine.js) or runs the built CLI (bin/retainlab.js): needs `npm run build`.
 //   e2e     `npm run test:e2e`: browser mode in headless Chromium (/usr/bin/chromium, or CHROMIUM_PATH): needs `npm run build`.
 // A new test that forks the engine, runs bin/retainlab.js or starts Chromium goes in ENGINE or E2E below.
-const ENGINE = ['bench', 'cli', 'dataset-library', 'library-study', 'run-host', 'shared-store', 'text-study', 'distributed', 'fault-injection'].map(
-  (name) => `test/main/${name}.test.ts`,
-);
+const ENGINE = [
+  'bench',
+  'cli',
+  'dataset-library',
+  'library-study',
+  'run-host',
+  'shared-store',
+  'text-study',
+  'distributed',
+  'fault-injection',
+  'security-server',
+].map((name) => `test/main/${name}.test.ts`);
 const E2E = ['test/e2e/**/*.test.ts', 'test/main/export-cli.test.ts'];
 
 export default defineConfig({

@@ -1,8 +1,10 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow } from 'electron';
+import { app, BrowserWindow, session } from 'electron';
+import { APP_CSP } from '../src-shared/csp';
 import { resolveDataDir, APP_NAME } from './data-dir';
 import { electronPrinter } from './electron/figure-printer';
+import { appWindowOptions, hardenApp } from './electron/hardening';
 import { utilityLauncher } from './electron/utility-launcher';
 import { registerApi } from './ipc/register-api';
 import { VERSION } from './version';
@@ -17,19 +19,8 @@ const rendererFile = join(__dirname, '..', 'renderer', 'index.html');
 const rendererUrl = pathToFileURL(rendererFile).href;
 
 function createWindow(wb: Workbench): void {
-  const win = new BrowserWindow({
-    width: 1400,
-    height: 900,
-    title: 'RetainLab',
-    webPreferences: {
-      preload: join(__dirname, '..', 'preload', 'index.js'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-    },
-  });
-  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  win.webContents.on('will-navigate', (event) => event.preventDefault());
+  // New windows, navigation away and <webview> are refused for every webContents (hardenApp).
+  const win = new BrowserWindow(appWindowOptions(join(__dirname, '..', 'preload', 'index.js')));
   const off = wb.bus.on((event, payload) => {
     if (!win.isDestroyed()) win.webContents.send(`event:${event}`, payload);
   });
@@ -38,6 +29,7 @@ function createWindow(wb: Workbench): void {
 }
 
 void app.whenReady().then(() => {
+  hardenApp(app, session.defaultSession, rendererUrl, APP_CSP);
   const dataDir = resolveDataDir(process.argv, app.getPath('userData'));
   // The queue settings the CLI takes (--parallel, --checkpoint-seconds, --lease-seconds, --redis), read leniently from the app's argv.
   const { values } = parseArgs({ args: process.argv, options: HOST_OPTIONS, strict: false, allowPositionals: true });

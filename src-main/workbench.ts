@@ -1,6 +1,5 @@
 import type { AppInfo } from '../src-shared/api';
 import { openStore } from './db/connection';
-import { removeUnfinishedImports } from './db/datasets';
 import { getRun } from './db/runs';
 import { chromiumPrinter } from './export/chromium-printer';
 import type { FigurePrinter } from './export/figure-printer';
@@ -18,6 +17,8 @@ export const REMOTE_PARALLEL = 16;
 export interface Workbench {
   /** The folder of the store (browser-mode uploads are staged under it). */
   dataDir: string;
+  /** Browser mode: how many bytes of uploads not yet imported it holds (undefined: the default). */
+  uploadQuota?: number;
   api: ApiService;
   bus: EventBus;
   host: RunHost;
@@ -35,6 +36,8 @@ export function createWorkbench(opts: {
   host?: RunHostOptions;
   /** Hand the runs to workers on this Redis (`retainlab worker`) instead of local engines. */
   redis?: string | null;
+  /** Browser mode's quota of staged uploads, bytes. */
+  uploadQuota?: number;
 }): Workbench {
   const db = openStore(opts.dataDir);
   const remote = opts.redis ? redisLauncher(opts.redis, opts.launcher) : null;
@@ -48,12 +51,11 @@ export function createWorkbench(opts: {
   const host = new RunHost(db, remote?.launcher ?? opts.launcher, publish, { ...(remote ? { parallel: REMOTE_PARALLEL } : {}), ...opts.host });
   // Browser mode and the CLI print PDFs with headless Chromium; the Electron app passes its own printer.
   const printer = opts.printer ?? chromiumPrinter();
-  // An import cut short by a crash never became visible; its rows are garbage now.
-  removeUnfinishedImports(db);
   const datasets = new DatasetService(db, opts.dataDir, (progress) => bus.emit('dataset-import-progress', progress));
   api = new ApiService(db, host, { version: opts.version, mode: opts.mode, dataDir: opts.dataDir }, printer, datasets);
   return {
     dataDir: opts.dataDir,
+    uploadQuota: opts.uploadQuota,
     api,
     bus,
     host,

@@ -9,6 +9,15 @@ export type DatasetFormat = 'csv' | 'tsv' | 'image-folder' | 'image-zip' | 'json
 /** Where the bytes to import are: a browser-mode upload (staged by `PUT /upload/…`) or a local path (Electron, CLI). */
 export type ImportSource = { kind: 'upload'; id: string } | { kind: 'path'; path: string };
 
+/** The field delimiters a CSV/TSV table may use (tab included). */
+export const TABLE_DELIMITERS = [',', ';', '\t', '|'] as const;
+
+/** One of the field delimiters of a CSV/TSV table. */
+export type TableDelimiter = (typeof TABLE_DELIMITERS)[number];
+
+/** Each delimiter as messages and the import panel name it. */
+export const DELIMITER_NAMES: Record<TableDelimiter, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab', '|': 'pipe' };
+
 /** Choices a researcher confirms before importing; everything has a default so a preview needs none. */
 export interface ImportOptions {
   name?: string;
@@ -16,6 +25,8 @@ export interface ImportOptions {
   labelColumn?: string;
   /** Text tables: the column (or JSONL key) holding the text. */
   textColumn?: string;
+  /** CSV/TSV tables: the field delimiter; detected from the first lines when absent or 'auto'. */
+  delimiter?: TableDelimiter | 'auto';
   /** A CSV/TSV table is read as numeric features or as text classification; detected when absent. */
   tableKind?: 'tabular' | 'text';
   /** Images: [height, width] to resize every image to; absent means every image must already share one size. */
@@ -56,6 +67,8 @@ export interface DatasetPreview {
   shape: number[];
   /** Columns (or JSONL keys) a label or text can be chosen from; [] where not applicable. */
   columns: string[];
+  /** Tables: the field delimiter the rows were read with (detected or chosen); null for other formats. */
+  delimiter: TableDelimiter | null;
   labelColumn: string | null;
   textColumn: string | null;
   classes: ClassCount[];
@@ -140,6 +153,7 @@ export const importOptionsSchema = z.strictObject({
   name: z.string().trim().min(1).max(120).optional(),
   labelColumn: z.string().min(1).max(200).optional(),
   textColumn: z.string().min(1).max(200).optional(),
+  delimiter: z.enum([...TABLE_DELIMITERS, 'auto']).optional(),
   tableKind: z.enum(['tabular', 'text']).optional(),
   imageSize: z.tuple([z.number().int().min(1).max(1024), z.number().int().min(1).max(1024)]).optional(),
   colour: z.enum(['keep', 'grey', 'rgb']).optional(),

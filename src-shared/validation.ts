@@ -11,6 +11,30 @@ export class ValidationError extends Error {
   }
 }
 
+/** A request naming something that does not exist (an API method, a run, a dataset). */
+export class NotFoundError extends ValidationError {
+  constructor(message: string, issues: string[] = []) {
+    super(message, issues);
+    this.name = 'NotFoundError';
+  }
+}
+
+/** A request the current state refuses (deleting what is in use, retrying a running run); it may succeed once the state changes. */
+export class ConflictError extends ValidationError {
+  constructor(message: string, issues: string[] = []) {
+    super(message, issues);
+    this.name = 'ConflictError';
+  }
+}
+
+/** An input over a size limit; the message names the limit. */
+export class TooLargeError extends ValidationError {
+  constructor(message: string, issues: string[] = []) {
+    super(message, issues);
+    this.name = 'TooLargeError';
+  }
+}
+
 /** Formats zod issues as "field.path: what is wrong" lines. */
 export function describeIssues(error: z.ZodError, prefix = ''): string[] {
   return error.issues.map((issue) => {

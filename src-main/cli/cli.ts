@@ -16,6 +16,7 @@ import {
 import { EXPORT_COMMAND } from './export-command';
 import { DATASET_COMMANDS, MODEL_COMMANDS } from './library-commands';
 import { QUEUE_COMMANDS, RUN_COMMANDS } from './run-commands';
+import { STORE_COMMANDS } from './store-commands';
 
 const BACKEND_OPTION = {
   type: 'string',
@@ -46,12 +47,17 @@ const COMMANDS: Command[] = [
     {
       name: 'serve',
       summary: 'start browser mode (prints a local URL with an access token)',
-      options: { port: { type: 'string', placeholder: 'N', help: 'the port on 127.0.0.1 (default: a free one)' }, ...HOST_OPTIONS },
+      options: {
+        port: { type: 'string', placeholder: 'N', help: 'the port on 127.0.0.1 (default: a free one)' },
+        'upload-quota': { type: 'string', placeholder: 'GIB', help: 'most GiB of uploads not yet imported it holds (default 2)' },
+        ...HOST_OPTIONS,
+      },
     },
     ({ values }) => {
       const port = Number(values.port ?? 0);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got '${values.port}'`);
-      return serve({ ...commonOptions(values), port });
+      const quota = positiveNumber('upload-quota', values['upload-quota'], false, 1024);
+      return serve({ ...commonOptions(values), port, uploadQuota: quota === undefined ? undefined : quota * 2 ** 30 });
     },
   ),
   defineCommand({ name: 'methods', summary: 'list the mitigation methods and their parameters', options: { json: JSON_OPTION } }, ({ values }) =>
@@ -101,6 +107,7 @@ const COMMANDS: Command[] = [
   ...MODEL_COMMANDS,
   ...RUN_COMMANDS,
   ...QUEUE_COMMANDS,
+  ...STORE_COMMANDS,
 ];
 
 const SYNOPSIS_WIDTH = Math.max(...COMMANDS.map((c) => c.synopsis.length)) + 2;

@@ -105,8 +105,16 @@ export function runConfigFile(path: string | undefined, opts: CommonOptions, fre
 }
 
 /** `retainlab serve`: browser mode on 127.0.0.1 with a random token; runs until interrupted. */
-export async function serve(opts: CommonOptions & { port: number }): Promise<number> {
-  const wb = createWorkbench({ dataDir: opts.dataDir, launcher: forkLauncher(), mode: 'browser', version: VERSION, host: opts.host, redis: opts.redis });
+export async function serve(opts: CommonOptions & { port: number; uploadQuota?: number }): Promise<number> {
+  const wb = createWorkbench({
+    dataDir: opts.dataDir,
+    launcher: forkLauncher(),
+    mode: 'browser',
+    version: VERSION,
+    host: opts.host,
+    redis: opts.redis,
+    uploadQuota: opts.uploadQuota,
+  });
   const server = await startBrowserServer(wb, join(__dirname, '..', 'renderer'), opts.port);
   process.stdout.write(`RetainLab ${VERSION} in browser mode: open ${server.url}\n(store: ${opts.dataDir}; Ctrl+C to stop)\n`);
   await new Promise<void>((resolve) => {

@@ -9,6 +9,11 @@ const IMPORT_OPTIONS = {
   name: { type: 'string', placeholder: 'N', help: 'its name in the library (default: the file name, numbered if taken)' },
   'label-column': { type: 'string', placeholder: 'C', help: 'the label column (default: one named like a label, else the last)' },
   'text-column': { type: 'string', placeholder: 'C', help: 'the text column of a table of texts' },
+  delimiter: {
+    type: 'string',
+    placeholder: 'auto|,|;|tab|pipe',
+    help: "a table's field delimiter: comma, semicolon, tab or pipe (default auto: detected from the first lines)",
+  },
   'table-kind': { type: 'string', placeholder: 'tabular|text', help: 'numeric features or texts (default: guessed from the values)' },
   'image-size': { type: 'string', placeholder: 'HxW', help: 'resize images to HEIGHTxWIDTH, e.g. 28x28' },
   colour: { type: 'string', placeholder: 'keep|grey|rgb', help: 'colour of the stored images (default: keep)' },
@@ -17,16 +22,34 @@ const IMPORT_OPTIONS = {
   json: JSON_OPTION,
 } as const;
 
+/** --delimiter values: names a shell passes easily (a tab or a pipe is awkward to quote), or the character itself. */
+const DELIMITERS: Record<string, ImportOptions['delimiter']> = {
+  auto: 'auto',
+  comma: ',',
+  ',': ',',
+  semicolon: ';',
+  ';': ';',
+  tab: '\t',
+  '\\t': '\t',
+  '\t': '\t',
+  pipe: '|',
+  '|': '|',
+};
+
 /** Import options from the command line, checked by the same schema as the API's. */
 function importOptions(values: OptionValues<typeof IMPORT_OPTIONS>): ImportOptions {
   const size = values['image-size'];
   const sizeMatch = size ? /^(\d+)[x×](\d+)$/i.exec(size) : null;
   if (size && !sizeMatch) throw new Error(`--image-size must be HEIGHTxWIDTH, e.g. 28x28, got '${size}'`);
   const number = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+  const delimiter = values.delimiter === undefined ? undefined : DELIMITERS[values.delimiter.toLowerCase()];
+  if (values.delimiter !== undefined && !delimiter)
+    throw new Error(`--delimiter must be auto, comma (,), semicolon (;), tab or pipe (|), got '${values.delimiter}'`);
   const raw = {
     name: values.name,
     labelColumn: values['label-column'],
     textColumn: values['text-column'],
+    delimiter,
     tableKind: values['table-kind'],
     imageSize: sizeMatch ? [Number(sizeMatch[1]), Number(sizeMatch[2])] : undefined,
     colour: values.colour,

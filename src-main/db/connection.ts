@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from './migrate';
+import { removeUnfinishedImports } from './datasets';
 
 /** The store's file name inside the data directory. */
 export const STORE_FILE = 'retainlab.sqlite';
@@ -12,8 +13,13 @@ export function openStore(dataDir: string): Database.Database {
   const db = new Database(join(dataDir, STORE_FILE));
   // The busy timeout first: another process may be creating or migrating the same store right now.
   db.pragma('busy_timeout = 5000');
+  // A new store gives the space of deleted imports and runs back to the file system as it goes
+  // (this takes effect only before the first table exists; older stores: `retainlab store compact`).
+  db.pragma('auto_vacuum = INCREMENTAL');
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   migrate(db);
+  // An import cut short by a process that died never became visible; its rows are garbage now.
+  removeUnfinishedImports(db);
   return db;
 }

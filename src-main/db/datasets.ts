@@ -57,12 +57,20 @@ export function classCounts(record: DatasetRecord): ClassCount[] {
   return record.meta.classNames.map((label, i) => ({ label, count: record.counts[i] ?? 0 }));
 }
 
-/** Starts an import: a hidden row that chunks can reference; it becomes visible only in finishDatasetImport. */
+/** How long an import's row stays its own without a write: a process that died mid-import loses it after this. */
+export const IMPORT_LEASE_MS = 10 * 60_000;
+
+/** Starts an import: a hidden row that chunks can reference, leased to this import; it becomes visible only in finishDatasetImport. */
 export function beginDatasetImport(db: Db, d: { id: string; kind: DatasetKind; format: DatasetFormat; origin: string }): void {
   db.prepare(
-    `INSERT INTO datasets (id, name, kind, format, origin, status, n, shape_json, classes_json, split_json, meta_json, created_at)
-     VALUES (?, ?, ?, ?, ?, 'importing', 0, '[]', '{"counts":[]}', '{}', '{}', ?)`,
-  ).run(d.id, d.id, d.kind, d.format, d.origin, nowIso());
+    `INSERT INTO datasets (id, name, kind, format, origin, status, n, shape_json, classes_json, split_json, meta_json, created_at, lease_until)
+     VALUES (?, ?, ?, ?, ?, 'importing', 0, '[]', '{"counts":[]}', '{}', '{}', ?, ?)`,
+  ).run(d.id, d.id, d.kind, d.format, d.origin, nowIso(), Date.now() + IMPORT_LEASE_MS);
+}
+
+/** Renews an import's lease (every write does; a long step between writes calls it too). */
+export function renewImportLease(db: Db, id: string): void {
+  db.prepare(`UPDATE datasets SET lease_until = ? WHERE id = ? AND status = 'importing'`).run(Date.now() + IMPORT_LEASE_MS, id);
 }
 
 /** Appends feature rows [rows, dim] as one float32 chunk. */
@@ -74,12 +82,16 @@ export function insertDatasetChunk(db: Db, datasetId: string, seq: number, first
     rows,
     Buffer.from(x.buffer, x.byteOffset, x.byteLength),
   );
+  renewImportLease(db, datasetId);
 }
 
 /** Appends raw text rows starting at `firstRow`, in one transaction. */
 export function insertDatasetTexts(db: Db, datasetId: string, firstRow: number, texts: string[]): void {
   const stmt = db.prepare(`INSERT INTO dataset_texts (dataset_id, row, text) VALUES (?, ?, ?)`);
-  db.transaction(() => texts.forEach((t, i) => stmt.run(datasetId, firstRow + i, t)))();
+  db.transaction(() => {
+    texts.forEach((t, i) => stmt.run(datasetId, firstRow + i, t));
+    renewImportLease(db, datasetId);
+  })();
 }
 
 /** Makes an import visible with its labels, split and description, in one transaction. */
@@ -107,14 +119,25 @@ export function finishDatasetImport(
   if (changes !== 1) throw new Error(`The import ${id} was removed from the store before it finished`);
 }
 
-/** Removes a dataset with its rows (an abandoned import, or a delete). */
+/** Removes a dataset with its rows (an abandoned import, or a delete), and gives their space back to the file system. */
 export function removeDataset(db: Db, id: string): void {
   db.prepare(`DELETE FROM datasets WHERE id = ?`).run(id);
+  reclaimSpace(db);
 }
 
-/** Removes imports a crash left half-done (never visible); only old ones, since another process on the store may be importing now. */
-export function removeUnfinishedImports(db: Db, olderThanMs = 6 * 3600_000): number {
-  return db.prepare(`DELETE FROM datasets WHERE status = 'importing' AND created_at < ?`).run(new Date(Date.now() - olderThanMs).toISOString()).changes;
+/**
+ * Removes imports whose process died (never visible; their lease ran out) and reclaims their space.
+ * Any process that opens the store does this; a live import renews its lease as it writes.
+ */
+export function removeUnfinishedImports(db: Db, now = Date.now()): number {
+  const { changes } = db.prepare(`DELETE FROM datasets WHERE status = 'importing' AND (lease_until IS NULL OR lease_until < ?)`).run(now);
+  if (changes) reclaimSpace(db);
+  return changes;
+}
+
+/** Returns free pages to the file system (stores made since schema 9 vacuum incrementally; older ones by `retainlab store compact`). */
+function reclaimSpace(db: Db): void {
+  if (db.pragma('auto_vacuum', { simple: true }) === 2) db.pragma('incremental_vacuum');
 }
 
 /** Every ready dataset, newest first. */

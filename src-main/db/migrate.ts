@@ -7,6 +7,7 @@ import { migration005 } from './migrations/005-datasets-models';
 import { migration006 } from './migrations/006-run-predictions';
 import { migration007 } from './migrations/007-run-record';
 import { migration008 } from './migrations/008-run-queue';
+import { migration009 } from './migrations/009-import-lease';
 
 /**
  * A numbered schema change; a merged migration is never edited, a new one is added. `sql` changes
@@ -20,7 +21,17 @@ export interface Migration {
 }
 
 /** Every migration in order. */
-export const MIGRATIONS: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008];
+export const MIGRATIONS: Migration[] = [
+  migration001,
+  migration002,
+  migration003,
+  migration004,
+  migration005,
+  migration006,
+  migration007,
+  migration008,
+  migration009,
+];
 
 /** The schema version this build writes. */
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -1,3 +1,4 @@
+import { ConflictError, NotFoundError } from '../../src-shared/validation';
 import { getBaseModel } from './base-models';
 import { appendRunLog } from './run-logs';
 import { resumeStepOf } from './resume-points';
@@ -28,9 +29,9 @@ export function retryRun(db: Db, id: string): RunRecord {
   return db
     .transaction(() => {
       const run = getRun(db, id);
-      if (!run) throw new Error(`no run '${id}' in this store`);
+      if (!run) throw new NotFoundError(`no run '${id}' in this store`);
       const refusal = retryRefusal(db, run);
-      if (refusal) throw new Error(refusal);
+      if (refusal) throw new ConflictError(refusal);
       db.prepare(`UPDATE runs SET status = 'queued', error = NULL, ended_at = NULL, owner = NULL, lease_until = NULL, cancel_requested = 0 WHERE id = ?`).run(
         id,
       );
@@ -51,14 +52,15 @@ export function retryRun(db: Db, id: string): RunRecord {
 export function deleteRun(db: Db, id: string): void {
   db.transaction(() => {
     const run = getRun(db, id);
-    if (!run) throw new Error(`no run '${id}' in this store`);
-    if (run.status === 'queued' || run.status === 'running') throw new Error(`run ${id} is ${run.status}: cancel it first (retainlab runs cancel ${id})`);
+    if (!run) throw new NotFoundError(`no run '${id}' in this store`);
+    if (run.status === 'queued' || run.status === 'running')
+      throw new ConflictError(`run ${id} is ${run.status}: cancel it first (retainlab runs cancel ${id})`);
     const others =
       run.kind === 'pretrain' && run.baseModelId
         ? (db.prepare(`SELECT id FROM runs WHERE base_model_id = ? AND id != ?`).all(run.baseModelId, id) as { id: string }[])
         : [];
     if (others.length)
-      throw new Error(
+      throw new ConflictError(
         `run ${id} pretrained base model ${run.baseModelId}, which ${others.length} other run(s) start from (${others
           .slice(0, 3)
           .map((o) => o.id)

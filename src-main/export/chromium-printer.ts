@@ -5,24 +5,35 @@ import { svgPrintPage, type FigurePrinter } from './figure-printer';
 /** Debian's Chromium (CHROMIUM_PATH overrides): the headless route that needs no browser download. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** The flags a closed network needs (no update, sync or background requests); --no-sandbox because CI runs as root. */
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+/** The flags a closed network needs (no update, sync or background requests). */
+const CHROMIUM_ARGS = ['--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-/** Starts headless Chromium, or says in one line how to get it. */
+/**
+ * Starts headless Chromium, or says in one line how to get it. It runs in its sandbox wherever the
+ * OS allows one: not as root (Chromium refuses), nor where the sandboxed start fails (no user
+ * namespaces and no setuid helper). Without it, it is given only our own figure page and sanitised SVG.
+ */
 export async function launchHeadlessChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`PDF and PNG export need Chromium at ${CHROMIUM_PATH}: install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH`);
   }
   // Loaded on demand so the Electron app, which prints with its own engine, never loads it.
   const { chromium } = await import('playwright-core');
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  // Playwright turns the sandbox off unless asked (chromiumSandbox).
+  const launch = (sandbox: boolean) => chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, chromiumSandbox: sandbox });
+  if (process.getuid?.() === 0) return launch(false);
+  return launch(true).catch(() => launch(false));
 }
 
-/** Prints SVG to PDF with Chromium's own PDF backend (page.pdf), which keeps text and paths as vectors. */
+/**
+ * Prints SVG to PDF with Chromium's own PDF backend (page.pdf), which keeps text and paths as
+ * vectors. The SVG is sanitised (svgPrintPage), and the page runs no script and has no network.
+ */
 export async function printSvgPdf(browser: Browser, svg: string, widthIn: number, heightIn: number): Promise<Buffer> {
-  const page = await browser.newPage();
+  const context = await browser.newContext({ javaScriptEnabled: false, offline: true });
+  const page = await context.newPage();
   try {
-    await page.setContent(svgPrintPage(svg, widthIn, heightIn), { waitUntil: 'load' });
+    await page.setContent(await svgPrintPage(svg, widthIn, heightIn), { waitUntil: 'load' });
     return await page.pdf({
       width: `${widthIn}in`,
       height: `${heightIn}in`,
@@ -31,7 +42,7 @@ export async function printSvgPdf(browser: Browser, svg: string, widthIn: number
       margin: { top: '0', right: '0', bottom: '0', left: '0' },
     });
   } finally {
-    await page.close();
+    await context.close();
   }
 }
 

@@ -2,6 +2,7 @@ import type { SplitInfo } from '../../src-shared/datasets';
 import { LabelCollector } from '../store-read/labels';
 import { stratifiedSplit } from '../store-read/split';
 import { ImportError } from './import-error';
+import { importLimits, overLimit, type ImportLimits } from './limits';
 import type { RowSink, StreamHeader } from './sink';
 
 /** Where an import writes the rows as they stream (absent for a preview). */
@@ -31,7 +32,6 @@ const SAMPLE_ROWS = 8;
 const IMAGES_PER_CLASS = 4;
 const MAX_SAMPLE_IMAGES = 48;
 const SAMPLE_TEXTS = 6;
-const MAX_CLASSES = 10_000;
 
 function fmt(v: number): string {
   return Number.isInteger(v) ? String(v) : v.toPrecision(4).replace(/\.?0+$/, '');
@@ -54,6 +54,7 @@ export class DatasetAssembler implements RowSink {
   private readonly sampleImages: { label: string; x: Float32Array }[] = [];
   private readonly imagesPerLabel = new Map<string, number>();
   private readonly sampleTexts: { label: string; text: string }[] = [];
+  private readonly limits: ImportLimits = importLimits();
 
   constructor(
     private readonly origin: string,
@@ -88,7 +89,7 @@ export class DatasetAssembler implements RowSink {
         }
       }
       const label = labels[r];
-      this.labels.add(label);
+      this.addLabel(label);
       if (header.kind === 'tabular' && this.sampleRows.length < SAMPLE_ROWS)
         this.sampleRows.push([...Array.from(x.subarray(row, row + Math.min(dim, 12)), fmt), label]);
       if (header.kind === 'images' && this.sampleImages.length < MAX_SAMPLE_IMAGES && (this.imagesPerLabel.get(label) ?? 0) < IMAGES_PER_CLASS) {
@@ -102,11 +103,24 @@ export class DatasetAssembler implements RowSink {
 
   texts(texts: string[], labels: string[]): void {
     labels.forEach((label, i) => {
-      this.labels.add(label);
+      this.addLabel(label);
       if (this.sampleTexts.length < SAMPLE_TEXTS) this.sampleTexts.push({ label, text: texts[i].length > 280 ? `${texts[i].slice(0, 280)}…` : texts[i] });
     });
     this.writer?.texts(texts, this.n);
     this.n += labels.length;
+  }
+
+  /** Gathers a label, refusing the file as soon as it has more classes than the limit (before more rows are stored). */
+  private addLabel(label: string): void {
+    this.labels.add(label);
+    if (this.labels.distinct > this.limits.maxClasses) {
+      const column = this.header?.labelColumn ? ` in '${this.header.labelColumn}'` : '';
+      throw overLimit(
+        'maxClasses',
+        this.limits,
+        `${this.origin}: more than ${this.limits.maxClasses.toLocaleString('en')} different labels${column} (is that really the label column?)`,
+      );
+    }
   }
 
   warn(message: string): void {
@@ -121,11 +135,6 @@ export class DatasetAssembler implements RowSink {
   finish(evalFraction: number, seed: number): AssembledDataset {
     const header = this.header;
     if (!header || this.n === 0) throw new ImportError(`${this.origin} has no samples`);
-    if (this.labels.distinct > MAX_CLASSES) {
-      throw new ImportError(
-        `${this.origin}: ${this.labels.distinct} different labels${header.labelColumn ? ` in '${header.labelColumn}'` : ''}; is that really the label column?`,
-      );
-    }
     const { classNames, numeric, y, counts } = this.labels.finish();
     if (classNames.length < 2) {
       const where = header.labelColumn ? ` in column '${header.labelColumn}'` : '';

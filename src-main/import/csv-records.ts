@@ -1,7 +1,8 @@
 import { Readable, pipeline } from 'node:stream';
-import { CsvError, parse, type Info } from 'csv-parse';
+import { CsvError, parse, type Info, type Parser } from 'csv-parse';
 import type { FileInput } from './file-input';
 import { ImportError } from './import-error';
+import { importLimits, overLimit } from './limits';
 import { utf8Chunks } from './utf8-text';
 
 /** One CSV record with the line it starts on (1-based, for messages). */
@@ -56,6 +57,15 @@ class LineCounter {
   }
 }
 
+/**
+ * Fields of the record csv-parse is in the middle of. It builds a whole record before handing it
+ * on, so 16 MiB of delimiters would become 16 million fields (a GB) before any check outside it:
+ * its internal state (csv-parse 7 keeps the record in `state.record`) is looked at between chunks.
+ */
+function fieldsSoFar(parser: Parser): number {
+  return (parser as unknown as { state: { record: unknown[] } }).state.record.length;
+}
+
 /** A csv-parse error as a message naming the file, the line and the field, with what to change. */
 function describeFailure(name: string, err: CsvError, lines: LineCounter): string {
   const { line, recordLine } = lines.failure(err);
@@ -90,8 +100,21 @@ export async function* csvRecords(input: FileInput, delimiter: string, onBytes?:
     info: true,
     max_record_size: MAX_RECORD_BYTES,
   });
-  // Errors reach the loop below through the parser, which pipeline destroys with them.
-  pipeline(Readable.from(utf8Chunks(input, onBytes)), parser, () => {});
+  const limits = importLimits();
+  async function* bounded(chunks: AsyncIterable<string>): AsyncGenerator<string> {
+    for await (const chunk of chunks) {
+      if (fieldsSoFar(parser) > limits.maxColumns)
+        throw overLimit(
+          'maxColumns',
+          limits,
+          `${input.name}, line ${parser.info.lines}: a record of more than ${limits.maxColumns.toLocaleString('en')} fields`,
+        );
+      yield chunk;
+    }
+  }
+  // Errors reach the loop below through the parser, which pipeline destroys with them. One chunk
+  // read ahead at most, so the field count above is checked every chunk (a MiB from a disk file).
+  pipeline(Readable.from(bounded(utf8Chunks(input, onBytes)), { highWaterMark: 1 }), parser, () => {});
   const lines = new LineCounter();
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: Info }>) {

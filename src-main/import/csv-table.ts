@@ -1,13 +1,25 @@
 import { csvRecords, type CsvRecord } from './csv-records';
 import type { FileInput } from './file-input';
 import { ImportError } from './import-error';
+import { importLimits, overLimit } from './limits';
 import { batchRowsFor, type RowSink } from './sink';
-import type { ImportOptions } from '../../src-shared/datasets';
+import { DELIMITER_NAMES, type ImportOptions, type TableDelimiter } from '../../src-shared/datasets';
 
 const LABEL_NAMES = /^(label|labels|class|classes|target|y|species|category|digit|outcome)$/i;
 const TEXT_NAMES = /^(text|sentence|content|body|review|document|message|comment|tweet)$/i;
 const NON_FINITE = /^\s*[+-]?(nan|inf|infinity)\s*$/i;
+const DECIMAL_COMMA = /^\s*[+-]?\d*,\d+(e[+-]?\d+)?\s*$/i;
 const SAMPLE_RECORDS = 200;
+/** Fields held by the read-ahead sample at most: a wide table gets fewer sample records. */
+const SAMPLE_FIELDS = 1_000_000;
+
+/**
+ * A record of a semicolon table with its decimal commas as points ("1,5" → "1.5"): spreadsheets
+ * where the comma is the decimal mark export semicolon tables for that very reason.
+ */
+function withDecimalPoints(r: CsvRecord): CsvRecord {
+  return { ...r, fields: r.fields.map((f) => (DECIMAL_COMMA.test(f) ? f.replace(',', '.') : f)) };
+}
 
 function isNumber(s: string): boolean {
   return s.trim() !== '' && Number.isFinite(Number(s));
@@ -69,7 +81,7 @@ function parseFeature(field: string, name: string, line: number, column: string)
  * Reads a CSV/TSV table (RFC 4180) as numeric features plus a label column, or as text
  * classification (a text column plus a label column), streaming so memory stays bounded.
  */
-export async function readCsvTable(input: FileInput, delimiter: ',' | '\t', options: ImportOptions, sink: RowSink): Promise<void> {
+export async function readCsvTable(input: FileInput, delimiter: TableDelimiter, options: ImportOptions, sink: RowSink): Promise<void> {
   const records = csvRecords(input, delimiter, (bytes) => sink.progress(input.size ? bytes / input.size : null));
   try {
     await readRecords(input.name, records, delimiter, options, sink);
@@ -79,19 +91,30 @@ export async function readCsvTable(input: FileInput, delimiter: ',' | '\t', opti
   }
 }
 
-async function readRecords(name: string, records: AsyncGenerator<CsvRecord>, delimiter: ',' | '\t', options: ImportOptions, sink: RowSink): Promise<void> {
+async function readRecords(name: string, records: AsyncGenerator<CsvRecord>, delimiter: TableDelimiter, options: ImportOptions, sink: RowSink): Promise<void> {
+  const limits = importLimits();
   const pending: CsvRecord[] = [];
-  // Read ahead a sample: the header and the kind of table are decided on it.
-  while (pending.length < SAMPLE_RECORDS + 1) {
+  let sampleSize = SAMPLE_RECORDS + 1;
+  const clean = delimiter === ';' ? withDecimalPoints : (r: CsvRecord) => r;
+  // Read ahead a sample: the header and the kind of table are decided on it. Each record is held to
+  // the column limit as it comes (csvRecords stops a far longer one while parsing it), and a wide
+  // table gets a smaller sample, so the sample's fields stay bounded.
+  while (pending.length < sampleSize) {
     const next = await records.next();
     if (next.done) break;
-    pending.push(next.value);
+    if (next.value.fields.length > limits.maxColumns)
+      throw overLimit('maxColumns', limits, `${name}, line ${next.value.line} has ${next.value.fields.length.toLocaleString('en')} columns`);
+    if (!pending.length) sampleSize = Math.max(2, Math.min(sampleSize, Math.floor(SAMPLE_FIELDS / next.value.fields.length)));
+    pending.push(clean(next.value));
   }
   if (!pending.length) throw new ImportError(`${name} is empty: it has no rows`);
   const { columns, hasHeader } = readHeader(pending[0], name);
   if (hasHeader) pending.shift();
   if (!pending.length) throw new ImportError(`${name} has a header but no data rows`);
-  if (columns.length < 2) throw new ImportError(`${name} has a single column: a dataset needs features (or a text) and a label column`);
+  if (columns.length < 2)
+    throw new ImportError(
+      `${name} has a single column when read with ${DELIMITER_NAMES[delimiter]} as the delimiter: a dataset needs features (or a text) and a label column; if its fields are separated by another character, choose the delimiter (--delimiter)`,
+    );
 
   const namedLabel = columns.findIndex((c) => LABEL_NAMES.test(c));
   // Without a choice: a column named like a label, else the last one (the usual layout).
@@ -157,6 +180,6 @@ async function readRecords(name: string, records: AsyncGenerator<CsvRecord>, del
     if (labels.length === batch) flush();
   };
   pending.forEach(take);
-  for await (const r of records) take(r);
+  for await (const r of records) take(clean(r));
   flush();
 }

@@ -32,7 +32,7 @@ async function assemble(plan: DatasetPlan, options: ImportOptions, assembler: Da
 
 /** Reads a dropped file or folder completely (every row checked) and describes what an import would store; stores nothing. */
 export async function previewDatasetAt(path: string, options: ImportOptions): Promise<DatasetPreview> {
-  const plan = await planDataset(path);
+  const plan = await planDataset(path, options);
   const a = await assemble(plan, options, new DatasetAssembler(plan.origin, null));
   const h = a.header;
   return {
@@ -43,6 +43,7 @@ export async function previewDatasetAt(path: string, options: ImportOptions): Pr
     n: a.n,
     shape: h.shape,
     columns: h.columns,
+    delimiter: plan.delimiter,
     labelColumn: h.labelColumn,
     textColumn: h.textColumn,
     classes: a.classNames.map((label, i) => ({ label, count: a.counts[i] })),
@@ -78,7 +79,7 @@ export async function importDatasetAt(
   id: string,
   onProgress: ProgressListener = () => {},
 ): Promise<DatasetRecord> {
-  const plan = await planDataset(path);
+  const plan = await planDataset(path, options);
   if (options.name) chooseName(db, options.name, plan.suggestedName);
   try {
     const a = await assemble(plan, options, new DatasetAssembler(plan.origin, new StoreWriter(db, id, plan.origin), throttled(onProgress)));

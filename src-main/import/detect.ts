@@ -1,11 +1,13 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
-import type { DatasetFormat, ImportOptions } from '../../src-shared/datasets';
+import { DELIMITER_NAMES, type DatasetFormat, type ImportOptions, type TableDelimiter } from '../../src-shared/datasets';
 import { readCsvTable } from './csv-table';
-import { diskFile, readHead } from './file-input';
+import { sniffDelimiter } from './delimiter';
+import { diskFile, readHead, type FileInput } from './file-input';
 import { looksLikeImageTree, readImageTree, type TreeFile } from './image-folder';
 import { ImportError } from './import-error';
 import { readJsonlText } from './jsonl-text';
+import { checkNpyBytes, readNpyLayout } from './npy';
 import { pickArrays, readNpyDataset } from './npy-dataset';
 import type { RowSink } from './sink';
 import { checkExtension, describeContent, sniff } from './sniff';
@@ -16,6 +18,8 @@ export interface DatasetPlan {
   format: DatasetFormat;
   /** How it was recognised, for the preview. */
   detectedBy: string;
+  /** Tables: the field delimiter (detected or chosen); null for other formats. */
+  delimiter: TableDelimiter | null;
   /** The dropped file or folder's name. */
   origin: string;
   suggestedName: string;
@@ -24,6 +28,8 @@ export interface DatasetPlan {
 }
 
 const MAX_TREE_FILES = 2_000_000;
+/** Bytes of a text file the delimiter is guessed from: dozens of records of any sensible table. */
+const SNIFF_BYTES = 64 * 1024;
 const FORMATS_HINT =
   'RetainLab imports CSV/TSV tables, JSONL text, folders or .zip archives of images in one subfolder per class, x.npy + y.npy pairs and .npz archives';
 
@@ -52,7 +58,7 @@ async function planFolder(path: string): Promise<DatasetPlan> {
   const origin = basename(path);
   const files = walk(path);
   const npys = files.filter((f) => !f.path.includes('/') && extname(f.path).toLowerCase() === '.npy');
-  const base = { origin, suggestedName: origin, close: () => {} };
+  const base = { origin, suggestedName: origin, delimiter: null, close: () => {} };
   if (npys.length >= 2) {
     const { x, y } = pickArrays(
       npys.map((f) => f.input),
@@ -87,6 +93,7 @@ async function planZip(path: string): Promise<DatasetPlan> {
       return {
         format: 'npz',
         detectedBy: `content: ZIP archive with ${basename(x.name)} and ${basename(y.name)} (.npz)`,
+        delimiter: null,
         origin,
         suggestedName: stemName(origin),
         read: (_o, sink) => readNpyDataset(x, y, 'npz', sink),
@@ -98,6 +105,7 @@ async function planZip(path: string): Promise<DatasetPlan> {
       return {
         format: 'image-zip',
         detectedBy: 'content: ZIP archive of images in class folders',
+        delimiter: null,
         origin,
         suggestedName: stemName(origin),
         read: (o, sink) => readImageTree(files, origin, 'image-zip', o, sink),
@@ -111,8 +119,39 @@ async function planZip(path: string): Promise<DatasetPlan> {
   }
 }
 
-/** Recognises what was dropped, by content (magic bytes) and not only by extension, and plans how to read it. */
-export async function planDataset(path: string): Promise<DatasetPlan> {
+/** A text file as a table: the chosen delimiter, else the one its first records agree on. */
+async function planTable(
+  input: FileInput,
+  ext: string,
+  options: ImportOptions,
+): Promise<{ format: DatasetFormat; detectedBy: string; delimiter: TableDelimiter }> {
+  const chosen = options.delimiter && options.delimiter !== 'auto' ? options.delimiter : null;
+  const preferred: TableDelimiter | undefined = ext === '.tsv' ? '\t' : ext === '.csv' ? ',' : undefined;
+  let delimiter = chosen;
+  if (!delimiter) {
+    const head = await readHead(input, SNIFF_BYTES);
+    // A character cut at the end only spoils the last, incomplete record, which the sniffer drops.
+    const text = head.toString('utf8').replace(/^\uFEFF/, '');
+    delimiter = sniffDelimiter(text, head.length < SNIFF_BYTES, preferred) ?? preferred ?? ',';
+  }
+  return {
+    format: delimiter === '\t' ? 'tsv' : 'csv',
+    detectedBy: chosen ? `${DELIMITER_NAMES[chosen]}-separated text (the delimiter chosen)` : `content: ${DELIMITER_NAMES[delimiter]}-separated text`,
+    delimiter,
+  };
+}
+
+/** Refuses a lone .npy, saying first whether it is truncated (the more useful news). */
+async function refuseLoneNpy(input: FileInput): Promise<never> {
+  checkNpyBytes(input, await readNpyLayout(input), null);
+  throw new ImportError(`${input.name} holds one array; drop x.npy and y.npy together (or a folder with both), or an .npz with x and y`);
+}
+
+/**
+ * Recognises what was dropped, by content (magic bytes) and not only by extension, and plans how
+ * to read it. The options matter only where they change the reading plan (a table's delimiter).
+ */
+export async function planDataset(path: string, options: ImportOptions = {}): Promise<DatasetPlan> {
   let isDir: boolean;
   try {
     isDir = statSync(path).isDirectory();
@@ -124,7 +163,7 @@ export async function planDataset(path: string): Promise<DatasetPlan> {
   const type = sniff(await readHead(input));
   checkExtension(input.name, type);
   const ext = extname(input.name).toLowerCase();
-  const base = { origin: input.name, suggestedName: stemName(input.name), close: () => {} };
+  const base = { origin: input.name, suggestedName: stemName(input.name), delimiter: null, close: () => {} };
   switch (type) {
     case 'zip':
       return planZip(path);
@@ -132,22 +171,15 @@ export async function planDataset(path: string): Promise<DatasetPlan> {
     case 'jpeg':
       throw new ImportError(`${input.name} is a single image; a dataset is a folder (or .zip) with one subfolder of images per class`);
     case 'npy':
-      throw new ImportError(`${input.name} holds one array; drop x.npy and y.npy together (or a folder with both), or an .npz with x and y`);
+      return refuseLoneNpy(input);
     case 'text': {
       const head = (await readHead(input, 4096)).toString('utf8');
-      if (ext === '.jsonl' || ext === '.ndjson' || ext === '.json' || head.trimStart().startsWith('{')) {
+      const jsonlExt = ext === '.jsonl' || ext === '.ndjson' || ext === '.json';
+      if (jsonlExt || (!(options.delimiter && options.delimiter !== 'auto') && head.trimStart().startsWith('{'))) {
         return { ...base, format: 'jsonl', detectedBy: 'content: one JSON object per line (JSONL)', read: (o, sink) => readJsonlText(input, o, sink) };
       }
-      const firstLine = head.split('\n')[0];
-      const tabs = firstLine.split('\t').length;
-      const commas = firstLine.split(',').length;
-      const delimiter = ext === '.tsv' || (ext !== '.csv' && tabs > commas) ? '\t' : ',';
-      return {
-        ...base,
-        format: delimiter === '\t' ? 'tsv' : 'csv',
-        detectedBy: `content: ${delimiter === '\t' ? 'tab' : 'comma'}-separated text`,
-        read: (o, sink) => readCsvTable(input, delimiter, o, sink),
-      };
+      const table = await planTable(input, ext, options);
+      return { ...base, ...table, read: (o, sink) => readCsvTable(input, table.delimiter, o, sink) };
     }
     default:
       throw new ImportError(`${input.name} is ${describeContent(type)}; ${FORMATS_HINT}`);

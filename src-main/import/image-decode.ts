@@ -1,6 +1,8 @@
+import { inflateSync } from 'node:zlib';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { ImportError } from './import-error';
+import { importLimits, overLimit } from './limits';
 import { describeContent, sniff } from './sniff';
 
 /** A decoded image: 8-bit samples, row-major [height, width, channels]. */
@@ -28,17 +30,51 @@ function fromRgba(rgba: Uint8Array, width: number, height: number, channels: 1 |
   return out;
 }
 
-/** Component count of a JPEG from its start-of-frame marker (1 grey, 3 colour), so grey JPEGs stay grey. */
-function jpegComponents(bytes: Buffer): number | null {
+/** A JPEG's start of frame: its component count (1 grey, 3 colour, so grey JPEGs stay grey) and its size. */
+function jpegFrame(bytes: Buffer): { components: number; height: number; width: number } | null {
   let i = 2;
   while (i + 9 < bytes.length) {
     if (bytes[i] !== 0xff) return null;
     const marker = bytes[i + 1];
     const length = bytes.readUInt16BE(i + 2);
-    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) return bytes[i + 9];
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc)
+      return { components: bytes[i + 9], height: bytes.readUInt16BE(i + 5), width: bytes.readUInt16BE(i + 7) };
     i += 2 + length;
   }
   return null;
+}
+
+/** Bits per pixel of a PNG colour type (grey, RGB, palette, grey+alpha, RGBA) at a bit depth. */
+const PNG_SAMPLES: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+
+/**
+ * Refuses an image whose header declares more pixels than the limit, before it is decoded. An
+ * interlaced PNG is inflated once with a bound first: pngjs inflates those without one, so a few
+ * MB of deflated zeros would otherwise expand to GBs.
+ */
+function checkDeclaredSize(bytes: Buffer, type: 'png' | 'jpeg', name: string): void {
+  let width = 0;
+  let height = 0;
+  if (type === 'png' && bytes.length >= 29 && bytes.toString('latin1', 12, 16) === 'IHDR') {
+    width = bytes.readUInt32BE(16);
+    height = bytes.readUInt32BE(20);
+  } else if (type === 'jpeg') ({ width, height } = jpegFrame(bytes) ?? { width: 0, height: 0 });
+  const limits = importLimits();
+  if (width * height > limits.maxImagePixels) throw overLimit('maxImagePixels', limits, `${name} declares ${width}×${height} pixels`);
+  if (type === 'png' && bytes[28] === 1) {
+    const rowBytes = Math.ceil((width * (PNG_SAMPLES[bytes[25]] ?? 4) * bytes[24]) / 8) + 1;
+    const idat: Buffer[] = [];
+    for (let i = 8; i + 8 <= bytes.length; i += 12 + bytes.readUInt32BE(i)) {
+      if (bytes.toString('latin1', i + 4, i + 8) === 'IDAT') idat.push(bytes.subarray(i + 8, i + 8 + bytes.readUInt32BE(i)));
+    }
+    try {
+      inflateSync(Buffer.concat(idat), { maxOutputLength: 2 * rowBytes * height + 2 ** 20 });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+        throw new ImportError(`${name} inflates to far more than its ${width}×${height} pixels hold: the PNG is damaged or crafted`);
+      // Other damage is for the decoder to describe.
+    }
+  }
 }
 
 function decodePng(bytes: Buffer, name: string): DecodedImage {
@@ -64,13 +100,14 @@ function decodeJpeg(bytes: Buffer, name: string): DecodedImage {
     if (!ended) throw new ImportError(`${name} is a truncated JPEG (no end-of-image marker): re-export or re-copy it`);
     throw new ImportError(`${name} is a corrupt JPEG (${(err as Error).message})`);
   }
-  const channels = jpegComponents(bytes) === 1 ? 1 : 3;
+  const channels = jpegFrame(bytes)?.components === 1 ? 1 : 3;
   return { width: img.width, height: img.height, channels, data: fromRgba(img.data, img.width, img.height, channels) };
 }
 
 /** Decodes a PNG or JPEG by its content (not its extension). */
 export function decodeImage(bytes: Buffer, name: string): DecodedImage {
   const type = sniff(bytes.subarray(0, 512));
+  if (type === 'png' || type === 'jpeg') checkDeclaredSize(bytes, type, name);
   if (type === 'png') return decodePng(bytes, name);
   if (type === 'jpeg') return decodeJpeg(bytes, name);
   throw new ImportError(`${name} is ${describeContent(type)}, not a PNG or JPEG image`);

@@ -9,6 +9,9 @@ const TEXT_KEYS = ['text', 'sentence', 'content', 'body', 'review', 'document', 
 
 type Obj = Record<string, unknown>;
 
+/** A longer line is refused rather than buffered (as for CSV records): it is a file without line breaks, not JSONL. */
+const MAX_LINE_CHARS = 16 * 2 ** 20;
+
 function parseLine(line: string, name: string, lineNo: number): Obj {
   let value: unknown;
   try {
@@ -79,9 +82,13 @@ export async function readJsonlText(input: FileInput, options: ImportOptions, si
     }
   };
   for await (const chunk of utf8Chunks(input, (bytes) => sink.progress(input.size ? bytes / input.size : null))) {
-    const lines = (rest + chunk).split('\n');
+    // Only the new chunk is split: a long line grows as a rope, never copied whole on every chunk.
+    const lines = chunk.split('\n');
+    lines[0] = rest + lines[0];
     rest = lines.pop()!;
     lines.forEach(take);
+    if (rest.length > MAX_LINE_CHARS)
+      throw new ImportError(`${name}, line ${lineNo + 1}: a line longer than ${MAX_LINE_CHARS / 2 ** 20} MiB; JSONL needs one JSON object per line`);
   }
   take(rest);
   if (!keys) throw new ImportError(`${name} is empty: it has no JSON lines`);

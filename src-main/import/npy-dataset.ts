@@ -2,7 +2,8 @@ import { basename } from 'node:path';
 import type { DatasetFormat } from '../../src-shared/datasets';
 import type { FileInput } from './file-input';
 import { ImportError } from './import-error';
-import { readNpyLabels, readNpyRows, type NpyHeader } from './npy';
+import { importLimits, overLimit, type ImportLimits } from './limits';
+import { checkNpyBytes, readNpyLabels, readNpyLayout, readNpyRows, type NpyHeader } from './npy';
 import type { RowSink } from './sink';
 
 const X_STEMS = ['x', 'features', 'data', 'images', 'inputs', 'x_train', 'arr_0'];
@@ -35,12 +36,27 @@ function sampleShape(h: NpyHeader, name: string): { shape: [number, number, numb
   );
 }
 
+/** Refuses a sample too large for the limits: a table of too many columns, an image of too many values. */
+function checkSample(sample: { shape: [number, number, number]; images: boolean }, name: string, limits: ImportLimits): void {
+  const values = sample.shape[0] * sample.shape[1] * sample.shape[2];
+  if (!sample.images && values > limits.maxColumns) throw overLimit('maxColumns', limits, `${name} has ${values.toLocaleString('en')} features per sample`);
+  if (sample.images && values > limits.maxSampleValues)
+    throw overLimit('maxSampleValues', limits, `${name} has ${values.toLocaleString('en')} values per image (${sample.shape.join('×')})`);
+}
+
 /**
  * Reads a features array and a labels array (a .npy pair or the members of an .npz). uint8
- * images are scaled to [0, 1]; other dtypes are taken as they are.
+ * images are scaled to [0, 1]; other dtypes are taken as they are. Both headers are checked
+ * against the bytes present and the limits before any data is read.
  */
 export async function readNpyDataset(x: FileInput, y: FileInput, format: DatasetFormat, sink: RowSink): Promise<void> {
-  const labels = await readNpyLabels(await y.open(), y.name);
+  const limits = importLimits();
+  const yLayout = await readNpyLayout(y);
+  checkNpyBytes(y, yLayout, 'maxLabelBytes', limits);
+  const xLayout = await readNpyLayout(x);
+  checkNpyBytes(x, xLayout, 'maxArrayBytes', limits);
+  if (xLayout.header.shape.length >= 2 && xLayout.header.kind !== 'U') checkSample(sampleShape(xLayout.header, x.name), x.name, limits);
+  const labels = await readNpyLabels(await y.open(), y.name, limits);
   let rows = 0;
   let dim = 0;
   // Only uint8 pixels are rescaled (to [0, 1]); the header decides.
@@ -51,6 +67,7 @@ export async function readNpyDataset(x: FileInput, y: FileInput, format: Dataset
         throw new ImportError(`${x.name} has ${item.shape[0]} samples but ${y.name} has ${labels.length} labels: they must match`);
       }
       const sample = sampleShape(item, x.name);
+      checkSample(sample, x.name, limits);
       const { images } = sample;
       dim = sample.shape[0] * sample.shape[1] * sample.shape[2];
       sink.start({

@@ -1,5 +1,7 @@
 import type { Readable } from 'node:stream';
+import { readHead, type FileInput } from './file-input';
 import { ImportError } from './import-error';
+import { formatBytes, importLimits, overLimit, type ImportLimits } from './limits';
 import { batchRowsFor } from './sink';
 
 /** A parsed .npy header. */
@@ -13,6 +15,8 @@ export interface NpyHeader {
 }
 
 const MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]);
+/** numpy refuses headers over 10,000 bytes by default; a longer one is damage or a trap that would be buffered whole. */
+const MAX_HEADER_BYTES = 64 * 1024;
 
 function parseHeader(text: string, name: string): NpyHeader {
   const descr = /'descr'\s*:\s*'([^']+)'/.exec(text)?.[1];
@@ -25,13 +29,69 @@ function parseHeader(text: string, name: string): NpyHeader {
     .map((s) => s.trim())
     .filter(Boolean)
     .map(Number);
+  if (shape.some((d) => !Number.isSafeInteger(d) || d < 0))
+    throw new ImportError(`${name}: the .npy header declares shape (${shapeText.trim()}), which is not a list of whole numbers`);
   const m = /^([<>|=])([fiubU])(\d+)$/.exec(descr);
   if (!m || (m[2] === 'f' && m[3] !== '4' && m[3] !== '8')) {
     throw new ImportError(`${name} has dtype '${descr}', which RetainLab cannot read: use float32/float64, (u)int8-64, bool, or unicode strings for labels`);
   }
   const kind = m[2] as NpyHeader['kind'];
   const size = Number(m[3]);
+  // Items of no bytes make any count of them free to declare: a billion '<U0' labels would pass every byte limit.
+  if (size === 0) throw new ImportError(`${name} has dtype '${descr}', whose items hold no bytes: the file is damaged or crafted`);
   return { descr, shape, kind, itemSize: kind === 'U' ? size * 4 : size, littleEndian: m[1] !== '>' };
+}
+
+/** The header of a .npy from its first bytes and where its data starts; null while more bytes are needed. */
+function parsePreamble(buf: Buffer, name: string): { header: NpyHeader; start: number } | null {
+  if (buf.length < 12) return null;
+  if (!buf.subarray(0, 6).equals(MAGIC)) throw new ImportError(`${name} is not a NumPy .npy array (no \\x93NUMPY signature)`);
+  const major = buf[6];
+  if (major < 1 || major > 3) throw new ImportError(`${name} is a .npy of format version ${major}, which RetainLab cannot read (numpy writes 1.0 to 3.0)`);
+  const lenBytes = major === 1 ? 2 : 4;
+  const headerLen = lenBytes === 2 ? buf.readUInt16LE(8) : buf.readUInt32LE(8);
+  if (headerLen > MAX_HEADER_BYTES)
+    throw new ImportError(`${name}: its .npy header declares ${formatBytes(headerLen)}; numpy writes a few hundred bytes: the file is damaged`);
+  const start = 8 + lenBytes;
+  if (buf.length < start + headerLen) return null;
+  return { header: parseHeader(buf.subarray(start, start + headerLen).toString('latin1'), name), start: start + headerLen };
+}
+
+/** A .npy's header, where its data starts and how many data bytes the header declares. */
+export interface NpyLayout {
+  header: NpyHeader;
+  dataOffset: number;
+  dataBytes: number;
+}
+
+/** Reads only the header of a .npy input (a file or an archive member). */
+export async function readNpyLayout(input: FileInput): Promise<NpyLayout> {
+  const head = await readHead(input, MAX_HEADER_BYTES + 12);
+  const pre = parsePreamble(head, input.name);
+  if (!pre) throw new ImportError(`${input.name} is too short to be a .npy array (${formatBytes(head.length)})`);
+  const values = pre.header.shape.reduce((a, b) => a * b, 1);
+  return { header: pre.header, dataOffset: pre.start, dataBytes: values * pre.header.itemSize };
+}
+
+/**
+ * Refuses a .npy whose header declares more data than the input holds (it is truncated) or more
+ * than the limit allows, before any of it is read: the header alone must not decide an allocation.
+ */
+export function checkNpyBytes(
+  input: FileInput,
+  layout: NpyLayout,
+  limit: 'maxArrayBytes' | 'maxLabelBytes' | null,
+  limits: ImportLimits = importLimits(),
+): void {
+  const { header, dataOffset, dataBytes } = layout;
+  const declared = `shape (${header.shape.join(', ')}) of ${header.descr}, ${formatBytes(dataBytes)} of data`;
+  const present = Math.max(0, input.size - dataOffset);
+  if (present < dataBytes) {
+    throw new ImportError(
+      `${input.name} is truncated: its header declares ${declared}, but only ${formatBytes(present)} follow (${(dataBytes - present).toLocaleString('en')} bytes missing)`,
+    );
+  }
+  if (limit && dataBytes > limits[limit]) throw overLimit(limit, limits, `${input.name} declares ${declared}`);
 }
 
 /** Reads one element as a number (not for unicode arrays). */
@@ -93,14 +153,9 @@ export async function* readNpyRows(stream: Readable, name: string, scaleFor: (h:
   for await (const chunk of stream) {
     pending = pending.length ? Buffer.concat([pending, chunk as Buffer]) : (chunk as Buffer);
     if (!header) {
-      if (pending.length < 12) continue;
-      if (!pending.subarray(0, 6).equals(MAGIC)) throw new ImportError(`${name} is not a NumPy .npy array (no \\x93NUMPY signature)`);
-      const major = pending[6];
-      const lenBytes = major === 1 ? 2 : 4;
-      const headerLen = lenBytes === 2 ? pending.readUInt16LE(8) : pending.readUInt32LE(8);
-      const start = 8 + lenBytes;
-      if (pending.length < start + headerLen) continue;
-      header = parseHeader(pending.subarray(start, start + headerLen).toString('latin1'), name);
+      const pre = parsePreamble(pending, name);
+      if (!pre) continue;
+      header = pre.header;
       if (header.kind === 'U') throw new ImportError(`${name} holds strings: only labels (y) may be strings`);
       if (header.shape.length === 0) throw new ImportError(`${name} holds a single number, not one row per sample`);
       rowItems = header.shape.slice(1).reduce((a, b) => a * b, 1);
@@ -109,7 +164,7 @@ export async function* readNpyRows(stream: Readable, name: string, scaleFor: (h:
       rowsLeft = header.shape[0];
       get = reader(header);
       scale = scaleFor(header);
-      pending = pending.subarray(start + headerLen);
+      pending = pending.subarray(pre.start);
       yield header;
       if (rowBytes === 0) return;
     }
@@ -120,23 +175,46 @@ export async function* readNpyRows(stream: Readable, name: string, scaleFor: (h:
   if (rowsLeft > 0) throw new ImportError(`${name} is truncated: its header promises ${header.shape[0]} rows but ${rowsLeft} are missing`);
 }
 
-/** Reads a whole 1-D (or [n, 1]) .npy array of labels as strings. */
-export async function readNpyLabels(stream: Readable, name: string): Promise<string[]> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  const buf = Buffer.concat(chunks);
-  if (buf.length < 12 || !buf.subarray(0, 6).equals(MAGIC)) throw new ImportError(`${name} is not a NumPy .npy array (no \\x93NUMPY signature)`);
-  const lenBytes = buf[6] === 1 ? 2 : 4;
-  const headerLen = lenBytes === 2 ? buf.readUInt16LE(8) : buf.readUInt32LE(8);
-  const start = 8 + lenBytes + headerLen;
-  const h = parseHeader(buf.subarray(8 + lenBytes, start).toString('latin1'), name);
-  if (h.shape.length === 0 || h.shape.length > 2 || (h.shape.length === 2 && h.shape[1] !== 1)) {
-    throw new ImportError(`${name} has shape (${h.shape.join(', ')}): labels need one value per sample, shape (n,)`);
+/**
+ * Reads a whole 1-D (or [n, 1]) .npy array of labels as strings. The data is read into one buffer
+ * of the size the header declares, allocated only once that size passed the label limit.
+ */
+export async function readNpyLabels(stream: Readable, name: string, limits: ImportLimits = importLimits()): Promise<string[]> {
+  let head: Buffer = Buffer.alloc(0);
+  let h: NpyHeader | null = null;
+  let buf: Buffer | null = null;
+  let filled = 0;
+  for await (const chunk of stream) {
+    let data = chunk as Buffer;
+    if (!buf) {
+      head = head.length ? Buffer.concat([head, data]) : data;
+      const pre = parsePreamble(head, name);
+      if (!pre) continue;
+      h = pre.header;
+      if (h.shape.length === 0 || h.shape.length > 2 || (h.shape.length === 2 && h.shape[1] !== 1)) {
+        throw new ImportError(`${name} has shape (${h.shape.join(', ')}): labels need one value per sample, shape (n,)`);
+      }
+      const bytes = h.shape[0] * h.itemSize;
+      if (bytes > limits.maxLabelBytes)
+        throw overLimit('maxLabelBytes', limits, `${name} declares ${h.shape[0].toLocaleString('en')} labels of ${h.descr}, ${formatBytes(bytes)}`);
+      buf = Buffer.alloc(bytes);
+      data = head.subarray(pre.start);
+    }
+    const take = Math.min(data.length, buf.length - filled);
+    data.copy(buf, filled, 0, take);
+    filled += take;
+    if (filled === buf.length) break;
+  }
+  if (!buf || !h) {
+    if (head.length >= 6 && !head.subarray(0, 6).equals(MAGIC)) throw new ImportError(`${name} is not a NumPy .npy array (no \\x93NUMPY signature)`);
+    throw new ImportError(`${name} is too short to be a .npy array (${formatBytes(head.length)})`);
   }
   const n = h.shape[0];
-  if (buf.length - start < n * h.itemSize)
-    throw new ImportError(`${name} is truncated: ${n} labels promised, ${Math.floor((buf.length - start) / h.itemSize)} present`);
-  const view = new DataView(buf.buffer, buf.byteOffset + start, n * h.itemSize);
+  if (filled < buf.length)
+    throw new ImportError(
+      `${name} is truncated: ${n} labels declared, ${Math.floor(filled / h.itemSize)} present (${(buf.length - filled).toLocaleString('en')} bytes missing)`,
+    );
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.length);
   const out = new Array<string>(n);
   if (h.kind === 'U') {
     for (let i = 0; i < n; i++) {
@@ -144,6 +222,7 @@ export async function readNpyLabels(stream: Readable, name: string): Promise<str
       for (let k = 0; k < h.itemSize / 4; k++) {
         const cp = view.getUint32(i * h.itemSize + k * 4, h.littleEndian);
         if (cp === 0) break;
+        if (cp > 0x10ffff) throw new ImportError(`${name}: label ${i} holds ${cp}, which is not a Unicode character: the file is damaged`);
         s += String.fromCodePoint(cp);
       }
       out[i] = s;

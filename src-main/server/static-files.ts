@@ -11,14 +11,26 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-/** Reads a file of the built renderer for a URL path; null when outside the folder or missing. */
-export async function readStatic(root: string, urlPath: string): Promise<{ body: Buffer; type: string } | null> {
-  const rel = normalize(decodeURIComponent(urlPath === '/' ? '/index.html' : urlPath)).replace(/^[/\\]+/, '');
-  const file = join(root, rel);
-  if (!file.startsWith(root + sep)) return null;
+/** A static answer: the file, or the status to refuse the path with and why. */
+export type StaticAnswer = { status: 200; body: Buffer; type: string } | { status: 400 | 404; body: string; type: string };
+
+const refuse = (status: 400 | 404, why: string): StaticAnswer => ({ status, body: why, type: 'text/plain; charset=utf-8' });
+
+/** Reads a file of the built renderer for a URL path: 400 for a malformed or escaping path, 404 when missing. */
+export async function readStatic(root: string, urlPath: string): Promise<StaticAnswer> {
+  let decoded: string;
   try {
-    return { body: await readFile(file), type: TYPES[extname(file)] ?? 'application/octet-stream' };
+    decoded = decodeURIComponent(urlPath === '/' ? '/index.html' : urlPath);
   } catch {
-    return null;
+    return refuse(400, 'bad request: malformed percent-encoding in the path');
+  }
+  if (decoded.includes('\0')) return refuse(400, 'bad request: NUL in the path');
+  // Relative before normalising, so `..` past the top stays visible (normalising '/..' would silently give '/').
+  const file = join(root, normalize(decoded.replace(/^[/\\]+/, '')));
+  if (!file.startsWith(root + sep)) return refuse(400, 'bad request: the path leaves the served folder');
+  try {
+    return { status: 200, body: await readFile(file), type: TYPES[extname(file)] ?? 'application/octet-stream' };
+  } catch {
+    return refuse(404, 'not found');
   }
 }

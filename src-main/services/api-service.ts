@@ -30,7 +30,7 @@ import { storedRunConfigSchema } from '../../src-shared/run-record';
 import { taskOf } from '../../src-shared/tasks/lookup';
 import type { StudyContext } from '../engine/methods/method';
 import type { DatasetPreview, DatasetSummary, ImportedModelSummary, ImportOptions, ImportSource } from '../../src-shared/datasets';
-import { describeIssues, parseOrThrow, ValidationError } from '../../src-shared/validation';
+import { describeIssues, NotFoundError, parseOrThrow, ValidationError } from '../../src-shared/validation';
 import { findUsableBaseModel, getBaseModel, insertBaseModel, listBaseModels, specKey } from '../db/base-models';
 import { getImportedModel } from '../db/imported-models';
 import { listEvaluations } from '../db/evaluations';
@@ -479,7 +479,7 @@ export class ApiService implements RetainLabApi {
 
   private requireRun(id: string): RunRecord {
     const run = getRun(this.db, id);
-    if (!run) throw new ValidationError(`No run with id '${id}'`, [`id: no run '${id}'`]);
+    if (!run) throw new NotFoundError(`No run with id '${id}'`, [`id: no run '${id}'`]);
     return run;
   }
 }

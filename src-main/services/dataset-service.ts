@@ -3,6 +3,8 @@ import {
   classCounts,
   datasetName,
   datasetNameTaken,
+  IMPORT_LEASE_MS,
+  renewImportLease,
   getDatasetRecord,
   listDatasetRecords,
   removeDataset,
@@ -15,6 +17,7 @@ import type { Db } from '../db/types';
 import { BUILTIN_IDS, builtinDataset, builtinName } from '../engine/data/builtin-datasets';
 import { importDatasetAt, previewDatasetAt } from '../import/dataset-import';
 import { ImportError } from '../import/import-error';
+import { ConflictError, NotFoundError } from '../../src-shared/validation';
 import { importModelAt } from '../import/models/model-import';
 import { newId } from './ids';
 import { discardUpload, resolveSource } from './uploads';
@@ -55,16 +58,20 @@ export class DatasetService {
     const progress = (phase: ImportProgress['phase'], rows: number, fraction: number | null, message: string | null = null) =>
       this.onProgress({ jobId, phase, rows, fraction, message });
     progress('reading', 0, 0);
+    const id = newId('data');
+    // A long step between two writes (one huge zip entry, say) must not make the import look abandoned.
+    const lease = setInterval(() => renewImportLease(this.db, id), IMPORT_LEASE_MS / 4);
     try {
-      const record = await importDatasetAt(this.db, resolveSource(this.dataDir, source), options, newId('data'), (rows, fraction) =>
-        progress('reading', rows, fraction),
-      );
-      discardUpload(this.dataDir, source);
+      const record = await importDatasetAt(this.db, resolveSource(this.dataDir, source), options, id, (rows, fraction) => progress('reading', rows, fraction));
       progress('done', record.n, 1);
       return summary(record);
     } catch (err) {
       progress('failed', 0, null, (err as Error).message);
       throw err;
+    } finally {
+      clearInterval(lease);
+      // Imported or refused, the staged upload has served: a retry uploads again.
+      discardUpload(this.dataDir, source);
     }
   }
 
@@ -77,7 +84,7 @@ export class DatasetService {
   renameDataset(id: string, name: string): DatasetSummary {
     this.requireImported(id);
     const trimmed = name.trim();
-    if (datasetNameTaken(this.db, trimmed, id)) throw new ImportError(`A dataset named '${trimmed}' already exists; choose another name`);
+    if (datasetNameTaken(this.db, trimmed, id)) throw new ConflictError(`A dataset named '${trimmed}' already exists; choose another name`);
     renameDatasetRecord(this.db, id, trimmed);
     return summary(getDatasetRecord(this.db, id)!);
   }
@@ -88,7 +95,7 @@ export class DatasetService {
     const runs = runsUsingDataset(this.db, id);
     if (runs.length) {
       const shown = runs.slice(0, 5).join(', ');
-      throw new ImportError(
+      throw new ConflictError(
         `'${record.name}' is used by ${runs.length} run${runs.length === 1 ? '' : 's'} (${shown}${runs.length > 5 ? ', …' : ''}); delete those runs first`,
       );
     }
@@ -98,9 +105,11 @@ export class DatasetService {
 
   /** Imports a TensorFlow.js LayersModel as a base model. */
   async importModel(source: ImportSource, name: string | null): Promise<ImportedModelSummary> {
-    const model = await importModelAt(this.db, resolveSource(this.dataDir, source), newId('model'), name ?? undefined);
-    discardUpload(this.dataDir, source);
-    return model;
+    try {
+      return await importModelAt(this.db, resolveSource(this.dataDir, source), newId('model'), name ?? undefined);
+    } finally {
+      discardUpload(this.dataDir, source);
+    }
   }
 
   /** Every imported base model with its layer table. */
@@ -111,7 +120,7 @@ export class DatasetService {
   private requireImported(id: string): DatasetRecord {
     if (builtinDataset(id)) throw new ImportError(`'${builtinDataset(id)!.summary.name}' is built in: it cannot be renamed or deleted`);
     const record = getDatasetRecord(this.db, id);
-    if (!record) throw new ImportError(`No dataset with id '${id}'`);
+    if (!record) throw new NotFoundError(`No dataset with id '${id}'`);
     return record;
   }
 }

@@ -1,11 +1,11 @@
 import { API_METHODS, apiArgs, type ApiEnvelope, type ApiMethod, type RetainLabApi } from '../../src-shared/api';
-import { describeIssues, ValidationError } from '../../src-shared/validation';
+import { describeIssues, NotFoundError, ValidationError } from '../../src-shared/validation';
 
 /** Calls one API method after checking the channel is allow-listed and the arguments match the contract; never throws. */
 export async function dispatch(api: RetainLabApi, method: string, args: unknown): Promise<ApiEnvelope> {
   try {
     if (!(API_METHODS as readonly string[]).includes(method))
-      throw new ValidationError(`Unknown API method '${method}'`, [`method: '${method}' is not part of the API`]);
+      throw new NotFoundError(`Unknown API method '${method}'`, [`method: '${method}' is not part of the API`]);
     const parsed = apiArgs[method as ApiMethod].safeParse(args);
     if (!parsed.success) {
       const issues = describeIssues(parsed.error, 'args');

@@ -1,6 +1,6 @@
 import type { ForgottenSamples } from '../../src-shared/api';
 import { taskOf } from '../../src-shared/tasks/lookup';
-import { ValidationError } from '../../src-shared/validation';
+import { NotFoundError, ValidationError } from '../../src-shared/validation';
 import { getRunPredictions, getRunSequenceLosses } from '../db/run-predictions';
 import { getRun } from '../db/runs';
 import type { Db } from '../db/types';
@@ -29,7 +29,7 @@ function featuresOf(set: Dataset, i: number, standardised: boolean): string {
  */
 export function forgottenSamples(db: Db, runId: string, limit: number): ForgottenSamples {
   const run = getRun(db, runId);
-  if (!run) throw new ValidationError(`No run with id '${runId}'`, [`id: no run '${runId}'`]);
+  if (!run) throw new NotFoundError(`No run with id '${runId}'`, [`id: no run '${runId}'`]);
   const { config } = run;
   if (!config) throw new ValidationError(run.error ?? `The config of run ${runId} is unreadable`, [`id: ${run.error}`]);
   if (config.kind !== 'finetune')

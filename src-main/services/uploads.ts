@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
@@ -8,6 +8,10 @@ import { ImportError } from '../import/import-error';
 
 /** Largest single uploaded file (browser mode). */
 export const MAX_UPLOAD_BYTES = 4 * 2 ** 30;
+/** Default of how much browser mode holds in uploads not yet imported (`retainlab serve --upload-quota GIB`). */
+export const DEFAULT_UPLOAD_QUOTA_BYTES = 2 * 2 ** 30;
+/** An upload nobody imported within this long was abandoned (a preview, then a closed page): it is removed. */
+export const STALE_UPLOAD_MS = 3_600_000;
 const UPLOAD_ID = /^up-[0-9a-f]{16}$/;
 
 /** The folder under the data directory where browser-mode uploads are staged until imported. */
@@ -40,10 +44,45 @@ export function safeRelativePath(raw: string): string {
   return segments.join('/');
 }
 
-/** Streams one uploaded file into its upload folder; a body over the limit is cut off and removed. */
-export async function writeUpload(dataDir: string, id: string, relPath: string, body: Readable, limit = MAX_UPLOAD_BYTES): Promise<number> {
+/** Bytes held by the files under a folder (0 when it does not exist). */
+function bytesUnder(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.size;
+  return readdirSync(path).reduce((sum, name) => sum + bytesUnder(join(path, name)), 0);
+}
+
+/** Removes upload folders nobody touched for STALE_UPLOAD_MS (abandoned before an import). */
+export function removeStaleUploads(dataDir: string, now = Date.now()): void {
+  const root = uploadsDir(dataDir);
+  if (!existsSync(root)) return;
+  for (const id of readdirSync(root)) {
+    const folder = join(root, id);
+    if (isUploadId(id) && now - statSync(folder).mtimeMs > STALE_UPLOAD_MS) rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+/** An upload refused for its size: the file alone, or the room left in the quota (HTTP 413). */
+export class UploadTooLargeError extends ImportError {
+  override name = 'UploadTooLargeError';
+}
+
+/**
+ * Streams one uploaded file into its upload folder; a body over the per-file limit, or over what the
+ * quota of staged uploads leaves, is cut off and removed.
+ */
+export async function writeUpload(
+  dataDir: string,
+  id: string,
+  relPath: string,
+  body: Readable,
+  limits: { file?: number; quota?: number } = {},
+): Promise<number> {
   if (!isUploadId(id)) throw new ImportError(`'${id}' is not an upload id`);
+  const { file = MAX_UPLOAD_BYTES, quota = DEFAULT_UPLOAD_QUOTA_BYTES } = limits;
   const target = join(uploadsDir(dataDir), id, ...safeRelativePath(relPath).split('/'));
+  removeStaleUploads(dataDir);
+  const room = quota - bytesUnder(uploadsDir(dataDir));
   mkdirSync(dirname(target), { recursive: true });
   let bytes = 0;
   try {
@@ -52,7 +91,11 @@ export async function writeUpload(dataDir: string, id: string, relPath: string, 
       async function* (source: AsyncIterable<Buffer>) {
         for await (const chunk of source) {
           bytes += chunk.length;
-          if (bytes > limit) throw new ImportError(`${relPath} is larger than the upload limit of ${Math.round(limit / 2 ** 30)} GiB`);
+          if (bytes > file) throw new UploadTooLargeError(`${relPath} is larger than the upload limit of ${gib(file)} GiB`);
+          if (bytes > room)
+            throw new UploadTooLargeError(
+              `${relPath} does not fit: browser mode holds at most ${gib(quota)} GiB of uploads not yet imported (import or drop those first, or start it with retainlab serve --upload-quota GIB)`,
+            );
           yield chunk;
         }
       },
@@ -65,6 +108,8 @@ export async function writeUpload(dataDir: string, id: string, relPath: string, 
   }
   return bytes;
 }
+
+const gib = (bytes: number) => Math.round((bytes / 2 ** 30) * 100) / 100;
 
 /**
  * The local path an import reads: a path as given, or an upload's folder — its single top-level

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDataDir, tinyStudy } from './helpers';
@@ -158,5 +158,27 @@ describe('the retainlab command line', () => {
     run(['queue', 'resume']);
     expect(run(['runs', 'delete', vanilla]).stdout).toBe(`deleted run ${vanilla}\n`);
     expect(JSON.parse(run(['runs', 'list', '--json']).stdout)).toHaveLength(1);
+  });
+
+  it("started directly by another Node (the system one), hands over to the project's own Node, or says in one line which it needs", () => {
+    const system = ['/usr/bin/node', '/usr/local/bin/node'].find(
+      (p) => existsSync(p) && spawnSync(p, ['--version'], { encoding: 'utf8' }).stdout.trim() !== process.version,
+    );
+    if (!system) return; // no other Node on this machine
+    const data = tempDataDir();
+    cleanups.push(data.remove);
+    const direct = spawnSync(system, [BIN, 'datasets', 'list', '--json', '--data-dir', data.dir], { encoding: 'utf8', timeout: 60_000 });
+    expect(direct.status, direct.stderr).toBe(0);
+    expect(JSON.parse(direct.stdout).length).toBeGreaterThan(0);
+    // Where the project's Node cannot take over: one line, exit 2, no crash.
+    const refused = spawnSync(system, [BIN, 'datasets', 'list', '--data-dir', data.dir], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, RETAINLAB_NODE_HANDOVER: '1' },
+    });
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(
+      /^retainlab: needs Node\.js 24 \(this is v\d+\.\d+\.\d+\): run `npm ci` in the RetainLab folder, which installs it, then `npx retainlab`\n$/,
+    );
   });
 });

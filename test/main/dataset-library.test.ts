@@ -56,14 +56,14 @@ describe('the dataset library', () => {
     expect((await wb.api.listDatasets()).filter((d) => !d.builtin).map((d) => d.name)).toEqual(['Iris']);
   });
 
-  it('removes an import a crash left half-done once it is old, but not one another process may still be writing', () => {
+  it('removes an import whose process died (its lease ran out), but not one another process is still writing', () => {
     const data = tempDataDir();
     cleanups.push(data.remove);
     const first = createWorkbench({ dataDir: data.dir, launcher: forkLauncher(ENGINE_PATH), mode: 'browser', version: 'test' });
     const db = (first.api as unknown as { db: Parameters<typeof beginDatasetImport>[0] }).db;
     beginDatasetImport(db, { id: 'data-crashed', kind: 'tabular', format: 'csv', origin: 'big.csv' });
     insertDatasetChunk(db, 'data-crashed', 0, 0, 1, new Float32Array([1, 2]));
-    db.prepare(`UPDATE datasets SET created_at = '2020-01-01T00:00:00.000Z' WHERE id = 'data-crashed'`).run();
+    db.prepare(`UPDATE datasets SET lease_until = ? WHERE id = 'data-crashed'`).run(Date.now() - 1);
     beginDatasetImport(db, { id: 'data-in-progress', kind: 'tabular', format: 'csv', origin: 'other.csv' });
     first.close();
     const second = createWorkbench({ dataDir: data.dir, launcher: forkLauncher(ENGINE_PATH), mode: 'browser', version: 'test' });

@@ -2,23 +2,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src-main/db/connection';
-import { listEvaluations } from '../../src-main/db/evaluations';
 import { listRunLogs } from '../../src-main/db/run-logs';
 import { listRuns } from '../../src-main/db/runs';
 import { tempDataDir, tinyStudy } from './helpers';
+import { cleanupsAfterEach, expectCompletedOnce } from './run-checks';
 
 // A host and two workers on a real Redis (Debian's redis-server, which .ci/run installs) train one study.
 const BIN = join(__dirname, '..', '..', 'bin', 'retainlab.js');
 const REDIS = '/usr/bin/redis-server';
-const cleanups: (() => void)[] = [];
-afterEach(() =>
-  cleanups
-    .splice(0)
-    .reverse()
-    .forEach((c) => c()),
-);
+const cleanups = cleanupsAfterEach();
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -89,20 +83,7 @@ describeWithRedis(
       expect(await host.done, host.output()).toBe(0);
       const db = openStore(store);
       cleanups.push(() => db.close());
-      const runs = listRuns(db);
-      expect(runs).toHaveLength(9);
-      for (const run of runs) {
-        expect(run.status, `${run.id}: ${run.error}`).toBe('completed');
-        const phases = listEvaluations(db, run.id).map((e) => e.phase);
-        expect(
-          phases.filter((p) => p === 'base'),
-          run.id,
-        ).toHaveLength(1);
-        expect(
-          phases.filter((p) => p === 'final'),
-          run.id,
-        ).toHaveLength(1);
-      }
+      const runs = expectCompletedOnce(db, 9);
       // Each run was handed out once, except the victim's, which the surviving worker resumed.
       const [, survivor] = workers.map((w) => /worker (\S+):/.exec(w.output())![1]);
       const victimLog = listRunLogs(db, victimRun).join('\n');

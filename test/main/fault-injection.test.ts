@@ -2,13 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src-shared/rng';
 import { openStore } from '../../src-main/db/connection';
-import { listEvaluations } from '../../src-main/db/evaluations';
 import { listRunLogs } from '../../src-main/db/run-logs';
-import { listRuns } from '../../src-main/db/runs';
 import { tempDataDir, tinyStudy } from './helpers';
+import { cleanupsAfterEach, expectCompletedOnce } from './run-checks';
 
 // Hosts and engines killed with SIGKILL at seeded random moments, many times, while a study trains
 // (resume points are saved every 0.1 s, so kills land while they are written too); after each kill
@@ -16,13 +15,7 @@ import { tempDataDir, tinyStudy } from './helpers';
 // exactly that of the study run once without kills.
 const BIN = join(__dirname, '..', '..', 'bin', 'retainlab.js');
 const KILLS = 20;
-const cleanups: (() => void)[] = [];
-afterEach(() =>
-  cleanups
-    .splice(0)
-    .reverse()
-    .forEach((c) => c()),
-);
+const cleanups = cleanupsAfterEach();
 
 /** The engine processes a host started: its children (Linux /proc). */
 function childrenOf(pid: number): number[] {
@@ -145,20 +138,7 @@ describe('fault injection', () => {
     const db = openStore(store);
     cleanups.push(() => db.close());
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-    const runs = listRuns(db);
-    expect(runs).toHaveLength(5);
-    for (const run of runs) {
-      expect(run.status, `${run.id}: ${run.error}`).toBe('completed');
-      const phases = listEvaluations(db, run.id).map((e) => e.phase);
-      expect(
-        phases.filter((p) => p === 'base'),
-        run.id,
-      ).toHaveLength(1);
-      expect(
-        phases.filter((p) => p === 'final'),
-        run.id,
-      ).toHaveLength(1);
-    }
+    const runs = expectCompletedOnce(db, 5);
     // The kills landed in training, not only at start-up: runs went on from their resume points.
     const resumed = runs.flatMap((run) => listRunLogs(db, run.id)).filter((line) => /^resumed from step [1-9]/.test(line));
     expect(resumed.length, JSON.stringify(kills)).toBeGreaterThanOrEqual(3);

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src-shared/api';
 import { openStore } from '../../src-main/db/connection';
 import { getRun } from '../../src-main/db/runs';
@@ -6,14 +6,9 @@ import { forkLauncher } from '../../src-main/services/fork-launcher';
 import type { EngineLauncher } from '../../src-main/services/engine-launcher';
 import { createWorkbench, type Workbench } from '../../src-main/workbench';
 import { ENGINE_PATH, tempDataDir, tinyStudy } from './helpers';
+import { cleanupsAfterEach } from './run-checks';
 
-const cleanups: (() => void)[] = [];
-afterEach(() =>
-  cleanups
-    .splice(0)
-    .reverse()
-    .forEach((c) => c()),
-);
+const cleanups = cleanupsAfterEach();
 
 function open(dir: string, launcher: EngineLauncher = forkLauncher(ENGINE_PATH)): Workbench {
   const wb = createWorkbench({ dataDir: dir, launcher, mode: 'browser', version: 'test' });

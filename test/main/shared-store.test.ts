@@ -1,23 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src-main/db/connection';
-import { listEvaluations } from '../../src-main/db/evaluations';
 import { listRunLogs } from '../../src-main/db/run-logs';
 import { listRuns } from '../../src-main/db/runs';
 import type { Db } from '../../src-main/db/types';
 import { tempDataDir, tinyStudy } from './helpers';
+import { cleanupsAfterEach, expectCompletedOnce } from './run-checks';
 
 // Real processes on one real store: `retainlab serve` (what the app does) and `retainlab run` CLIs.
 const BIN = join(__dirname, '..', '..', 'bin', 'retainlab.js');
-const cleanups: (() => void)[] = [];
-afterEach(() =>
-  cleanups
-    .splice(0)
-    .reverse()
-    .forEach((c) => c()),
-);
+const cleanups = cleanupsAfterEach();
 
 interface Finished {
   code: number | null;
@@ -44,19 +38,8 @@ function studyFile(dir: string, name: string, seeds: number[]): string {
 
 /** Every run trained exactly once: one base point, one final point, one start, nothing failed or interrupted. */
 function expectEachTrainedOnce(db: Db): void {
-  const runs = listRuns(db);
-  for (const run of runs) {
-    expect(run.status, `${run.id}: ${run.error}`).toBe('completed');
+  for (const run of expectCompletedOnce(db)) {
     expect(run.attempts, run.id).toBe(1);
-    const phases = listEvaluations(db, run.id).map((e) => e.phase);
-    expect(
-      phases.filter((p) => p === 'base'),
-      run.id,
-    ).toHaveLength(1);
-    expect(
-      phases.filter((p) => p === 'final'),
-      run.id,
-    ).toHaveLength(1);
     expect(listRunLogs(db, run.id).join('\n')).not.toMatch(/interrupted|resum|again/);
   }
 }

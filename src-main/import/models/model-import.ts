@@ -28,6 +28,11 @@ export async function importModelAt(db: Db, path: string, id: string, name?: str
   }
   try {
     const { spec, layers, weights, shapes, warnings } = describeModel(model, file);
+    // A NaN or infinite weight makes every prediction NaN: refused here rather than in the first run.
+    for (const [weight, values] of weights) {
+      const bad = values.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0) throw new ImportError(`${file}: weight '${weight}' holds ${values[bad]} (value ${bad + 1} of ${values.length}): a weight file is damaged`);
+    }
     const checkpoint = encodeCheckpoint(weights, shapes);
     const trainable = layers.filter((l) => l.trainable).reduce((n, l) => n + l.params, 0);
     const folder = basename(dirname(files.path));

@@ -18,7 +18,10 @@ export function checkLayerClasses(topology: unknown, file: string): void {
   const layers = Array.isArray(model.config) ? model.config : model.config?.layers;
   if (!Array.isArray(layers)) throw new ImportError(`${file}: the model topology lists no layers`);
   for (const layer of layers) {
-    if (!SUPPORTED.has(layer.class_name ?? '')) {
+    // A crafted topology may list null (or any JSON) as a layer.
+    if (typeof layer?.class_name !== 'string')
+      throw new ImportError(`${file}: the model topology lists ${JSON.stringify(layer)?.slice(0, 60)} where a layer ({"class_name": …, "config": …}) belongs`);
+    if (!SUPPORTED.has(layer.class_name)) {
       throw new ImportError(
         `${file}: layer '${layer.config?.name ?? '?'}' is a ${layer.class_name}, which RetainLab's engine cannot run; it supports ${SUPPORTED_TEXT}`,
       );

@@ -26,6 +26,35 @@ export function findModelJson(path: string): string {
   throw new ImportError(`${basename(path)} holds no model.json: drop a TensorFlow.js LayersModel (model.json and its .bin weight files)`);
 }
 
+/** A value from model.json as a message quotes it: its JSON, cut short. */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+
+type ManifestGroup = { paths: string[]; weights: io.WeightsManifestEntry[] };
+
+/** Refuses a weightsManifest that is not groups of weight file names and {name, shape, dtype} entries, naming the entry. */
+function checkManifest(manifest: unknown[], name: string): asserts manifest is ManifestGroup[] {
+  manifest.forEach((group, g) => {
+    const where = `${name}: weightsManifest[${g}]`;
+    const { paths, weights } = (group ?? {}) as { paths?: unknown; weights?: unknown };
+    if (!Array.isArray(paths) || !paths.every((p) => typeof p === 'string' && p !== ''))
+      throw new ImportError(`${where}.paths must be a list of weight file names, not ${shown(paths)}`);
+    if (!Array.isArray(weights)) throw new ImportError(`${where}.weights must be a list of weights, not ${shown(weights)}`);
+    weights.forEach((w, i) => {
+      const e = (w ?? {}) as { name?: unknown; shape?: unknown; dtype?: unknown; quantization?: { dtype?: unknown } | null };
+      const at = `${where}.weights[${i}]${typeof e.name === 'string' ? ` ('${e.name}')` : ''}`;
+      if (typeof e.name !== 'string') throw new ImportError(`${at} has no name`);
+      if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+        throw new ImportError(`${at} has shape ${shown(e.shape)}, not a list of whole numbers`);
+      const dtype = (typeof e.quantization === 'object' && e.quantization?.dtype) || e.dtype;
+      if (typeof dtype !== 'string' || !(dtype in BYTES))
+        throw new ImportError(`${at} has dtype ${shown(dtype)}; TensorFlow.js weights are ${Object.keys(BYTES).join(', ')}`);
+    });
+  });
+}
+
 function expectedBytes(specs: io.WeightsManifestEntry[]): number {
   return specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * (BYTES[s.quantization?.dtype ?? s.dtype] ?? 4), 0);
 }
@@ -43,6 +72,7 @@ export function readTfjsModelFiles(path: string): TfjsModelFiles {
   } catch (err) {
     throw new ImportError(`${name} is not valid JSON (${(err as Error).message})`);
   }
+  if (!json || typeof json !== 'object' || Array.isArray(json)) throw new ImportError(`${name} holds ${shown(json)}, not a model (a JSON object)`);
   if (json.format === 'graph-model') {
     throw new ImportError(
       `${name} is a TensorFlow.js GraphModel, which cannot be fine-tuned; export a LayersModel (model.save() in TensorFlow.js, or tensorflowjs_converter --output_format tfjs_layers_model)`,
@@ -51,6 +81,7 @@ export function readTfjsModelFiles(path: string): TfjsModelFiles {
   if (!json.modelTopology || typeof json.modelTopology !== 'object')
     throw new ImportError(`${name} has no modelTopology: it is not a TensorFlow.js LayersModel`);
   if (!Array.isArray(json.weightsManifest)) throw new ImportError(`${name} has no weightsManifest: the model's weights cannot be found`);
+  checkManifest(json.weightsManifest, name);
   const folder = dirname(jsonPath);
   const buffers: Buffer[] = [];
   const specs: io.WeightsManifestEntry[] = [];
@@ -62,6 +93,7 @@ export function readTfjsModelFiles(path: string): TfjsModelFiles {
       if (!existsSync(shardPath)) {
         throw new ImportError(`${name} needs the weight file '${shard}', which is missing next to it; import model.json together with all its .bin files`);
       }
+      if (!statSync(shardPath).isFile()) throw new ImportError(`${name} names the weight file '${shard}', which is a folder, not a file`);
       buffers.push(readFileSync(shardPath));
     }
     specs.push(...group.weights);

@@ -3,11 +3,25 @@ import { unwrapEnvelope } from './envelope';
 import { EventSocket } from './event-socket';
 import type { Transport } from './transport';
 
-/** Transport of the browser mode: HTTP POST per call, one WebSocket for events; both carry the page's token. */
-export function createHttpTransport(location: Location): Transport {
-  const token = new URLSearchParams(location.search).get('token') ?? '';
+/**
+ * The page's address without its `token` parameter, or null when it has none. The server answered
+ * the first load with the token in an HttpOnly cookie, so the token leaves the address bar and the
+ * history (where anyone looking at the screen or the history could read it).
+ */
+export function addressWithoutToken(location: Pick<Location, 'pathname' | 'search' | 'hash'>): string | null {
+  const params = new URLSearchParams(location.search);
+  if (!params.has('token')) return null;
+  params.delete('token');
+  const search = params.toString();
+  return `${location.pathname}${search ? `?${search}` : ''}${location.hash}`;
+}
+
+/** Transport of the browser mode: HTTP POST per call, one WebSocket for events; the browser sends the token cookie with both. */
+export function createHttpTransport(location: Location, history: History = window.history): Transport {
+  const cleaned = addressWithoutToken(location);
+  if (cleaned !== null) history.replaceState(history.state, '', cleaned);
   const wsProtocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  const socket = new EventSocket(`${wsProtocol}//${location.host}/events?token=${encodeURIComponent(token)}`);
+  const socket = new EventSocket(`${wsProtocol}//${location.host}/events`);
 
   return {
     async call(method, args) {
@@ -15,7 +29,7 @@ export function createHttpTransport(location: Location): Transport {
       try {
         response = await fetch(`/api/${method}`, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+          headers: { 'Content-Type': 'application/json' },
           body: JSON.stringify({ args }),
         });
       } catch (error) {
@@ -37,7 +51,7 @@ export function createHttpTransport(location: Location): Transport {
       let id: string | null = null;
       for (const { file, path } of files) {
         const url: string = `/upload/${(loose ? `${folder}/${path}` : path).split('/').map(encodeURIComponent).join('/')}${id ? `?upload=${id}` : ''}`;
-        const response: Response = await fetch(url, { method: 'PUT', headers: { Authorization: `Bearer ${token}` }, body: file });
+        const response: Response = await fetch(url, { method: 'PUT', body: file });
         id = (unwrapEnvelope(await response.json()) as { id: string }).id;
         sent += file.size;
         onProgress?.(sent, total);
