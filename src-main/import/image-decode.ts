@@ -2,7 +2,7 @@ import { inflateSync } from 'node:zlib';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { ImportError } from './import-error';
-import { importLimits, overLimit } from './limits';
+import { formatBytes, importLimits, overLimit } from './limits';
 import { describeContent, sniff } from './sniff';
 
 /** A decoded image: 8-bit samples, row-major [height, width, channels]. */
@@ -47,6 +47,9 @@ function jpegFrame(bytes: Buffer): { components: number; height: number; width: 
 /** Bits per pixel of a PNG colour type (grey, RGB, palette, grey+alpha, RGBA) at a bit depth. */
 const PNG_SAMPLES: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
+/** Fewer bytes than one per this many declared pixels is not a JPEG (a flat 8×8 block needs ~4 bits per component: ~1 byte per 128 pixels). */
+const JPEG_PIXELS_PER_BYTE = 1024;
+
 /**
  * Refuses an image whose header declares more pixels than the limit, before it is decoded. An
  * interlaced PNG is inflated once with a bound first: pngjs inflates those without one, so a few
@@ -61,20 +64,52 @@ function checkDeclaredSize(bytes: Buffer, type: 'png' | 'jpeg', name: string): v
   } else if (type === 'jpeg') ({ width, height } = jpegFrame(bytes) ?? { width: 0, height: 0 });
   const limits = importLimits();
   if (width * height > limits.maxImagePixels) throw overLimit('maxImagePixels', limits, `${name} declares ${width}×${height} pixels`);
-  if (type === 'png' && bytes[28] === 1) {
-    const rowBytes = Math.ceil((width * (PNG_SAMPLES[bytes[25]] ?? 4) * bytes[24]) / 8) + 1;
-    const idat: Buffer[] = [];
-    for (let i = 8; i + 8 <= bytes.length; i += 12 + bytes.readUInt32BE(i)) {
-      if (bytes.toString('latin1', i + 4, i + 8) === 'IDAT') idat.push(bytes.subarray(i + 8, i + 8 + bytes.readUInt32BE(i)));
-    }
-    try {
-      inflateSync(Buffer.concat(idat), { maxOutputLength: 2 * rowBytes * height + 2 ** 20 });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
-        throw new ImportError(`${name} inflates to far more than its ${width}×${height} pixels hold: the PNG is damaged or crafted`);
-      // Other damage is for the decoder to describe.
-    }
+  // jpeg-js allocates for the declared frame before it finds the data missing. Each 8×8 block of each
+  // component takes at least a few bits even when flat, so a real JPEG holds well over a byte per 1024
+  // pixels; a file far smaller than that is a header that lies.
+  if (type === 'jpeg' && bytes.length < (width * height) / JPEG_PIXELS_PER_BYTE)
+    throw new ImportError(`${name} is a truncated or forged JPEG: it declares ${width}×${height} pixels but holds only ${bytes.length} bytes`);
+  if (type !== 'png') return;
+  const bits = (PNG_SAMPLES[bytes[25]] ?? 0) * bytes[24];
+  // Only a valid header says how much data the pixels need; pngjs refuses the others itself.
+  if (!bits || ![1, 2, 4, 8, 16].includes(bytes[24])) return;
+  const needed = pngDataBytes(width, height, bits, bytes[28] === 1);
+  const idat: Buffer[] = [];
+  for (let i = 8; i + 8 <= bytes.length; i += 12 + bytes.readUInt32BE(i)) {
+    if (bytes.toString('latin1', i + 4, i + 8) === 'IDAT') idat.push(bytes.subarray(i + 8, i + 8 + bytes.readUInt32BE(i)));
   }
+  let data: Buffer;
+  try {
+    data = inflateSync(Buffer.concat(idat), { maxOutputLength: 2 * needed + 2 ** 20 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+      throw new ImportError(`${name} inflates to far more than its ${width}×${height} pixels hold: the PNG is damaged or crafted`);
+    // Other damage is for the decoder to describe.
+    return;
+  }
+  // pngjs fills the pixels its data does not reach: a hundred bytes declaring 25 megapixels would decode as a whole (black) image.
+  if (data.length < needed)
+    throw new ImportError(
+      `${name} is a truncated PNG: its image data holds ${formatBytes(data.length)} of the ${formatBytes(needed)} its ${width}×${height} pixels need; re-export or re-copy it`,
+    );
+}
+
+/** Adam7's seven passes: first column and row, column and row step. */
+const ADAM7 = [
+  [0, 0, 8, 8],
+  [4, 0, 8, 8],
+  [0, 4, 4, 8],
+  [2, 0, 4, 4],
+  [0, 2, 2, 4],
+  [1, 0, 2, 2],
+  [0, 1, 1, 2],
+];
+
+/** Bytes a PNG's image data inflates to: every row (of every interlace pass) is a filter byte and its pixels in whole bytes. */
+function pngDataBytes(width: number, height: number, bitsPerPixel: number, interlaced: boolean): number {
+  const rows = (w: number, h: number) => (w > 0 && h > 0 ? h * (Math.ceil((w * bitsPerPixel) / 8) + 1) : 0);
+  if (!interlaced) return rows(width, height);
+  return ADAM7.reduce((n, [x0, y0, dx, dy]) => n + rows(Math.ceil((width - x0) / dx), Math.ceil((height - y0) / dy)), 0);
 }
 
 function decodePng(bytes: Buffer, name: string): DecodedImage {

@@ -7,6 +7,7 @@ import { importLimits } from '../../src-main/import/limits';
 import { tempDataDir } from './helpers';
 import { childImports } from './import-child';
 import { datasetTableCounts, tempStores } from './import-helpers';
+import { jpegBytes } from './image-fixtures';
 import { declaringSize, deflatedMember, npy, npyHeader, storedMember, zeroBombMember, zeroPng, zipOf } from './hostile-files';
 
 const IRIS = join(__dirname, '..', 'fixtures', 'import', 'csv', 'iris.csv');
@@ -183,6 +184,16 @@ describe('imports bounded against files that declare more than they hold', () =>
     expect(bomb.length).toBeLessThan(2 * MiB);
     const path = write('png-bomb.zip', zipOf([storedMember('cats/bomb.png', bomb), storedMember('dogs/ok.png', good)]));
     await expectRefused(path, /png-bomb\.zip\/cats\/bomb\.png inflates to far more than its 16×16 pixels hold: the PNG is damaged or crafted/);
+  });
+
+  it('refuses a 600-byte JPEG whose frame declares 5000×5000 pixels before jpeg-js allocates for them (found by the fuzz suite: 832 MiB before)', async () => {
+    const small = jpegBytes(16, 16, [200, 30, 30]);
+    const forged = Buffer.from(small);
+    const sof = forged.indexOf(Buffer.from([0xff, 0xc0]));
+    forged.writeUInt16BE(5000, sof + 5);
+    forged.writeUInt16BE(5000, sof + 7);
+    const path = write('forged-jpeg.zip', zipOf([storedMember('cats/forged.jpg', forged), storedMember('dogs/ok.jpg', small)]));
+    await expectRefused(path, /forged-jpeg\.zip\/cats\/forged\.jpg is a truncated or forged JPEG: it declares 5000×5000 pixels but holds only \d+ bytes/);
   });
 
   it('says a truncated .npy is truncated and how many bytes are missing, alone or in a pair', async () => {
