@@ -6,6 +6,7 @@ import type { MethodStyle } from './method-style';
 import type { ParamsJsonSchema } from './params';
 import type { SequenceForgetting } from './sequence-metrics';
 import type { ApiMethod } from './channels';
+import { pageRequestSchema, type Page, type PageRequest } from './paging';
 import {
   datasetApiArgs,
   type DatasetPreview,
@@ -250,7 +251,8 @@ export interface ForgottenSamples {
 export interface RetainLabApi {
   appInfo(): Promise<AppInfo>;
   catalog(): Promise<Catalog>;
-  listRuns(): Promise<RunSummary[]>;
+  /** Runs newest first, a page at a time (allPages fetches them all). */
+  listRuns(page?: PageRequest): Promise<Page<RunSummary>>;
   getRun(id: string): Promise<RunDetail>;
   listBaseModels(): Promise<BaseModelSummary[]>;
   checkStudy(config: StudyConfigInput): Promise<StudyCheck>;
@@ -270,16 +272,16 @@ export interface RetainLabApi {
   previewDataset(source: ImportSource, options: ImportOptions): Promise<DatasetPreview>;
   /** Imports into the dataset library; `dataset-import-progress` events carry `jobId`. */
   importDataset(source: ImportSource, options: ImportOptions, jobId: string): Promise<DatasetSummary>;
-  /** Built-in and imported datasets. */
-  listDatasets(): Promise<DatasetSummary[]>;
+  /** Built-in and imported datasets, a page at a time. */
+  listDatasets(page?: PageRequest): Promise<Page<DatasetSummary>>;
   renameDataset(id: string, name: string): Promise<DatasetSummary>;
   /** Deletes an imported dataset; refused, naming them, while runs use it. */
   deleteDataset(id: string): Promise<{ deleted: string }>;
   /** Imports a TensorFlow.js LayersModel (model.json + weight shards) as a base model. */
   importModel(source: ImportSource, name: string | null): Promise<ImportedModelSummary>;
   listImportedModels(): Promise<ImportedModelSummary[]>;
-  /** Every study with its progress (runs done of total) and an estimate of the time left. */
-  listStudies(): Promise<StudyProgress[]>;
+  /** Studies newest first, a page at a time, each with its progress (runs done of total) and an estimate of the time left. */
+  listStudies(page?: PageRequest): Promise<Page<StudyProgress>>;
   /** Cancels every queued and running run of a study. */
   cancelStudy(studyId: string): Promise<StudyProgress>;
   /** Queues a failed or cancelled run again (it resumes from its last resume point where it has one). */
@@ -336,7 +338,7 @@ const figureName = z.string().regex(/^[a-z0-9-]{1,40}\.(svg|png|pdf)$/, 'a figur
 export const apiArgs = {
   appInfo: z.tuple([]),
   catalog: z.tuple([]),
-  listRuns: z.tuple([]),
+  listRuns: z.tuple([pageRequestSchema]),
   getRun: z.tuple([runId]),
   listBaseModels: z.tuple([]),
   checkStudy: z.tuple([z.unknown()]),
@@ -359,7 +361,7 @@ export const apiArgs = {
   ]),
   forgottenSamples: z.tuple([runId, z.number().int().min(1).max(1000)]),
   ...datasetApiArgs,
-  listStudies: z.tuple([]),
+  listStudies: z.tuple([pageRequestSchema]),
   cancelStudy: z.tuple([z.string().min(1).max(100)]),
   retryRun: z.tuple([runId]),
   queueStatus: z.tuple([]),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageRequestSchema } from './paging';
 
 /** What a dataset holds: numeric feature rows, images (features with a [h, w, c] shape) or raw text. */
 export type DatasetKind = 'tabular' | 'images' | 'text';
@@ -83,6 +84,9 @@ export interface DatasetPreview {
   warnings: string[];
 }
 
+/** Feature names a dataset summary carries: a listing stays small however wide a table is. */
+export const FEATURE_NAMES_LISTED = 64;
+
 /** A dataset of the library (imported or built-in). */
 export interface DatasetSummary {
   id: string;
@@ -95,8 +99,10 @@ export interface DatasetSummary {
   n: number;
   shape: number[];
   classes: ClassCount[];
-  /** Tables: the name of each feature column, in order; [] for images and text. */
+  /** Tables: the names of the first FEATURE_NAMES_LISTED feature columns, in order (shape[1] counts them all); [] for images and text. */
   featureNames: string[];
+  /** Tables: a fingerprint of every feature name in order ('' for images and text): two tables have the same features exactly when their keys are equal. */
+  featuresKey: string;
   split: SplitInfo;
   createdAt: string;
 }
@@ -173,7 +179,7 @@ const datasetName = z.string().trim().min(1, 'a name is needed').max(120);
 export const datasetApiArgs = {
   previewDataset: z.tuple([sourceSchema, importOptionsSchema]),
   importDataset: z.tuple([sourceSchema, importOptionsSchema, z.string().min(1).max(100)]),
-  listDatasets: z.tuple([]),
+  listDatasets: z.tuple([pageRequestSchema]),
   renameDataset: z.tuple([datasetId, datasetName]),
   deleteDataset: z.tuple([datasetId]),
   importModel: z.tuple([sourceSchema, datasetName.nullable()]),

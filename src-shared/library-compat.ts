@@ -1,5 +1,5 @@
 import type { LibraryDataConfig } from './config';
-import type { DatasetSummary, ImportedModelSummary } from './datasets';
+import { FEATURE_NAMES_LISTED, type DatasetSummary, type ImportedModelSummary } from './datasets';
 
 /** The base model of a library study as far as compatibility goes: a built-in recipe, or an imported model. */
 export type LibraryBase = { recipe: string } | { imported: ImportedModelSummary };
@@ -31,6 +31,12 @@ const CNN_MIN_SIDE = 9;
 
 function listNames(names: string[]): string {
   return names.length > 8 ? `${names.slice(0, 8).join(', ')}, … (${names.length})` : names.join(', ');
+}
+
+/** A table's columns as a message lists them: the first names, and how many there are in all (a summary lists only some). */
+function listColumns(d: DatasetSummary): string {
+  const count = d.shape[1];
+  return count > 8 ? `${d.featureNames.slice(0, 8).join(', ')}, … (${count})` : d.featureNames.join(', ');
 }
 
 function listed(d: DatasetSummary): string {
@@ -93,10 +99,13 @@ export function libraryCompatibility(
       path: ['target', 'dataset'],
       message: `'${target.name}' has ${shapeLabel(target.shape, target.kind)} but the pretrain dataset '${pretrain.name}' has ${shapeLabel(pretrain.shape, pretrain.kind)}: they must match (re-import images with the same size and colour option)`,
     });
-  } else if (pretrain.featureNames.join('\n') !== target.featureNames.join('\n')) {
+  } else if (pretrain.featuresKey !== target.featuresKey) {
     issues.push({
       path: ['target', 'dataset'],
-      message: `'${target.name}' has the columns ${listNames(target.featureNames)} but the pretrain dataset '${pretrain.name}' has ${listNames(pretrain.featureNames)}: the same features are needed in the same order`,
+      message:
+        target.featureNames.join('\n') === pretrain.featureNames.join('\n')
+          ? `'${target.name}' and the pretrain dataset '${pretrain.name}' have ${target.shape[1]} columns that differ in name or order after the first ${FEATURE_NAMES_LISTED}: the same features are needed in the same order`
+          : `'${target.name}' has the columns ${listColumns(target)} but the pretrain dataset '${pretrain.name}' has ${listColumns(pretrain)}: the same features are needed in the same order`,
     });
   }
   if ('imported' in base) {

@@ -22,6 +22,7 @@ import { launchHeadlessChromium, printSvgPdf } from '../export/chromium-printer'
 import { readOnlyWorkbench } from '../export/read-only-workbench';
 import { selectRuns } from '../export/select-runs';
 import { startBrowserServer } from '../server/http-server';
+import { allPages } from '../../src-shared/paging';
 import { VERSION } from '../version';
 import { defineCommand, type Command, type OptionValues } from './command-line';
 
@@ -101,7 +102,13 @@ async function exportCommand(values: ExportValues, dataDir: string): Promise<num
 
   const wb = readOnlyWorkbench(dataDir, { version: VERSION, mode: 'browser' });
   try {
-    const runs = selectRuns(runsSpec, await wb.api.listRuns());
+    const runs = selectRuns(
+      runsSpec,
+      await allPages(
+        (page) => wb.api.listRuns(page),
+        (item) => item.id,
+      ),
+    );
     const ids = runs.map((r) => r.id);
     if (tableFormat) {
       const details = await Promise.all(ids.map((id) => wb.api.getRun(id)));

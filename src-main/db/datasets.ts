@@ -29,7 +29,7 @@ export interface DatasetMeta {
 }
 
 /** A ready dataset's record without its rows. */
-export interface DatasetRecord extends Omit<DatasetSummary, 'classes' | 'builtin' | 'featureNames'> {
+export interface DatasetRecord extends Omit<DatasetSummary, 'classes' | 'builtin' | 'featureNames' | 'featuresKey'> {
   meta: DatasetMeta;
   /** Samples per class index. */
   counts: number[];

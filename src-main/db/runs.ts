@@ -105,9 +105,16 @@ export function getRun(db: Db, id: string): RunRecord | null {
   return row ? toRecord(row) : null;
 }
 
-/** Every run, newest first (insertion order breaks ties so a study's runs stay in order). */
-export function listRuns(db: Db): RunRecord[] {
-  return (db.prepare(`${SELECT} ORDER BY runs.created_at DESC, runs.rowid DESC`).all() as Row[]).map(toRecord);
+/** Every run, newest first (insertion order breaks ties so a study's runs stay in order); or one slice of that order. */
+export function listRuns(db: Db, slice?: { offset: number; limit: number }): RunRecord[] {
+  const order = `${SELECT} ORDER BY runs.created_at DESC, runs.rowid DESC`;
+  const rows = slice ? db.prepare(`${order} LIMIT ? OFFSET ?`).all(slice.limit, slice.offset) : db.prepare(order).all();
+  return (rows as Row[]).map(toRecord);
+}
+
+/** How many runs the store holds. */
+export function countRuns(db: Db): number {
+  return (db.prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number }).n;
 }
 
 /** Records the backend a run trains on. */

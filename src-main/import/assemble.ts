@@ -73,6 +73,7 @@ export class DatasetAssembler implements RowSink {
   }
 
   features(x: Float32Array, labels: string[]): void {
+    this.countSamples(labels.length);
     const header = this.header!;
     const dim = x.length / labels.length;
     for (let r = 0; r < labels.length; r++) {
@@ -102,12 +103,19 @@ export class DatasetAssembler implements RowSink {
   }
 
   texts(texts: string[], labels: string[]): void {
+    this.countSamples(labels.length);
     labels.forEach((label, i) => {
       this.addLabel(label);
       if (this.sampleTexts.length < SAMPLE_TEXTS) this.sampleTexts.push({ label, text: texts[i].length > 280 ? `${texts[i].slice(0, 280)}…` : texts[i] });
     });
     this.writer?.texts(texts, this.n);
     this.n += labels.length;
+  }
+
+  /** Refuses the file as soon as its rows would pass the sample limit (before they are stored). */
+  private countSamples(more: number): void {
+    if (this.n + more > this.limits.maxSamples)
+      throw overLimit('maxSamples', this.limits, `${this.origin}: more than ${this.limits.maxSamples.toLocaleString('en')} samples`);
   }
 
   /** Gathers a label, refusing the file as soon as it has more classes than the limit (before more rows are stored). */

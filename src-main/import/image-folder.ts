@@ -4,6 +4,7 @@ import { readAll, type FileInput } from './file-input';
 import { decodeImage, type DecodedImage } from './image-decode';
 import { convertChannels, resizeToUnit } from './image-resize';
 import { ImportError } from './import-error';
+import { checkSampleSize, importLimits, overLimit } from './limits';
 import { batchRowsFor, type RowSink } from './sink';
 
 /** An image file with its path below the dropped folder or archive (`cats/001.png`). */
@@ -48,6 +49,8 @@ export async function readImageTree(files: TreeFile[], where: string, format: Da
   if (loose)
     throw new ImportError(`${where}: images must sit in one subfolder per class (the folder name is the label); '${loose.path}' is not in a class folder`);
   if (!images.length) throw new ImportError(`${where} holds no PNG or JPEG images in class subfolders`);
+  const limits = importLimits();
+  if (images.length > limits.maxSamples) throw overLimit('maxSamples', limits, `${where} holds ${images.length.toLocaleString('en')} images`);
   images.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
   const colour = options.colour ?? 'keep';
@@ -69,6 +72,9 @@ export async function readImageTree(files: TreeFile[], where: string, format: Da
       reference = { ...img, path: file.path };
       const channels = colour === 'grey' ? 1 : colour === 'rgb' ? 3 : img.channels;
       shape = options.imageSize ? [options.imageSize[0], options.imageSize[1], channels] : [img.height, img.width, channels];
+      // Without a chosen size the first image sets it: one huge photo would make every sample huge.
+      if (options.imageSize) checkSampleSize({ shape, images: true }, `${where} at the chosen size`, limits, 'choose a smaller size');
+      else checkSampleSize({ shape, images: true }, `${where}: ${file.path}`, limits, 'choose a size to resize the images to');
       dim = shape[0] * shape[1] * shape[2];
       batch = batchRowsFor(dim);
       x = new Float32Array(batch * dim);

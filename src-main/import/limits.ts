@@ -15,6 +15,8 @@ export interface ImportLimits {
   maxImagePixels: number;
   /** Distinct labels (classes) of a dataset. */
   maxClasses: number;
+  /** Samples (rows) of a dataset: each costs memory for its label while importing. */
+  maxSamples: number;
   /** Bytes of a features array (.npy), as its header declares them. */
   maxArrayBytes: number;
   /** Bytes of a labels array (.npy): read whole, so held in memory at once. */
@@ -29,7 +31,7 @@ interface LimitSpec {
   variable: string;
   fallback: number;
   /** Bytes limits are set in MiB; the rest as plain numbers. */
-  unit: 'MiB' | 'columns' | 'values' | 'classes' | '×' | 'megapixels';
+  unit: 'MiB' | 'columns' | 'values' | 'classes' | 'samples' | '×' | 'megapixels';
 }
 
 const MiB = 2 ** 20;
@@ -42,6 +44,8 @@ const SPECS: Record<keyof ImportLimits, LimitSpec> = {
   // Photos from phones and cameras (12-24 megapixels) are resized on import; a decoded pixel takes 4 bytes or more.
   maxImagePixels: { variable: 'RETAINLAB_MAX_IMAGE_MEGAPIXELS', fallback: 25e6, unit: 'megapixels' },
   maxClasses: { variable: 'RETAINLAB_MAX_CLASSES', fallback: 10_000, unit: 'classes' },
+  // Ten times ImageNet's training set; the engine holds a dataset in memory to train on it.
+  maxSamples: { variable: 'RETAINLAB_MAX_SAMPLES', fallback: 10_000_000, unit: 'samples' },
   maxArrayBytes: { variable: 'RETAINLAB_MAX_ARRAY_MB', fallback: 4096 * MiB, unit: 'MiB' },
   maxLabelBytes: { variable: 'RETAINLAB_MAX_LABEL_MB', fallback: 256 * MiB, unit: 'MiB' },
   maxUnzippedBytes: { variable: 'RETAINLAB_MAX_UNZIPPED_MB', fallback: 4096 * MiB, unit: 'MiB' },
@@ -87,6 +91,16 @@ function describeLimit(key: keyof ImportLimits, limits: ImportLimits): string {
 /** The refusal of a file over a limit: what is too large, the limit, and how to raise it. */
 export function overLimit(key: keyof ImportLimits, limits: ImportLimits, what: string): ImportError {
   return new ImportError(`${what}; ${describeLimit(key, limits)}`);
+}
+
+/** Refuses a sample too large for the limits: a table of too many columns, an image of too many values (with `advice` on what to change). */
+export function checkSampleSize(sample: { shape: [number, number, number]; images: boolean }, name: string, limits: ImportLimits, advice?: string): void {
+  const values = sample.shape[0] * sample.shape[1] * sample.shape[2];
+  const then = advice ? `: ${advice}` : '';
+  if (!sample.images && values > limits.maxColumns)
+    throw overLimit('maxColumns', limits, `${name} has ${values.toLocaleString('en')} features per sample${then}`);
+  if (sample.images && values > limits.maxSampleValues)
+    throw overLimit('maxSampleValues', limits, `${name} has ${values.toLocaleString('en')} values per image (${sample.shape.join('×')})${then}`);
 }
 
 /** Bytes as a message reads them (MiB or GiB above one MiB). */

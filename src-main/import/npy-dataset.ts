@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import type { DatasetFormat } from '../../src-shared/datasets';
 import type { FileInput } from './file-input';
 import { ImportError } from './import-error';
-import { importLimits, overLimit, type ImportLimits } from './limits';
+import { checkSampleSize, importLimits } from './limits';
 import { checkNpyBytes, readNpyLabels, readNpyLayout, readNpyRows, type NpyHeader } from './npy';
 import type { RowSink } from './sink';
 
@@ -36,12 +36,8 @@ function sampleShape(h: NpyHeader, name: string): { shape: [number, number, numb
   );
 }
 
-/** Refuses a sample too large for the limits: a table of too many columns, an image of too many values. */
-function checkSample(sample: { shape: [number, number, number]; images: boolean }, name: string, limits: ImportLimits): void {
-  const values = sample.shape[0] * sample.shape[1] * sample.shape[2];
-  if (!sample.images && values > limits.maxColumns) throw overLimit('maxColumns', limits, `${name} has ${values.toLocaleString('en')} features per sample`);
-  if (sample.images && values > limits.maxSampleValues)
-    throw overLimit('maxSampleValues', limits, `${name} has ${values.toLocaleString('en')} values per image (${sample.shape.join('×')})`);
+function countMismatch(xName: string, samples: number, yName: string, labels: number): ImportError {
+  return new ImportError(`${xName} has ${samples.toLocaleString('en')} samples but ${yName} has ${labels.toLocaleString('en')} labels: they must match`);
 }
 
 /**
@@ -55,7 +51,10 @@ export async function readNpyDataset(x: FileInput, y: FileInput, format: Dataset
   checkNpyBytes(y, yLayout, 'maxLabelBytes', limits);
   const xLayout = await readNpyLayout(x);
   checkNpyBytes(x, xLayout, 'maxArrayBytes', limits);
-  if (xLayout.header.shape.length >= 2 && xLayout.header.kind !== 'U') checkSample(sampleShape(xLayout.header, x.name), x.name, limits);
+  if (xLayout.header.shape.length >= 2 && xLayout.header.kind !== 'U') checkSampleSize(sampleShape(xLayout.header, x.name), x.name, limits);
+  // Both counts are known from the headers: a mismatch is refused before the labels are read.
+  const [samples, declared] = [xLayout.header.shape[0], yLayout.header.shape[0]];
+  if (samples !== undefined && declared !== undefined && samples !== declared) throw countMismatch(x.name, samples, y.name, declared);
   const labels = await readNpyLabels(await y.open(), y.name, limits);
   let rows = 0;
   let dim = 0;
@@ -63,11 +62,8 @@ export async function readNpyDataset(x: FileInput, y: FileInput, format: Dataset
   const scaleFor = (h: NpyHeader) => (sampleShape(h, x.name).images && h.descr.endsWith('u1') ? 1 / 255 : 1);
   for await (const item of readNpyRows(await x.open(), x.name, scaleFor)) {
     if (!(item instanceof Float32Array)) {
-      if (item.shape[0] !== labels.length) {
-        throw new ImportError(`${x.name} has ${item.shape[0]} samples but ${y.name} has ${labels.length} labels: they must match`);
-      }
+      // Counts and sample size were checked from the headers above.
       const sample = sampleShape(item, x.name);
-      checkSample(sample, x.name, limits);
       const { images } = sample;
       dim = sample.shape[0] * sample.shape[1] * sample.shape[2];
       sink.start({
@@ -86,6 +82,6 @@ export async function readNpyDataset(x: FileInput, y: FileInput, format: Dataset
     const count = item.length / dim;
     sink.features(item, labels.slice(rows, rows + count));
     rows += count;
-    sink.progress(rows / labels.length);
+    sink.progress(rows / labels.count);
   }
 }

@@ -175,11 +175,18 @@ export async function* readNpyRows(stream: Readable, name: string, scaleFor: (h:
   if (rowsLeft > 0) throw new ImportError(`${name} is truncated: its header promises ${header.shape[0]} rows but ${rowsLeft} are missing`);
 }
 
+/** The labels of a .npy array, decoded to strings a slice at a time (a string per label for the whole array would cost tens of bytes each). */
+export interface NpyLabels {
+  count: number;
+  /** Labels start..end-1 as strings; a label that is not a class id or a character string is refused. */
+  slice(start: number, end: number): string[];
+}
+
 /**
- * Reads a whole 1-D (or [n, 1]) .npy array of labels as strings. The data is read into one buffer
- * of the size the header declares, allocated only once that size passed the label limit.
+ * Reads a whole 1-D (or [n, 1]) .npy array of labels into one buffer of the size the header
+ * declares, allocated only once the count passed the sample limit and the size the label limit.
  */
-export async function readNpyLabels(stream: Readable, name: string, limits: ImportLimits = importLimits()): Promise<string[]> {
+export async function readNpyLabels(stream: Readable, name: string, limits: ImportLimits = importLimits()): Promise<NpyLabels> {
   let head: Buffer = Buffer.alloc(0);
   let h: NpyHeader | null = null;
   let buf: Buffer | null = null;
@@ -194,6 +201,7 @@ export async function readNpyLabels(stream: Readable, name: string, limits: Impo
       if (h.shape.length === 0 || h.shape.length > 2 || (h.shape.length === 2 && h.shape[1] !== 1)) {
         throw new ImportError(`${name} has shape (${h.shape.join(', ')}): labels need one value per sample, shape (n,)`);
       }
+      if (h.shape[0] > limits.maxSamples) throw overLimit('maxSamples', limits, `${name} declares ${h.shape[0].toLocaleString('en')} labels`);
       const bytes = h.shape[0] * h.itemSize;
       if (bytes > limits.maxLabelBytes)
         throw overLimit('maxLabelBytes', limits, `${name} declares ${h.shape[0].toLocaleString('en')} labels of ${h.descr}, ${formatBytes(bytes)}`);
@@ -209,31 +217,58 @@ export async function readNpyLabels(stream: Readable, name: string, limits: Impo
     if (head.length >= 6 && !head.subarray(0, 6).equals(MAGIC)) throw new ImportError(`${name} is not a NumPy .npy array (no \\x93NUMPY signature)`);
     throw new ImportError(`${name} is too short to be a .npy array (${formatBytes(head.length)})`);
   }
-  const n = h.shape[0];
+  const header = h;
+  const n = header.shape[0];
   if (filled < buf.length)
     throw new ImportError(
-      `${name} is truncated: ${n} labels declared, ${Math.floor(filled / h.itemSize)} present (${(buf.length - filled).toLocaleString('en')} bytes missing)`,
+      `${name} is truncated: ${n} labels declared, ${Math.floor(filled / header.itemSize)} present (${(buf.length - filled).toLocaleString('en')} bytes missing)`,
     );
   const view = new DataView(buf.buffer, buf.byteOffset, buf.length);
-  const out = new Array<string>(n);
+  // Every label is checked now, before any row is stored; strings are made later, a slice at a time.
+  checkLabels(view, header, name);
+  const decode = header.kind === 'U' ? unicodeLabel(view, header) : numericLabel(view, header);
+  return {
+    count: n,
+    slice: (start, end) => Array.from({ length: Math.min(end, n) - start }, (_, k) => decode(start + k)),
+  };
+}
+
+/** Refuses a labels array holding a value that is not a character (strings) or not a whole number (class ids). */
+function checkLabels(view: DataView, h: NpyHeader, name: string): void {
+  const n = h.shape[0];
   if (h.kind === 'U') {
-    for (let i = 0; i < n; i++) {
-      let s = '';
-      for (let k = 0; k < h.itemSize / 4; k++) {
-        const cp = view.getUint32(i * h.itemSize + k * 4, h.littleEndian);
-        if (cp === 0) break;
-        if (cp > 0x10ffff) throw new ImportError(`${name}: label ${i} holds ${cp}, which is not a Unicode character: the file is damaged`);
-        s += String.fromCodePoint(cp);
-      }
-      out[i] = s;
+    for (let offset = 0; offset < n * h.itemSize; offset += 4) {
+      const cp = view.getUint32(offset, h.littleEndian);
+      if (cp > 0x10ffff)
+        throw new ImportError(`${name}: label ${Math.floor(offset / h.itemSize)} holds ${cp}, which is not a Unicode character: the file is damaged`);
     }
-    return out;
+    return;
   }
   const get = reader(h);
   for (let i = 0; i < n; i++) {
     const v = get(view, i * h.itemSize);
     if (!Number.isInteger(v)) throw new ImportError(`${name}: label ${i} is ${v}; labels must be whole numbers (class ids) or strings`);
-    out[i] = h.kind === 'b' ? String(v === 1) : String(v);
   }
-  return out;
+}
+
+/** Decodes label i of a fixed-width UTF-32 string array (numpy's '<U…'), checked by checkLabels. */
+function unicodeLabel(view: DataView, h: NpyHeader): (i: number) => string {
+  return (i) => {
+    let s = '';
+    for (let k = 0; k < h.itemSize / 4; k++) {
+      const cp = view.getUint32(i * h.itemSize + k * 4, h.littleEndian);
+      if (cp === 0) break;
+      s += String.fromCodePoint(cp);
+    }
+    return s;
+  };
+}
+
+/** Decodes label i of a numeric array, checked by checkLabels: a class id, or a boolean. */
+function numericLabel(view: DataView, h: NpyHeader): (i: number) => string {
+  const get = reader(h);
+  return (i) => {
+    const v = get(view, i * h.itemSize);
+    return h.kind === 'b' ? String(v === 1) : String(v);
+  };
 }

@@ -36,8 +36,9 @@ import { getImportedModel } from '../db/imported-models';
 import { listEvaluations } from '../db/evaluations';
 import { listRunLogs } from '../db/run-logs';
 import { allAnnotations, annotationsOf, setNote, setTags, type RunAnnotations } from '../db/run-annotations';
-import { getRun, insertRun, listRuns, runsOfStudy, type RunRecord } from '../db/runs';
-import { findStudyByConfig, insertStudy, listStudyCounts } from '../db/studies';
+import { countRuns, getRun, insertRun, listRuns, runsOfStudy, type RunRecord } from '../db/runs';
+import { pageBounds, pageOf, type Page, type PageRequest } from '../../src-shared/paging';
+import { findStudyByConfig, insertStudy, listStudyCounts, type StudyCounts } from '../db/studies';
 import { isQueuePaused, setQueuePaused } from '../db/queue';
 import { retryRun } from '../db/run-control';
 import type { Db } from '../db/types';
@@ -168,9 +169,13 @@ export class ApiService implements RetainLabApi {
     return buildCatalog();
   }
 
-  async listRuns(): Promise<RunSummary[]> {
+  async listRuns(page?: PageRequest): Promise<Page<RunSummary>> {
     const annotations = allAnnotations(this.db);
-    return listRuns(this.db).map((r) => this.summarise(r, annotations.get(r.id) ?? { tags: [], note: '' }));
+    const { offset, limit } = pageBounds(page);
+    // One read transaction: the page and the total agree even while another process writes.
+    const [records, total] = this.db.transaction(() => [listRuns(this.db, { offset, limit }), countRuns(this.db)] as const)();
+    const items = records.map((r) => this.summarise(r, annotations.get(r.id) ?? { tags: [], note: '' }));
+    return { items, total, offset };
   }
 
   async getRun(id: string): Promise<RunDetail> {
@@ -394,8 +399,8 @@ export class ApiService implements RetainLabApi {
     return this.datasets.importDataset(source, options, jobId);
   }
 
-  async listDatasets(): Promise<DatasetSummary[]> {
-    return this.datasets.listDatasets();
+  async listDatasets(page?: PageRequest): Promise<Page<DatasetSummary>> {
+    return pageOf(this.datasets.listDatasets(), page);
   }
 
   async renameDataset(id: string, name: string): Promise<DatasetSummary> {
@@ -414,15 +419,21 @@ export class ApiService implements RetainLabApi {
     return this.datasets.listImportedModels();
   }
 
-  async listStudies(): Promise<StudyProgress[]> {
-    return listStudyCounts(this.db).map((study) => studyProgress(this.db, study, (id) => this.host.progressOf(id), this.host.parallel));
+  async listStudies(page?: PageRequest): Promise<Page<StudyProgress>> {
+    // Progress (ETA, running runs) is worked out for the studies of the page only.
+    const counted = pageOf(listStudyCounts(this.db), page);
+    return { ...counted, items: counted.items.map((study) => this.progressOf(study)) };
+  }
+
+  private progressOf(study: StudyCounts): StudyProgress {
+    return studyProgress(this.db, study, (id) => this.host.progressOf(id), this.host.parallel);
   }
 
   async cancelStudy(studyId: string): Promise<StudyProgress> {
     const runs = runsOfStudy(this.db, studyId);
     if (!runs.length) throw new ValidationError(`No study with id '${studyId}' and runs in this store`, [`studyId: no study '${studyId}' with runs`]);
     this.host.cancelStudy(studyId);
-    return (await this.listStudies()).find((s) => s.id === studyId)!;
+    return this.progressOf(listStudyCounts(this.db).find((s) => s.id === studyId)!);
   }
 
   async retryRun(id: string): Promise<RunSummary> {

@@ -1,4 +1,12 @@
-import type { DatasetPreview, DatasetSummary, ImportedModelSummary, ImportOptions, ImportProgress, ImportSource } from '../../src-shared/datasets';
+import {
+  FEATURE_NAMES_LISTED,
+  type DatasetPreview,
+  type DatasetSummary,
+  type ImportedModelSummary,
+  type ImportOptions,
+  type ImportProgress,
+  type ImportSource,
+} from '../../src-shared/datasets';
 import {
   classCounts,
   datasetName,
@@ -12,6 +20,7 @@ import {
   runsUsingDataset,
   type DatasetRecord,
 } from '../db/datasets';
+import { createHash } from 'node:crypto';
 import { listImportedModelSummaries } from '../db/imported-models';
 import type { Db } from '../db/types';
 import { BUILTIN_IDS, builtinDataset, builtinName } from '../engine/data/builtin-datasets';
@@ -24,7 +33,14 @@ import { discardUpload, resolveSource } from './uploads';
 
 function summary(record: DatasetRecord): DatasetSummary {
   const { meta, counts: _counts, ...rest } = record;
-  return { ...rest, builtin: false, classes: classCounts(record), featureNames: record.kind === 'tabular' ? meta.featureNames : [] };
+  const names = record.kind === 'tabular' ? meta.featureNames : [];
+  return {
+    ...rest,
+    builtin: false,
+    classes: classCounts(record),
+    featureNames: names.slice(0, FEATURE_NAMES_LISTED),
+    featuresKey: names.length ? createHash('sha256').update(JSON.stringify(names)).digest('hex') : '',
+  };
 }
 
 /** A dataset of the library by id (built in or imported and ready), or null. */

@@ -55,7 +55,7 @@ describe('browser mode end to end: importing datasets and a base model', () => {
 
   /** Picks the pretrain and target datasets, by name, on the wizard's data step. */
   async function pickDatasets(pretrain: string, target: string): Promise<void> {
-    const datasets = await session.wb.api.listDatasets();
+    const datasets = (await session.wb.api.listDatasets()).items;
     const id = (name: string) => datasets.find((d) => d.name === name)!.id;
     await page.getByTestId('pretrain-dataset').selectOption(id(pretrain));
     await page.getByTestId('target-dataset').selectOption(id(target));
@@ -69,11 +69,11 @@ describe('browser mode end to end: importing datasets and a base model', () => {
     await page.getByTestId('wizard-next').click();
     await expect.poll(() => page.getByTestId('review-run-count').textContent()).toContain(`${runCount} fine-tuning run`);
     expect(await page.getByTestId('study-name').inputValue()).toBe(name);
-    const before = new Set((await session.wb.api.listRuns()).map((r) => r.id));
+    const before = new Set((await session.wb.api.listRuns()).items.map((r) => r.id));
     await page.getByTestId('wizard-launch').click();
-    await expect.poll(async () => (await session.wb.api.listRuns()).length, { timeout: 10_000 }).toBeGreaterThan(before.size);
+    await expect.poll(async () => (await session.wb.api.listRuns()).items.length, { timeout: 10_000 }).toBeGreaterThan(before.size);
     await session.wb.host.whenIdle();
-    const runs = (await session.wb.api.listRuns()).filter((r) => !before.has(r.id));
+    const runs = (await session.wb.api.listRuns()).items.filter((r) => !before.has(r.id));
     for (const run of runs) await expect.poll(() => page.getByTestId(`run-status-${run.id}`).textContent(), { timeout: 30_000 }).toBe('completed');
   }
 
@@ -127,7 +127,7 @@ describe('browser mode end to end: importing datasets and a base model', () => {
     await launchAndWait(2, 'shapes → turned shapes');
     await expect.poll(() => page.getByText('mlp → shapes → turned shapes').count()).toBe(1);
     await page.screenshot({ path: join(OUTPUT_DIR, 'wizard-library-runs.png'), fullPage: true });
-    const vanilla = (await session.wb.api.listRuns()).find((r) => r.methodId === 'vanilla' && r.status === 'completed')!;
+    const vanilla = (await session.wb.api.listRuns()).items.find((r) => r.methodId === 'vanilla' && r.status === 'completed')!;
     const detail = await session.wb.api.getRun(vanilla.id);
     expect(detail.headline!.aTgtBaseIsProbe).toBe(false);
     expect(detail.headline!.aPreBase).toBeGreaterThan(0.7);
@@ -151,7 +151,7 @@ describe('browser mode end to end: importing datasets and a base model', () => {
     await page.screenshot({ path: join(OUTPUT_DIR, 'wizard-library-tables.png'), fullPage: true });
     await page.getByTestId('wizard-next').click();
     await launchAndWait(2, 'sensors → machines');
-    const vanilla = (await session.wb.api.listRuns()).find((r) => r.methodId === 'vanilla' && r.status === 'completed')!;
+    const vanilla = (await session.wb.api.listRuns()).items.find((r) => r.methodId === 'vanilla' && r.status === 'completed')!;
     expect((await session.wb.api.getRun(vanilla.id)).headline!.aTgtBaseIsProbe).toBe(true);
     expect(errors).toEqual([]);
   });
@@ -205,18 +205,18 @@ describe('browser mode end to end: importing datasets and a base model', () => {
     await page.getByTestId('budget-epochs').fill('4');
     await page.getByTestId('wizard-next').click();
     await expect.poll(() => page.getByTestId('review-run-count').textContent()).toMatch(/starting from the imported model: nothing to pretrain/);
-    const before = (await session.wb.api.listRuns()).length;
+    const before = (await session.wb.api.listRuns()).items.length;
     await page.getByTestId('wizard-launch').click();
-    await expect.poll(async () => (await session.wb.api.listRuns()).length, { timeout: 10_000 }).toBe(before + 2);
+    await expect.poll(async () => (await session.wb.api.listRuns()).items.length, { timeout: 10_000 }).toBe(before + 2);
     await session.wb.host.whenIdle();
-    const vanilla = (await session.wb.api.listRuns()).find((r) => r.methodId === 'vanilla')!;
+    const vanilla = (await session.wb.api.listRuns()).items.find((r) => r.methodId === 'vanilla')!;
     await expect.poll(() => page.getByTestId(`run-status-${vanilla.id}`).textContent(), { timeout: 30_000 }).toBe('completed');
     const h = (await session.wb.api.getRun(vanilla.id)).headline!;
     expect(h.aPreBase).toBeGreaterThan(0.85);
     expect(h.aTgt).toBeGreaterThan(h.aTgtBase);
 
     // The comparison names the pretrain classes by their labels.
-    const study = (await session.wb.api.listRuns()).filter((r) => r.studyId === vanilla.studyId);
+    const study = (await session.wb.api.listRuns()).items.filter((r) => r.studyId === vanilla.studyId);
     for (const run of study) await page.getByTestId(`run-select-${run.id}`).check();
     await page.getByTestId('compare-button').click();
     await page.getByTestId('plot-scatter').locator('.scatterlayer').waitFor();

@@ -49,7 +49,7 @@ describe('browser mode: select runs, compare, export every figure as SVG, PNG an
   it('exports each figure kind through the UI as files of the requested size with vector marks', async () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    const runs = await wb.api.listRuns();
+    const runs = (await wb.api.listRuns()).items;
     const finetunes = runs.filter((r) => r.kind === 'finetune');
     expect(finetunes.map((r) => r.error ?? r.status)).toEqual(finetunes.map(() => 'completed'));
 

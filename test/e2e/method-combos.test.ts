@@ -43,8 +43,8 @@ describe('wizard: methods combined in one run, and the method-specific numbers o
     expect(sent.methods.find((m: { id: string }) => m.id === 'lora').with).toEqual([{ id: 'rehearsal', params: expect.objectContaining({ memoryBatch: 8 }) }]);
     await page.getByTestId('wizard-launch').click();
 
-    await expect.poll(async () => (await wb.api.listRuns()).length, { timeout: 10_000 }).toBe(3);
-    const combined = (await wb.api.listRuns()).find((r) => r.methodId === 'lora')!;
+    await expect.poll(async () => (await wb.api.listRuns()).items.length, { timeout: 10_000 }).toBe(3);
+    const combined = (await wb.api.listRuns()).items.find((r) => r.methodId === 'lora')!;
     expect(combined.methodLabel).toMatch(/LoRA.* \+ Random rehearsal/);
     await expect.poll(() => page.getByTestId(`run-status-${combined.id}`).textContent(), { timeout: 120_000, interval: 250 }).toBe('completed');
     await page.getByTestId(`run-row-${combined.id}`).click();

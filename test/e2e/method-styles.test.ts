@@ -40,7 +40,7 @@ describe('browser mode: every method is drawn in its own colour and marker', () 
     const { page, server, wb } = session;
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    const finetunes = (await wb.api.listRuns()).filter((r) => r.kind === 'finetune');
+    const finetunes = (await wb.api.listRuns()).items.filter((r) => r.kind === 'finetune');
     expect(finetunes.map((r) => r.error ?? r.status)).toEqual(finetunes.map(() => 'completed'));
 
     await page.goto(server.url);

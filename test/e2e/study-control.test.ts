@@ -28,7 +28,7 @@ describe('study control in browser mode: progress and ETA, pause and resume, can
   afterAll(() => session?.close());
 
   const text = (testId: string) => page.getByTestId(testId).innerText();
-  const withStatus = async (status: RunStatus) => (await wb.api.listRuns()).filter((r) => r.status === status).map((r) => r.id);
+  const withStatus = async (status: RunStatus) => (await wb.api.listRuns()).items.filter((r) => r.status === status).map((r) => r.id);
 
   it('shows a study progressing, holds it while paused, cancels what is left and retries a cancelled run', async () => {
     const errors: string[] = [];

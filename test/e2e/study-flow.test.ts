@@ -31,7 +31,7 @@ describe('browser mode end to end: wizard → live runs → comparison', () => {
       body: '{"args":[]}',
       headers: { authorization: `Bearer ${server.token}` },
     });
-    expect(await ok.json()).toEqual({ ok: true, result: [] });
+    expect(await ok.json()).toEqual({ ok: true, result: { items: [], total: 0, offset: 0 } });
   });
 
   it('goes through the wizard, watches a short study finish, and compares its runs on the scatter', async () => {
@@ -60,8 +60,8 @@ describe('browser mode end to end: wizard → live runs → comparison', () => {
     await page.getByTestId('wizard-launch').click();
 
     // Runs view: every run reaches 'completed' live (pretraining first, then both methods).
-    await expect.poll(async () => (await wb.api.listRuns()).length, { timeout: 10_000 }).toBe(3);
-    const runs = await wb.api.listRuns();
+    await expect.poll(async () => (await wb.api.listRuns()).items.length, { timeout: 10_000 }).toBe(3);
+    const runs = (await wb.api.listRuns()).items;
     for (const run of runs) {
       await expect.poll(() => page.getByTestId(`run-status-${run.id}`).textContent(), { timeout: 120_000, interval: 250 }).toBe('completed');
     }

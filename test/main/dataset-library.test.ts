@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DatasetSummary, ImportProgress } from '../../src-shared/datasets';
@@ -29,7 +29,7 @@ function workbench() {
 describe('the dataset library', () => {
   it('lists the built-in MNIST digits and @stdlib text corpora next to imports', async () => {
     const wb = workbench();
-    const list = await wb.api.listDatasets();
+    const list = (await wb.api.listDatasets()).items;
     const byId = new Map(list.map((d) => [d.id, d]));
     expect(byId.get('builtin-mnist-digits')).toMatchObject({ builtin: true, kind: 'images', n: 10000, shape: [28, 28, 1] });
     expect(byId.get('builtin-spam-assassin')).toMatchObject({ kind: 'text', n: 6046, classes: [{ label: 'ham' }, { label: 'spam' }] });
@@ -51,9 +51,40 @@ describe('the dataset library', () => {
     const db = (wb.api as unknown as { db: Parameters<typeof insertRun>[0] }).db;
     insertRun(db, { id: 'run-uses-iris', studyId: null, baseModelId: null, config: tinyRunConfig({ target: { task: 'dataset', dataset: iris.id } }) });
     await expect(wb.api.deleteDataset(iris.id)).rejects.toThrow("'Iris' is used by 1 run (run-uses-iris); delete those runs first");
-    expect((await wb.api.listDatasets()).some((d) => d.id === iris.id)).toBe(true);
+    expect((await wb.api.listDatasets()).items.some((d) => d.id === iris.id)).toBe(true);
     expect(await wb.api.deleteDataset(other.id)).toEqual({ deleted: other.id });
-    expect((await wb.api.listDatasets()).filter((d) => !d.builtin).map((d) => d.name)).toEqual(['Iris']);
+    expect((await wb.api.listDatasets()).items.filter((d) => !d.builtin).map((d) => d.name)).toEqual(['Iris']);
+  });
+
+  it('pages the library, and lists 64 feature names of a wide table while its fingerprint still tells two tables apart', async () => {
+    const wb = workbench();
+    const dir = tempDataDir();
+    cleanups.push(dir.remove);
+    const table = (name: string, column80: string) => {
+      const names = Array.from({ length: 100 }, (_, j) => (j === 80 ? column80 : `c${j}`));
+      const rows = Array.from({ length: 6 }, (_, i) => [...names.map((_, j) => String((i * j) % 7)), i % 2 ? 'a' : 'b'].join(','));
+      const path = join(dir.dir, `${name}.csv`);
+      writeFileSync(path, `${[...names, 'label'].join(',')}\n${rows.join('\n')}\n`);
+      return wb.api.importDataset({ kind: 'path', path }, {}, name);
+    };
+    const wide = await table('wide', 'c80');
+    const renamed = await table('renamed', 'pressure');
+    const all = (await wb.api.listDatasets()).items;
+    const page = await wb.api.listDatasets({ offset: all.length - 2, limit: 5 });
+    expect(page).toMatchObject({ total: all.length, offset: all.length - 2 });
+    expect(page.items.map((d) => d.id).sort()).toEqual([wide.id, renamed.id].sort());
+    expect(wide.featureNames).toHaveLength(64);
+    expect(wide.shape).toEqual([1, 100, 1]);
+    expect(wide.featuresKey).not.toBe(renamed.featuresKey);
+    const check = await wb.api.checkStudy({
+      baseModel: { recipe: 'mlp' },
+      data: { source: 'library', pretrain: wide.id },
+      target: { task: 'dataset', dataset: renamed.id },
+      methods: [{ id: 'vanilla' }],
+    });
+    expect(check.ok ? '' : check.issues.join('\n')).toMatch(
+      /'renamed' and the pretrain dataset 'wide' have 100 columns that differ in name or order after the first 64: the same features are needed in the same order/,
+    );
   });
 
   it('removes an import whose process died (its lease ran out), but not one another process is still writing', () => {

@@ -52,7 +52,7 @@ describe('retainlab export (CLI)', () => {
       tinyStudy({ name: 'cli export', methods: [{ id: 'vanilla' }, { id: 'wiseft' }], budget: { epochs: 1, evalsPerEpoch: 1, seeds: [0, 1] } }),
     );
     await wb.host.whenIdle();
-    runs = (await wb.api.listRuns()).filter((r) => r.kind === 'finetune');
+    runs = (await wb.api.listRuns()).items.filter((r) => r.kind === 'finetune');
     for (const r of runs.filter((x) => x.methodId === 'vanilla')) await wb.api.setRunTags(r.id, ['paper']);
     wb.close();
   });

@@ -130,6 +130,50 @@ describe('imports bounded against files that declare more than they hold', () =>
     await expectRefused(path, /lying\.npz\/x\.npy inflates to more than its zip entry declares/, {}, 16 * MiB);
   });
 
+  it('refuses an .npz whose 200 million one-byte labels (zeros, deflated to a few hundred KB) pass the sample limit, before allocating them', async () => {
+    const path = write(
+      'many-labels.npz',
+      zipOf([zeroBombMember('x.npy', npyHeader('|u1', [200_000_000, 1]), 200_000_000), zeroBombMember('y.npy', npyHeader('|u1', [200_000_000]), 200_000_000)]),
+    );
+    expect(statSync(path).size).toBeLessThan(2 * MiB);
+    await expectRefused(
+      path,
+      /many-labels\.npz\/y\.npy declares 200,000,000 labels; the limit is 10,000,000 samples \(set the environment variable RETAINLAB_MAX_SAMPLES higher/,
+      { RETAINLAB_MAX_EXPANSION_RATIO: '5000' },
+    );
+  });
+
+  it('refuses x and y arrays whose sample counts differ from their headers alone, before reading the labels', async () => {
+    const path = write(
+      'mismatch.npz',
+      zipOf([deflatedMember('x.npy', npy('<f4', [10, 2], Buffer.alloc(80))), storedMember('y.npy', twoClassLabels(5_000_000))]),
+    );
+    // With the sample limit below the labels' count, reading them first would be refused by that limit instead.
+    await expectRefused(path, /mismatch\.npz\/x\.npy has 10 samples but mismatch\.npz\/y\.npy has 5,000,000 labels: they must match/, {
+      RETAINLAB_MAX_SAMPLES: '1000',
+    });
+  });
+
+  it('refuses a table with more rows than the sample limit (here lowered) as soon as it passes it', async () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => `${i},${i % 2}`);
+    const path = write('long.csv', `f,label\n${rows.join('\n')}\n`);
+    await expectRefused(path, /long\.csv: more than 1,000 samples; the limit is 1,000 samples \(set the environment variable RETAINLAB_MAX_SAMPLES higher/, {
+      RETAINLAB_MAX_SAMPLES: '1000',
+    });
+  });
+
+  it('refuses a folder of 2400×2400 images imported without a size, naming the image and the size choice; with a size it imports', async () => {
+    const big = zeroPng(2400, 2400, 2400 * 2401, false);
+    const path = write('big-images.zip', zipOf([storedMember('cats/big.png', big), storedMember('dogs/big.png', big)]));
+    await expectRefused(
+      path,
+      /big-images\.zip: cats\/big\.png has 5,760,000 values per image \(2400×2400×1\): choose a size to resize the images to; the limit is 4,194,304 values \(set the environment variable RETAINLAB_MAX_SAMPLE_VALUES/,
+    );
+    const { db } = store();
+    const imported = await importDatasetAt(db, path, { imageSize: [28, 28] }, 'resized');
+    expect(imported).toMatchObject({ n: 2, shape: [28, 28, 1] });
+  });
+
   it('refuses a CSV of a million columns at its first line, and a record of 16 million empty fields after good rows', async () => {
     const header = Array.from({ length: 1_000_000 }, (_, i) => `c${i}`).join(',');
     const path = write('wide.csv', `${header}\n${'0,'.repeat(999_999)}0\n`);
@@ -210,7 +254,13 @@ describe('imports bounded against files that declare more than they hold', () =>
 
 describe('import limits', () => {
   it('are the defaults unless an environment variable sets them, and refuse a value that is not a positive number', () => {
-    expect(importLimits({})).toMatchObject({ maxColumns: 100_000, maxClasses: 10_000, maxExpansionRatio: 100, maxLabelBytes: 256 * MiB });
+    expect(importLimits({})).toMatchObject({
+      maxColumns: 100_000,
+      maxClasses: 10_000,
+      maxSamples: 10_000_000,
+      maxExpansionRatio: 100,
+      maxLabelBytes: 256 * MiB,
+    });
     expect(importLimits({ RETAINLAB_MAX_COLUMNS: '250000', RETAINLAB_MAX_UNZIPPED_MB: '10' })).toMatchObject({
       maxColumns: 250_000,
       maxUnzippedBytes: 10 * MiB,

@@ -178,7 +178,7 @@ describe('store migrations', () => {
     expect(library.baseModel.data).toEqual({ source: 'library', pretrain: 'builtin-mnist-digits', minCharCount: 1, standardize: false });
 
     const api = apiOver(db);
-    const listed = await api.listRuns();
+    const listed = (await api.listRuns()).items;
     expect(listed.map((r) => [r.methodId, r.metric, r.status]).sort()).toEqual([
       ['l2-sp', 'accuracy', 'completed'],
       ['lora', 'accuracy', 'completed'],
@@ -232,7 +232,7 @@ describe('store migrations', () => {
     insert.run('run-no-metric', JSON.stringify({ ...tinyRunConfig(), metric: undefined }), 'queued');
     insert.run('run-not-json', '{"kind": "finetune",', 'completed');
     const api = apiOver(db);
-    const listed = new Map((await api.listRuns()).map((r) => [r.id, r]));
+    const listed = new Map((await api.listRuns()).items.map((r) => [r.id, r]));
     expect(listed.get('run-good')).toMatchObject({ status: 'completed', error: null, metric: 'accuracy', headline: { aPre: 0.5 } });
     expect(listed.get('run-no-metric')).toMatchObject({
       status: 'failed',

@@ -31,7 +31,7 @@ describe('run host with real engine processes and a real SQLite store', () => {
     const first = await wb.api.launchStudy(tinyStudy({ methods: [{ id: 'vanilla' }, { id: 'wiseft', params: { alphas: [0, 1] } }] }));
     expect(first.pretrainRunId).not.toBeNull();
     await wb.host.whenIdle();
-    const runs = await wb.api.listRuns();
+    const runs = (await wb.api.listRuns()).items;
     expect(runs.map((r) => r.status)).toEqual(['completed', 'completed', 'completed']);
     expect(runs.every((r) => r.backend === 'wasm')).toBe(true);
     expect(updates.some((u) => u.status === 'running' && u.progress !== null)).toBe(true);
@@ -60,7 +60,7 @@ describe('run host with real engine processes and a real SQLite store', () => {
     wb.close();
 
     const again = open(dir);
-    expect((await again.api.listRuns()).map((r) => r.id).sort()).toEqual([...first.runIds].sort());
+    expect((await again.api.listRuns()).items.map((r) => r.id).sort()).toEqual([...first.runIds].sort());
     const second = await again.api.launchStudy(tinyStudy());
     expect(second.pretrainRunId).toBeNull();
     expect(second.baseModelId).toBe(first.baseModelId);

@@ -151,7 +151,7 @@ describe('the access token moves from the first URL into a cookie', () => {
 
   it('authenticates API calls by the cookie (with the page’s Origin) or a Bearer header, never by the token in the query string', async () => {
     const byCookie = await call('listRuns', [], { ...cookie(), origin: own });
-    expect(JSON.parse(byCookie.body)).toEqual({ ok: true, result: [] });
+    expect(JSON.parse(byCookie.body)).toEqual({ ok: true, result: { items: [], total: 0, offset: 0 } });
     expect((await call('listRuns', [])).status).toBe(200);
 
     const byQuery = await raw('POST', `/api/listRuns?token=${token}`, { ...json, origin: own }, '{"args":[]}');

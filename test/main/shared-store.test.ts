@@ -84,14 +84,20 @@ describe('several processes on one store', () => {
     };
     // Wait until the page's study is training, then start a CLI on the same store.
     await expect
-      .poll(async () => ((await call('listRuns')) as { status: string }[]).some((r) => r.status === 'running'), { timeout: 60_000, interval: 200 })
+      .poll(async () => ((await call('listRuns')) as { items: { status: string }[] }).items.some((r) => r.status === 'running'), {
+        timeout: 60_000,
+        interval: 200,
+      })
       .toBe(true);
     const cli = start(['run', studyFile(dir, 'from the cli', [0]), '--json', '--parallel', '1'], dir);
     const finished = await cli.done;
     expect(finished.code, finished.stderr).toBe(0);
     const report = JSON.parse(finished.stdout) as Report;
     await expect
-      .poll(async () => ((await call('listRuns')) as { status: string }[]).every((r) => r.status === 'completed'), { timeout: 120_000, interval: 500 })
+      .poll(async () => ((await call('listRuns')) as { items: { status: string }[] }).items.every((r) => r.status === 'completed'), {
+        timeout: 120_000,
+        interval: 500,
+      })
       .toBe(true);
     server.child.kill('SIGTERM');
     await server.done;

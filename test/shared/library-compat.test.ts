@@ -14,6 +14,7 @@ function dataset(id: string, kind: DatasetSummary['kind'], shape: number[], labe
     shape,
     classes: labels.map((label) => ({ label, count: 10 })),
     featureNames: kind === 'tabular' ? Array.from({ length: shape[1] }, (_, j) => `f${j}`) : [],
+    featuresKey: kind === 'tabular' ? `f0…f${shape[1] - 1}` : '',
     split: { train: 8 * labels.length, eval: 2 * labels.length, seed: 0, evalFraction: 0.2, stratified: true },
     createdAt: '2026-01-01T00:00:00.000Z',
   };
@@ -78,7 +79,7 @@ describe('compatibility of a base model with two library datasets', () => {
       ),
     ).toEqual([]);
     const a = dataset('a', 'tabular', [1, 2, 1], ['x', 'y']);
-    const b = { ...dataset('b', 'tabular', [1, 2, 1], ['x', 'y']), featureNames: ['f1', 'f0'] };
+    const b = { ...dataset('b', 'tabular', [1, 2, 1], ['x', 'y']), featureNames: ['f1', 'f0'], featuresKey: 'f1,f0' };
     expect(messages(libraryCompatibility({ recipe: 'mlp' }, a, b, options))).toEqual([
       "target.dataset: 'b' has the columns f1, f0 but the pretrain dataset 'a' has f0, f1: the same features are needed in the same order",
     ]);

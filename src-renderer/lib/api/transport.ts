@@ -27,11 +27,15 @@ export interface DroppedFile {
 
 /** The typed RetainLabApi over any transport; `satisfies` makes a new contract method a compile error here. */
 export function createApi(transport: Transport): RetainLabApi {
-  const call = <T>(method: ApiMethod, ...args: unknown[]) => transport.call(method, args) as Promise<T>;
+  const call = <T>(method: ApiMethod, ...args: unknown[]) => {
+    // An optional argument left undefined is left out: JSON would send it as null, which the contract refuses.
+    while (args.length && args.at(-1) === undefined) args.pop();
+    return transport.call(method, args) as Promise<T>;
+  };
   return {
     appInfo: () => call('appInfo'),
     catalog: () => call('catalog'),
-    listRuns: () => call('listRuns'),
+    listRuns: (page) => call('listRuns', page),
     getRun: (id) => call('getRun', id),
     listBaseModels: () => call('listBaseModels'),
     checkStudy: (config) => call('checkStudy', config),
@@ -44,12 +48,12 @@ export function createApi(transport: Transport): RetainLabApi {
     forgottenSamples: (runId, limit) => call('forgottenSamples', runId, limit),
     previewDataset: (source, options) => call('previewDataset', source, options),
     importDataset: (source, options, jobId) => call('importDataset', source, options, jobId),
-    listDatasets: () => call('listDatasets'),
+    listDatasets: (page) => call('listDatasets', page),
     renameDataset: (id, name) => call('renameDataset', id, name),
     deleteDataset: (id) => call('deleteDataset', id),
     importModel: (source, name) => call('importModel', source, name),
     listImportedModels: () => call('listImportedModels'),
-    listStudies: () => call('listStudies'),
+    listStudies: (page) => call('listStudies', page),
     cancelStudy: (studyId) => call('cancelStudy', studyId),
     retryRun: (id) => call('retryRun', id),
     queueStatus: () => call('queueStatus'),

@@ -1,5 +1,6 @@
 import type { RetainLabApi } from '../../../src-shared/api';
 import type { DatasetSummary, ImportedModelSummary } from '../../../src-shared/datasets';
+import { allPages } from '../../../src-shared/paging';
 import { toApiError, type ApiError } from '../api/api-error';
 
 /** The dataset library and imported base models as the Datasets view shows them; lists are replaced whole. */
@@ -19,7 +20,13 @@ export class DatasetLibrary {
   async load(): Promise<void> {
     const seq = ++this.loadSeq;
     try {
-      const [datasets, models] = await Promise.all([this.api.listDatasets(), this.api.listImportedModels()]);
+      const [datasets, models] = await Promise.all([
+        allPages(
+          (page) => this.api.listDatasets(page),
+          (item) => item.id,
+        ),
+        this.api.listImportedModels(),
+      ]);
       if (seq !== this.loadSeq) return;
       [this.datasets, this.models] = [datasets, models];
       this.error = null;

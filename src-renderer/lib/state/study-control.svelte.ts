@@ -1,4 +1,5 @@
 import type { QueueStatus, RetainLabApi, RunStatus, StudyProgress } from '../../../src-shared/api';
+import { allPages } from '../../../src-shared/paging';
 import { type ApiError, toApiError } from '../api/api-error';
 import { runsBehind, studyActive } from '../runs/study-panel';
 import type { RunEvents, RunsStore } from './runs.svelte';
@@ -59,7 +60,13 @@ export class StudyControl {
   async load(): Promise<void> {
     const seq = ++this.loadSeq;
     try {
-      const [studies, queue] = await Promise.all([this.api.listStudies(), this.api.queueStatus()]);
+      const [studies, queue] = await Promise.all([
+        allPages(
+          (page) => this.api.listStudies(page),
+          (item) => item.id,
+        ),
+        this.api.queueStatus(),
+      ]);
       if (seq !== this.loadSeq) return;
       [this.studies, this.queue] = [studies, queue];
       this.error = null;
