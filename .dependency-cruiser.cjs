@@ -37,10 +37,14 @@ module.exports = {
     },
     {
       name: 'renderer-only-its-libraries',
-      comment: 'Of the packages, the renderer uses its UI and plotting libraries only (no electron, tfjs, SQLite or Node packages).',
+      comment:
+        "Of the packages, the renderer uses its UI and plotting libraries, the paper fonts and the bundler's client types only (no electron, tfjs, SQLite or Node packages).",
       severity: 'error',
       from: { path: '^src-renderer/' },
-      to: { path: '(^|/)node_modules/', pathNot: '(^|/)node_modules/(svelte|plotly\\.js-dist|zod)/' },
+      to: {
+        path: '(^|/)node_modules/',
+        pathNot: '(^|/)node_modules/(svelte|plotly\\.js-dist|zod|@fontsource/(stix-two-text|noto-sans))/|(^|/)node_modules/vite/client\\.d\\.ts$',
+      },
     },
     {
       name: 'renderer-no-node-builtins',

@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 import type { PreloadApi } from '../src-shared/preload-api';
 
 declare global {

@@ -15,8 +15,8 @@ declare global {
 const api = createApi(createHttpTransport(window.location));
 
 // The CLI renders figures with the app's own builders, so a scripted paper gets exactly the app's figures.
-window.retainlabRenderFigure = async ({ kind, runIds, preset, format, param }) => {
+window.retainlabRenderFigure = async ({ kind, runIds, preset, format, param, seeds = 'mean', advice = true }) => {
   const [catalog, runs] = await Promise.all([api.catalog(), Promise.all(runIds.map((id) => api.getRun(id)))]);
-  const figure = buildFigure(kind, runs, { styleOf: runStyles(catalog.methods), param });
-  return format === 'svg' ? figureSvg(figure, preset) : figurePng(figure, preset);
+  const figure = buildFigure(kind, runs, { styleOf: runStyles(catalog.methods), param, seeds });
+  return format === 'svg' ? figureSvg(figure, preset, { advice }) : figurePng(figure, preset);
 };

@@ -160,10 +160,16 @@ export interface CatalogEntry {
   description: string;
 }
 
+/** A built-in recipe as the wizard offers it. */
+export interface RecipeEntry extends CatalogEntry {
+  /** An MLP's hidden widths: its card names its layers from the chosen data's input size (784-256-256 on the digits, 10-256-256 on 10 features). */
+  mlpHidden?: number[];
+}
+
 /** Everything the wizard offers. */
 export interface Catalog {
   methods: MethodInfo[];
-  recipes: CatalogEntry[];
+  recipes: RecipeEntry[];
   /** Each task with the recipes that can learn it, the metric it is measured by and the data source it reads. */
   /** sharesHead: null where the datasets' labels decide (library datasets). */
   tasks: (CatalogEntry & { sharesHead: boolean | null; recipes: string[]; metric: Metric; source: DataConfig['source'] })[];
@@ -357,7 +363,7 @@ export const apiArgs = {
   ]),
   exportBundle: z.tuple([
     z.array(runId).min(1).max(500),
-    z.array(z.strictObject({ name: figureName, content: z.string().max(4_000_000), encoding: z.enum(['utf8', 'base64']) })).max(40),
+    z.array(z.strictObject({ name: figureName, content: z.string().max(4_000_000), encoding: z.enum(['utf8', 'base64']) })).max(300),
   ]),
   forgottenSamples: z.tuple([runId, z.number().int().min(1).max(1000)]),
   ...datasetApiArgs,

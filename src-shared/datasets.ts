@@ -155,6 +155,13 @@ const sourceSchema = z.discriminatedUnion('kind', [
 ]);
 
 /** Import options as the API accepts them. */
+/** A dataset's sample shape as the library shows it everywhere: "10 features" for a table, "28×28×1" for images, "text". */
+export function datasetShapeText(d: Pick<DatasetSummary, 'kind' | 'shape'>): string {
+  if (d.kind === 'text') return 'text';
+  if (d.kind === 'tabular') return `${d.shape[1]} features`;
+  return d.shape.join('×');
+}
+
 export const importOptionsSchema = z.strictObject({
   name: z.string().trim().min(1).max(120).optional(),
   labelColumn: z.string().min(1).max(200).optional(),

@@ -9,10 +9,10 @@ export type FigureFormat = (typeof FIGURE_FORMATS)[number];
 
 /** Journal column widths in inches (e.g. IEEE/ACM two-column templates). */
 export const PAPER_WIDTHS = { single: 3.25, double: 6.75 } as const;
-/** Font families offered for paper figures; the first one installed is used. */
+/** Font families offered for paper figures: each one family, shipped with the app and embedded in every exported figure. */
 export const PAPER_FONTS = {
-  serif: 'Times New Roman, Times, Liberation Serif, DejaVu Serif, serif',
-  sans: 'Helvetica, Arial, Liberation Sans, DejaVu Sans, sans-serif',
+  serif: '"STIX Two Text"',
+  sans: '"Noto Sans"',
 } as const;
 
 /** How a figure is laid out on paper: size in inches, font, and raster resolution. */
@@ -29,9 +29,12 @@ export interface PaperPreset {
 /** Allowed ranges, checked the same way by the UI and the CLI. */
 export const PRESET_LIMITS = { widthIn: [1, 8.5], heightIn: [0.5, 11], fontPt: [5, 14], dpi: [72, 1200] } as const;
 
-/** A sensible height for a width: wider figures are flatter so a double-column figure does not fill the page. */
+/**
+ * A sensible height for a width: wider figures are flatter so a double-column figure does not fill the
+ * page; a column-wide one is nearly square, as it holds its legend under the plot.
+ */
 export function defaultHeightIn(widthIn: number): number {
-  return Math.round(widthIn * (widthIn > 4.5 ? 0.42 : 0.78) * 100) / 100;
+  return Math.round(widthIn * (widthIn > 4.5 ? 0.42 : 0.9) * 100) / 100;
 }
 
 /** The paper preset of a column width with the default font, size and DPI. */
@@ -58,6 +61,10 @@ export type RenderFigure = (request: {
   preset: PaperPreset;
   format: Exclude<FigureFormat, 'pdf'>;
   param: string | null;
+  /** Learning and α curves: each experiment's mean over seeds (default), or each seed's line under it too. */
+  seeds?: 'mean' | 'all';
+  /** When the figure does not fit: whether the message also names sizes that hold it (costly; a bundle skips it). */
+  advice?: boolean;
 }) => Promise<string>;
 
 /** The global the figure page sets, which the CLI calls through the headless browser. */

@@ -6,6 +6,12 @@ export interface ParamMeta {
   help?: string;
   /** The useful values span decades (a penalty strength). */
   log?: boolean;
+  /**
+   * The parameter matters only while the named parameters of the same method have these values
+   * (fisherSamples while weighting is 'fisher'): a stored run leaves it out otherwise, so labels and
+   * seed groups never name a setting that did nothing.
+   */
+  appliesWhen?: Record<string, string | number | boolean>;
 }
 
 /** One value of a method parameter. */

@@ -20,9 +20,10 @@ import { ValidationError } from '../../src-shared/validation';
 import { dataDirFrom } from '../data-dir';
 import { launchHeadlessChromium, printSvgPdf } from '../export/chromium-printer';
 import { readOnlyWorkbench } from '../export/read-only-workbench';
-import { selectRuns } from '../export/select-runs';
+import { selectRuns, selectTask } from '../export/select-runs';
 import { startBrowserServer } from '../server/http-server';
 import { allPages } from '../../src-shared/paging';
+import { bundleFigureName, taskGroups } from '../../src-shared/task-groups';
 import { VERSION } from '../version';
 import { defineCommand, type Command, type OptionValues } from './command-line';
 
@@ -30,7 +31,16 @@ const EXPORT_OPTIONS = {
   runs: { type: 'string', placeholder: 'id,id,…|tag:NAME|all', help: 'the runs to export' },
   figure: { type: 'string', placeholder: FIGURE_KINDS.join('|'), help: 'write this figure (with --out)' },
   format: { type: 'string', placeholder: FIGURE_FORMATS.join('|'), help: "the figure's format (default svg)" },
-  table: { type: 'string', placeholder: TABLE_FORMATS.join('|'), help: 'write the comparison table in this format (with --out)' },
+  task: {
+    type: 'string',
+    placeholder: 'KEY',
+    help: 'only the selected runs of this task (pretrain data → target, e.g. rotate90); a figure refuses runs of several and lists their keys',
+  },
+  table: {
+    type: 'string',
+    placeholder: TABLE_FORMATS.join('|'),
+    help: 'write the comparison table in this format (with --out): latex is one column wide, latex-full a table* with every metric',
+  },
   bundle: { type: 'string', placeholder: 'FILE.zip', help: 'write a reproducibility bundle: configs, metrics, figures, versions' },
   out: { type: 'string', placeholder: 'FILE', help: 'where a figure or table goes' },
   width: { type: 'string', placeholder: 'IN', help: 'figure width in inches (default 3.25; 6.75 for double column)' },
@@ -38,6 +48,7 @@ const EXPORT_OPTIONS = {
   font: { type: 'string', placeholder: Object.keys(PAPER_FONTS).join('|'), help: 'figure font (default serif)' },
   'font-size': { type: 'string', placeholder: 'PT', help: 'figure font size in points (default 8)' },
   dpi: { type: 'string', placeholder: 'N', help: 'resolution of a PNG figure (default 300)' },
+  seeds: { type: 'string', placeholder: 'mean|all', help: 'learning and α curves: the mean over seeds with a ±1 std band (default), or each seed too' },
   param: { type: 'string', placeholder: 'CONFIG.PATH', help: 'the swept parameter the trade-off figure plots against (default: the first one swept)' },
 } as const;
 
@@ -67,20 +78,32 @@ function presetFromArgs(values: ExportValues): PaperPreset {
     fontPt: number(values, 'font-size', 8),
     dpi: number(values, 'dpi', 300),
   };
-  const issues = presetIssues(preset).map(
-    (i) =>
-      `--${{ widthIn: 'width', heightIn: 'height', fontPt: 'font-size', dpi: 'dpi', font: 'font' }[i.split(':')[0]] ?? i.split(':')[0]}:${i.split(':').slice(1).join(':')}`,
-  );
+  // A height the user did not pass follows the width: a bad width is the one thing to report.
+  const issues = presetIssues(preset)
+    .filter((i) => values.height !== undefined || !i.startsWith('heightIn:'))
+    .map(
+      (i) =>
+        `--${{ widthIn: 'width', heightIn: 'height', fontPt: 'font-size', dpi: 'dpi', font: 'font' }[i.split(':')[0]] ?? i.split(':')[0]}:${i.split(':').slice(1).join(':')}`,
+    );
   if (issues.length) throw new ValidationError(`bad figure size: ${issues.join('; ')}`, issues);
   return preset;
 }
 
+/** The figure page's FigureFitError as the CLI reports it: bad input (exit 2) whose message says what size holds the figure. */
+class FigureFitRefusal extends ValidationError {}
+
 async function renderFigure(page: Page, request: Parameters<RenderFigure>[0]): Promise<string> {
-  return page.evaluate(async (req) => {
-    const render = (window as FigurePageGlobals).retainlabRenderFigure;
-    if (!render) throw new Error('the figure page did not load');
-    return render(req);
-  }, request);
+  return page
+    .evaluate(async (req) => {
+      const render = (window as FigurePageGlobals).retainlabRenderFigure;
+      if (!render) throw new Error('the figure page did not load');
+      return render(req);
+    }, request)
+    .catch((err: Error) => {
+      // The page's message, without Playwright's wrapping and the page's stack.
+      const message = /FigureFitError: ([^\n]+)/.exec(err.message)?.[1];
+      throw message ? new FigureFitRefusal(message, ['--width, --height, --font-size: the figure does not fit']) : err;
+    });
 }
 
 /**
@@ -99,15 +122,20 @@ async function exportCommand(values: ExportValues, dataDir: string): Promise<num
   const format = kind ? oneOf<FigureFormat>(values.format ?? 'svg', FIGURE_FORMATS, 'format') : null;
   const tableFormat = table ? oneOf<TableFormat>(table, TABLE_FORMATS, 'table') : null;
   const preset = kind || bundle ? presetFromArgs(values) : null;
+  const seeds = oneOf<'mean' | 'all'>(values.seeds ?? 'mean', ['mean', 'all'], 'seeds');
 
   const wb = readOnlyWorkbench(dataDir, { version: VERSION, mode: 'browser' });
   try {
-    const runs = selectRuns(
-      runsSpec,
-      await allPages(
-        (page) => wb.api.listRuns(page),
-        (item) => item.id,
+    const runs = selectTask(
+      selectRuns(
+        runsSpec,
+        await allPages(
+          (page) => wb.api.listRuns(page),
+          (item) => item.id,
+        ),
       ),
+      values.task,
+      kind !== null,
     );
     const ids = runs.map((r) => r.id);
     if (tableFormat) {
@@ -130,20 +158,27 @@ async function exportCommand(values: ExportValues, dataDir: string): Promise<num
         });
       const param = values.param ?? null;
       if (kind && format && preset) {
-        const svg = await renderFigure(page, { kind, runIds: ids, preset, format: 'svg', param });
+        const svg = await renderFigure(page, { kind, runIds: ids, preset, format: 'svg', param, seeds });
         if (format === 'svg') writeFileSync(out!, svg);
         else if (format === 'pdf') writeFileSync(out!, await printSvgPdf(browser, svg, preset.widthIn, preset.heightIn));
-        else writeFileSync(out!, Buffer.from(await renderFigure(page, { kind, runIds: ids, preset, format: 'png', param }), 'base64'));
+        else writeFileSync(out!, Buffer.from(await renderFigure(page, { kind, runIds: ids, preset, format: 'png', param, seeds }), 'base64'));
         process.stderr.write(`wrote ${out}: ${kind} of ${runs.length} runs, ${format}, ${preset.widthIn} × ${preset.heightIn} in\n`);
         return 0;
       }
       const figures = [];
-      for (const k of FIGURE_KINDS) {
-        // A figure with nothing to draw for these runs (e.g. no α sweep) is left out of the bundle.
-        const svg = await renderFigure(page, { kind: k, runIds: ids, preset: preset!, format: 'svg', param }).catch((err: Error) =>
-          /Nothing to export/.test(err.message) ? null : Promise.reject(err),
-        );
-        if (svg) figures.push({ name: `${k}.svg`, content: svg, encoding: 'utf8' as const });
+      // Runs of several tasks get one set of figures per task: no figure mixes tasks.
+      const groups = taskGroups(runs);
+      for (const [g, group] of groups.entries()) {
+        for (const k of FIGURE_KINDS) {
+          // A figure with nothing to draw for these runs (e.g. no α sweep) is left out of the bundle.
+          const runIds = group.runs.map((r) => r.id);
+          // One that does not fit the size is left out too, saying why (the figure alone, with --figure, shows a size that holds it).
+          const svg = await renderFigure(page, { kind: k, runIds, preset: preset!, format: 'svg', param, seeds, advice: false }).catch((err: Error) => {
+            if (err instanceof FigureFitRefusal) process.stderr.write(`left out ${k}: ${err.message}\n`);
+            return /Nothing to export/.test(err.message) || err instanceof FigureFitRefusal ? null : Promise.reject(err);
+          });
+          if (svg) figures.push({ name: bundleFigureName(k, g, groups.length), content: svg, encoding: 'utf8' as const });
+        }
       }
       const zip = await wb.api.exportBundle(ids, figures);
       writeFileSync(bundle!, Buffer.from(zip.base64, 'base64'));

@@ -1,6 +1,7 @@
+import { existsSync } from 'node:fs';
 import type { DatasetSummary, ImportedModelSummary, ImportOptions } from '../../src-shared/datasets';
 import { parseOrThrow } from '../../src-shared/validation';
-import { importOptionsSchema } from '../../src-shared/datasets';
+import { datasetShapeText, importOptionsSchema } from '../../src-shared/datasets';
 import { openStore } from '../db/connection';
 import { DatasetService } from '../services/dataset-service';
 import { commonOptions, defineCommand, JSON_OPTION, type Command, type OptionValues } from './command-line';
@@ -59,6 +60,11 @@ function importOptions(values: OptionValues<typeof IMPORT_OPTIONS>): ImportOptio
   return parseOrThrow(importOptionsSchema, Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)), 'import options');
 }
 
+/** Refuses a path that is not there before anything is opened or printed (no "reading: 0%" ahead of the error). */
+function requireExisting(path: string): void {
+  if (!existsSync(path)) throw new Error(`${path} does not exist`);
+}
+
 function withService<T>(dataDir: string, json: boolean, work: (service: DatasetService) => Promise<T>): Promise<T> {
   const db = openStore(dataDir);
   let shown = -1;
@@ -74,8 +80,7 @@ function withService<T>(dataDir: string, json: boolean, work: (service: DatasetS
 }
 
 function datasetLine(d: DatasetSummary): string {
-  const shape = d.kind === 'text' ? 'text' : d.shape.join('×');
-  return `${d.id.padEnd(22)} ${d.name.padEnd(40)} ${d.kind.padEnd(8)} ${String(d.n).padStart(7)} rows  ${shape.padEnd(10)} ${d.classes.length} classes  train ${d.split.train} / eval ${d.split.eval}`;
+  return `${d.id.padEnd(22)} ${d.name.padEnd(40)} ${d.kind.padEnd(8)} ${String(d.n).padStart(7)} rows  ${datasetShapeText(d).padEnd(12)} ${d.classes.length} classes  train ${d.split.train} / eval ${d.split.eval}`;
 }
 
 function modelLine(m: ImportedModelSummary): string {
@@ -94,6 +99,7 @@ export const DATASET_COMMANDS: Command[] = [
     async ({ positionals: [path], values }) => {
       const opts = commonOptions(values);
       const options = importOptions(values);
+      requireExisting(path);
       const dataset = await withService(opts.dataDir, opts.json, (s) => s.importDataset({ kind: 'path', path }, options, 'cli'));
       process.stdout.write(opts.json ? `${JSON.stringify(dataset, null, 2)}\n` : `imported ${datasetLine(dataset)}\n`);
       return 0;
@@ -118,6 +124,7 @@ export const MODEL_COMMANDS: Command[] = [
     },
     async ({ positionals: [path], values }) => {
       const opts = commonOptions(values);
+      requireExisting(path);
       const model = await withService(opts.dataDir, opts.json, (s) => s.importModel({ kind: 'path', path }, values.name ?? null));
       process.stdout.write(opts.json ? `${JSON.stringify(model, null, 2)}\n` : `imported ${modelLine(model)}\n`);
       return 0;

@@ -1,6 +1,8 @@
 import type { LaunchResult } from '../../src-shared/api';
 import type { Metric } from '../../src-shared/config';
+import { methodSettingLabel } from '../engine/methods/registry';
 import type { ApiService } from '../services/api-service';
+import { textTable, type ColumnAlign } from './text-table';
 
 /**
  * The final per-run metrics of a study, as `--json` prints them; `metric` says whether A_pre/A_tgt are accuracies or mean token losses (nats).
@@ -29,6 +31,8 @@ export async function studyReport(api: ApiService, launch: LaunchResult, execute
       id: r.id,
       kind: r.kind,
       method: r.methodId,
+      // The method as the results table names it: combined methods and the telling setting included ("LoRA (full rank)", "mix-cd rehearsal (oracle)").
+      label: r.kind === 'pretrain' ? 'pretraining' : methodSettingLabel(r.config?.kind === 'finetune' ? r.config.method : { id: r.methodId }),
       seed: r.seed,
       status: r.status,
       error: r.error,
@@ -44,34 +48,45 @@ export async function studyReport(api: ApiService, launch: LaunchResult, execute
   };
 }
 
+/** What `retainlab run` reports of a study. */
+export type StudyReport = Awaited<ReturnType<typeof studyReport>>;
+
 /** A metric value for the terminal: accuracy in percent, a loss in nats. */
 export function formatMetric(v: number | null | undefined, metric: Metric | null): string {
   if (v === null || v === undefined || metric === null) return '-';
   return metric === 'accuracy' ? (v * 100).toFixed(1) : v.toFixed(3);
 }
 
+// Words to the left, numbers to the right, each column as wide as its widest cell (textTable).
+const REPORT_COLUMNS = ['run', 'method', 'seed', 'status', 'A_pre0', 'A_pre', 'A_tgt0', 'A_tgt', 'forget', 'CD%', '|θ−θ₀|'];
+const REPORT_ALIGN: ColumnAlign[] = ['left', 'left', 'right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'];
+
 /** A plain-text table of a study's headline numbers for the terminal. */
-export function reportTable(report: Awaited<ReturnType<typeof studyReport>>): string {
+export function reportTable(report: StudyReport): string {
   const pct = (v: number | null | undefined) => formatMetric(v, 'accuracy');
-  const lines = ['run           method    seed status     A_pre0 A_pre  A_tgt0 A_tgt  forget  CD%   |θ−θ₀|'];
-  for (const r of report.runs) {
+  const cells = report.runs.map((r) => {
     const h = r.headline;
     const m = (v: number | null | undefined) => formatMetric(v, r.metric);
-    lines.push(
-      [
-        r.id.padEnd(13),
-        r.method.padEnd(9),
-        String(r.seed).padStart(4),
-        r.status.padEnd(10),
-        m(h?.aPreBase).padStart(6),
-        m(h?.aPre ?? r.aPre).padStart(6),
-        m(h?.aTgtBase).padStart(6),
-        m(h?.aTgt).padStart(6),
-        m(h?.forgetting).padStart(7),
-        pct(h?.cdAbs).padStart(5),
-        (h ? h.weightDistance.toFixed(2) : '-').padStart(7),
-      ].join(' '),
-    );
+    return [
+      r.id,
+      r.label,
+      String(r.seed),
+      r.status,
+      m(h?.aPreBase),
+      m(h?.aPre ?? r.aPre),
+      m(h?.aTgtBase),
+      m(h?.aTgt),
+      m(h?.forgetting),
+      pct(h?.cdAbs),
+      h ? h.weightDistance.toFixed(2) : '-',
+    ];
+  });
+  const [header, ...rows] = textTable(REPORT_COLUMNS, cells, REPORT_ALIGN);
+  const lines = [header];
+  for (const [i, r] of report.runs.entries()) {
+    const h = r.headline;
+    const m = (v: number | null | undefined) => formatMetric(v, r.metric);
+    lines.push(rows[i]);
     for (const s of r.sweep) lines.push(`   α=${s.alpha?.toFixed(2)}  A_pre ${m(s.aPre)}  A_tgt ${m(s.aTgt)}`);
     const seq = h?.sequence;
     if (seq) {

@@ -1,7 +1,8 @@
 import type { AppInfo, BundleFile, ExportedFigure, RunDetail } from '../../src-shared/api';
 import { comparisonRows } from '../../src-shared/compare-rows';
-import { tableCsv, tableLatex, tableMarkdown } from '../../src-shared/export-tables';
+import { tableCsv, tableLatex, tableLatexFull, tableMarkdown } from '../../src-shared/export-tables';
 import { METRIC_COLUMNS } from '../../src-shared/metric-columns';
+import { taskGroups } from '../../src-shared/task-groups';
 import { writeZip, type ZipEntry } from './write-zip';
 
 function runsCsv(runs: readonly RunDetail[]): string {
@@ -35,8 +36,10 @@ name them by id: they re-run where the library holds them.
 - \`runs.json\`: every run's config, for \`retainlab run\`.
 - \`runs/<id>/config.json\`: each run's full stored config; \`runs/<id>/evaluations.json\`: every evaluation point.
 - \`metrics/runs.json\`, \`metrics/runs.csv\`: headline metrics per run.
-- \`metrics/summary.{csv,md,tex}\`: per experiment (runs that differ only by seed), mean ± std and 95% t-interval.
-- \`figures/\`: the figures as exported.
+- \`metrics/summary.{csv,md,tex}\`: per experiment (runs that differ only by seed), mean ± std and 95% t-interval;
+  \`summary.tex\` is one column wide, \`summary-full.tex\` a \`table*\` with every metric.
+- \`figures/\`: the figures as exported; with runs of several tasks (pretrain data → target), one set per task,
+  \`<figure>-task-<n>.svg\` for the n-th task of \`manifest.json\`'s \`tasks\`.
 `;
 }
 
@@ -63,6 +66,7 @@ export async function buildBundle(runs: readonly RunDetail[], figures: readonly 
       tags: r.tags,
       note: r.note,
     })),
+    tasks: taskGroups(finetunes).map((g) => ({ key: g.key, label: g.label, runs: g.runs.map((r) => r.id) })),
     figures: figures.map((f) => `figures/${f.name}`),
   };
   const entries: ZipEntry[] = [
@@ -78,6 +82,7 @@ export async function buildBundle(runs: readonly RunDetail[], figures: readonly 
     { name: 'metrics/summary.csv', data: Buffer.from(tableCsv(rows), 'utf8') },
     { name: 'metrics/summary.md', data: Buffer.from(tableMarkdown(rows), 'utf8') },
     { name: 'metrics/summary.tex', data: Buffer.from(tableLatex(rows), 'utf8') },
+    { name: 'metrics/summary-full.tex', data: Buffer.from(tableLatexFull(rows), 'utf8') },
     ...figures.map((f) => ({ name: `figures/${f.name}`, data: Buffer.from(f.content, f.encoding) })),
   ];
   const zip = await writeZip(entries);

@@ -1,4 +1,5 @@
 import type { RunSummary } from '../../src-shared/api';
+import { taskGroups } from '../../src-shared/task-groups';
 import { ValidationError } from '../../src-shared/validation';
 
 /**
@@ -33,4 +34,29 @@ export function selectRuns(spec: string, runs: readonly RunSummary[]): RunSummar
   }
   if (!chosen.length) throw new ValidationError('no fine-tuning run selected', ['--runs: selects no fine-tuning run (pretraining runs are not compared)']);
   return chosen;
+}
+
+/**
+ * Applies `--task` to selected runs: the runs of that task group (pretrain data + target). Without it,
+ * runs of several groups are refused where they would share one figure (`needsOne`), since the
+ * retention and gain of different tasks are not comparable; the error lists the groups and how to pick one.
+ */
+export function selectTask(runs: RunSummary[], task: string | undefined, needsOne: boolean): RunSummary[] {
+  const groups = taskGroups(runs);
+  const listing = groups.map((g) => `  ${g.key}: ${g.label} (${g.runs.length} run${g.runs.length === 1 ? '' : 's'})`).join('\n');
+  if (task !== undefined) {
+    const group = groups.find((g) => g.key === task);
+    if (!group)
+      throw new ValidationError(`--task '${task}' is the task of none of the selected runs; theirs:\n${listing}`, [
+        `--task: no selected run has the task '${task}' (${groups.map((g) => g.key).join(', ')})`,
+      ]);
+    return group.runs;
+  }
+  if (needsOne && groups.length > 1)
+    throw new ValidationError(
+      `the selected runs belong to ${groups.length} tasks (pretrain data → target), which one figure must not mix:\n${listing}\n` +
+        `choose one with --task KEY (e.g. --task ${groups[0].key}), or select its runs with --runs tag:NAME or --runs id,id,…`,
+      [`--task: needed, the runs belong to ${groups.map((g) => g.key).join(', ')}`],
+    );
+  return runs;
 }

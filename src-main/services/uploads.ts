@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -85,6 +86,7 @@ export async function writeUpload(
   const room = quota - bytesUnder(uploadsDir(dataDir));
   mkdirSync(dirname(target), { recursive: true });
   let bytes = 0;
+  const out = createWriteStream(target, { flags: 'wx' });
   try {
     await pipeline(
       body,
@@ -99,9 +101,11 @@ export async function writeUpload(
           yield chunk;
         }
       },
-      createWriteStream(target, { flags: 'wx' }),
+      out,
     );
   } catch (err) {
+    // The refused file's stream may still be opening it when the pipeline fails: removed once closed, it stays removed.
+    if (!out.closed) await once(out, 'close').catch(() => {});
     rmSync(target, { force: true });
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new ImportError(`${relPath} was already uploaded`);
     throw err;

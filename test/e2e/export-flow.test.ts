@@ -95,25 +95,28 @@ describe('browser mode: select runs, compare, export every figure as SVG, PNG an
       expect(svg.width).toBe('3.25in');
 
       const png = pngSize(await save(`export-${kind}-png`, `${kind}.png`));
-      // 3.25 in × 300 dpi = 975 px; the default single-column height is 2.54 in → 762 px.
-      expect(png).toEqual({ width: 975, height: 762 });
+      // 3.25 in × 300 dpi = 975 px; the default single-column height is 2.93 in → 879 px.
+      expect(png).toEqual({ width: 975, height: 879 });
 
       const pdfFile = await save(`export-${kind}-pdf`, `${kind}.pdf`);
       const pdf = pdfFacts(pdfFile);
       expect(pdf.pages).toBe(1);
       expect(pdf.widthPt).toBeCloseTo(3.25 * 72, 0);
-      expect(Math.abs(pdf.heightPt - 2.54 * 72)).toBeLessThan(0.5);
+      expect(Math.abs(pdf.heightPt - 2.93 * 72)).toBeLessThan(0.5);
       expect(pdf.images, `${kind}.pdf has no raster image`).toBe(0);
       expect(pdf.text.length, `${kind}.pdf keeps its text as text`).toBeGreaterThan(10);
       expect(pdfInkShare(pdfFile)).toBeGreaterThan(0.01);
     }
     expect(readFileSync(join(OUTPUT_DIR, 'scatter.svg'), 'utf8')).toContain('Pareto frontier');
 
-    // Six learning curves do not fit a single-column figure's legend: the panel says so, and the double column clears it.
-    await expect.poll(() => page.getByTestId('legend-advice-curves').isVisible()).toBe(true);
+    // A size that cannot hold the learning curves and their legend: no file, and the panel says what would hold it.
+    await page.getByTestId('preset-height').fill('1');
+    await page.getByTestId('export-curves-svg').click();
+    await expect
+      .poll(() => page.getByTestId('export-status-curves').innerText(), { timeout: 30_000 })
+      .toMatch(/^At 3\.25 × 1 in at 8 pt this figure does not fit: .+; choose (a height of [\d.]+ in|the double-column size \(6\.75 × 2\.84 in\))/);
     // The double-column preset and another resolution: 6.75 × 2.84 in at 200 dpi → 1350 × 568 px.
     await page.getByTestId('preset-double').click();
-    await expect.poll(() => page.getByTestId('legend-advice-curves').count()).toBe(0);
     await page.getByTestId('preset-dpi').fill('200');
     expect(await page.getByTestId('preset-height').inputValue()).toBe('2.84');
     expect((await svgFacts(page, await save('export-scatter-svg', 'scatter-double.svg'))).width).toBe('6.75in');

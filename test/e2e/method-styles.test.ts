@@ -13,9 +13,10 @@ interface DrawnTrace {
   mode?: string;
   type?: string;
   marker?: { color?: string; symbol?: string };
+  line?: { color?: string; dash?: string };
 }
 
-describe('browser mode: every method is drawn in its own colour and marker', () => {
+describe('browser mode: every method is drawn in its own colour, marker and line style', () => {
   let session: BrowserSession;
 
   beforeAll(async () => {
@@ -36,7 +37,7 @@ describe('browser mode: every method is drawn in its own colour and marker', () 
 
   afterAll(() => session?.close());
 
-  it('draws LoRA, WiSE-FT, RecAdam and vanilla apart in the scatter and the learning curves, and a combined run in its primary colour with its partner marker', async () => {
+  it('draws LoRA, WiSE-FT, RecAdam and vanilla apart in the scatter and the learning curves, a combined run in its primary colour with its partner marker, and marks the reported α', async () => {
     const { page, server, wb } = session;
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -53,15 +54,18 @@ describe('browser mode: every method is drawn in its own colour and marker', () 
 
     const drawn = (kind: string) =>
       page.getByTestId(`plot-${kind}`).evaluate((el) =>
-        (el as unknown as { data: DrawnTrace[] }).data.map(({ name, mode, type, marker }) => ({
+        (el as unknown as { data: DrawnTrace[] }).data.map(({ name, mode, type, marker, line }) => ({
           name,
           mode,
           type,
           marker: { color: marker?.color, symbol: marker?.symbol },
+          line: { color: line?.color, dash: line?.dash },
         })),
       );
     const scatter = await drawn('scatter');
-    const styleOf = (label: string) => scatter.find((t) => t.name === label)?.marker;
+    // A legend label is the method's, with the settings that tell it apart in brackets (WiSE-FT's reported α).
+    const nameOf = (label: string) => scatter.find((t) => t.name === label || t.name.startsWith(`${label} (`))?.name ?? label;
+    const styleOf = (label: string) => scatter.find((t) => t.name === nameOf(label))?.marker;
     const styles = ['Vanilla fine-tuning', 'WiSE-FT interpolation', 'RecAdam', 'LoRA', 'LoRA + Random rehearsal'].map(styleOf);
     expect(
       styles.every((s) => s?.color && s.symbol),
@@ -71,13 +75,22 @@ describe('browser mode: every method is drawn in its own colour and marker', () 
     expect(new Set(styles.map((s) => s!.symbol)).size).toBe(5);
     expect(styles[4]).toEqual({ color: styles[3]!.color, symbol: 'square' });
 
-    // The learning curves carry the same colour and marker on their points.
+    // The learning curves carry the same colour and marker on their points (A_pre's mean line, the one in the legend) and each method's line style.
     const curves = await drawn('curves');
-    for (const [i, label] of ['Vanilla fine-tuning', 'WiSE-FT interpolation', 'RecAdam', 'LoRA'].entries()) {
-      const line = curves.find((t) => t.name.startsWith(`${label}:`))!;
-      expect(line.mode, label).toBe('lines+markers');
-      expect(line.marker, label).toEqual(styles[i]);
+    const labels = ['Vanilla fine-tuning', 'WiSE-FT interpolation', 'RecAdam', 'LoRA'];
+    const lines = labels.map((label) => curves.find((t) => t.name === nameOf(label))!);
+    for (const [i, label] of labels.entries()) {
+      expect(lines[i]?.mode, label).toBe('lines+markers');
+      expect(lines[i].marker, label).toEqual(styles[i]);
+      expect(lines[i].line?.color, label).toBe(styles[i]!.color);
     }
+    expect(new Set(lines.map((l) => l.line?.dash)).size).toBe(4);
+
+    // The WiSE-FT run's reported α (0.5 by default) is ringed on its α curve.
+    await page.getByTestId('plot-wiseft').locator('.scatterlayer').waitFor();
+    const wiseft = await drawn('wiseft');
+    expect(wiseft.map((t) => t.name)).toContain('reported α = 0.5');
+    await page.getByTestId('figure-wiseft').screenshot({ path: join(OUTPUT_DIR, 'compare-wiseft.png') });
 
     const scatterBox = (await page.getByTestId('figure-scatter').boundingBox())!;
     const curvesBox = (await page.getByTestId('figure-curves').boundingBox())!;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,18 +93,23 @@ describe('retainlab export (CLI)', () => {
     expect(pngSize(join(OUT, 'wiseft.png'))).toEqual({ width: 468, height: 288 });
   });
 
-  it('writes a booktabs LaTeX table with mean ± std over seeds and the best value in bold', () => {
+  it('writes a one-column booktabs LaTeX table (mean and std over seeds, best in bold) and a table* with every metric', () => {
     expect(cli('--runs', 'all', '--table', 'latex', '--out', join(OUT, 'table.tex')).code).toBe(0);
     const tex = readFileSync(join(OUT, 'table.tex'), 'utf8');
     for (const env of ['table', 'tabular']) expect(tex.split(`\\begin{${env}}`).length).toBe(tex.split(`\\end{${env}}`).length);
+    expect(tex).not.toContain('table*');
     expect(tex).toMatch(/\\toprule[\s\S]*\\midrule[\s\S]*\\bottomrule/);
     // The vanilla row's A_pre, computed here by hand: mean and sample std of its two seeds, in %.
     const a = runs.filter((r) => r.methodId === 'vanilla').map((r) => r.headline!.aPre * 100);
     const mean = (a[0] + a[1]) / 2;
     const std = Math.sqrt(((a[0] - mean) ** 2 + (a[1] - mean) ** 2) / 1);
     const row = tex.split('\n').find((l) => l.startsWith('Vanilla'))!;
-    expect(row.split(' & ')[2]).toMatch(new RegExp(`^(\\\\textbf\\{)?${mean.toFixed(1)}\\}? \\$\\\\pm\\$ ${std.toFixed(1)}$`));
+    expect(row.split(' & ')).toHaveLength(6);
+    expect(row.split(' & ')[1]).toMatch(new RegExp(`^(\\\\textbf\\{)?${mean.toFixed(1)}\\}?\\$_\\{\\\\pm${std.toFixed(1)}\\}\\$$`));
+    expect(tex).toContain('WiSE-FT interpolation ($\\alpha$=0.5) & ');
     expect(tex.match(/\\textbf\{/g)!.length).toBeGreaterThanOrEqual(5);
+    expect(cli('--runs', 'all', '--table', 'latex-full', '--out', join(OUT, 'table-full.tex')).code).toBe(0);
+    expect(readFileSync(join(OUT, 'table-full.tex'), 'utf8')).toContain('\\begin{table*}');
     expect(cli('--runs', 'all', '--table', 'md', '--out', join(OUT, 'table.md')).code).toBe(0);
     expect(readFileSync(join(OUT, 'table.md'), 'utf8')).toContain(`${mean.toFixed(1)}`);
   });
@@ -154,5 +159,36 @@ describe('retainlab export (CLI)', () => {
     expect(cli('--runs', 'all', '--figure', 'pie', '--out', join(OUT, 'x.svg')).stderr).toContain(
       '--figure must be one of scatter, curves, wiseft, tradeoff, cd-classes, distance',
     );
+  });
+
+  it('refuses to draw runs of several tasks on one figure, names the groups, and exports one chosen with --task', async () => {
+    // One cheap run of another target on the same base model (the permuted digits reuse the rotated digits' pretraining).
+    const wb = createWorkbench({ dataDir: data.dir, launcher: forkLauncher(ENGINE_PATH), mode: 'browser', version: 'test' });
+    try {
+      await wb.api.launchStudy(tinyStudy({ name: 'other task', target: { task: 'permuted' }, budget: { epochs: 1, evalsPerEpoch: 1, seeds: [0] } }));
+      await wb.host.whenIdle();
+    } finally {
+      wb.close();
+    }
+    const mixed = cli('--runs', 'all', '--figure', 'scatter', '--out', join(OUT, 'mixed.svg'));
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toMatch(/2 tasks/);
+    expect(mixed.stderr).toMatch(/rotate90: digits 0-9 → Rotated digits \(\d+ runs\)/);
+    expect(mixed.stderr).toContain('permuted: digits 0-9 → Permuted pixels (1 run)');
+    expect(mixed.stderr).toMatch(/choose one with --task KEY \(e\.g\. --task (rotate90|permuted)\), or select its runs with --runs tag:NAME/);
+    expect(existsSync(join(OUT, 'mixed.svg'))).toBe(false);
+
+    expect(cli('--runs', 'all', '--task', 'permuted', '--figure', 'scatter', '--out', join(OUT, 'permuted.svg')).code).toBe(0);
+    expect(readFileSync(join(OUT, 'permuted.svg'), 'utf8')).toContain('Vanilla fine-tuning');
+    expect(cli('--runs', 'all', '--task', 'sotu', '--table', 'md', '--out', join(OUT, 'x.md')).stderr).toContain(
+      "--task 'sotu' is the task of none of the selected runs",
+    );
+  });
+
+  it('reports only the figure-size flags that were passed', () => {
+    const r = cli('--runs', 'all', '--figure', 'scatter', '--width=-2', '--out', join(OUT, 'x.svg'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--width: must be a number from 1 to 8.5, got -2');
+    expect(r.stderr).not.toContain('--height');
   });
 });

@@ -196,7 +196,10 @@ describe('studies on datasets of the library and on an imported model', () => {
     const forgotten = await wb.api.forgottenSamples(run.id, 3);
     expect(forgotten.classNames).toEqual(['sport', 'weather']);
     // The collateral-damage-per-class figure names the classes by their labels.
-    expect(cdClassesFigure([run], { styleOf: () => ({ color: '#000000', marker: 'circle' }) }).layout.xaxis?.ticktext).toEqual(['sport', 'weather']);
+    expect(cdClassesFigure([run], { styleOf: () => ({ color: '#000000', marker: 'circle', dash: 'solid' }) }).layout.xaxis?.ticktext).toEqual([
+      'sport',
+      'weather',
+    ]);
     for (const s of forgotten.samples) expect(s.text).toMatch(/^[A-Z][a-z ]+\.$/);
   });
 

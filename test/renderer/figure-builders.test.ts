@@ -11,7 +11,7 @@ import { wiseftFigure } from '../../src-renderer/lib/figures/wiseft';
 import { detail, headline, point, type RunSpec } from './run-fixtures';
 
 // Colours and markers are the figure style's business; these tests check the numbers the builders compute.
-const ctx: FigureContext = { styleOf: () => ({ color: '#000000', marker: 'circle' }) };
+const ctx: FigureContext = { styleOf: () => ({ color: '#000000', marker: 'circle', dash: 'solid' }) };
 
 /** The fields of a scatter or bar trace these tests read. */
 interface Trace {
@@ -125,16 +125,11 @@ describe('learning curves', () => {
       point({ step: 10, phase: 'sweep', alpha: 0.5, aPre: 0.88, aTgt: 0.3 }),
     ]);
 
-  it('draws A_pre and A_tgt against the step for every seed, in step order, the final point replacing the last training point, no sweep points', () => {
+  it('draws the mean over seeds of A_pre and A_tgt against the step, in step order, the final point replacing the last training point, no sweep points', () => {
     const f = curvesFigure([curveRun('a', 0), curveRun('b', 1)], ctx);
     expect(f.empty).toBeNull();
-    expect(traces(f).map((t) => [t.name, t.showlegend])).toEqual([
-      ['Vanilla fine-tuning: A<sub>pre</sub>', true],
-      ['Vanilla fine-tuning: A<sub>tgt</sub> (dashed)', true],
-      ['Vanilla fine-tuning: A<sub>pre</sub>', false],
-      ['Vanilla fine-tuning: A<sub>tgt</sub> (dashed)', false],
-    ]);
-    const [pre, tgt] = traces(f);
+    const pre = trace(f, 'Vanilla fine-tuning');
+    const tgt = trace(f, 'Vanilla fine-tuning: A<sub>tgt</sub>');
     expect(pre.x).toEqual([0, 5, 10]);
     close(pre.y, [90, 85, 78]);
     close(tgt.y, [10, 40, 62]);
@@ -177,20 +172,18 @@ describe('WiSE-FT α curves', () => {
       point({ step: 10, phase: 'sweep', alpha: 0.5, aPre: 0.85, aTgt: 0.6 }),
     ]);
 
-  it('draws one curve per run through its sweep points in α order, labelling only the ends', () => {
+  it('draws one curve per experiment through its seeds\u2019 mean sweep points in α order', () => {
     const f = wiseftFigure([sweepRun('a', 0), sweepRun('b', 3)], ctx);
-    expect(traces(f).map((t) => t.name)).toEqual(['WiSE-FT, seed 0', 'WiSE-FT, seed 3']);
-    const [a] = traces(f);
+    const a = trace(f, 'WiSE-FT');
     expect(a.customdata).toEqual([0, 0.5, 1]);
     close(a.x, [10, 60, 80]);
     close(a.y, [90, 85, 70]);
-    expect(a.text).toEqual(['α=0', '', 'α=1']);
   });
 
   it('skips runs without a sweep of at least two α and says so when none has one', () => {
     const vanilla = detail({ id: 'v' }, [point({ step: 10, phase: 'final', aPre: 0.7, aTgt: 0.8 })]);
     const lonely = detail({ id: 'l', methodId: 'wise-ft' }, [point({ step: 10, phase: 'sweep', alpha: 0.5, aPre: 0.8, aTgt: 0.5 })]);
-    expect(traces(wiseftFigure([vanilla, sweepRun('a', 0)], ctx))).toHaveLength(1);
+    expect(traces(wiseftFigure([vanilla, sweepRun('a', 0)], ctx)).filter((t) => t.mode === 'lines+markers')).toHaveLength(1);
     expect(wiseftFigure([vanilla, lonely], ctx).empty).toBe('No selected run has a WiSE-FT α sweep');
   });
 });
@@ -213,14 +206,14 @@ describe('trade-off curve of a swept parameter', () => {
     const f = tradeoffFigure(sweep, { ...ctx, param: null });
     expect(f.empty).toBeNull();
     expect((f.layout.title as { text: string }).text).toBe('Swept: budget.learningRate');
-    expect(traces(f).map((t) => t.name)).toEqual(['Vanilla fine-tuning', 'L2-SP']);
-    const v = trace(f, 'Vanilla fine-tuning');
-    expect(v.text).toEqual(['learningRate=0.001', 'learningRate=0.01']);
+    expect(traces(f).map((t) => t.name)).toEqual(['Vanilla fine-tuning, learningRate as marked', 'L2-SP, learningRate as marked']);
+    const v = trace(f, 'Vanilla fine-tuning, learningRate as marked');
+    expect(v.text).toEqual(['0.001', '0.01']);
     close(v.x, [55, 85]);
     close(v.y, [82, 55]);
     close(v.error_x!.array, [std([60, 50]), std([90, 80])]);
     close(v.error_y!.array, [std([80, 84]), std([50, 60])]);
-    const l2 = trace(f, 'L2-SP');
+    const l2 = trace(f, 'L2-SP, learningRate as marked');
     close(l2.x, [55, 85]);
     close(l2.y, [88, 70]);
     expect(l2.error_x!.visible).toBe(false);
@@ -229,7 +222,7 @@ describe('trade-off curve of a swept parameter', () => {
   it('leaves unfinished runs out', () => {
     const unfinished = detail({ id: 'u', ...VANILLA, learningRate: 0.1, headline: null }, []);
     const f = tradeoffFigure([...sweep, unfinished], ctx);
-    expect(trace(f, 'Vanilla fine-tuning').text).toEqual(['learningRate=0.001', 'learningRate=0.01']);
+    expect(trace(f, 'Vanilla fine-tuning, learningRate as marked').text).toEqual(['0.001', '0.01']);
   });
 
   it('says that nothing varies, or that the chosen parameter does not', () => {

@@ -29,7 +29,7 @@ describe('seed groups of the Runs table (runs that differ only by seed)', () => 
   it('keeps runs that differ in a parameter apart and names the parameter in their labels', () => {
     const rows = comparisonRows([...vanilla, fastVanilla]);
     expect(rows.map((r) => r.runs.map((x) => x.id))).toEqual([['v0', 'v1', 'v2'], ['fast']]);
-    expect(rows.map((r) => r.label)).toEqual(['Vanilla fine-tuning · learningRate=0.001', 'Vanilla fine-tuning · learningRate=0.01']);
+    expect(rows.map((r) => r.label)).toEqual(['Vanilla fine-tuning (lr=0.001)', 'Vanilla fine-tuning (lr=0.01)']);
     // One seed: a mean but no spread.
     expect(rows[1].metrics.aPre).toEqual({ n: 1, mean: 0.5, std: null, ci95: null });
   });

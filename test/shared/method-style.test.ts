@@ -12,7 +12,7 @@ describe('method styles of combined runs', () => {
     const lora = choiceStyle(styleOf, 'lora', []);
     const rehearsal = choiceStyle(styleOf, 'rehearsal', []);
     const both = choiceStyle(styleOf, 'lora', ['rehearsal']);
-    expect(both).toEqual({ color: lora.color, marker: rehearsal.marker });
+    expect(both).toEqual({ color: lora.color, marker: rehearsal.marker, dash: lora.dash });
     expect(both).not.toEqual(lora);
     expect(both).not.toEqual(rehearsal);
   });
@@ -21,6 +21,7 @@ describe('method styles of combined runs', () => {
     expect(choiceStyle(styleOf, 'lora', ['rehearsal', 'wiseft'])).toEqual({
       color: method('lora').style.color,
       marker: `${method('rehearsal').style.marker}-open`,
+      dash: method('lora').style.dash,
     });
   });
 

@@ -39,7 +39,7 @@ export const ewc = defineMethod({
   id: 'ewc',
   label: 'EWC',
   // Paul Tol's muted sand.
-  style: { color: '#DDCC77', marker: 'hexagon' },
+  style: { color: '#DDCC77', marker: 'hexagon', dash: 'longdashdot' },
   summary:
     'Elastic weight consolidation: before fine-tuning, estimates each pretrained weight\u2019s importance F from the pretrain pool ' +
     '(diagonal Fisher at θ₀), then adds λ·Σ F·(θ−θ₀)² to the target loss, so important weights stay close to θ₀. A new target head is not penalised.',

@@ -35,7 +35,7 @@ export const l2sp = defineMethod({
   id: 'l2-sp',
   label: 'L2-SP (L2 / L1 to pretrained)',
   // Paul Tol's muted olive.
-  style: { color: '#999933', marker: 'cross' },
+  style: { color: '#999933', marker: 'cross', dash: 'dash' },
   summary:
     'Adds (α/2)·Σ(θ−θ₀)² (or α·Σ|θ−θ₀|) to the target loss over every pretrained weight: the backbone, and the pretrain head when the ' +
     'target reuses it (a new target head is free). The penalty\u2019s gradient goes through Adam with the target gradient, unlike RecAdam\u2019s decoupled pull toward θ₀.',

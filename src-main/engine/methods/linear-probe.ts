@@ -22,7 +22,7 @@ export const linearProbe = defineMethod({
   id: 'linear-probe',
   label: 'Linear probe / freezing',
   // Paul Tol's muted green.
-  style: { color: '#117733', marker: 'triangle-down' },
+  style: { color: '#117733', marker: 'triangle-down', dash: 'dot' },
   summary:
     'Freezes the backbone (linear probe: only the heads train) or its first k parametric layers. The frozen weights cannot forget by ' +
     'construction; the cheapest baseline for target gain.',
@@ -42,6 +42,7 @@ export const linearProbe = defineMethod({
       .default(1)
       .meta({
         label: 'Frozen layers (k)',
+        appliesWhen: { headOnly: false },
         help:
           'With "head only" off: freezes the first k parametric backbone layers (dense or conv, in forward order; Yosinski et al. 2014) and trains ' +
           'the rest and the head. 0 freezes nothing (vanilla); k at or above the backbone\u2019s depth (2 for the MLP, 3 for the CNN) freezes all of it.',

@@ -24,7 +24,7 @@ export const lora = defineMethod({
   id: 'lora',
   label: 'LoRA',
   // Paul Tol's muted purple.
-  style: { color: '#AA4499', marker: 'star' },
+  style: { color: '#AA4499', marker: 'star', dash: 'dot' },
   summary:
     'Freezes the chosen layers\u2019 kernels and trains a low-rank update ΔW = s·A·B per layer (A [fan-in, r], B [r, out], B = 0 at ' +
     'the start, so training starts from θ₀ exactly); conv kernels are adapted as [kh·kw·in, out]. Heads train in full. ' +
@@ -100,6 +100,7 @@ export const lora = defineMethod({
           'of Soutif et al., which LoRA at low rank should forget less than.',
       }),
   }),
+  setting: (params) => (params.full ? 'full rank' : null),
   slots: ['trainable'],
   validate: (params, { partners, sequence }) => [
     ...(!params.merge && partners.some((p) => p.postHoc)

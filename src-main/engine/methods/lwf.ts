@@ -20,7 +20,7 @@ export const lwf = defineMethod({
   id: 'lwf',
   label: 'LwF (distillation to θ₀)',
   // Paul Tol's muted rose.
-  style: { color: '#CC6677', marker: 'triangle-up' },
+  style: { color: '#CC6677', marker: 'triangle-up', dash: 'longdash' },
   summary:
     'Learning without Forgetting: adds α·KL(softmax(z₀/T) ‖ softmax(z/T)) to the target loss, where z₀ and z are the pretrain-head logits of ' +
     'the current target batch under the frozen base model θ₀ and under the model being trained. Needs no pretrain data; θ₀\u2019s logits on the target set are computed once before training.',

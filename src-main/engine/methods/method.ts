@@ -16,6 +16,7 @@ declare module 'zod' {
     label?: ParamMeta['label'];
     help?: ParamMeta['help'];
     log?: ParamMeta['log'];
+    appliesWhen?: ParamMeta['appliesWhen'];
   }
 }
 
@@ -154,6 +155,8 @@ export interface MethodDefinition<S extends ParamsSchema = ParamsSchema> extends
    * checked by the host before anything is stored. Method syntax: a definition with typed params still fits the registry's MethodDefinition.
    */
   validate?(params: z.output<S>, study: StudyContext & { partners: MethodDefinition[] }): string[];
+  /** The setting that tells this method's runs apart in a one-line label (LoRA's full rank, mix-cd's oracle), or null for none. */
+  setting?(params: z.output<S>): string | null;
   create(ctx: MethodContext<z.output<S>>): MethodHooks;
 }
 

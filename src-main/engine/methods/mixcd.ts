@@ -23,7 +23,7 @@ export const mixcd = defineMethod({
   id: 'mixcd',
   label: 'mix-cd rehearsal',
   // Paul Tol's muted teal.
-  style: { color: '#44AA99', marker: 'pentagon' },
+  style: { color: '#44AA99', marker: 'pentagon', dash: 'longdashdot' },
   summary:
     'Rehearsal that spends its budget where collateral damage (pretrain samples θ₀ got right and the model now gets wrong) is likely: ' +
     'per part of the pool (class, or bin of θ₀\u2019s loss) the share of rehearsed correct-before samples predicted wrong is tracked from the same forward pass (no extra compute), ' +
@@ -80,10 +80,17 @@ export const mixcd = defineMethod({
           'How the pretrain pool is cut into the parts whose damage rates are estimated. class: one part per class (docs/methods.md §3.7 default). ' +
           'loss: bins of θ₀\u2019s loss on the correct-before samples, the "prior loss" partition of Bai et al. (v2): samples θ₀ barely got right are forgotten first.',
       }),
-    lossBins: z.number().int().min(1).max(100).default(10).meta({
-      label: 'Loss bins',
-      help: 'Loss partition only: number of equal-count bins of θ₀\u2019s loss over the correct-before samples.',
-    }),
+    lossBins: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(10)
+      .meta({
+        label: 'Loss bins',
+        appliesWhen: { partition: 'loss' },
+        help: 'Loss partition only: number of equal-count bins of θ₀\u2019s loss over the correct-before samples.',
+      }),
     variant: z
       .enum(['estimated', 'oracle'])
       .default('estimated')
@@ -93,11 +100,19 @@ export const mixcd = defineMethod({
           'estimated: the sampler above, at the cost of random rehearsal. oracle: every N steps, recompute the current correctness on the whole ' +
           'pretrain pool (one extra forward pass over it) and rehearse uniformly among the samples that are collateral damage now — the upper bound the estimate is judged by.',
       }),
-    oracleEvery: z.number().int().min(1).max(100_000).default(10).meta({
-      label: 'Oracle refresh N (steps)',
-      help: 'Oracle variant only: steps between two recomputations of the collateral damage on the whole pool. Smaller is closer to the truth and costs more.',
-    }),
+    oracleEvery: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .default(10)
+      .meta({
+        label: 'Oracle refresh N (steps)',
+        appliesWhen: { variant: 'oracle' },
+        help: 'Oracle variant only: steps between two recomputations of the collateral damage on the whole pool. Smaller is closer to the truth and costs more.',
+      }),
   }),
+  setting: (params) => params.variant,
   slots: ['sampler'],
   validate: (_params, { objective }) =>
     objective === 'language-model'

@@ -21,7 +21,7 @@ export const recadam = defineMethod({
   id: 'recadam',
   label: 'RecAdam',
   // Paul Tol's muted wine.
-  style: { color: '#882255', marker: 'x' },
+  style: { color: '#882255', marker: 'x', dash: 'dashdot' },
   summary:
     'An Adam variant that recalls the pretrained weights: early steps pull the weights back toward θ₀, and the target task ' +
     'takes over as λ(t) rises from 0 to 1 (recorded with every evaluation as recadamLambda). Reference semantics of RecAdam.py.',

@@ -59,7 +59,20 @@ export function parseMethodChoice(choice: MethodChoice, where: string, study: St
     });
   }
   if (issues.length) throw new ValidationError(`Invalid method ${where}:\n  ${issues.join('\n  ')}`, issues);
-  return { id: choice.id, params: checked[0].params!, with: (choice.with ?? []).map((c, j) => ({ id: c.id, params: checked[j + 1].params! })) };
+  const stored = (id: string, params: Record<string, unknown>) => applicableParams(getMethod(id), params);
+  return {
+    id: choice.id,
+    params: stored(choice.id, checked[0].params!),
+    with: (choice.with ?? []).map((c, j) => ({ id: c.id, params: stored(c.id, checked[j + 1].params!) })),
+  };
+}
+
+/** The parameters that matter with these values: one whose `appliesWhen` does not hold is left out (createMethod fills its default back in). */
+function applicableParams(method: MethodDefinition, params: Record<string, unknown>): Record<string, unknown> {
+  const { properties } = paramsJsonSchema(method);
+  return Object.fromEntries(
+    Object.entries(params).filter(([key]) => Object.entries(properties[key]?.appliesWhen ?? {}).every(([other, value]) => params[other] === value)),
+  );
 }
 
 /** The components of a method choice, primary first. */
@@ -71,6 +84,19 @@ function components(choice: MethodChoice): MethodComponent[] {
 export function methodLabel(choice: Pick<MethodChoice, 'id'> & Partial<MethodChoice>): string {
   return components({ params: {}, with: [], ...choice })
     .map((c) => METHODS.find((m) => m.id === c.id)?.label ?? c.id)
+    .join(' + ');
+}
+
+/** methodLabel with each component's telling setting, e.g. "LoRA (full rank) + Random rehearsal", "mix-cd rehearsal (oracle)": for lists where such runs sit side by side. */
+export function methodSettingLabel(choice: Pick<MethodChoice, 'id'> & Partial<MethodChoice>): string {
+  return components({ params: {}, with: [], ...choice })
+    .map((c) => {
+      const method = METHODS.find((m) => m.id === c.id);
+      if (!method) return c.id;
+      const parsed = method.params.safeParse(c.params ?? {});
+      const setting = parsed.success ? method.setting?.(parsed.data) : null;
+      return setting ? `${method.label} (${setting})` : method.label;
+    })
     .join(' + ');
 }
 

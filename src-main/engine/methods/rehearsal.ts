@@ -60,7 +60,7 @@ export const rehearsal = defineMethod({
   id: 'rehearsal',
   label: 'Random rehearsal',
   // Paul Tol's muted cyan.
-  style: { color: '#88CCEE', marker: 'square' },
+  style: { color: '#88CCEE', marker: 'square', dash: 'longdash' },
   summary:
     'Each step adds B_mem pretrain samples, drawn uniformly from the pretrain pool, to the target batch and trains on the mixed batch. ' +
     'Logs the rehearsal efficiency (share of rehearsed samples that were collateral damage when rehearsed), the measure mix-cd improves on.',

@@ -51,7 +51,7 @@ export const wiseft = defineMethod({
   id: 'wiseft',
   label: 'WiSE-FT interpolation',
   // Paul Tol's muted indigo.
-  style: { color: '#332288', marker: 'diamond' },
+  style: { color: '#332288', marker: 'diamond', dash: 'dash' },
   summary:
     'Fine-tunes like vanilla, then evaluates θ(α) = (1−α)·θ₀ + α·θ_ft for every α of the sweep (no extra training). ' +
     'With a new target head only the shared weights are interpolated. The run reports the model at α = "report α".',
@@ -70,10 +70,17 @@ export const wiseft = defineMethod({
           'plain: θ(α) = (1−α)·θ₀ + α·θ_ft. fisher: each weight mixed in proportion to its importance, f₀ = F of θ₀ on the pretrain pool, ' +
           'f₁ = F of θ_ft on the target set (Avalanche estimator), θ = ((1−α)f₀θ₀ + αf₁θ_ft)/((1−α)f₀ + αf₁), f floored at 1e-8 (wise-ft _merge).',
       }),
-    fisherSamples: z.number().int().min(16).max(60000).default(1024).meta({
-      label: 'Fisher samples',
-      help: 'How many samples of each set estimate the Fisher diagonals (fisher weighting only); one forward and backward pass each, after training.',
-    }),
+    fisherSamples: z
+      .number()
+      .int()
+      .min(16)
+      .max(60000)
+      .default(1024)
+      .meta({
+        label: 'Fisher samples',
+        appliesWhen: { weighting: 'fisher' },
+        help: 'How many samples of each set estimate the Fisher diagonals (fisher weighting only); one forward and backward pass each, after training.',
+      }),
     reportAlpha: z.number().min(0).max(1).default(0.5).meta({
       label: 'Report α',
       help: 'The α whose merged model is the run\u2019s result (its point in the comparison scatter).',

@@ -1,4 +1,4 @@
-import type { CatalogEntry } from '../../../src-shared/api';
+import type { RecipeEntry } from '../../../src-shared/api';
 import type { LayerSpec } from '../../../src-shared/layer-spec';
 
 /** Built-in image recipes: their backbones (the heads are added per study). */
@@ -52,11 +52,12 @@ export function transformerBackbone(recipe: TransformerRecipe, vocab: number): L
 }
 
 /** How the wizard presents the recipes. */
-export const RECIPE_CATALOG: CatalogEntry[] = [
+export const RECIPE_CATALOG: RecipeEntry[] = [
   {
     id: 'mlp',
     label: 'MLP 784-256-256',
-    description: 'Two hidden layers of 256 ReLU units (≈270k parameters); the model of the calibration in docs/methods.md §4.',
+    description: 'Two hidden layers of 256 ReLU units; the model of the calibration in docs/methods.md §4.',
+    mlpHidden: RECIPE_BACKBONES.mlp.flatMap((l) => (l.kind === 'dense' ? [l.units] : [])),
   },
   { id: 'cnn', label: 'Small CNN', description: 'conv 5×5/2 ×16 → conv 3×3/2 ×32 → dense 128, ReLU (≈110k parameters).' },
   {

@@ -3,6 +3,7 @@ import type { RunDetail } from '../../../src-shared/api';
 import { seedStat } from '../../../src-shared/aggregate';
 import { comparisonRows } from '../../../src-shared/compare-rows';
 import { finalPoint, styleMarker, type FigureContext } from './figure';
+import { seriesStyles } from './series-style';
 
 // Plotly's default gap between categories: the bars of one category share the remaining 0.8 of its slot.
 const GROUP_WIDTH = 0.8;
@@ -25,9 +26,10 @@ export function groupedBars(runs: RunDetail[], ctx: FigureContext, valuesOf: (ru
   const perRun = new Map(runs.map((r) => [r.id, valuesOf(r)]));
   const categories = [...new Set(rows.flatMap((row) => row.runs.flatMap((r) => [...perRun.get(r.id)!.keys()])))];
   const width = GROUP_WIDTH / Math.max(rows.length, 1);
+  const styles = seriesStyles(rows, ctx.styleOf);
   const data = rows.flatMap((row, i) => {
     const stats = categories.map((c) => seedStat(row.runs.map((r) => perRun.get(r.id)!.get(c))));
-    const style = ctx.styleOf(row.runs[0]);
+    const style = styles.get(row.key)!;
     const offset = -GROUP_WIDTH / 2 + i * width;
     const x = categories.map((_, k) => k);
     const y = stats.map((s) => s?.mean ?? null);

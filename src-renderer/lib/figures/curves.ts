@@ -1,46 +1,111 @@
 import type { Data } from 'plotly.js-dist';
 import type { RunDetail } from '../../../src-shared/api';
 import { comparisonRows } from '../../../src-shared/compare-rows';
-import { emptyFigure, metricAxis, styleMarker, type Figure, type FigureContext } from './figure';
+import type { EvalPoint } from '../../../src-shared/evaluation';
+import { openMarker } from '../../../src-shared/method-style';
+import { emptyFigure, metricAxis, REFERENCE_GREY, styleLine, styleMarker, translucent, type Figure, type FigureContext } from './figure';
+import { meanCurve, type CurvePoints, type MeanCurve } from './mean-curve';
+import { seriesStyles } from './series-style';
 
-/** Learning curves overlaid: A_pre (solid) and A_tgt (dashed) against the training step in each method's colour and marker, every seed drawn. */
+// A_pre and A_tgt share the method's colour, marker and line style: the marker's fill tells them apart.
+const METRICS = [
+  { name: 'A<sub>pre</sub>', hover: 'A_pre', value: (e: EvalPoint): number | null => e.aPre, open: false },
+  { name: 'A<sub>tgt</sub>', hover: 'A_tgt', value: (e: EvalPoint): number | null => e.aTgt, open: true },
+] as const;
+
+// The base point is step 0; sweep points are interpolations after training, not training time; a final point replaces the training point of its step.
+function trainingPoints(run: RunDetail): EvalPoint[] {
+  const points = run.evaluations.filter((e) => e.phase === 'base' || e.phase === 'train' || e.phase === 'final').sort((a, b) => a.step - b.step);
+  return [...new Map(points.map((e) => [e.step, e])).values()];
+}
+
+// ±1 std around the mean as one closed shape: along the upper edge and back along the lower one.
+function band(curve: MeanCurve, std: number[], color: string, name: string, group: string): Data {
+  return {
+    type: 'scatter',
+    mode: 'lines',
+    name,
+    legendgroup: group,
+    showlegend: false,
+    x: [...curve.x, ...[...curve.x].reverse()],
+    y: [...curve.mean.map((m, i) => m + std[i]), ...curve.mean.map((m, i) => m - std[i]).reverse()],
+    fill: 'toself',
+    fillcolor: translucent(color, 0.2),
+    line: { color, width: 0 },
+    hoverinfo: 'skip',
+  };
+}
+
+// Legend entries without data that say which marks are which metric.
+function keyEntry(name: string, symbol: 'circle' | 'circle-open'): Data {
+  return {
+    type: 'scatter',
+    mode: 'markers',
+    name,
+    x: [null],
+    y: [null],
+    marker: styleMarker({ color: REFERENCE_GREY, marker: symbol, dash: 'solid' }, 6),
+    hoverinfo: 'skip',
+  };
+}
+
+/**
+ * Learning curves overlaid: for each experiment (seed group) the mean over its seeds of A_pre (filled
+ * marks) and A_tgt (open marks) against the training step, with a ±1 std band, in the method's colour,
+ * marker and line style (variants of one method in a ramp of its hue); each seed's own lines drawn
+ * faintly under the mean when `ctx.seeds` is 'all'.
+ */
 export function curvesFigure(runs: RunDetail[], ctx: FigureContext): Figure {
   const data: Data[] = [];
   const axis = metricAxis(runs);
-  for (const row of comparisonRows(runs)) {
-    row.runs.forEach((run, i) => {
-      // The base point is step 0; sweep points are interpolations after training, not training time.
-      const points = run.evaluations.filter((e) => e.phase === 'base' || e.phase === 'train' || e.phase === 'final').sort((a, b) => a.step - b.step);
-      const byStep = [...new Map(points.map((e) => [e.step, e])).values()];
-      if (byStep.length < 2) return;
-      const style = ctx.styleOf(run);
-      const color = style.color;
-      const common = {
-        type: 'scatter' as const,
-        mode: 'lines+markers' as const,
+  const rows = comparisonRows(runs);
+  const styles = seriesStyles(rows, ctx.styleOf);
+  for (const row of rows) {
+    const style = styles.get(row.key)!;
+    const seeds = row.runs.map(trainingPoints);
+    for (const metric of METRICS) {
+      const perSeed: CurvePoints[] = seeds.map((points) =>
+        points.flatMap((e) => {
+          const v = metric.value(e);
+          return v === null ? [] : [[e.step, v * axis.scale] as const];
+        }),
+      );
+      const curve = meanCurve(perSeed);
+      if (!curve) continue;
+      const name = metric.open ? `${row.label}: ${metric.name}` : row.label;
+      if (curve.std) data.push(band(curve, curve.std, style.color, `${row.label}: ${metric.name} ±1 std`, row.key));
+      if (ctx.seeds === 'all') {
+        for (const [i, points] of perSeed.entries()) {
+          if (points.length < 2) continue;
+          data.push({
+            type: 'scatter',
+            mode: 'lines',
+            name: `${row.label}: ${metric.name}, seed ${row.runs[i].seed}`,
+            legendgroup: row.key,
+            showlegend: false,
+            x: points.map(([step]) => step),
+            y: points.map(([, v]) => v),
+            line: { ...styleLine(style, 0.75), color: translucent(style.color, 0.45) },
+            hoverinfo: 'skip',
+          });
+        }
+      }
+      data.push({
+        type: 'scatter',
+        mode: 'lines+markers',
+        name,
         legendgroup: row.key,
-        x: byStep.map((e) => e.step),
-        marker: styleMarker(style, 6),
-      };
-      data.push({
-        ...common,
-        name: `${row.label}: A<sub>pre</sub>`,
-        showlegend: i === 0,
-        y: byStep.map((e) => e.aPre * axis.scale),
-        line: { color, width: 1.5 },
+        showlegend: !metric.open,
+        x: curve.x,
+        y: curve.mean,
+        line: styleLine(style, 1.5),
+        marker: styleMarker({ ...style, marker: metric.open ? openMarker(style.marker) : style.marker }, 6),
+        hovertemplate: `${row.label}, ${row.runs.length} seed(s)<br>step %{x}<br>${metric.hover} ${axis.hover.replace('VAL', 'y')}<extra></extra>`,
       });
-      const withTarget = byStep.filter((e) => e.aTgt !== null);
-      data.push({
-        ...common,
-        name: `${row.label}: A<sub>tgt</sub> (dashed)`,
-        showlegend: i === 0,
-        x: withTarget.map((e) => e.step),
-        y: withTarget.map((e) => (e.aTgt as number) * axis.scale),
-        line: { color, width: 1.5, dash: 'dash' },
-      });
-    });
+    }
   }
   if (!data.length) return emptyFigure('No run with evaluations during training selected');
+  data.push(keyEntry('A<sub>pre</sub>: filled marks', 'circle'), keyEntry('A<sub>tgt</sub>: open marks', 'circle-open'));
   return {
     data,
     layout: {

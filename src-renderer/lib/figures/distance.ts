@@ -11,7 +11,7 @@ export function distanceFigure(runs: RunDetail[], ctx: FigureContext): Figure {
     layout: {
       barmode: 'overlay',
       xaxis: { ...xaxis, title: { text: 'Layer (weight tensor)' }, tickangle: -30 },
-      yaxis: { title: { text: 'Weight distance ‖θ−θ₀‖<sub>2</sub> (L2 norm)' }, rangemode: 'tozero' },
+      yaxis: { title: { text: 'Weight distance ‖θ−θ₀‖<sub>2</sub>' }, rangemode: 'tozero' },
     },
     empty: null,
   };

@@ -18,6 +18,8 @@ export interface FigureContext {
   styleOf: (run: StyledRun) => MethodStyle;
   /** For the trade-off figure: the swept config path (e.g. "budget.epochs"); null picks the first numeric one that varies. */
   param?: string | null;
+  /** Learning curves and WiSE-FT α curves: each experiment's mean over seeds only ('mean', the default), or each seed's own line faintly under it too. */
+  seeds?: 'mean' | 'all';
 }
 
 /** The run's final evaluation of the trained model (not a WiSE-FT sweep point); the last training point before it ends. */
@@ -69,6 +71,17 @@ export function styleMarker(
 ): { symbol: MethodStyle['marker']; size: number; color: string; line: { color: string; width: number } } {
   const open = style.marker.endsWith('-open');
   return { symbol: style.marker, size, color: style.color, line: { color: open ? style.color : '#333333', width: open ? 1.5 : 0.5 } };
+}
+
+/** The Plotly line of a method style: its colour and line style at a width. */
+export function styleLine(style: MethodStyle, width: number): { color: string; width: number; dash: MethodStyle['dash'] } {
+  return { color: style.color, width, dash: style.dash };
+}
+
+/** A #RRGGBB colour at an opacity, for bands and single seeds drawn under their mean. */
+export function translucent(color: string, opacity: number): string {
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(color.slice(i, i + 2), 16));
+  return `rgba(${r}, ${g}, ${b}, ${opacity})`;
 }
 
 /** Light grey for reference lines and the base model, readable in print. */

@@ -3,6 +3,7 @@ import type { RunDetail } from '../../../src-shared/api';
 import { comparisonRows } from '../../../src-shared/compare-rows';
 import { paretoFrontier } from '../../../src-shared/pareto';
 import { emptyFigure, metricAxis, REFERENCE_GREY, styleMarker, type Figure, type FigureContext } from './figure';
+import { seriesStyles } from './series-style';
 
 /** Whether a run has the numbers to be placed on the retention–gain plane. */
 export function isPlottable(run: RunDetail): boolean {
@@ -30,9 +31,10 @@ export function scatterFigure(runs: RunDetail[], ctx: FigureContext): Figure {
   // Gain in accuracy points, or in nats of target loss for language models (retention is a ratio either way).
   const gainScale = metricAxis(runs).scale;
   const means = rows.map((r) => ({ x: r.metrics.targetGain.mean * gainScale, y: r.metrics.retention.mean * 100, row: r }));
+  const styles = seriesStyles(rows, ctx.styleOf);
   for (const p of means) {
     const { targetGain: g, retention: ret } = p.row.metrics;
-    const style = ctx.styleOf(p.row.runs[0]);
+    const style = styles.get(p.row.key)!;
     data.push({
       type: 'scatter',
       mode: 'markers',

@@ -2,8 +2,25 @@ import type { Data, Layout, LayoutAxis } from 'plotly.js-dist';
 import { PAPER_FONTS, type PaperPreset } from '../../../src-shared/figure-options';
 import type { Figure } from './figure';
 
-/** Plotly lays paper figures out in points: 72 layout units per inch, so a font of 8 is 8 pt on paper. */
-export const UNITS_PER_INCH = 72;
+/**
+ * Plotly lays paper figures out in half points: 144 layout units per inch. Half points, not points,
+ * because Plotly gives every legend entry at least 16 units of height: 16 pt would space a legend
+ * of 7 pt text twice as loosely as it needs.
+ */
+export const UNITS_PER_INCH = 144;
+/** Layout units per typographic point. */
+const PT = UNITS_PER_INCH / 72;
+/**
+ * Padding of the paper page around what Plotly draws, in layout units: Plotly reserves room for
+ * titles by its own estimate of their height, which leaves a rotated title's descenders up to half a
+ * point past its canvas; the exported SVG shows the canvas inside this padding (sizeSvg).
+ */
+export const PAGE_PAD = 1.5 * PT;
+
+/** The size Plotly draws a paper figure at, in layout units: the page less its padding. */
+export function plotSize(preset: PaperPreset): [number, number] {
+  return [preset.widthIn * UNITS_PER_INCH - 2 * PAGE_PAD, preset.heightIn * UNITS_PER_INCH - 2 * PAGE_PAD];
+}
 
 // Anchored to the bottom of the whole figure, so Plotly reserves room for it under the axis title.
 const BOTTOM_LEGEND = { orientation: 'h' as const, x: 0, xanchor: 'left' as const, yref: 'container' as const, y: 0, yanchor: 'bottom' as const };
@@ -29,134 +46,134 @@ export function screenLayout(figure: Figure, height: number): Partial<Layout> {
   };
 }
 
-// Paper figures are small: a legend of a few entries goes inside the plot's top-right corner
-// (a legend under a 2-inch-high plot would take half of it); a longer one stays underneath.
-const INSIDE_LEGEND_MAX_ENTRIES = 4;
+/** Where a paper figure's legend goes: beside the plot, under it, inside one of its corners, or nowhere (one series). */
+export type LegendPlacement = 'right' | 'bottom' | 'inside-top-right' | 'inside-top-left' | 'inside-bottom-right' | 'inside-bottom-left' | 'none';
 
-/** An axis title broken before its unit when it would not fit along the axis at this font size. */
-function fittedTitle(a: Partial<LayoutAxis> | undefined, lengthPt: number, fontPt: number): Partial<LayoutAxis>['title'] {
+/** The placements a figure's legend may take, in the order they are tried. */
+export function legendPlacements(figure: Figure): LegendPlacement[] {
+  const entries = figure.data.filter((t) => (t as { showlegend?: boolean }).showlegend !== false);
+  if (entries.length <= 1) return ['none'];
+  return ['right', 'bottom', 'inside-top-right', 'inside-top-left', 'inside-bottom-right', 'inside-bottom-left'];
+}
+
+function legendLayout(placement: LegendPlacement): Partial<Layout['legend']> {
+  if (placement === 'right') return { orientation: 'v', xref: 'paper', x: 1.02, xanchor: 'left', yref: 'paper', y: 1, yanchor: 'top' };
+  if (placement === 'bottom') return BOTTOM_LEGEND;
+  const [, vertical, horizontal] = placement.split('-') as [string, 'top' | 'bottom', 'left' | 'right'];
+  return {
+    orientation: 'v',
+    xref: 'paper',
+    yref: 'paper',
+    x: horizontal === 'right' ? 1 : 0,
+    xanchor: horizontal,
+    y: vertical === 'top' ? 1 : 0,
+    yanchor: vertical,
+    bgcolor: 'rgba(255,255,255,0.85)',
+    bordercolor: '#999999',
+    borderwidth: 0.5 * PT,
+  };
+}
+
+const SUBSCRIPT_DIGITS = '₀₁₂₃₄₅₆₇₈₉';
+
+// Symbols the figures use that the paper fonts' Latin and Greek files lack, written with glyphs they have.
+const SPELLED: [RegExp, string][] = [
+  [/\s*→\s*/g, ' to '],
+  [/‖/g, '||'],
+];
+
+/**
+ * Text for paper: Unicode subscript digits (θ₀) become Plotly's <sub>, and the few symbols the paper
+ * fonts lack are spelled with glyphs they have: a glyph from another font would embed a second family.
+ */
+export function paperText<T>(text: T): T {
+  if (typeof text !== 'string') return text;
+  const spelled = SPELLED.reduce((t, [pattern, replacement]) => t.replace(pattern, replacement), text as string);
+  return spelled.replace(/[₀-₉]+/g, (digits) => `<sub>${[...digits].map((d) => SUBSCRIPT_DIGITS.indexOf(d)).join('')}</sub>`) as T;
+}
+
+function paperTitle(title: Partial<LayoutAxis>['title']): Partial<LayoutAxis>['title'] {
+  if (typeof title === 'string') return paperText(title);
+  return title?.text ? { ...title, text: paperText(title.text) } : title;
+}
+
+/** A category label broken after its first separator (slash, underscore or space) into two lines. */
+function wrapLabel(label: string): string {
+  return label.replace(/([/_ ])/, '$1<br>');
+}
+
+/** An axis title broken before its unit ("Accuracy<br>(%)"), for a figure too small to hold it on one line. */
+function brokenTitle(a: Partial<LayoutAxis> | undefined): Partial<LayoutAxis>['title'] {
   const title = a?.title;
   const text = typeof title === 'string' ? title : title?.text;
-  // ≈0.5 em per character is a fair average width for the paper fonts.
-  if (!text || text.length * fontPt * 0.5 <= lengthPt * 0.85) return title;
+  if (!text) return title;
   const broken = text.replace(/ \(([^()]*)\)$/, '<br>($1)');
   return typeof title === 'string' ? { text: broken } : { ...title, text: broken };
 }
 
+/** How to lay a figure out on paper: where its legend goes, whether axis titles break before their unit, whether x tick labels stand upright. */
+export interface PaperArrangement {
+  legend: LegendPlacement;
+  breakTitles: boolean;
+  /** Category labels (layer names) on two lines, for an axis too narrow to hold them side by side on one. */
+  uprightTicks: boolean;
+}
+
 /**
  * The figure as a paper wants it: exact size, the chosen font and size, thin black axes with
- * outside ticks, light grid, a compact legend, no title (the caption names the figure).
+ * outside ticks, light grid, the legend where `arrangement` puts it, no title (the caption names
+ * the figure). Whether it fits is measured by paper-fit.ts, which tries the arrangements.
  */
-export function paperLayout(figure: Figure, preset: PaperPreset): Partial<Layout> {
+export function paperLayout(figure: Figure, preset: PaperPreset, arrangement: PaperArrangement): Partial<Layout> {
   const l = figure.layout;
-  const legend = legendPlacement(figure.data, preset);
   const line = {
     showline: true,
     linecolor: '#000000',
-    linewidth: 0.75,
+    linewidth: 0.75 * PT,
     mirror: true,
     ticks: 'outside' as const,
-    ticklen: 3,
-    tickwidth: 0.75,
+    ticklen: 3 * PT,
+    tickwidth: 0.75 * PT,
     gridcolor: '#e6e6e6',
-    gridwidth: 0.5,
+    gridwidth: 0.5 * PT,
+  };
+  // A standoff makes Plotly place each title from its tick labels as measured, not from its own estimate (which upright category labels upset).
+  const title = (a: Partial<LayoutAxis> | undefined) => {
+    const t = paperTitle(arrangement.breakTitles ? brokenTitle(a) : a?.title);
+    return typeof t === 'string' ? { text: t, standoff: 3 * PT } : t?.text ? { ...t, standoff: 3 * PT } : t;
   };
   return {
     ...l,
     title: undefined,
-    // Not rounded: the SVG's viewBox must have exactly the aspect of its size in inches.
-    width: preset.widthIn * UNITS_PER_INCH,
-    height: preset.heightIn * UNITS_PER_INCH,
-    font: { family: PAPER_FONTS[preset.font], size: preset.fontPt, color: '#000000' },
+    width: plotSize(preset)[0],
+    height: plotSize(preset)[1],
+    font: { family: PAPER_FONTS[preset.font], size: preset.fontPt * PT, color: '#000000' },
     paper_bgcolor: '#ffffff',
     plot_bgcolor: '#ffffff',
-    margin: { l: 4, r: 4, t: 4, b: 4, pad: 0 },
-    xaxis: axis(l.xaxis, { ...line, title: fittedTitle(l.xaxis, preset.widthIn * UNITS_PER_INCH, preset.fontPt) }),
-    // The y axis is as long as the height the legend underneath leaves.
-    yaxis: axis(l.yaxis, {
+    margin: { l: 4 * PT, r: 4 * PT, t: 4 * PT, b: 4 * PT, pad: 0 },
+    xaxis: axis(l.xaxis, {
       ...line,
-      title: fittedTitle(l.yaxis, preset.heightIn * UNITS_PER_INCH - (legend.inside ? 0 : legend.heightPt) - 3 * preset.fontPt, preset.fontPt),
+      title: title(l.xaxis),
+      // Category labels too wide to stand side by side go on two lines (layer 'dense1/kernel' → 'dense1/' over 'kernel'):
+      // Plotly measures multi-line labels well, while its margins for rotated ones fall short.
+      ...(l.xaxis?.ticktext
+        ? { ticktext: (l.xaxis.ticktext as string[]).map((t) => (arrangement.uprightTicks ? wrapLabel(paperText(t)) : paperText(t))), tickangle: 0 }
+        : arrangement.uprightTicks
+          ? { tickangle: -90 }
+          : {}),
     }),
-    legend: {
-      ...(legend.inside
-        ? { ...emptiestCorner(figure.data, preset), bgcolor: 'rgba(255,255,255,0.85)', bordercolor: '#999999', borderwidth: 0.5 }
-        : BOTTOM_LEGEND),
-      font: { size: legend.fontPt },
-      tracegroupgap: 0,
-      itemwidth: 30,
-    },
-    showlegend: figure.data.length > 1,
+    yaxis: axis(l.yaxis, { ...line, title: title(l.yaxis) }),
+    legend: { ...legendLayout(arrangement.legend), font: { size: Math.max(5, preset.fontPt - 1) * PT }, tracegroupgap: 0, itemwidth: 30 },
+    showlegend: arrangement.legend !== 'none',
+    annotations: l.annotations?.map((a) => ({ ...a, text: paperText(a.text) })),
   };
 }
 
-/**
- * The corner of the plot area whose legend-sized box holds the fewest data points, as legend
- * anchors (categorical axes count as spread evenly). The box is the legend's estimated share of
- * the plot: entry names at ≈0.5 em a character plus the symbol, one line of 1.5 em per entry.
- */
-function emptiestCorner(data: Data[], preset: PaperPreset): { x: number; xanchor: 'left' | 'right'; y: number; yanchor: 'top' | 'bottom' } {
-  const names = data.filter((t) => (t as { showlegend?: boolean }).showlegend !== false).map(legendText);
-  const fontPt = Math.max(5, preset.fontPt - 1);
-  const plotW = preset.widthIn * UNITS_PER_INCH * 0.8;
-  const plotH = preset.heightIn * UNITS_PER_INCH * 0.7;
-  const boxW = Math.min(1, (40 + Math.max(0, ...names.map((n) => n.length)) * fontPt * 0.5) / plotW);
-  const boxH = Math.min(1, (names.length * fontPt * 1.5 + 6) / plotH);
-  const points = data.flatMap((t) => {
-    const { x, y } = t as { x?: unknown[]; y?: unknown[] };
-    if (!Array.isArray(x) || !Array.isArray(y)) return [];
-    return x.map((xv, i) => [typeof xv === 'number' ? xv : i, Number(y[i])] as const).filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b));
-  });
-  const span = (values: number[]) => [Math.min(...values), Math.max(...values) - Math.min(...values) || 1];
-  const [x0, xw] = span(points.map((p) => p[0]));
-  const [y0, yw] = span(points.map((p) => p[1]));
-  const corners = [
-    { x: 1, xanchor: 'right', y: 1, yanchor: 'top' },
-    { x: 0, xanchor: 'left', y: 1, yanchor: 'top' },
-    { x: 1, xanchor: 'right', y: 0, yanchor: 'bottom' },
-    { x: 0, xanchor: 'left', y: 0, yanchor: 'bottom' },
-  ] as const;
-  const inside = (c: (typeof corners)[number], [px, py]: readonly [number, number]) => {
-    const [u, v] = [(px - x0) / xw, (py - y0) / yw];
-    return (c.x === 1 ? u >= 1 - boxW : u <= boxW) && (c.y === 1 ? v >= 1 - boxH : v <= boxH);
-  };
-  return [...corners].sort((a, b) => points.filter((p) => inside(a, p)).length - points.filter((p) => inside(b, p)).length)[0];
-}
+// Marker sizes and line widths are chosen for the screen (1 unit = 1 px); at 1 px = 1 pt they would be bulky on paper.
+const PAPER_MARK_SCALE = 0.55 * PT;
+const PAPER_LINE_SCALE = 0.7 * PT;
 
-/** A trace's legend text as printed: its name without markup such as <sub>…</sub>. */
-function legendText(trace: Data): string {
-  return String((trace as { name?: string }).name ?? '').replace(/<[^>]+>/g, '');
-}
-
-/**
- * Where a paper legend goes: a few entries inside the plot; more underneath, unless that would take
- * over half the figure's height (then inside with a smaller font, so nothing is cut off at the
- * bottom). Heights are estimates: Plotly gives a legend row about 1.3 em plus 10 pt.
- */
-function legendPlacement(data: Data[], preset: PaperPreset): { inside: boolean; crowded: boolean; fontPt: number; heightPt: number } {
-  const names = data.filter((t) => (t as { showlegend?: boolean }).showlegend !== false).map(legendText);
-  const fontPt = Math.max(5, preset.fontPt - 1);
-  const widthPt = preset.widthIn * UNITS_PER_INCH;
-  const entryPt = 40 + Math.max(0, ...names.map((n) => n.length)) * fontPt * 0.5;
-  const rows = Math.ceil(names.length / Math.max(1, Math.floor(widthPt / entryPt)));
-  const heightPt = rows * (fontPt * 1.3 + 10);
-  if (names.length <= INSIDE_LEGEND_MAX_ENTRIES) return { inside: true, crowded: false, fontPt, heightPt };
-  if (heightPt <= 0.5 * preset.heightIn * UNITS_PER_INCH) return { inside: false, crowded: false, fontPt, heightPt };
-  return { inside: true, crowded: true, fontPt: Math.max(5, preset.fontPt - 2), heightPt };
-}
-
-/** A warning when a paper figure's legend cannot fit beside its plot at this size (it is then drawn over the plot), or null. */
-export function legendAdvice(figure: Figure, preset: PaperPreset): string | null {
-  const legend = legendPlacement(figure.data, preset);
-  if (!legend.crowded) return null;
-  const needIn = (legend.heightPt / UNITS_PER_INCH).toFixed(1);
-  return `At ${preset.widthIn} × ${preset.heightIn} in the legend needs about ${needIn} in of height and is drawn over the plot: a double-column width or a taller figure keeps it clear.`;
-}
-
-// Marker sizes and line widths are chosen for the screen (1 unit = 1 px); on paper 1 unit is 1 pt, which would make them bulky.
-const PAPER_MARK_SCALE = 0.55;
-const PAPER_LINE_SCALE = 0.7;
-
-/** The traces with marks and lines thinned for paper, where a layout unit is a point. */
+/** The traces with marks and lines thinned for paper, where a layout unit is half a point. */
 export function paperData(data: Data[]): Data[] {
   return data.map((trace) => {
     const t = trace as Record<string, unknown> & {
@@ -167,18 +184,20 @@ export function paperData(data: Data[]): Data[] {
     };
     return {
       ...t,
+      name: paperText(t.name),
+      ...(Array.isArray(t.text) ? { text: t.text.map(paperText) } : typeof t.text === 'string' ? { text: paperText(t.text) } : {}),
       ...(t.marker
         ? {
             marker: {
               ...t.marker,
               ...(typeof t.marker.size === 'number' ? { size: t.marker.size * PAPER_MARK_SCALE } : {}),
-              ...(t.marker.line ? { line: { ...t.marker.line, width: 0.5 } } : {}),
+              ...(t.marker.line ? { line: { ...t.marker.line, width: 0.5 * PT } } : {}),
             },
           }
         : {}),
       ...(t.line ? { line: { ...t.line, width: (t.line.width ?? 2) * PAPER_LINE_SCALE } } : {}),
-      ...(t.error_x ? { error_x: { ...t.error_x, width: 2 } } : {}),
-      ...(t.error_y ? { error_y: { ...t.error_y, width: 2 } } : {}),
+      ...(t.error_x ? { error_x: { ...t.error_x, width: 2 * PT, thickness: 1 * PT } } : {}),
+      ...(t.error_y ? { error_y: { ...t.error_y, width: 2 * PT, thickness: 1 * PT } } : {}),
     } as Data;
   });
 }

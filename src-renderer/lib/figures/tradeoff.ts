@@ -3,7 +3,8 @@ import type { RunDetail } from '../../../src-shared/api';
 import { seedStat } from '../../../src-shared/aggregate';
 import { comparisonRows } from '../../../src-shared/compare-rows';
 import { flattenConfig } from '../../../src-shared/config-diff';
-import { emptyFigure, metricAxis, styleMarker, type Figure, type FigureContext } from './figure';
+import { emptyFigure, metricAxis, styleLine, styleMarker, type Figure, type FigureContext } from './figure';
+import { seriesStyles } from './series-style';
 
 // Seeds are what is aggregated; the study name changes nothing that is computed.
 const NOT_SWEPT = new Set(['seed', 'studyName']);
@@ -37,7 +38,7 @@ function withoutPath(config: RunDetail['config'], path: string): Record<string, 
 /**
  * Trade-off curve of a swept parameter: for each setting of everything else (a series), the
  * (A_tgt, A_pre) mean over seeds at each value of the parameter, joined in parameter order, with
- * ±1 std error bars and the value written at each point.
+ * ±1 std error bars and the value written at each point of a series that sweeps it (the others are reference points).
  */
 export function tradeoffFigure(runs: RunDetail[], ctx: FigureContext): Figure {
   const finished = runs.filter((r) => r.headline && r.headline.aTgt !== null);
@@ -56,6 +57,7 @@ export function tradeoffFigure(runs: RunDetail[], ctx: FigureContext): Figure {
   const k = axis.scale;
   // comparisonRows with the swept path removed groups the runs into series and labels them.
   const series = comparisonRows(finished.map((r) => ({ ...r, config: withoutPath(r.config, param) })));
+  const styles = seriesStyles(series, ctx.styleOf);
   const data: Data[] = series.map((s) => {
     const byValue = new Map<number, RunDetail[]>();
     for (const r of s.runs) {
@@ -71,23 +73,27 @@ export function tradeoffFigure(runs: RunDetail[], ctx: FigureContext): Figure {
         tgt: seedStat(members.map((m) => m.headline!.aTgt))!,
         pre: seedStat(members.map((m) => m.headline!.aPre))!,
       }));
-    const style = ctx.styleOf(s.runs[0]);
+    const style = styles.get(s.key)!;
     const color = style.color;
+    // A series with one value of the parameter is a reference point: its value would only crowd the swept ones.
+    const swept = points.length > 1;
     return {
       type: 'scatter',
-      mode: 'text+lines+markers',
-      name: s.label,
+      mode: swept ? 'text+lines+markers' : 'markers',
+      name: swept ? `${s.label}, ${shortName} as marked` : s.label,
       x: points.map((p) => p.tgt.mean * k),
       y: points.map((p) => p.pre.mean * k),
       error_x: { type: 'data', array: points.map((p) => (p.tgt.std ?? 0) * k), visible: points.some((p) => p.tgt.std !== null), color, thickness: 1, width: 2 },
       error_y: { type: 'data', array: points.map((p) => (p.pre.std ?? 0) * k), visible: points.some((p) => p.pre.std !== null), color, thickness: 1, width: 2 },
-      text: points.map((p) => `${shortName}=${p.value}`),
+      // The value alone at each point: the legend names the swept parameter.
+      text: points.map((p) => (swept ? String(p.value) : '')),
+      customdata: points.map((p) => `${shortName}=${p.value}`),
       textposition: 'top center',
       // Labels at the plot's edge would be cut off by the axes otherwise.
       cliponaxis: false,
       textfont: { color },
-      hovertemplate: `${s.label}<br>%{text}<br>A_tgt ${axis.hover.replace('VAL', 'x')}<br>A_pre ${axis.hover.replace('VAL', 'y')}<extra></extra>`,
-      line: { color, width: 1.5 },
+      hovertemplate: `${s.label}<br>%{customdata}<br>A_tgt ${axis.hover.replace('VAL', 'x')}<br>A_pre ${axis.hover.replace('VAL', 'y')}<extra></extra>`,
+      line: styleLine(style, 1.5),
       marker: styleMarker(style, 8),
     } satisfies Data;
   });

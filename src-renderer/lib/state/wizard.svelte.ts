@@ -24,6 +24,10 @@ export class WizardState {
   checking = $state(false);
   launching = $state(false);
   launchError = $state.raw<ApiError | null>(null);
+  /** Inputs whose text is no valid value (seeds "0, 1, x", a learning rate of −1), by input id: "Seeds: “x” is not an integer". */
+  invalidFields = $state<Record<string, string>>({});
+  /** The first invalid input's problem, or null: while there is one the wizard neither moves on nor launches. */
+  blocker = $derived(Object.values(this.invalidFields)[0] ?? null);
 
   /** The config exactly as it will be sent; methods in catalog order. */
   config: StudyConfigInput = $derived.by(() => ({
@@ -112,6 +116,12 @@ export class WizardState {
     delete this.draft.target.dataset;
     // A name made from the datasets no longer fits.
     if (this.draft.name === this.autoName) this.draft.name = this.autoName = this.catalog.defaultStudy.name;
+  }
+
+  /** An input says why its text is no valid value, or null once it is (or when it goes away with its step). */
+  reportField(field: string, problem: string | null): void {
+    if (problem) this.invalidFields[field] = problem;
+    else delete this.invalidFields[field];
   }
 
   /** Checks or unchecks a method. */
