@@ -16,6 +16,7 @@ const ENGINE = [
   'distributed',
   'fault-injection',
   'security-server',
+  'search',
 ].map((name) => `test/main/${name}.test.ts`);
 const E2E = ['test/e2e/**/*.test.ts', 'test/main/export-cli.test.ts'];
 

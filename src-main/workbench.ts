@@ -8,6 +8,7 @@ import { DatasetService } from './services/dataset-service';
 import type { EngineLauncher } from './services/engine-launcher';
 import { EventBus } from './services/event-bus';
 import { RunHost, type RunHostOptions } from './services/run-host';
+import { SearchDriver } from './services/search-driver';
 import { redisLauncher } from './distributed/redis-launcher';
 
 /** Runs handed to workers at once by a host with --redis and no --parallel. */
@@ -22,6 +23,8 @@ export interface Workbench {
   api: ApiService;
   bus: EventBus;
   host: RunHost;
+  /** Drives the store's search studies from this host's runs; settles and reports them. */
+  search: SearchDriver;
   close(): void;
 }
 
@@ -53,12 +56,16 @@ export function createWorkbench(opts: {
   const printer = opts.printer ?? chromiumPrinter();
   const datasets = new DatasetService(db, opts.dataDir, (progress) => bus.emit('dataset-import-progress', progress));
   api = new ApiService(db, host, { version: opts.version, mode: opts.mode, dataDir: opts.dataDir }, printer, datasets);
+  // Searches stop their losing candidates and launch their chosen points' seeds as this host's runs report.
+  const search = new SearchDriver(db, host);
+  bus.only('run-updated', (run) => search.onRunUpdated(run));
   return {
     dataDir: opts.dataDir,
     uploadQuota: opts.uploadQuota,
     api,
     bus,
     host,
+    search,
     close: () => {
       host.shutdown();
       void remote?.close();

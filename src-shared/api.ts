@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { StoredRunConfig, StudyConfig, StudyConfigInput, BackendName, DataConfig, Metric } from './config';
 import type { EvalPoint } from './evaluation';
+import type { GridEntry } from './study-grid';
+import type { SearchOutcome } from './search/search-result';
 import type { MethodCombination } from './method-combination';
 import type { MethodStyle } from './method-style';
 import type { ParamsJsonSchema } from './params';
@@ -101,6 +103,8 @@ export interface RunSummary {
   tags: string[];
   /** The researcher's free-text note ('' when none). */
   note: string;
+  /** Hidden from the Runs view unless archived runs are shown; kept whole. */
+  archived: boolean;
 }
 
 /** A run with its full config and every evaluation point. */
@@ -196,6 +200,11 @@ export interface LaunchResult {
   pretrainRunId: string | null;
 }
 
+/** How a study is launched: the run count the user confirmed for a large sweep. */
+export interface LaunchOptions {
+  confirmRuns?: number;
+}
+
 /** Result of checking a study config without launching it. */
 export type StudyCheck =
   | {
@@ -204,8 +213,14 @@ export type StudyCheck =
       runCount: number;
       /** The stored base model the study will reuse; null means it pretrains one first (or starts from an imported model). */
       reusesBaseModelId: string | null;
+      /** How many base models its runs start from (a sweep of the data's use fraction has one per value) and how many of them must be pretrained first. */
+      baseModels: { count: number; toPretrain: number };
       /** How a study on library datasets will run (head reused or new, standardisation); [] otherwise. */
       notes: string[];
+      /** Each method entry's sweep grid (no axes and one point when nothing is swept). */
+      grid: GridEntry[];
+      /** A study of more fine-tuning runs than this is launched only with `confirmRuns` set to its run count. */
+      confirmAbove: number;
     }
   | { ok: false; issues: string[] };
 
@@ -262,12 +277,19 @@ export interface RetainLabApi {
   getRun(id: string): Promise<RunDetail>;
   listBaseModels(): Promise<BaseModelSummary[]>;
   checkStudy(config: StudyConfigInput): Promise<StudyCheck>;
-  launchStudy(config: StudyConfigInput): Promise<LaunchResult>;
+  /** Launches a study; one of more than `confirmAbove` fine-tuning runs needs `options.confirmRuns` equal to its run count. */
+  launchStudy(config: StudyConfigInput, options?: LaunchOptions): Promise<LaunchResult>;
   cancelRun(id: string): Promise<RunSummary>;
   /** Replaces a run's tags (each 1–40 of letters, digits, . _ -). */
   setRunTags(id: string, tags: string[]): Promise<RunSummary>;
   /** Sets a run's note ('' removes it). */
   setRunNote(id: string, note: string): Promise<RunSummary>;
+  /** Adds and removes tags of many runs and sets their note (absent: each keeps its own), in one transaction. */
+  annotateRuns(ids: string[], change: BulkAnnotation): Promise<RunSummary[]>;
+  /** Archives runs (hidden unless asked for, kept whole) or brings them back; refused, changing nothing, while any is queued or running. */
+  archiveRuns(ids: string[], archived: boolean): Promise<RunSummary[]>;
+  /** Deletes runs with everything stored for them, in one transaction; refused, deleting nothing, while any is queued or running. */
+  deleteRuns(ids: string[]): Promise<{ deleted: string[] }>;
   /** Prints a figure's SVG to a one-page vector PDF of exactly the given size (inches). */
   figurePdf(svg: string, widthIn: number, heightIn: number): Promise<FigurePdf>;
   /** Zips the runs' configs, metrics, the given figures, version, backends and seeds into a bundle that re-runs with `retainlab run`. */
@@ -288,6 +310,10 @@ export interface RetainLabApi {
   listImportedModels(): Promise<ImportedModelSummary[]>;
   /** Studies newest first, a page at a time, each with its progress (runs done of total) and an estimate of the time left. */
   listStudies(page?: PageRequest): Promise<Page<StudyProgress>>;
+  /** A stored study with the config it was launched from, to clone it in the wizard. */
+  getStudy(id: string): Promise<StoredStudy>;
+  /** What a study's search found so far (best setting per method, frontier, spend), worked out from its stored runs; null for a study without `search`. */
+  searchOutcome(studyId: string): Promise<SearchOutcome | null>;
   /** Cancels every queued and running run of a study. */
   cancelStudy(studyId: string): Promise<StudyProgress>;
   /** Queues a failed or cancelled run again (it resumes from its last resume point where it has one). */
@@ -296,6 +322,14 @@ export interface RetainLabApi {
   queueStatus(): Promise<QueueStatus>;
   /** Pauses or resumes the store's queue (every process on it) and sets how many runs this process trains at once. */
   setQueue(settings: { paused?: boolean; parallel?: number }): Promise<QueueStatus>;
+}
+
+/** A stored study as launched: its study config, or null for one launched from run configs (a bundle's runs.json), which has none. */
+export interface StoredStudy {
+  id: string;
+  name: string;
+  createdAt: string;
+  config: StudyConfig | null;
 }
 
 /** A study's progress: its runs by status, and how long the rest should take. */
@@ -333,11 +367,22 @@ export interface ExportedFigure {
   encoding: 'utf8' | 'base64';
 }
 
+/** A change to many runs' annotations: tags to add and to remove, and a note for all ('' removes it; absent keeps each run's). */
+export interface BulkAnnotation {
+  addTags?: string[];
+  removeTags?: string[];
+  note?: string;
+}
+
 /** Tags: short words that are safe in `--runs tag:<name>` and in file names. */
 export const TAG_PATTERN = /^[A-Za-z0-9._-]{1,40}$/;
+/** The most tags one run holds. */
+export const MAX_RUN_TAGS = 20;
 /** Paper sizes a figure may have, inches (a page of A4/letter bounds both). */
 export const FIGURE_INCHES = { minWidth: 1, maxWidth: 8.5, minHeight: 0.5, maxHeight: 11 } as const;
 const runId = z.string().min(1).max(100);
+const runIds = z.array(runId).min(1).max(10_000);
+const tag = z.string().trim().regex(TAG_PATTERN, 'a tag is 1-40 letters, digits, dots, dashes or underscores');
 const figureName = z.string().regex(/^[a-z0-9-]{1,40}\.(svg|png|pdf)$/, 'a figure file name like scatter.svg');
 
 /** Argument schemas of every API method: each transport validates calls against them. */
@@ -348,10 +393,20 @@ export const apiArgs = {
   getRun: z.tuple([runId]),
   listBaseModels: z.tuple([]),
   checkStudy: z.tuple([z.unknown()]),
-  launchStudy: z.tuple([z.unknown()]),
+  launchStudy: z.tuple([z.unknown(), z.strictObject({ confirmRuns: z.number().int().min(0).optional() }).optional()]),
   cancelRun: z.tuple([runId]),
-  setRunTags: z.tuple([runId, z.array(z.string().trim().regex(TAG_PATTERN, 'a tag is 1-40 letters, digits, dots, dashes or underscores')).max(20)]),
+  setRunTags: z.tuple([runId, z.array(tag).max(MAX_RUN_TAGS)]),
   setRunNote: z.tuple([runId, z.string().max(10_000)]),
+  annotateRuns: z.tuple([
+    runIds,
+    z.strictObject({
+      addTags: z.array(tag).max(MAX_RUN_TAGS).optional(),
+      removeTags: z.array(tag).max(MAX_RUN_TAGS).optional(),
+      note: z.string().max(10_000).optional(),
+    }),
+  ]),
+  archiveRuns: z.tuple([runIds, z.boolean()]),
+  deleteRuns: z.tuple([runIds]),
   figurePdf: z.tuple([
     z
       .string()
@@ -368,6 +423,8 @@ export const apiArgs = {
   forgottenSamples: z.tuple([runId, z.number().int().min(1).max(1000)]),
   ...datasetApiArgs,
   listStudies: z.tuple([pageRequestSchema]),
+  getStudy: z.tuple([z.string().min(1).max(100)]),
+  searchOutcome: z.tuple([z.string().min(1).max(100)]),
   cancelStudy: z.tuple([z.string().min(1).max(100)]),
   retryRun: z.tuple([runId]),
   queueStatus: z.tuple([]),

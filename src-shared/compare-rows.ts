@@ -27,14 +27,14 @@ export interface ComparisonRow<R extends ComparableRun = ComparableRun> {
 }
 
 // Paths the label never needs: the method is named by its label (its parameters are read per
-// component, below), seeds are what is aggregated, the rest is record bookkeeping.
-const UNLABELLED = /^(method(\.|$)|seed$|studyName$|version$|kind$)/;
+// component, below), seeds are what is aggregated, the rest is record bookkeeping (a sweep tag repeats values found elsewhere).
+const UNLABELLED = /^(method(\.|$)|seed$|studyName$|version$|kind$|sweep(\.|$))/;
 
 // A parameter whose value says what the row's numbers are: WiSE-FT reports the model at one α of its sweep.
 const ALWAYS_NAMED = new Set(['reportAlpha']);
 
-// Paper notation for the settings most often swept; anything else keeps its own name.
-const SHORT_NAMES: Record<string, string> = { reportAlpha: 'α', rank: 'r', lambda: 'λ', learningRate: 'lr', batchSize: 'batch' };
+/** Paper notation for the settings most often swept; anything else keeps its own name. */
+export const SHORT_NAMES: Record<string, string> = { reportAlpha: 'α', rank: 'r', lambda: 'λ', learningRate: 'lr', batchSize: 'batch' };
 
 // A legend entry names at most this many settings, each value cut at VALUE_CHARS characters.
 const MAX_SETTINGS = 3;

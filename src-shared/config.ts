@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { sharesHead, TARGET_TASKS, taskOf, type TargetTask } from './tasks/lookup';
 import type { BaseModelSpec, PretrainRunConfig, RunConfig } from './run-record';
+import { searchSchema } from './search/search-config';
+import { studyGrid, withPoint } from './study-grid';
+import { SWEEP_MAX_VALUES, sweepable } from './sweep';
 
 /** Built-in base-model recipes: image classifiers, a character-level language model and a character-level text classifier. */
 export const RECIPES = ['mlp', 'cnn', 'char-gpt', 'char-encoder'] as const;
@@ -119,6 +122,13 @@ export function standardizes(data: Pick<LibraryDataConfig, 'standardize'>, impor
 /** Digits, text or library datasets; a config without `source` means the digits (as before text existed). */
 export const dataSchema = z.discriminatedUnion('source', [digitsDataSchema, textDataSchema, libraryDataSchema]);
 
+/** A study's data: as dataSchema, where the digits' use fraction may be swept (each value pretrains its own base model). */
+const studyDataSchema = z.discriminatedUnion('source', [
+  digitsDataSchema.extend({ useFraction: sweepable(digitsDataSchema.shape.useFraction, false) }),
+  textDataSchema,
+  libraryDataSchema,
+]);
+
 /** How far a held-out pretrain sequence's mean token loss may rise (nats) before it counts as collateral damage. */
 export const DEFAULT_LOSS_RISE = 0.1;
 const methodComponentSchema = z.strictObject({
@@ -148,6 +158,13 @@ export const budgetSchema = z.strictObject({
   seeds: z.array(seed).min(1).max(20).default([0]),
 });
 
+/** A study's budget: as budgetSchema, where learning rate, epochs and batch size may be swept (a list, {values} or a range). */
+const studyBudgetSchema = budgetSchema.extend({
+  learningRate: sweepable(budgetSchema.shape.learningRate, false),
+  epochs: sweepable(budgetSchema.shape.epochs, true),
+  batchSize: sweepable(budgetSchema.shape.batchSize, true),
+});
+
 /** A whole study: one base model, one pretrain eval set + target task, several methods × seeds. */
 export const studyConfigSchema = z
   .strictObject({
@@ -160,7 +177,7 @@ export const studyConfigSchema = z
         imported: z.string().min(1).max(100).optional(),
       })
       .default({ recipe: 'mlp', pretrain: pretrainBudgetSchema.parse({}) }),
-    data: dataSchema.default(digitsDataSchema.parse({})),
+    data: studyDataSchema.default(digitsDataSchema.parse({})),
     target: z
       .strictObject({
         task: z.enum(TARGET_TASKS).default('rotate90'),
@@ -173,7 +190,16 @@ export const studyConfigSchema = z
       })
       .default({ task: 'rotate90' }),
     methods: z.array(methodChoiceSchema).min(1, 'choose at least one method'),
-    budget: budgetSchema.default(budgetSchema.parse({})),
+    budget: studyBudgetSchema.default(budgetSchema.parse({})),
+    /** Run a seeded sample of `sample` points of each method's sweep grid instead of all of it. */
+    sweep: z
+      .strictObject({
+        sample: z.number().int().min(1).max(SWEEP_MAX_VALUES),
+        seed: seed.default(0),
+      })
+      .optional(),
+    /** Search the sweep grid for the best setting under constraints (successive halving) instead of running all of it. */
+    search: searchSchema.optional(),
     backend: z.enum(BACKENDS).default('auto'),
     /** Language-model studies: a held-out pretrain sequence is collateral damage when its mean token loss rose by more than this (nats). */
     lossRise: z.number().gt(0).max(10).optional(),
@@ -184,6 +210,12 @@ export const studyConfigSchema = z
       ...sequenceIssues(study.target),
       ...libraryTargetIssues(study.target),
     ];
+    // Candidates are shared among the method entries: fewer than one each would leave an entry out unsaid.
+    if (study.search && study.search.budget.runs < study.methods.length)
+      issues.push({
+        path: ['search', 'budget', 'runs'],
+        message: `${study.search.budget.runs} candidate run(s) cannot cover the study's ${study.methods.length} method entries: give at least ${study.methods.length}`,
+      });
     for (const issue of issues) ctx.addIssue({ code: 'custom', ...issue });
   })
   .transform((study) =>
@@ -289,23 +321,38 @@ export type { BaseModelSpec, ImportedArchitecture, PretrainRunConfig, RunConfig,
 export const RUN_RECORD_VERSION = 1 as const;
 
 /**
- * Expands a study into its base model spec, the run that pretrains it (when no stored model has the
- * spec) and one fine-tuning run per method × seed. The only place a run's metric is derived from its task.
+ * Expands a study into its base models (one per point of a data sweep) with the runs that pretrain
+ * them (when no stored model has the spec), and one fine-tuning run per method × grid point × seed,
+ * method by method, seeds innermost. A run of a method entry with swept fields is tagged with the
+ * sweep (`methods.<i>`) and its point. The only place a run's metric is derived from its task.
  */
-export function expandStudy(study: StudyConfig): { baseModel: BaseModelSpec; pretrain: PretrainRunConfig; runs: RunConfig[] } {
-  const baseModel: BaseModelSpec = {
-    recipe: study.baseModel.recipe,
-    classes: taskOf(study.target.task).classes.pretrain,
-    data: study.data,
-    pretrain: study.baseModel.pretrain,
-  };
-  const { seeds, ...budget } = study.budget;
+export function expandStudy(study: StudyConfig): { bases: { baseModel: BaseModelSpec; pretrain: PretrainRunConfig }[]; runs: RunConfig[] } {
+  const classes = taskOf(study.target.task).classes.pretrain;
   const metric = metricOf(study.target.task);
-  const common = { version: RUN_RECORD_VERSION, studyName: study.name, baseModel, target: study.target, backend: study.backend, metric };
+  const common = { version: RUN_RECORD_VERSION, studyName: study.name, target: study.target, backend: study.backend, metric };
   const evaluation = metric === 'loss' ? { lossRise: study.lossRise ?? DEFAULT_LOSS_RISE } : {};
+  const { seeds, ...budget } = study.budget;
+  // Swept fields still hold {values} here; every one of them is an axis of the grid, so each point replaces them all.
+  const template = {
+    kind: 'finetune' as const,
+    ...common,
+    baseModel: { recipe: study.baseModel.recipe, classes, data: study.data as DataConfig, pretrain: study.baseModel.pretrain },
+    budget: budget as RunConfig['budget'],
+    ...evaluation,
+  };
   const runs: RunConfig[] = [];
-  for (const method of study.methods) {
-    for (const seed of seeds) runs.push({ kind: 'finetune', ...common, method, budget, seed, ...evaluation });
+  for (const entry of studyGrid(study)) {
+    const method = study.methods[entry.methodIndex];
+    for (const point of entry.points) {
+      const run = withPoint({ ...template, method }, point);
+      const sweep = entry.axes.length ? { sweep: { id: entry.sweepId, point } } : {};
+      for (const seed of seeds) runs.push({ ...run, seed, ...sweep });
+    }
   }
-  return { baseModel, pretrain: { kind: 'pretrain', ...common }, runs };
+  const bases = new Map<string, { baseModel: BaseModelSpec; pretrain: PretrainRunConfig }>();
+  for (const { baseModel } of runs) {
+    const key = JSON.stringify(baseModel);
+    if (!bases.has(key)) bases.set(key, { baseModel, pretrain: { kind: 'pretrain', ...common, baseModel } });
+  }
+  return { bases: [...bases.values()], runs };
 }

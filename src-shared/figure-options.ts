@@ -1,5 +1,5 @@
 /** The figures a comparison offers; the CLI's --figure takes these names. */
-export const FIGURE_KINDS = ['scatter', 'curves', 'wiseft', 'tradeoff', 'cd-classes', 'distance'] as const;
+export const FIGURE_KINDS = ['scatter', 'curves', 'wiseft', 'tradeoff', 'parallel', 'cd-classes', 'distance'] as const;
 /** One of FIGURE_KINDS. */
 export type FigureKind = (typeof FIGURE_KINDS)[number];
 /** File formats a figure exports to. */

@@ -18,6 +18,7 @@ const seed = z
   .int()
   .min(0)
   .max(2 ** 31 - 1);
+const paramValueSchema = z.union([z.number(), z.boolean(), z.string(), z.array(z.number())]);
 const shape = z.tuple([z.number().int().min(1), z.number().int().min(1), z.number().int().min(1)]);
 
 /**
@@ -93,6 +94,8 @@ export const finetuneRunConfigSchema = z.strictObject({
   seed,
   /** Loss metric only: the rise of a pretrain sequence's mean token loss (nats) that counts as collateral damage. */
   lossRise: z.number().gt(0).max(10).optional(),
+  /** A run of a sweep: the study's method entry (`methods.<i>`; runs of one sweep share it and their study) and the point it runs (run-config path → value). */
+  sweep: z.strictObject({ id: z.string().min(1).max(100), point: z.record(z.string(), paramValueSchema) }).optional(),
 });
 
 /** The stored config of any run (`runs.config_json`), pretraining or fine-tuning. */

@@ -17,6 +17,7 @@ import { EXPORT_COMMAND } from './export-command';
 import { DATASET_COMMANDS, MODEL_COMMANDS } from './library-commands';
 import { QUEUE_COMMANDS, RUN_COMMANDS } from './run-commands';
 import { STORE_COMMANDS } from './store-commands';
+import { SWEEP_CONFIRM_RUNS } from '../../src-shared/sweep';
 
 const BACKEND_OPTION = {
   type: 'string',
@@ -39,9 +40,15 @@ const COMMANDS: Command[] = [
       name: 'run',
       positionals: ['<config.json>'],
       summary: 'run any study from a config file (the same study again continues it: finished runs are kept, failed ones retried)',
-      options: { json: JSON_OPTION, backend: BACKEND_OPTION, new: { type: 'boolean', help: 'a new study even where the store has this one' }, ...HOST_OPTIONS },
+      options: {
+        json: JSON_OPTION,
+        backend: BACKEND_OPTION,
+        new: { type: 'boolean', help: 'a new study even where the store has this one' },
+        yes: { type: 'boolean', short: 'y', help: `launch a sweep of more than ${SWEEP_CONFIRM_RUNS} fine-tuning runs without asking` },
+        ...HOST_OPTIONS,
+      },
     },
-    ({ positionals, values }) => runConfigFile(positionals[0], commonOptions(values), values.new ?? false),
+    ({ positionals, values }) => runConfigFile(positionals[0], commonOptions(values), values.new ?? false, values.yes ?? false),
   ),
   defineCommand(
     {

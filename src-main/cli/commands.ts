@@ -11,7 +11,8 @@ import { VERSION } from '../version';
 import { progressPrinter } from './progress-printer';
 import { runBench, type BenchSize } from '../bench/run-bench';
 import { formatReport } from '../bench/report';
-import { reportTable, studyReport } from './study-report';
+import { reportTable, searchTable, studyReport } from './study-report';
+import { stoppedAtOf } from '../services/search-study';
 import type { LaunchResult } from '../../src-shared/api';
 import type { ApiService } from '../services/api-service';
 import type { RunHostOptions } from '../services/run-host';
@@ -31,11 +32,21 @@ export interface CommonOptions {
  * Runs one study headless: launch, stream progress to stderr, print the result; exit code 0 only if every
  * run completed. The same study config run again (and `fresh` not asked) continues the stored study.
  */
-export function runStudy(config: unknown, opts: CommonOptions, fresh = true): Promise<number> {
+export function runStudy(config: unknown, opts: CommonOptions, fresh = true, confirmed = false): Promise<number> {
   const withBackend = opts.backend ? { ...(config as object), backend: opts.backend } : config;
   return runLaunched(async (api) => {
     const continued = fresh ? null : await api.continueStudy(withBackend);
-    if (!continued) return api.launchStudy(withBackend);
+    if (!continued) {
+      const check = await api.checkStudy(withBackend);
+      if (check.ok) {
+        const { count, toPretrain } = check.baseModels;
+        process.stderr.write(
+          `${check.runCount} fine-tuning run(s)${count > 1 ? ` on ${count} base models` : ''}${toPretrain ? `, ${toPretrain} to pretrain first` : ''}\n`,
+        );
+      }
+      // A large sweep is launched only when its count is confirmed (--yes); launchStudy says so otherwise.
+      return api.launchStudy(withBackend, confirmed && check.ok ? { confirmRuns: check.runCount } : {});
+    }
     const again = continued.retried.length ? `; ${continued.retried.length} failed or cancelled run(s) queued again` : '';
     process.stderr.write(`continuing study ${continued.studyId} (the store has this study; --new starts another)${again}\n`);
     return continued;
@@ -69,12 +80,15 @@ async function runLaunched(start: (api: ApiService) => Promise<LaunchResult>, op
   try {
     process.stderr.write(`study ${launch.studyId}: ${launch.runIds.length} runs, store ${opts.dataDir}\n`);
     await wb.host.untilEnded(launch.runIds);
+    // A search launches its chosen points' seeds as its candidates end: those are waited for too.
+    const searched = interrupted ? null : await wb.search.settle(launch.studyId);
     // Runs of other studies claimed meanwhile are finished, not abandoned (unless interrupted: then close hands them back).
     if (!interrupted) await wb.host.drain();
-    const report = await studyReport(wb.api, launch, wb.host.executedRuns(), wb.host.owner);
-    if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    else process.stdout.write(`${reportTable(report)}\n`);
-    return report.runs.every((r) => r.status === 'completed') ? 0 : 1;
+    const report = await studyReport(wb.api, searched ? { ...launch, runIds: searched.runIds } : launch, wb.host.executedRuns(), wb.host.owner);
+    if (opts.json) process.stdout.write(`${JSON.stringify(searched ? { ...report, search: searched.outcome } : report, null, 2)}\n`);
+    else process.stdout.write(`${reportTable(report)}\n${searched ? `${searchTable(searched.outcome)}\n` : ''}`);
+    // Runs the search stopped did what they were for.
+    return report.runs.every((r) => r.status === 'completed' || stoppedAtOf(r.error) !== null) ? 0 : 1;
   } finally {
     process.off('SIGINT', stop);
     wb.close();
@@ -90,7 +104,7 @@ export function quickstart(opts: CommonOptions, text: boolean): Promise<number> 
  * `retainlab run <config.json>`: a study, or stored run configs launched as they are: one (an object
  * with `kind`) or a JSON array of them, as a reproducibility bundle's runs.json holds them.
  */
-export function runConfigFile(path: string | undefined, opts: CommonOptions, fresh = false): Promise<number> {
+export function runConfigFile(path: string | undefined, opts: CommonOptions, fresh = false, confirmed = false): Promise<number> {
   if (!path) throw new Error('usage: retainlab run <study.json | runs.json> [--json] [--data-dir DIR]');
   let config: unknown;
   try {
@@ -99,7 +113,7 @@ export function runConfigFile(path: string | undefined, opts: CommonOptions, fre
     throw new Error(`cannot read the config file ${path}: ${(err as Error).message}`, { cause: err });
   }
   const runConfigs = Array.isArray(config) ? config : typeof config === 'object' && config !== null && 'kind' in config ? [config] : null;
-  if (!runConfigs) return runStudy(config, opts, fresh);
+  if (!runConfigs) return runStudy(config, opts, fresh, confirmed);
   const withBackend = opts.backend ? runConfigs.map((c: unknown) => ({ ...(c as object), backend: opts.backend })) : runConfigs;
   return runLaunched((api) => api.launchRuns(withBackend), opts);
 }

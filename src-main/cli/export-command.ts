@@ -49,7 +49,11 @@ const EXPORT_OPTIONS = {
   'font-size': { type: 'string', placeholder: 'PT', help: 'figure font size in points (default 8)' },
   dpi: { type: 'string', placeholder: 'N', help: 'resolution of a PNG figure (default 300)' },
   seeds: { type: 'string', placeholder: 'mean|all', help: 'learning and α curves: the mean over seeds with a ±1 std band (default), or each seed too' },
-  param: { type: 'string', placeholder: 'CONFIG.PATH', help: 'the swept parameter the trade-off figure plots against (default: the first one swept)' },
+  param: {
+    type: 'string',
+    placeholder: 'CONFIG.PATH',
+    help: "the swept parameter the trade-off figure plots against (default: each sweep's first axis; runs of no sweep: the first that varies)",
+  },
 } as const;
 
 type ExportValues = OptionValues<typeof EXPORT_OPTIONS>;

@@ -2,12 +2,14 @@ import type { RunStatus } from '../../src-shared/api';
 import { openStore } from '../db/connection';
 import { listEvaluations } from '../db/evaluations';
 import { cancelInStore, isQueuePaused, setQueuePaused } from '../db/queue';
+import { archiveRuns } from '../db/run-bulk';
 import { deleteRun, retryRun } from '../db/run-control';
 import { listRunLogs } from '../db/run-logs';
 import { resumeStepOf } from '../db/resume-points';
 import { getRun, listRuns, runsOfStudy, type RunRecord } from '../db/runs';
 import type { Db } from '../db/types';
 import { methodLabel } from '../engine/methods/registry';
+import { FIXED_QUERY_FIELDS, matchesQuery, queryIssues } from '../../src-shared/run-query';
 import { forkLauncher } from '../services/fork-launcher';
 import { VERSION } from '../version';
 import { createWorkbench } from '../workbench';
@@ -61,7 +63,7 @@ function requireStudy(db: Db, studyId: string): RunRecord[] {
   return runs;
 }
 
-/** `retainlab runs list|show|retry|cancel|delete`: the store's runs, from any process, while others train them. */
+/** `retainlab runs list|show|retry|cancel|archive|delete`: the store's runs, from any process, while others train them. */
 export const RUN_COMMANDS: Command[] = [
   defineCommand(
     {
@@ -70,6 +72,11 @@ export const RUN_COMMANDS: Command[] = [
       options: {
         study: { type: 'string', placeholder: 'S', help: 'only the runs of this study id' },
         status: { type: 'string', placeholder: STATUSES.join('|'), help: 'only runs in this status' },
+        where: {
+          type: 'string',
+          placeholder: 'Q',
+          help: 'only runs matching this search, as in the Runs view: retention>0.9 targetGain>=0.5 learningRate<0.01 studyName="Digits study"',
+        },
         json: JSON_OPTION,
       },
     },
@@ -78,7 +85,10 @@ export const RUN_COMMANDS: Command[] = [
       const status = values.status;
       if (status !== undefined && !STATUSES.includes(status as RunStatus)) throw new Error(`--status must be one of ${STATUSES.join(', ')}, got '${status}'`);
       return withStore(opts.dataDir, (db) => {
-        const runs = (values.study ? requireStudy(db, values.study) : listRuns(db).reverse()).filter((r) => !status || r.status === status);
+        const all = values.study ? requireStudy(db, values.study) : listRuns(db).reverse();
+        const issues = values.where ? queryIssues(values.where, all) : [];
+        if (issues.length) throw new Error(`--where: ${issues.join('; ')} (fields: ${FIXED_QUERY_FIELDS.join(', ')}, or a config path of these runs)`);
+        const runs = all.filter((r) => (!status || r.status === status) && (!values.where || matchesQuery(r, values.where)));
         if (opts.json)
           process.stdout.write(
             `${JSON.stringify(
@@ -139,6 +149,20 @@ export const RUN_COMMANDS: Command[] = [
           else if (outcome === 'requested') process.stdout.write(`${run.id}: its host was asked to stop it\n`);
           else if (id) process.stdout.write(`${run.id}: not cancelled, it is ${run.status}\n`);
         }
+        return 0;
+      }),
+  ),
+  defineCommand(
+    {
+      name: 'runs archive',
+      positionals: ['<run-id>'],
+      summary: 'hide a run that is not queued or running from the Runs view (kept whole); --undo brings it back',
+      options: { undo: { type: 'boolean', help: 'bring the run back' } },
+    },
+    ({ positionals: [id], values }) =>
+      withStore(commonOptions(values).dataDir, (db) => {
+        archiveRuns(db, [id], !values.undo);
+        process.stdout.write(`${values.undo ? 'brought back' : 'archived'} run ${id}\n`);
         return 0;
       }),
   ),

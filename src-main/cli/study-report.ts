@@ -1,8 +1,11 @@
 import type { LaunchResult } from '../../src-shared/api';
-import type { Metric } from '../../src-shared/config';
+import type { Metric, RunConfig } from '../../src-shared/config';
 import { methodSettingLabel } from '../engine/methods/registry';
 import type { ApiService } from '../services/api-service';
+import type { SearchOutcome } from '../../src-shared/search/search-result';
+import type { SeedStat } from '../../src-shared/aggregate';
 import { textTable, type ColumnAlign } from './text-table';
+import { pointLabel } from '../../src-shared/study-grid';
 
 /**
  * The final per-run metrics of a study, as `--json` prints them; `metric` says whether A_pre/A_tgt are accuracies or mean token losses (nats).
@@ -32,7 +35,9 @@ export async function studyReport(api: ApiService, launch: LaunchResult, execute
       kind: r.kind,
       method: r.methodId,
       // The method as the results table names it: combined methods and the telling setting included ("LoRA (full rank)", "mix-cd rehearsal (oracle)").
-      label: r.kind === 'pretrain' ? 'pretraining' : methodSettingLabel(r.config?.kind === 'finetune' ? r.config.method : { id: r.methodId }),
+      label: r.kind === 'pretrain' ? 'pretraining' : runLabel(r.config?.kind === 'finetune' ? r.config : null, r.methodId),
+      // The run's point of its study's sweep (run-config path → value), null outside a sweep.
+      point: r.config?.kind === 'finetune' ? (r.config.sweep?.point ?? null) : null,
       seed: r.seed,
       status: r.status,
       error: r.error,
@@ -46,6 +51,12 @@ export async function studyReport(api: ApiService, launch: LaunchResult, execute
         .map((e) => ({ alpha: e.alpha, aPre: e.aPre, aTgt: e.aTgt, cdAbs: e.cdAbs, weightDistance: e.weightDistance })),
     })),
   };
+}
+
+/** A fine-tuning run as the results table names it: its method with the telling setting, and a sweep's point ("LoRA rank=4"). */
+function runLabel(config: RunConfig | null, methodId: string): string {
+  const label = methodSettingLabel(config ? config.method : { id: methodId });
+  return config?.sweep ? `${label} ${pointLabel(config.sweep.point)}` : label;
 }
 
 /** What `retainlab run` reports of a study. */
@@ -104,5 +115,39 @@ export function reportTable(report: StudyReport): string {
       'language-model runs: A_pre/A_tgt are mean token losses in nats (lower is better); forget = L_pre(θ_ft) − L_pre(θ₀); CD% = pretrain sequences whose loss rose by more than the threshold',
     );
   }
+  return lines.join('\n');
+}
+
+/** A search's point for the terminal: `rank=4, learningRate=0.001`, or the one setting of a method entry that sweeps nothing. */
+function formatPoint(point: Record<string, unknown>): string {
+  return Object.keys(point).length ? pointLabel(point) : 'its one setting';
+}
+
+const stat = (s: SeedStat | undefined) => (s ? `${s.mean.toPrecision(3)}${s.std === null ? '' : ` ± ${s.std.toPrecision(2)}`}` : '-');
+
+/** A search's outcome for the terminal: the chosen setting of each method with its seeds' mean ± std, the frontier and the spend. */
+export function searchTable(outcome: SearchOutcome): string {
+  const metric = outcome.objective.split(' ')[1];
+  const shown = [...new Set([metric, 'retention', 'targetGain', ...outcome.constraints.map((c) => c.split(' ')[0])])];
+  const lines = [`search: ${outcome.objective}${outcome.constraints.length ? ` subject to ${outcome.constraints.join(' and ')}` : ''}`];
+  for (const m of outcome.methods) {
+    const tried = `${m.candidates} candidate(s), ${m.stopped} stopped by the search`;
+    const c = m.chosen;
+    if (!c) {
+      lines.push(`  ${m.label}: nothing chosen: ${m.note} (${tried})`);
+      continue;
+    }
+    const numbers = shown.map((k) => `${k} ${stat(c.metrics[k])}`).join(', ');
+    const holds = c.meetsConstraintsOnMean ? '' : "; the seeds' mean breaks the constraints";
+    lines.push(`  ${m.label}: ${formatPoint(c.point)}; seeds ${c.seeds.join(', ')}: ${numbers}${holds} (${tried})`);
+  }
+  lines.push('frontier (target gain vs retention, no run better on both):');
+  for (const f of outcome.frontier)
+    lines.push(`  ${f.label} ${formatPoint(f.point)}: targetGain ${f.targetGain.toPrecision(3)}, retention ${f.retention.toPrecision(3)}`);
+  const { spend } = outcome;
+  const share = spend.fullGrid.epochs > 0 ? ` (${Math.round((100 * spend.epochs) / spend.fullGrid.epochs)}% of its epochs)` : '';
+  lines.push(
+    `spent ${spend.runs} runs (${spend.stoppedRuns} stopped early), ${spend.epochs.toFixed(1)} epochs; the full grid over every seed: ${spend.fullGrid.runs} runs, ${spend.fullGrid.epochs} epochs${share}`,
+  );
   return lines.join('\n');
 }

@@ -8,6 +8,7 @@ import { migration006 } from './migrations/006-run-predictions';
 import { migration007 } from './migrations/007-run-record';
 import { migration008 } from './migrations/008-run-queue';
 import { migration009 } from './migrations/009-import-lease';
+import { migration010 } from './migrations/010-run-archive';
 
 /**
  * A numbered schema change; a merged migration is never edited, a new one is added. `sql` changes
@@ -31,6 +32,7 @@ export const MIGRATIONS: Migration[] = [
   migration007,
   migration008,
   migration009,
+  migration010,
 ];
 
 /** The schema version this build writes. */

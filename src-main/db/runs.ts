@@ -29,6 +29,8 @@ export interface RunRecord {
   owner: string | null;
   /** How many times a host has started it (a resumed run counts each start). */
   attempts: number;
+  /** Hidden from the Runs view unless archived runs are shown; kept whole. */
+  archived: boolean;
 }
 
 interface Row {
@@ -49,6 +51,7 @@ interface Row {
   ended_at: string | null;
   owner: string | null;
   attempts: number;
+  archived_at: string | null;
 }
 
 const SELECT = `SELECT runs.*, studies.name AS study_name FROM runs LEFT JOIN studies ON studies.id = runs.study_id`;
@@ -73,6 +76,7 @@ function toRecord(row: Row): RunRecord {
     endedAt: row.ended_at,
     owner: row.owner,
     attempts: row.attempts,
+    archived: row.archived_at !== null,
   };
 }
 

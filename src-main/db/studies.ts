@@ -13,6 +13,13 @@ export function findStudyByConfig(db: Db, launchedFrom: object): { id: string; n
   return row ?? null;
 }
 
+/** A stored study with what it was launched from (parsed: a study config, or the list of run configs launched as they are); null when there is none. */
+export function getStudyRecord(db: Db, id: string): { id: string; name: string; createdAt: string; launchedFrom: unknown } | null {
+  const row = db.prepare(`SELECT id, name, config_json, created_at FROM studies WHERE id = ?`).get(id) as
+    { id: string; name: string; config_json: string; created_at: string } | undefined;
+  return row ? { id: row.id, name: row.name, createdAt: row.created_at, launchedFrom: JSON.parse(row.config_json) } : null;
+}
+
 /** A study with how many of its runs are in each status. */
 export interface StudyCounts {
   id: string;

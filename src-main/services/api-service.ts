@@ -1,9 +1,11 @@
 import type {
   AppInfo,
+  BulkAnnotation,
   BundleFile,
   ExportedFigure,
   FigurePdf,
   ForgottenSamples,
+  LaunchOptions,
   LaunchResult,
   QueueStatus,
   RetainLabApi,
@@ -11,6 +13,7 @@ import type {
   RunSummary,
   StudyCheck,
   StudyProgress,
+  StoredStudy,
 } from '../../src-shared/api';
 import {
   budgetSchema,
@@ -38,11 +41,15 @@ import { listRunLogs } from '../db/run-logs';
 import { allAnnotations, annotationsOf, setNote, setTags, type RunAnnotations } from '../db/run-annotations';
 import { countRuns, getRun, insertRun, listRuns, runsOfStudy, type RunRecord } from '../db/runs';
 import { pageBounds, pageOf, type Page, type PageRequest } from '../../src-shared/paging';
-import { findStudyByConfig, insertStudy, listStudyCounts, type StudyCounts } from '../db/studies';
+import { findStudyByConfig, getStudyRecord, insertStudy, listStudyCounts, type StudyCounts } from '../db/studies';
 import { isQueuePaused, setQueuePaused } from '../db/queue';
 import { retryRun } from '../db/run-control';
+import { annotateRuns, archiveRuns, deleteRuns } from '../db/run-bulk';
 import type { Db } from '../db/types';
-import { methodLabel, parseMethodChoice } from '../engine/methods/registry';
+import { methodLabel, storedMethod } from '../engine/methods/registry';
+import { parseSweptMethod } from './method-sweeps';
+import { studyAxesOf, studyGrid } from '../../src-shared/study-grid';
+import { isSweep, SWEEP_CONFIRM_RUNS, SWEEP_MAX_GRID, SWEEP_MAX_RUNS } from '../../src-shared/sweep';
 import { buildBundle } from '../export/bundle';
 import type { FigurePrinter } from '../export/figure-printer';
 import { buildCatalog } from './catalog';
@@ -53,17 +60,20 @@ import { lookUpLibrary } from './library-study';
 import { baseModelName, resolveStudy } from './resolve-study';
 import type { RunHost } from './run-host';
 import { studyProgress } from './study-progress';
+import { searchLaunch } from '../../src-shared/search/search-plan';
+import { searchOutcomeOf, stoppedAtOf } from './search-study';
+import type { SearchOutcome } from '../../src-shared/search/search-result';
 import { availableParallelism } from 'node:os';
 
-/** Issues of each method choice (checked even when other fields are bad, so every problem shows at once). */
-function methodIssues(methods: unknown, study: StudyContext): { issues: string[]; parsed: MethodChoice[] } {
+/** Issues of each method choice (checked even when other fields are bad, so every problem shows at once); swept parameters are checked at every point. */
+function methodIssues(methods: unknown, contexts: StudyContext[]): { issues: string[]; parsed: MethodChoice[] } {
   const issues: string[] = [];
   const parsed: MethodChoice[] = [];
   if (!Array.isArray(methods)) return { issues, parsed };
   methods.forEach((m: MethodChoice, i) => {
     if (typeof m?.id !== 'string') return;
     try {
-      parsed.push(parseMethodChoice({ ...m, params: m.params ?? {}, with: Array.isArray(m.with) ? m.with : [] }, `methods.${i}`, study));
+      parsed.push(parseSweptMethod({ ...m, params: m.params ?? {}, with: Array.isArray(m.with) ? m.with : [] }, `methods.${i}`, contexts));
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       issues.push(...err.issues);
@@ -72,20 +82,39 @@ function methodIssues(methods: unknown, study: StudyContext): { issues: string[]
   return { issues, parsed };
 }
 
-/** Validates a study config and every method's parameters, naming each bad field. */
+/** How many fine-tuning runs a valid study expands to (grid points, or the sample of them, × seeds), without listing them. */
+export function studyRunCount(study: StudyConfig): number {
+  const sample = study.sweep?.sample ?? Infinity;
+  return studyAxesOf(study).reduce((n, { size }) => n + Math.min(size, sample), 0) * study.budget.seeds.length;
+}
+
+/** Validates a study config and every method's parameters, naming each bad field; a sweep's every value is checked. */
 export function validateStudy(input: unknown): StudyConfig {
   const result = studyConfigSchema.safeParse(input);
-  const study: StudyContext = result.success
-    ? {
-        learningRate: result.data.budget.learningRate,
-        objective: taskOf(result.data.target.task).objective,
-        sequence: taskSequence(result.data.target).length > 1,
-      }
-    : { learningRate: budgetSchema.parse({}).learningRate, objective: 'classification', sequence: false };
-  const methods = methodIssues((input as { methods?: unknown } | null)?.methods, study);
+  const common = result.success
+    ? { objective: taskOf(result.data.target.task).objective, sequence: taskSequence(result.data.target).length > 1 }
+    : { objective: 'classification' as const, sequence: false };
+  const rates = result.success ? result.data.budget.learningRate : budgetSchema.parse({}).learningRate;
+  // Methods check their parameters against the learning rate: each swept one is a context of its own.
+  const contexts = (isSweep(rates) ? (rates.values as number[]) : [rates]).map((learningRate): StudyContext => ({ ...common, learningRate }));
+  const methods = methodIssues((input as { methods?: unknown } | null)?.methods, contexts);
   const issues = [...(result.success ? [] : describeIssues(result.error)), ...methods.issues];
   if (!result.success || issues.length) throw new ValidationError(`Invalid study config:\n  ${issues.join('\n  ')}`, issues);
-  return { ...result.data, methods: methods.parsed };
+  const study = { ...result.data, methods: methods.parsed };
+  const runs = studyRunCount(study);
+  if (runs > SWEEP_MAX_RUNS) {
+    const issue = `budget: the study expands to ${runs} fine-tuning runs, more than ${SWEEP_MAX_RUNS}: sweep fewer values or sample points (sweep.sample)`;
+    throw new ValidationError(`Invalid study config:\n  ${issue}`, [issue]);
+  }
+  // A sample is drawn from the listed grid: a grid of millions of points would stall the host however few it samples.
+  const grids = studyAxesOf(study)
+    .map((g, i) => ({ ...g, i }))
+    .filter((g) => g.size > SWEEP_MAX_GRID);
+  if (grids.length) {
+    const issues = grids.map((g) => `methods.${g.i}: its sweep grid has ${g.size} points, more than ${SWEEP_MAX_GRID} even to sample from: sweep fewer values`);
+    throw new ValidationError(`Invalid study config:\n  ${issues.join('\n  ')}`, issues);
+  }
+  return study;
 }
 
 /**
@@ -186,55 +215,81 @@ export class ApiService implements RetainLabApi {
     return listBaseModels(this.db).map(({ checkpointId: _c, ...summary }) => summary);
   }
 
-  /** A validated study with its library datasets looked up and checked, and its base-model spec and runs. */
+  /** A validated study with its library datasets looked up and checked, and its base-model specs and runs. */
   private prepare(input: unknown) {
     const config = validateStudy(input);
     const { library, issues } = lookUpLibrary(this.db, config);
     if (issues.length) throw new ValidationError(`Invalid study config:\n  ${issues.join('\n  ')}`, issues);
-    return { config, library, ...resolveStudy(config, library) };
+    return { config, library, ...resolveStudy(config, library, storedMethod) };
   }
 
   async checkStudy(input: unknown): Promise<StudyCheck> {
     try {
-      const { config, library, baseModel, runs } = this.prepare(input);
-      const reusesBaseModelId = library?.model ? null : (findUsableBaseModel(this.db, baseModel)?.id ?? null);
-      return { ok: true, config, runCount: runs.length, reusesBaseModelId, notes: library?.compat.notes ?? [] };
+      const { config, library, ...expanded } = this.prepare(input);
+      // A search's run count is its candidates', as launchStudy launches them (the chosen points' seeds come later).
+      const { bases, runs } = searchLaunch(config, expanded);
+      const reusesBaseModelId = library?.model ? null : (findUsableBaseModel(this.db, bases[0].baseModel)?.id ?? null);
+      const toPretrain = library?.model ? 0 : bases.filter((b) => !findUsableBaseModel(this.db, b.baseModel)).length;
+      const grid = studyGrid(config);
+      const baseModels = { count: bases.length, toPretrain };
+      return {
+        ok: true,
+        config,
+        runCount: runs.length,
+        reusesBaseModelId,
+        baseModels,
+        notes: library?.compat.notes ?? [],
+        grid,
+        confirmAbove: SWEEP_CONFIRM_RUNS,
+      };
     } catch (err) {
       if (err instanceof ValidationError) return { ok: false, issues: err.issues };
       throw err;
     }
   }
 
-  async launchStudy(input: unknown): Promise<LaunchResult> {
-    const { config, library, baseModel, pretrain, runs } = this.prepare(input);
+  async launchStudy(input: unknown, options: LaunchOptions = {}): Promise<LaunchResult> {
+    const { config, library, ...expanded } = this.prepare(input);
+    // A search launches only its sampled candidates; the search driver launches the chosen points' seeds.
+    const { bases, runs } = searchLaunch(config, expanded);
+    if (runs.length > SWEEP_CONFIRM_RUNS && options.confirmRuns !== runs.length) {
+      const issue = `the study expands to ${runs.length} fine-tuning runs, more than ${SWEEP_CONFIRM_RUNS}: confirm that count to launch it (CLI: --yes)`;
+      throw new ValidationError(issue, [`confirmRuns: ${issue}`]);
+    }
     const studyId = newId('study');
     const runIds: string[] = [];
     let pretrainRunId: string | null = null;
-    let baseModelId = '';
+    // One stored (or imported) base model per spec of the study: a data sweep has several.
+    const baseModelIds = new Map<string, string>();
     this.db.transaction(() => {
       insertStudy(this.db, studyId, config.name, config);
-      const existing = library?.model ? null : findUsableBaseModel(this.db, baseModel);
-      if (library?.model) {
-        // An imported model is θ₀ as it is: nothing to pretrain, and its runs name no stored base model.
-        baseModelId = library.model.summary.id;
-      } else if (existing) {
-        baseModelId = existing.id;
-      } else {
-        baseModelId = newId('base');
-        pretrainRunId = newId('run');
-        const name = baseModelName(baseModel, config.target.task, library?.pretrain.name);
-        insertBaseModel(this.db, { id: baseModelId, name, spec: baseModel, pretrainRunId });
-        insertRun(this.db, { id: pretrainRunId, studyId, baseModelId, config: pretrain });
-        runIds.push(pretrainRunId);
+      for (const { baseModel, pretrain } of bases) {
+        const key = specKey(baseModel);
+        const existing = library?.model ? null : findUsableBaseModel(this.db, baseModel);
+        if (library?.model) {
+          // An imported model is θ₀ as it is: nothing to pretrain, and its runs name no stored base model.
+          baseModelIds.set(key, library.model.summary.id);
+        } else if (existing) {
+          baseModelIds.set(key, existing.id);
+        } else {
+          const baseModelId = newId('base');
+          const runId = newId('run');
+          pretrainRunId ??= runId;
+          const name = baseModelName(baseModel, config.target.task, library?.pretrain.name);
+          insertBaseModel(this.db, { id: baseModelId, name, spec: baseModel, pretrainRunId: runId });
+          insertRun(this.db, { id: runId, studyId, baseModelId, config: pretrain });
+          runIds.push(runId);
+          baseModelIds.set(key, baseModelId);
+        }
       }
       for (const run of runs) {
         const id = newId('run');
-        insertRun(this.db, { id, studyId, baseModelId: library?.model ? null : baseModelId, config: run });
+        insertRun(this.db, { id, studyId, baseModelId: library?.model ? null : baseModelIds.get(specKey(run.baseModel))!, config: run });
         runIds.push(id);
       }
     })();
     this.host.enqueue(runIds);
-    return { studyId, runIds, baseModelId, pretrainRunId };
+    return { studyId, runIds, baseModelId: baseModelIds.get(specKey(bases[0].baseModel))!, pretrainRunId };
   }
 
   /**
@@ -375,6 +430,22 @@ export class ApiService implements RetainLabApi {
     return this.summarise(run);
   }
 
+  async annotateRuns(ids: string[], change: BulkAnnotation): Promise<RunSummary[]> {
+    const clean = (tags?: string[]) => tags && [...new Set(tags.map((t) => t.trim()))];
+    const runs = annotateRuns(this.db, ids, { addTags: clean(change.addTags), removeTags: clean(change.removeTags), note: change.note?.trim() });
+    const annotations = allAnnotations(this.db);
+    return runs.map((r) => this.summarise(r, annotations.get(r.id) ?? { tags: [], note: '' }));
+  }
+
+  async archiveRuns(ids: string[], archived: boolean): Promise<RunSummary[]> {
+    const annotations = allAnnotations(this.db);
+    return archiveRuns(this.db, ids, archived).map((r) => this.summarise(r, annotations.get(r.id) ?? { tags: [], note: '' }));
+  }
+
+  async deleteRuns(ids: string[]): Promise<{ deleted: string[] }> {
+    return { deleted: deleteRuns(this.db, ids) };
+  }
+
   async figurePdf(svg: string, widthIn: number, heightIn: number): Promise<FigurePdf> {
     const pdf = await this.printer.pdf(svg, widthIn, heightIn);
     return { base64: pdf.toString('base64'), widthIn, heightIn };
@@ -425,6 +496,19 @@ export class ApiService implements RetainLabApi {
     return { ...counted, items: counted.items.map((study) => this.progressOf(study)) };
   }
 
+  async getStudy(id: string): Promise<StoredStudy> {
+    const study = getStudyRecord(this.db, id);
+    if (!study) throw new NotFoundError(`No study with id '${id}' in this store`, [`studyId: no study '${id}'`]);
+    const { launchedFrom, ...rest } = study;
+    // launchRuns stores the run configs it launched (a list); launchStudy the validated study config.
+    return { ...rest, config: Array.isArray(launchedFrom) ? null : (launchedFrom as StudyConfig) };
+  }
+
+  async searchOutcome(studyId: string): Promise<SearchOutcome | null> {
+    if (!getStudyRecord(this.db, studyId)) throw new NotFoundError(`No study with id '${studyId}' in this store`, [`studyId: no study '${studyId}'`]);
+    return searchOutcomeOf(this.db, studyId);
+  }
+
   private progressOf(study: StudyCounts): StudyProgress {
     return studyProgress(this.db, study, (id) => this.host.progressOf(id), this.host.parallel);
   }
@@ -467,7 +551,8 @@ export class ApiService implements RetainLabApi {
     const retried: string[] = [];
     // In launch order: a pretraining run is queued again before the fine-tunes that wait for it.
     for (const run of runs) {
-      if (run.status !== 'failed' && run.status !== 'cancelled') continue;
+      // A candidate its search stopped ended as it should.
+      if ((run.status !== 'failed' && run.status !== 'cancelled') || stoppedAtOf(run.error) !== null) continue;
       try {
         retryRun(this.db, run.id);
         retried.push(run.id);

@@ -1,5 +1,6 @@
 import {
   expandStudy,
+  type MethodChoice,
   standardizes,
   type BaseModelSpec,
   type PretrainRunConfig,
@@ -35,24 +36,30 @@ function librarySpec(spec: BaseModelSpec, library: LibraryStudy): BaseModelSpec 
 }
 
 /**
- * A study's base-model spec and run configs (its pretraining run's and its fine-tuning runs'). A
- * text base model's spec gets its tokenizer, built here from its pretrain corpus: the vocabulary is
- * then part of the model's identity (a study with another vocabulary pretrains another model) and is
- * stored with it and with every run. A library study's spec gets its datasets' facts (looked up by
- * lookUpLibrary), its data settings normalised to the pretrain dataset's kind: that spec's `data` is
- * the one data block of every run.
+ * A study's base-model specs (one per point of a data sweep) with their pretraining runs, and its
+ * fine-tuning runs. A text base model's spec gets its tokenizer, built here from its pretrain corpus:
+ * the vocabulary is then part of the model's identity (a study with another vocabulary pretrains
+ * another model) and is stored with it and with every run. A library study's spec gets its datasets'
+ * facts (looked up by lookUpLibrary), its data settings normalised to the pretrain dataset's kind:
+ * that spec's `data` is the one data block of every run. Swept method parameters that do not apply at
+ * a run's point are left out of its method (`settle`, as parseMethodChoice stores a method).
  */
 export function resolveStudy(
   study: StudyConfig,
   library: LibraryStudy | null = null,
-): { baseModel: BaseModelSpec; pretrain: PretrainRunConfig; runs: RunConfig[] } {
+  settle: (method: MethodChoice) => MethodChoice = (m) => m,
+): { bases: { baseModel: BaseModelSpec; pretrain: PretrainRunConfig }[]; runs: RunConfig[] } {
   const expanded = expandStudy(study);
-  const { baseModel, pretrain, runs } = expanded;
-  let resolved: BaseModelSpec;
-  if (study.data.source === 'text') resolved = { ...baseModel, tokenizer: textTokenizerFor(study.data, study.target.task) };
-  else if (library) resolved = librarySpec(baseModel, library);
-  else return expanded;
-  return { baseModel: resolved, pretrain: { ...pretrain, baseModel: resolved }, runs: runs.map((r) => ({ ...r, baseModel: resolved })) };
+  const resolve = (spec: BaseModelSpec): BaseModelSpec => {
+    if (spec.data.source === 'text') return { ...spec, tokenizer: textTokenizerFor(spec.data, study.target.task) };
+    return library ? librarySpec(spec, library) : spec;
+  };
+  const resolved = new Map(expanded.bases.map(({ baseModel }) => [JSON.stringify(baseModel), resolve(baseModel)]));
+  const of = (spec: BaseModelSpec) => resolved.get(JSON.stringify(spec))!;
+  return {
+    bases: expanded.bases.map(({ baseModel, pretrain }) => ({ baseModel: of(baseModel), pretrain: { ...pretrain, baseModel: of(baseModel) } })),
+    runs: expanded.runs.map((r) => ({ ...r, baseModel: of(r.baseModel), method: r.sweep ? settle(r.method) : r.method })),
+  };
 }
 
 /** A readable name of a base model: what it is and what it was pretrained on (the task's pretrain data; for library data: the pretrain dataset's name). */

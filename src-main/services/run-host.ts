@@ -46,6 +46,8 @@ interface Slot {
   /** The final weights, stored with the result in one transaction. */
   final: { step: number; checkpoint: Checkpoint; paramCount: number } | null;
   resumeStep: number | null;
+  /** Why it is being cancelled, when not by the user (the search stopping it); stored as the run's error. */
+  cancelReason?: string;
 }
 
 /**
@@ -110,12 +112,14 @@ export class RunHost {
 
   /**
    * Cancels a run: a queued one at once, one this host trains by killing its engine, one another
-   * process trains by asking its owner (it stops at its next lease renewal).
+   * process trains by asking its owner (it stops at its next lease renewal). `reason` replaces the
+   * stored error of a run this host trains.
    */
-  cancel(runId: string): void {
+  cancel(runId: string, reason?: string): void {
     const slot = this.slots.get(runId);
     if (slot && (slot.state === 'training' || slot.state === 'cancelling')) {
       slot.state = 'cancelling';
+      slot.cancelReason ??= reason;
       slot.handle.kill();
       return;
     }
@@ -159,7 +163,7 @@ export class RunHost {
       try {
         if (slot.state === 'training') releaseRun(this.db, slot.lease);
         else if (slot.state === 'cancelling')
-          this.owned(slot, () => this.endOwned(slot.run, 'cancelled', 'cancelled while training; evaluations stored before are kept'));
+          this.owned(slot, () => this.endOwned(slot.run, 'cancelled', slot.cancelReason ?? 'cancelled while training; evaluations stored before are kept'));
         this.publish(slot.run.id);
       } catch (err) {
         // The store is busy: the run's lease runs out instead, and the next host takes it over.
@@ -375,7 +379,7 @@ export class RunHost {
     try {
       if (slot.state === 'ended') this.executed.push(runId);
       else if (slot.state === 'cancelling') {
-        this.owned(slot, () => this.endOwned(slot.run, 'cancelled', 'cancelled while training; evaluations stored before are kept'));
+        this.owned(slot, () => this.endOwned(slot.run, 'cancelled', slot.cancelReason ?? 'cancelled while training; evaluations stored before are kept'));
         this.executed.push(runId);
       } else if (slot.state === 'training') this.crashed(slot, reason ?? explainEngineExit(code, signal));
       this.publish(runId);

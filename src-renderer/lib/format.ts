@@ -1,5 +1,6 @@
 // Display formatting in one place so every table shows a quantity the same way.
 import type { Metric } from '../../src-shared/config';
+import type { ParamValue } from '../../src-shared/params';
 
 const DASH = '–';
 
@@ -41,6 +42,18 @@ export function metricNames(metric: Metric): { pre: string; tgt: string; what: s
 export function num(value: number | null | undefined, significant = 3): string {
   if (value == null || !Number.isFinite(value)) return DASH;
   return Math.abs(value) >= 10 ** significant ? Math.round(value).toLocaleString('en-US') : String(Number(value.toPrecision(significant)));
+}
+
+/** A count with its noun, plural unless one: "1 seed", "3 runs". */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** A parameter's value as a sweep shows it: numbers to 4 significant digits, lists bracketed ("[0, 0.5, 1]"), others as written; none: a dash. */
+export function paramValue(value: ParamValue | undefined): string {
+  if (value === undefined) return DASH;
+  if (typeof value === 'number') return String(Number(value.toPrecision(4)));
+  return Array.isArray(value) ? `[${value.join(', ')}]` : String(value);
 }
 
 /** Seconds as "1h 02m", "3m 20s" or "42s". */

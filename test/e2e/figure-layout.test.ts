@@ -55,7 +55,8 @@ describe('paper figures lay out inside their page at every preset', () => {
     mkdirSync(OUTPUT_DIR, { recursive: true });
     data = tempDataDir();
     wb = createWorkbench({ dataDir: data.dir, launcher: forkLauncher(ENGINE_PATH), mode: 'browser', version: 'e2e' });
-    // The study (vanilla, LoRA, WiSE-FT, rehearsal, L2-SP, two seeds), and vanilla at a second learning rate for the trade-off figure.
+    // The study (vanilla, LoRA, WiSE-FT, rehearsal, L2-SP, two seeds), and a sweep of vanilla over two learning rates for
+    // the trade-off and parallel-coordinates figures (the first study's runs are their reference points).
     await wb.api.launchStudy(
       tinyStudy({
         name: 'five methods',
@@ -64,7 +65,7 @@ describe('paper figures lay out inside their page at every preset', () => {
       }),
     );
     await wb.api.launchStudy(
-      tinyStudy({ name: 'faster', methods: [{ id: 'vanilla' }], budget: { epochs: 1, evalsPerEpoch: 2, seeds: [0], learningRate: 3e-3 } }),
+      tinyStudy({ name: 'lr sweep', methods: [{ id: 'vanilla' }], budget: { epochs: 1, evalsPerEpoch: 2, seeds: [0], learningRate: [1e-3, 3e-3] } }),
     );
     await wb.host.whenIdle();
     runIds = (await wb.api.listRuns()).items.filter((r) => r.kind === 'finetune' && r.status === 'completed').map((r) => r.id);
@@ -94,7 +95,7 @@ describe('paper figures lay out inside their page at every preset', () => {
       .catch((err: Error) => ({ refused: err.message.replace(/^[\s\S]*?FigureFitError: /, '') }));
 
   it('trained every run the figures draw', () => {
-    expect(runIds).toHaveLength(11);
+    expect(runIds).toHaveLength(12);
   });
 
   for (const [presetName, preset] of Object.entries(PRESETS)) {

@@ -27,7 +27,10 @@ describe('adding a built-in task is its file and one registry line', () => {
     enrol(invertedOdd);
     const { expandStudy, studyConfigSchema } = await import('../../src-shared/config');
     const study = studyConfigSchema.parse({ target: { task: id }, methods: [{ id: 'vanilla' }] });
-    const { baseModel, runs } = expandStudy(study);
+    const {
+      bases: [{ baseModel }],
+      runs,
+    } = expandStudy(study);
     expect(baseModel.classes).toEqual([0, 2, 4, 6, 8]);
     expect(runs[0].metric).toBe('accuracy');
     const gpt = studyConfigSchema.safeParse({ baseModel: { recipe: 'char-gpt' }, target: { task: id }, methods: [{ id: 'vanilla' }] });

@@ -16,7 +16,10 @@ async function run(backend: BackendName, recipe: 'mlp' | 'cnn') {
     budget: { epochs: 1, evalsPerEpoch: 1 },
     backend,
   });
-  const { baseModel, runs } = expandStudy(study);
+  const {
+    bases: [{ baseModel }],
+    runs,
+  } = expandStudy(study);
   const events: EngineEvent[] = [];
   await runPretrain({ type: 'pretrain', runId: 'p', spec: baseModel, task: 'rotate90', backend }, (e) => events.push(e));
   const base = (events.find((e) => e.type === 'checkpoint') as { checkpoint: Checkpoint }).checkpoint;

@@ -11,7 +11,10 @@ import type { EngineEvent } from '../../src-main/engine/protocol';
 export async function digitsStudy(config: StudyConfigInput): Promise<{ base: Checkpoint; runs: RunConfig[] }> {
   const study = studyConfigSchema.parse({ backend: 'wasm', ...config });
   await selectBackend(study.backend === 'auto' ? 'wasm' : study.backend);
-  const { baseModel, runs } = expandStudy(study);
+  const {
+    bases: [{ baseModel }],
+    runs,
+  } = expandStudy(study);
   const events: EngineEvent[] = [];
   await runPretrain({ type: 'pretrain', runId: 'base', spec: baseModel, task: study.target.task, backend: study.backend }, (e) => events.push(e));
   const checkpoint = events.find((e) => e.type === 'checkpoint');

@@ -25,7 +25,10 @@ describe('pretrain and fine-tune jobs on the real digits', () => {
       ],
       budget: { epochs: 2, evalsPerEpoch: 2 },
     });
-    const { baseModel, runs } = expandStudy(study);
+    const {
+      bases: [{ baseModel }],
+      runs,
+    } = expandStudy(study);
     const before = tf.memory().numTensors;
     const pre = collect();
     await runPretrain({ type: 'pretrain', runId: 'p', spec: baseModel, task: 'rotate90', backend: 'wasm' }, pre.emit);

@@ -18,7 +18,10 @@ const study = studyConfigSchema.parse({
   budget: { epochs: 2, evalsPerEpoch: 3, batchSize: 32 },
   backend: 'wasm',
 });
-const { baseModel, runs } = expandStudy(study);
+const {
+  bases: [{ baseModel }],
+  runs,
+} = expandStudy(study);
 
 describe('method registry contract', () => {
   let base: Checkpoint;

@@ -89,7 +89,10 @@ describe('RecAdam refuses unstable settings', () => {
   it('a run with lr·γ ≥ 2 fails before its first evaluation, with a message naming the fields and the fix', async () => {
     await selectBackend('wasm');
     const study = studyConfigSchema.parse({ data: { useFraction: 0.05 }, methods: [{ id: 'recadam', params: { pretrainCof: 5000 } }], backend: 'wasm' });
-    const { baseModel, runs } = expandStudy(study);
+    const {
+      bases: [{ baseModel }],
+      runs,
+    } = expandStudy(study);
     const model = new Model(modelSpecFor(baseModel, null), 0);
     const base = encodeCheckpoint(model.snapshot(), new Map([...model.params].map(([name, v]) => [name, v.shape])));
     model.dispose();

@@ -74,7 +74,10 @@ function expectExactContinuation(full: EngineEvent[], resumed: EngineEvent[], po
 /** A tiny study on the cpu backend: its base checkpoint and run configs. */
 async function cpuStudy(config: StudyConfigInput): Promise<{ base: Checkpoint; runs: RunConfig[] }> {
   const study = studyConfigSchema.parse({ backend: 'cpu', data, baseModel: { pretrain: { epochs: 1 } }, ...config });
-  const { baseModel, runs } = expandStudy(study);
+  const {
+    bases: [{ baseModel }],
+    runs,
+  } = expandStudy(study);
   const events = await run({ type: 'pretrain', runId: 'base', spec: baseModel, task: study.target.task, backend: 'cpu' });
   return { base: ofType(events, 'checkpoint')[0].checkpoint, runs };
 }
@@ -114,7 +117,9 @@ describe('resuming a run from a resume point (cpu: bitwise)', () => {
 
   it('pretraining continues from points mid-epoch, at an epoch boundary and in the second epoch', async () => {
     const study = studyConfigSchema.parse({ backend: 'cpu', data, baseModel: { pretrain: { epochs: 2, batchSize: 90 } }, methods: [{ id: 'vanilla' }] });
-    const { baseModel } = expandStudy(study);
+    const {
+      bases: [{ baseModel }],
+    } = expandStudy(study);
     const job: EngineJob = { type: 'pretrain', runId: 'p', spec: baseModel, task: 'rotate90', backend: 'cpu', checkpointEvery: EVERY };
     const before = tf.memory().numTensors;
     const full = await run(job);

@@ -99,7 +99,9 @@ describe('the task registry', () => {
 describe('every built-in task builds its data through the engine with the classes it declares', () => {
   it.each(builtIn.map((t) => [t.id, t] as const))('%s', (id, task) => {
     const recipe = RECIPES.find((r) => recipeFits(r, id))!;
-    const { baseModel } = resolveStudy(studyConfigSchema.parse(studyOf(recipe, id)));
+    const {
+      bases: [{ baseModel }],
+    } = resolveStudy(studyConfigSchema.parse(studyOf(recipe, id)));
     expect(baseModel.classes).toEqual(task.classes.pretrain);
     const data = buildStudyData(baseModel, id);
     expect(data.sameHead).toBe(sharesHead(task));

@@ -9,7 +9,10 @@ import { resolveStudy } from '../../src-main/services/resolve-study';
 export async function textStudy(config: StudyConfigInput): Promise<{ base: Checkpoint; runs: RunConfig[]; pretrainEvents: EngineEvent[] }> {
   const study = studyConfigSchema.parse({ backend: 'wasm', ...config });
   await selectBackend('wasm');
-  const { baseModel, runs } = resolveStudy(study);
+  const {
+    bases: [{ baseModel }],
+    runs,
+  } = resolveStudy(study);
   const events: EngineEvent[] = [];
   await runPretrain({ type: 'pretrain', runId: 'base', spec: baseModel, task: study.target.task, backend: 'wasm' }, (e) => events.push(e));
   const checkpoint = events.find((e) => e.type === 'checkpoint');

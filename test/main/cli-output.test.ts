@@ -75,6 +75,7 @@ describe('the results table of `retainlab run`', () => {
       kind: 'finetune',
       method: 'x',
       label,
+      point: null,
       seed: 0,
       status: 'completed',
       error: null,

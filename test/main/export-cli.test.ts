@@ -157,7 +157,7 @@ describe('retainlab export (CLI)', () => {
     );
     expect(cli('--runs', 'tag:nothing', '--table', 'csv', '--out', join(OUT, 'x.csv')).stderr).toContain("no fine-tuning run carries the tag 'nothing'");
     expect(cli('--runs', 'all', '--figure', 'pie', '--out', join(OUT, 'x.svg')).stderr).toContain(
-      '--figure must be one of scatter, curves, wiseft, tradeoff, cd-classes, distance',
+      '--figure must be one of scatter, curves, wiseft, tradeoff, parallel, cd-classes, distance',
     );
   });
 

@@ -10,6 +10,7 @@ import type { Db } from '../../src-main/db/types';
 import type { EvalPoint } from '../../src-shared/evaluation';
 import { expandStudy, studyConfigSchema } from '../../src-shared/config';
 import { tempDataDir, tinyRunConfig, tinyStudy } from './helpers';
+import { point as evalPoint } from '../renderer/run-fixtures';
 
 // Two connections on one real store file stand for two processes (the app and a CLI, say).
 let dir: string, remove: () => void, a: Db, b: Db;
@@ -24,23 +25,7 @@ afterEach(() => {
   remove();
 });
 
-const point = (step: number, phase: EvalPoint['phase'] = 'train'): EvalPoint => ({
-  step,
-  epoch: 1,
-  phase,
-  alpha: null,
-  aPre: 0.9,
-  aTgt: 0.5,
-  cdAbs: 0,
-  cdCond: 0,
-  gainedAbs: 0,
-  loss: 1,
-  weightDistance: 0,
-  weightDistanceRel: 0,
-  perClass: [],
-  perLayer: [],
-  extras: {},
-});
+const point = (step: number, phase: EvalPoint['phase'] = 'train'): EvalPoint => evalPoint({ step, phase, aPre: 0.9, aTgt: 0.5, loss: 1 });
 
 function queue(db: Db, ids: string[]): void {
   for (const id of ids) insertRun(db, { id, studyId: null, baseModelId: null, config: tinyRunConfig() });
@@ -122,7 +107,10 @@ describe('the store as a durable queue shared by processes', () => {
   });
 
   it('fine-tunes wait while their base model pretrains, then are claimed', () => {
-    const { baseModel, pretrain, runs } = expandStudy(studyConfigSchema.parse(tinyStudy()));
+    const {
+      bases: [{ baseModel, pretrain }],
+      runs,
+    } = expandStudy(studyConfigSchema.parse(tinyStudy()));
     insertBaseModel(a, { id: 'base-1', name: 'b', spec: baseModel, pretrainRunId: 'pre' });
     insertRun(a, { id: 'pre', studyId: null, baseModelId: 'base-1', config: { ...pretrain } });
     insertRun(a, { id: 'ft', studyId: null, baseModelId: 'base-1', config: runs[0] });
@@ -133,7 +121,10 @@ describe('the store as a durable queue shared by processes', () => {
   });
 
   it('retry queues a failed run again with its resume point; delete refuses running runs and base models others use', () => {
-    const { baseModel, pretrain, runs } = expandStudy(studyConfigSchema.parse(tinyStudy()));
+    const {
+      bases: [{ baseModel, pretrain }],
+      runs,
+    } = expandStudy(studyConfigSchema.parse(tinyStudy()));
     insertBaseModel(a, { id: 'base-1', name: 'b', spec: baseModel, pretrainRunId: 'pre' });
     insertRun(a, { id: 'pre', studyId: null, baseModelId: 'base-1', config: { ...pretrain } });
     insertRun(a, { id: 'ft', studyId: null, baseModelId: 'base-1', config: runs[0] });

@@ -360,6 +360,6 @@ describe('figure registry', () => {
       expect(name.length, kind).toBeGreaterThan(5);
       expect(buildFigure(kind as keyof typeof FIGURES, runs, ctx)).toEqual(build(runs, ctx));
     }
-    expect(Object.keys(FIGURES).sort()).toEqual(['cd-classes', 'curves', 'distance', 'scatter', 'tradeoff', 'wiseft']);
+    expect(Object.keys(FIGURES).sort()).toEqual(['cd-classes', 'curves', 'distance', 'parallel', 'scatter', 'tradeoff', 'wiseft']);
   });
 });

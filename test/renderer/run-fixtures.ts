@@ -98,6 +98,7 @@ export function summary(s: RunSpec): RunSummary {
     progress: null,
     headline: s.headline === undefined ? headline(0.8, 0.6) : s.headline,
     pretrainAccuracy: null,
+    archived: false,
     config: configOf(s),
     metric: s.metric ?? 'accuracy',
     tags: s.tags ?? [],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { filterOptions, filterRuns, matchesSearch, NO_FILTERS } from '../../src-renderer/lib/runs/filter';
+import { filterOptions, filterRuns, NO_FILTERS } from '../../src-renderer/lib/runs/filter';
+import { matchesQuery as matchesSearch } from '../../src-shared/run-query';
 import { summary } from './run-fixtures';
 
 const finetunes = [

@@ -85,3 +85,23 @@ describe('sorting the Runs table', () => {
     expect(compareValues(null, null)).toBe(0);
   });
 });
+
+describe('sorting by a chosen column', () => {
+  it('orders a numeric config path as numbers (rank 4 before 16), runs without it last', () => {
+    const ranks = [
+      summary({ id: 'r16', methodId: 'lora', params: { rank: 16 } }),
+      summary({ id: 'plain', methodId: 'vanilla' }),
+      summary({ id: 'r4', methodId: 'lora', params: { rank: 4 } }),
+    ];
+    expect(sortRuns(ranks, 'method.params.rank', false).map((r) => r.id)).toEqual(['r4', 'r16', 'plain']);
+    expect(sortRuns(ranks, 'rank', true).map((r) => r.id)).toEqual(['r16', 'r4', 'plain']);
+  });
+
+  it('orders by any headline metric, cdCond too', () => {
+    const runs2 = [
+      summary({ id: 'a', headline: { ...headline(0.8, 0.6), cdCond: 0.2 } }),
+      summary({ id: 'b', headline: { ...headline(0.8, 0.6), cdCond: 0.1 } }),
+    ];
+    expect(sortRuns(runs2, 'cdCond', false).map((r) => r.id)).toEqual(['b', 'a']);
+  });
+});

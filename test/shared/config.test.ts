@@ -54,7 +54,10 @@ describe('study config validation', () => {
 
   it('expands a study into one run per method and seed sharing one base model', () => {
     const study = studyConfigSchema.parse({ target: { task: 'new-classes' }, methods: [{ id: 'vanilla' }, { id: 'wiseft' }], budget: { seeds: [1, 2, 3] } });
-    const { baseModel, runs } = expandStudy(study);
+    const {
+      bases: [{ baseModel }],
+      runs,
+    } = expandStudy(study);
     expect(baseModel.classes).toEqual([0, 1, 2, 3, 4]);
     expect(runs).toHaveLength(6);
     expect(runs.map((r) => r.seed)).toEqual([1, 2, 3, 1, 2, 3]);

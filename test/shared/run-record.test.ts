@@ -2,9 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { expandStudy, RUN_RECORD_VERSION, studyConfigSchema } from '../../src-shared/config';
 import { parseRunConfig, storedRunConfigSchema } from '../../src-shared/run-record';
 
-const digits = () => expandStudy(studyConfigSchema.parse({ name: 'digits', methods: [{ id: 'vanilla' }, { id: 'l2' }], budget: { seeds: [0, 1] } }));
+// One base model each: its spec and pretraining run beside the fine-tuning runs.
+const single = (expanded: ReturnType<typeof expandStudy>) => ({ ...expanded.bases[0], runs: expanded.runs });
+const digits = () => single(expandStudy(studyConfigSchema.parse({ name: 'digits', methods: [{ id: 'vanilla' }, { id: 'l2' }], budget: { seeds: [0, 1] } })));
 const text = () =>
-  expandStudy(studyConfigSchema.parse({ baseModel: { recipe: 'char-gpt' }, data: { source: 'text' }, target: { task: 'sotu' }, methods: [{ id: 'vanilla' }] }));
+  single(
+    expandStudy(
+      studyConfigSchema.parse({ baseModel: { recipe: 'char-gpt' }, data: { source: 'text' }, target: { task: 'sotu' }, methods: [{ id: 'vanilla' }] }),
+    ),
+  );
 
 describe('the run record', () => {
   it('is what expandStudy writes: one versioned shape for the pretraining and the fine-tuning runs, their metric fixed', () => {

@@ -7,14 +7,17 @@ const text = { baseModel: { recipe: 'char-gpt' }, data: { source: 'text' }, targ
 
 describe('text study configs', () => {
   it('a language-model study measures loss, with the default collateral-damage threshold in every run config', () => {
-    const { runs, baseModel } = expandStudy(studyConfigSchema.parse(text));
+    const {
+      bases: [{ baseModel }],
+      runs,
+    } = expandStudy(studyConfigSchema.parse(text));
     expect(runs[0].metric).toBe('loss');
     expect(runs[0].lossRise).toBe(0.1);
     expect(baseModel.classes).toEqual([]);
     const digits = expandStudy(studyConfigSchema.parse({ methods: [{ id: 'vanilla' }] }));
     expect(digits.runs[0].metric).toBe('accuracy');
     expect(digits.runs[0].lossRise).toBeUndefined();
-    expect(digits.baseModel).not.toHaveProperty('tokenizer');
+    expect(digits.bases[0].baseModel).not.toHaveProperty('tokenizer');
   });
 
   it('refuses a recipe, task and data source that do not belong together, naming the field and what fits', () => {

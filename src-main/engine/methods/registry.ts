@@ -30,8 +30,9 @@ export function getMethod(id: string): MethodDefinition {
 
 /** Issues of one component (unknown id, bad parameters), with `where` as the field path; its parsed params when fine. */
 function checkComponent(c: MethodComponent, where: string): { issues: string[]; params: Record<string, unknown> | null } {
-  const method = METHODS.find((m) => m.id === c.id);
-  if (!method) return { issues: [`${where}.id: unknown method '${c.id}' (known: ${METHODS.map((m) => m.id).join(', ')})`], params: null };
+  // A component that is no object (a null partner in `with`) has no id: reported as an unknown method, not a TypeError.
+  const method = METHODS.find((m) => m.id === c?.id);
+  if (!method) return { issues: [`${where}.id: unknown method '${c?.id}' (known: ${METHODS.map((m) => m.id).join(', ')})`], params: null };
   const parsed = method.params.safeParse(c.params ?? {});
   return parsed.success ? { issues: [], params: parsed.data } : { issues: describeIssues(parsed.error, `${where}.params`), params: null };
 }
@@ -59,11 +60,15 @@ export function parseMethodChoice(choice: MethodChoice, where: string, study: St
     });
   }
   if (issues.length) throw new ValidationError(`Invalid method ${where}:\n  ${issues.join('\n  ')}`, issues);
-  const stored = (id: string, params: Record<string, unknown>) => applicableParams(getMethod(id), params);
+  return storedMethod({ id: choice.id, params: checked[0].params!, with: (choice.with ?? []).map((c, j) => ({ id: c.id, params: checked[j + 1].params! })) });
+}
+
+/** A valid method choice as a run stores it: each component without the parameters that do not apply with its values. */
+export function storedMethod(choice: MethodChoice): MethodChoice {
   return {
     id: choice.id,
-    params: stored(choice.id, checked[0].params!),
-    with: (choice.with ?? []).map((c, j) => ({ id: c.id, params: stored(c.id, checked[j + 1].params!) })),
+    params: applicableParams(getMethod(choice.id), choice.params),
+    with: choice.with.map((c) => ({ id: c.id, params: applicableParams(getMethod(c.id), c.params) })),
   };
 }
 

@@ -4,6 +4,7 @@ import { cdClassesFigure } from './cd-classes';
 import { curvesFigure } from './curves';
 import { distanceFigure } from './distance';
 import type { Figure, FigureContext } from './figure';
+import { parallelFigure } from './parallel';
 import { scatterFigure } from './scatter';
 import { tradeoffFigure } from './tradeoff';
 import { wiseftFigure } from './wiseft';
@@ -14,6 +15,7 @@ export const FIGURES: Record<FigureKind, { title: string; build: (runs: RunDetai
   curves: { title: 'Learning curves', build: curvesFigure },
   wiseft: { title: 'WiSE-FT α curves', build: wiseftFigure },
   tradeoff: { title: 'Trade-off of a swept parameter', build: tradeoffFigure },
+  parallel: { title: 'Parallel coordinates: swept parameters, retention, gain', build: parallelFigure },
   'cd-classes': { title: 'Collateral damage per pretrain class', build: cdClassesFigure },
   distance: { title: 'Weight distance per layer', build: distanceFigure },
 };

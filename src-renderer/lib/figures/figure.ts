@@ -16,7 +16,7 @@ export interface Figure {
 export interface FigureContext {
   /** The colour and marker of a run's (possibly combined) method, from the catalog. */
   styleOf: (run: StyledRun) => MethodStyle;
-  /** For the trade-off figure: the swept config path (e.g. "budget.epochs"); null picks the first numeric one that varies. */
+  /** For the trade-off figure: the swept config path (e.g. "budget.epochs"); null follows each sweep's first axis, or without sweeps the first numeric path that varies. */
   param?: string | null;
   /** Learning curves and WiSE-FT α curves: each experiment's mean over seeds only ('mean', the default), or each seed's own line faintly under it too. */
   seeds?: 'mean' | 'all';

@@ -9,11 +9,11 @@ export interface StyledSeries {
   runs: readonly StyledRun[];
 }
 
-// Seeds are aggregated within a series and the study name computes nothing: neither makes a variant.
-const NOT_VARIANT = new Set(['seed', 'studyName']);
+// Seeds are aggregated within a series and the study name computes nothing: neither makes a variant; a sweep tag repeats values found elsewhere in the config.
+const NOT_VARIANT = /^(seed|studyName|sweep(\..*)?)$/;
 
-// Numbers by value (0.001 before 0.01, 4 before 16), anything else by its text.
-function compareValues(a: string, b: string): number {
+/** Config display values in order: numbers by value (0.001 before 0.01, 4 before 16), anything else by its text. */
+export function compareValues(a: string, b: string): number {
   const [x, y] = [Number(a), Number(b)];
   if (a.trim() !== '' && b.trim() !== '' && Number.isFinite(x) && Number.isFinite(y)) return x - y;
   return a.localeCompare(b);
@@ -35,7 +35,7 @@ export function seriesStyles(series: readonly StyledSeries[], styleOf: (run: Sty
   const styles = new Map<string, MethodStyle>();
   for (const members of families.values()) {
     const differences = configDifferences(members.map((i) => series[i].runs[0].config))
-      .filter((d) => !NOT_VARIANT.has(d.path))
+      .filter((d) => !NOT_VARIANT.test(d.path))
       // Stable: paths keep their sorted order within each kind.
       .sort((a, b) => Number(!a.path.startsWith('method.')) - Number(!b.path.startsWith('method.')));
     const order = members.map((_, j) => j).sort((a, b) => differences.reduce((c, d) => c || compareValues(d.values[a], d.values[b]), 0) || a - b);

@@ -111,6 +111,12 @@ function brokenTitle(a: Partial<LayoutAxis> | undefined): Partial<LayoutAxis>['t
   return typeof title === 'string' ? { text: broken } : { ...title, text: broken };
 }
 
+// A figure that draws its own axes (parallel coordinates) turns the frame, ticks or grid of Plotly's off: paper keeps that.
+const FRAME_KEYS = ['showline', 'mirror', 'ticks', 'showgrid'] as const;
+function ownFrame(a: Partial<LayoutAxis> | undefined): Partial<LayoutAxis> {
+  return Object.fromEntries(FRAME_KEYS.filter((k) => a?.[k] !== undefined).map((k) => [k, a![k]]));
+}
+
 /** How to lay a figure out on paper: where its legend goes, whether axis titles break before their unit, whether x tick labels stand upright. */
 export interface PaperArrangement {
   legend: LegendPlacement;
@@ -153,6 +159,7 @@ export function paperLayout(figure: Figure, preset: PaperPreset, arrangement: Pa
     margin: { l: 4 * PT, r: 4 * PT, t: 4 * PT, b: 4 * PT, pad: 0 },
     xaxis: axis(l.xaxis, {
       ...line,
+      ...ownFrame(l.xaxis),
       title: title(l.xaxis),
       // Category labels too wide to stand side by side go on two lines (layer 'dense1/kernel' → 'dense1/' over 'kernel'):
       // Plotly measures multi-line labels well, while its margins for rotated ones fall short.
@@ -162,7 +169,7 @@ export function paperLayout(figure: Figure, preset: PaperPreset, arrangement: Pa
           ? { tickangle: -90 }
           : {}),
     }),
-    yaxis: axis(l.yaxis, { ...line, title: title(l.yaxis) }),
+    yaxis: axis(l.yaxis, { ...line, ...ownFrame(l.yaxis), title: title(l.yaxis) }),
     legend: { ...legendLayout(arrangement.legend), font: { size: Math.max(5, preset.fontPt - 1) * PT }, tracegroupgap: 0, itemwidth: 30 },
     showlegend: arrangement.legend !== 'none',
     annotations: l.annotations?.map((a) => ({ ...a, text: paperText(a.text) })),

@@ -1,7 +1,8 @@
 import type { RunSummary } from '../../../src-shared/api';
+import { fieldValues } from '../../../src-shared/run-query';
 
-/** Columns the Runs table sorts by. */
-export type SortKey = 'created' | 'method' | 'seed' | 'status' | 'aPre' | 'aTgt' | 'retention' | 'forgetting' | 'targetGain' | 'cdAbs' | 'weightDistance';
+/** Columns the Runs table sorts by: its fixed columns, a headline metric or a config path. */
+export type SortKey = 'created' | 'method' | 'seed' | 'status' | (string & {});
 
 /** The value a run sorts by; null sorts last whichever the direction. */
 export function sortValue(run: RunSummary, key: SortKey): string | number | null {
@@ -14,8 +15,12 @@ export function sortValue(run: RunSummary, key: SortKey): string | number | null
       return run.seed;
     case 'status':
       return run.status;
-    default:
-      return (run.headline?.[key] as number | null | undefined) ?? null;
+    default: {
+      // A metric, or a config value as a number where it is one (rank 4 before rank 16).
+      const value = fieldValues(run, key)[0];
+      if (value === undefined) return null;
+      return typeof value === 'number' || (value.trim() !== '' && Number.isFinite(Number(value))) ? Number(value) : value;
+    }
   }
 }
 

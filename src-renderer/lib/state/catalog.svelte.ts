@@ -8,6 +8,9 @@ export class CatalogStore {
   baseModels = $state.raw<BaseModelSummary[]>([]);
   baseModelsError = $state.raw<ApiError | null>(null);
 
+  // The catalog's last load, for whoever needs the catalog before going on.
+  private catalogLoad: Promise<void> | null = null;
+
   constructor(private readonly api: RetainLabApi) {}
 
   /** Loads the catalog and the base models; failures land in `error` / `baseModelsError`. */
@@ -15,7 +18,18 @@ export class CatalogStore {
     await Promise.all([this.loadCatalog(), this.loadBaseModels()]);
   }
 
-  private async loadCatalog(): Promise<void> {
+  /** The catalog once its load under way ends (one is started when none is, or the last failed); null when it failed, with `error` saying why. */
+  async loaded(): Promise<Catalog | null> {
+    if (!this.catalog) await (this.catalogLoad && !this.error ? this.catalogLoad : this.loadCatalog());
+    return this.catalog;
+  }
+
+  private loadCatalog(): Promise<void> {
+    this.catalogLoad = this.fetchCatalog();
+    return this.catalogLoad;
+  }
+
+  private async fetchCatalog(): Promise<void> {
     try {
       this.catalog = await this.api.catalog();
       this.error = null;

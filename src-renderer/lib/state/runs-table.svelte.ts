@@ -1,3 +1,4 @@
+import { DEFAULT_COLUMNS } from '../runs/columns';
 import { NO_FILTERS, type RunFilters } from '../runs/filter';
 import type { SortKey } from '../runs/sort';
 
@@ -11,6 +12,9 @@ export class RunsTableState {
   sortKey = $state<SortKey>('method');
   descending = $state(false);
   grouping = $state<RunGrouping>('study');
+  /** The chosen columns after the fixed ones: metric keys and config paths. */
+  columns = $state.raw<string[]>([...DEFAULT_COLUMNS]);
+  showArchived = $state(false);
 
   /** Sorts by a column; the same column again flips the direction. */
   sortBy(key: SortKey): void {
@@ -19,6 +23,11 @@ export class RunsTableState {
       this.sortKey = key;
       this.descending = key === 'created';
     }
+  }
+
+  /** Shows a column (at the end) or hides it. */
+  toggleColumn(key: string): void {
+    this.columns = this.columns.includes(key) ? this.columns.filter((c) => c !== key) : [...this.columns, key];
   }
 
   /** Clears the search and every filter. */

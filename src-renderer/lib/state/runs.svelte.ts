@@ -53,6 +53,11 @@ export class RunsStore {
     this.runs = known ? this.runs.map((r) => (r.id === run.id ? run : r)) : [...this.runs, run];
   }
 
+  /** Drops deleted runs from the list. */
+  remove(ids: readonly string[]): void {
+    this.runs = this.runs.filter((r) => !ids.includes(r.id));
+  }
+
   /** The run with this id, if listed. */
   byId(id: string): RunSummary | undefined {
     return this.runs.find((r) => r.id === id);

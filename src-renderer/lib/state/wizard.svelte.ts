@@ -2,8 +2,20 @@ import type { Catalog, LaunchResult, RetainLabApi, StudyCheck } from '../../../s
 import type { StudyConfig, StudyConfigInput } from '../../../src-shared/config';
 import type { DatasetSummary, ImportedModelSummary } from '../../../src-shared/datasets';
 import { libraryCompatibility } from '../../../src-shared/library-compat';
-import { defaultParams, type ParamValues } from '../../../src-shared/params';
-import { type ApiError, toApiError } from '../api/api-error';
+import { ApiError, toApiError } from '../api/api-error';
+import type { SweepDraft } from '../wizard/sweep-field';
+import {
+  defaultEntry,
+  entriesOf,
+  type MethodDraft,
+  movedLast,
+  partnerParams,
+  readStudyFile,
+  type StudyDraft,
+  studyToWizard,
+  withoutEntry,
+  wizardMethods,
+} from '../wizard/study-draft';
 
 /** The wizard's steps, in order. */
 export const WIZARD_STEPS = ['Base model', 'Data & target', 'Methods', 'Budget', 'Review'] as const;
@@ -11,14 +23,15 @@ export const WIZARD_STEPS = ['Base model', 'Data & target', 'Methods', 'Budget',
 /** The study being composed in the wizard, started from the catalog's default study. */
 export class WizardState {
   step = $state(0);
-  /** Everything but the methods, bound field by field to the form. */
-  draft: Omit<StudyConfig, 'methods'>;
+  /** Everything but the methods, bound field by field to the form; replaced whole when a study is opened. */
+  draft: StudyDraft;
   /** Ids of the checked methods. */
   chosen = $state<string[]>([]);
-  /** Parameters of every method, checked or not, so unchecking and rechecking keeps edits. */
-  params: Record<string, ParamValues>;
-  /** For each checked method, the methods combined with it in the same run (e.g. LoRA with rehearsal, anything with WiSE-FT). */
-  combos = $state<Record<string, string[]>>({});
+  /**
+   * The entries of every method, checked or not (so unchecking and rechecking keeps edits), in launch order:
+   * each with its parameters (fixed or swept) and the methods combined with it in the same run.
+   */
+  entries: MethodDraft[];
   check = $state.raw<StudyCheck | null>(null);
   checkError = $state.raw<ApiError | null>(null);
   checking = $state(false);
@@ -29,34 +42,82 @@ export class WizardState {
   /** The first invalid input's problem, or null: while there is one the wizard neither moves on nor launches. */
   blocker = $derived(Object.values(this.invalidFields)[0] ?? null);
 
-  /** The config exactly as it will be sent; methods in catalog order. */
-  config: StudyConfigInput = $derived.by(() => ({
-    ...$state.snapshot(this.draft),
-    methods: this.catalog.methods
-      .filter((m) => this.chosen.includes(m.id))
-      .map((m) => ({
-        id: m.id,
-        params: $state.snapshot(this.params[m.id]),
-        with: (this.combos[m.id] ?? []).map((id) => ({ id, params: $state.snapshot(this.params[id]) })),
-      })),
-  }));
+  /** The config exactly as it will be sent (and saved); methods in the order of the opened file, then in the order checked or added. */
+  config: StudyConfigInput = $derived.by(
+    () =>
+      // A validated study's swept fields hold values of any parameter type; the input type names a numeric field's as numbers.
+      ({
+        ...$state.snapshot(this.draft),
+        methods: $state.snapshot(wizardMethods(this.chosen, this.entries)),
+      }) as StudyConfigInput,
+  );
+  /** Why the last study file or cloned study could not be opened, field by field; null once one was. */
+  openError = $state.raw<ApiError | null>(null);
+  /** The run count the researcher confirmed for a study over the host's limit; a check with another count asks again. */
+  confirmedRuns = $state<number | null>(null);
 
   // Guards against an older check answering after a newer one.
   private checkSeq = 0;
   // The name the wizard gave the study itself; one the researcher typed is never replaced.
-  private autoName: string;
+  private autoName: string | null;
 
   constructor(
     private readonly api: RetainLabApi,
     private readonly catalog: Catalog,
   ) {
-    const { methods, ...rest } = structuredClone(catalog.defaultStudy);
-    this.draft = $state(rest);
-    this.autoName = rest.name;
-    this.chosen = methods.map((m) => m.id);
-    this.params = $state(
-      Object.fromEntries(catalog.methods.map((m) => [m.id, { ...defaultParams(m.params), ...(methods.find((x) => x.id === m.id)?.params as ParamValues) }])),
-    );
+    const content = studyToWizard(catalog.defaultStudy, catalog);
+    this.draft = $state(content.draft);
+    this.entries = $state(content.entries);
+    this.chosen = content.chosen;
+    this.autoName = content.draft.name;
+  }
+
+  /** Fills every step from a study (an opened file, a cloned study), back on the first step; its name is kept as the researcher's own. */
+  load(study: StudyConfig): void {
+    const content = studyToWizard(study, this.catalog);
+    this.draft = content.draft;
+    this.entries = content.entries;
+    this.chosen = content.chosen;
+    this.autoName = null;
+    this.invalidFields = {};
+    this.check = null;
+    this.confirmedRuns = null;
+    this.launchError = null;
+    this.openError = null;
+    this.step = 0;
+  }
+
+  /** Opens a saved study file into the wizard; false, with `openError` naming each bad field, when it is no study. */
+  open(text: string, fileName: string): boolean {
+    const read = readStudyFile(text, this.catalog);
+    if ('study' in read) {
+      this.load(read.study);
+      return true;
+    }
+    this.openError = new ApiError({ name: 'ValidationError', message: `${fileName} is no study the wizard can open.`, issues: read.problems });
+    return false;
+  }
+
+  /** Opens a stored study into the wizard to launch it again or edit it; false, with `openError` set, when it cannot be. */
+  async clone(studyId: string): Promise<boolean> {
+    try {
+      const stored = await this.api.getStudy(studyId);
+      if (!stored.config) {
+        this.openError = new ApiError({
+          name: 'ValidationError',
+          message: `The study “${stored.name}” was launched from run configs (a bundle's runs.json), not from a study: there is no study to edit. Launch the bundle again with \`retainlab run\`.`,
+        });
+        return false;
+      }
+      // Checked as a file is: a study stored by an older version gets today's defaults, or says which field no longer fits.
+      if (!this.open(JSON.stringify(stored.config), `The stored study “${stored.name}”`)) return false;
+      // A clone is a new study: it says so until renamed.
+      this.draft.name = `${stored.name} (copy)`.slice(0, 200);
+      return true;
+    } catch (error) {
+      this.openError = toApiError(error);
+      return false;
+    }
   }
 
   /**
@@ -124,20 +185,46 @@ export class WizardState {
     else delete this.invalidFields[field];
   }
 
-  /** Checks or unchecks a method. */
+  /** The entries of one method, as its card shows them. */
+  entriesOf(methodId: string): MethodDraft[] {
+    return entriesOf(this.entries, methodId);
+  }
+
+  /** Checks a method (its entries then launch after those already chosen) or unchecks it. */
   toggleMethod(id: string): void {
-    this.chosen = this.chosen.includes(id) ? this.chosen.filter((x) => x !== id) : [...this.chosen, id];
+    if (this.chosen.includes(id)) {
+      this.chosen = this.chosen.filter((x) => x !== id);
+      return;
+    }
+    this.entries = movedLast(this.entries, id);
+    this.chosen = [...this.chosen, id];
   }
 
-  /** Combines `partnerId` with `methodId` in the same run, or removes it. */
-  toggleCombo(methodId: string, partnerId: string): void {
-    const current = this.combos[methodId] ?? [];
-    this.combos[methodId] = current.includes(partnerId) ? current.filter((x) => x !== partnerId) : [...current, partnerId];
+  /** Adds another entry of a method, a copy of its last one, to be run with other settings; it launches last. */
+  addEntry(methodId: string): void {
+    const last = this.entriesOf(methodId).at(-1);
+    this.entries.push(structuredClone(last ? $state.snapshot(last) : defaultEntry(this.catalog, methodId)));
   }
 
-  /** Sets one parameter of one method. */
-  setParam(methodId: string, key: string, value: ParamValues[string]): void {
-    this.params[methodId][key] = value;
+  /** Removes one entry of a method; removing the last one unchecks the method (its settings are kept for rechecking). */
+  removeEntry(methodId: string, index: number): void {
+    if (this.entriesOf(methodId).length > 1) this.entries = withoutEntry(this.entries, methodId, index);
+    else this.chosen = this.chosen.filter((x) => x !== methodId);
+  }
+
+  /** Combines `partnerId` with one entry of `methodId` in the same run (with the partner's default parameters), or removes it. */
+  toggleCombo(methodId: string, index: number, partnerId: string): void {
+    const entry = this.entriesOf(methodId)[index];
+    const at = entry.with.findIndex((w) => w.id === partnerId);
+    if (at >= 0) entry.with.splice(at, 1);
+    else entry.with.push({ id: partnerId, params: partnerParams(this.catalog, partnerId) });
+  }
+
+  /** Sets one parameter (a fixed value or a sweep) of one entry of a method, or of a method combined with it (`partnerId`). */
+  setParam(methodId: string, index: number, key: string, value: SweepDraft, partnerId?: string): void {
+    const entry = this.entriesOf(methodId)[index];
+    const target = partnerId === undefined ? entry : entry.with.find((w) => w.id === partnerId);
+    if (target) target.params[key] = value;
   }
 
   /** Asks the host whether the config is launchable and how many runs it makes. */
@@ -158,12 +245,19 @@ export class WizardState {
     }
   }
 
-  /** Launches the study; returns what was created, or null with `launchError` set. */
+  /** True when the checked study makes more runs than the host launches unconfirmed, and this count was not confirmed. */
+  get needsConfirm(): boolean {
+    const check = this.check;
+    return check?.ok === true && check.runCount > check.confirmAbove && this.confirmedRuns !== check.runCount;
+  }
+
+  /** Launches the study (with the confirmed run count when it is over the limit); returns what was created, or null with `launchError` set. */
   async launch(): Promise<LaunchResult | null> {
     this.launching = true;
     this.launchError = null;
     try {
-      return await this.api.launchStudy(this.config);
+      const confirmRuns = this.confirmedRuns ?? undefined;
+      return await this.api.launchStudy(this.config, confirmRuns === undefined ? undefined : { confirmRuns });
     } catch (error) {
       this.launchError = toApiError(error);
       return null;

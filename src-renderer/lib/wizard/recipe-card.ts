@@ -6,7 +6,7 @@ import type { DatasetSummary } from '../../../src-shared/datasets';
 const DIGITS_SHAPE = [28, 28, 1] as const;
 
 /** [height, width, channels] of one sample of the chosen pretrain data; null while unknown (no dataset chosen yet, texts). */
-export function pretrainInputShape(data: DataConfig, datasets: readonly DatasetSummary[]): readonly number[] | null {
+export function pretrainInputShape(data: { source: DataConfig['source']; pretrain?: string }, datasets: readonly DatasetSummary[]): readonly number[] | null {
   if (data.source === 'mnist-digits') return DIGITS_SHAPE;
   if (data.source !== 'library') return null;
   const shape = datasets.find((d) => d.id === data.pretrain)?.shape;
