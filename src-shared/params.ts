@@ -9,9 +9,9 @@ export interface ParamMeta {
   /**
    * The parameter matters only while the named parameters of the same method have these values
    * (fisherSamples while weighting is 'fisher'): a stored run leaves it out otherwise, so labels and
-   * seed groups never name a setting that did nothing.
+   * seed groups never name a setting that did nothing. A list means any of its values.
    */
-  appliesWhen?: Record<string, string | number | boolean>;
+  appliesWhen?: Record<string, string | number | boolean | (string | number | boolean)[]>;
 }
 
 /** One value of a method parameter. */

@@ -7,6 +7,7 @@ import { selectBackend } from '../../src-main/engine/backend';
 import { runFinetune } from '../../src-main/engine/jobs/finetune';
 import { runPretrain } from '../../src-main/engine/jobs/pretrain';
 import { METHODS, paramsJsonSchema } from '../../src-main/engine/methods/registry';
+import { PARTITIONS } from '../../src-main/engine/methods/mixcd-partition';
 import type { Checkpoint } from '../../src-shared/checkpoint';
 import type { EngineEvent } from '../../src-main/engine/protocol';
 
@@ -66,12 +67,17 @@ describe('method registry contract', () => {
     });
   }
 
-  for (const method of METHODS) {
-    it(`${method.id}: trains from its defaults, loss stays finite, no tensor leaks across steps, clean dispose`, async () => {
+  // Every method from its defaults, and mix-cd with each of its other partitions (each reads θ₀ its own way).
+  const trainings = [
+    ...METHODS.map((m) => ({ name: m.id, id: m.id, params: {} })),
+    ...PARTITIONS.filter((p) => p !== 'class').map((partition) => ({ name: `mixcd (partition ${partition})`, id: 'mixcd', params: { partition } })),
+  ];
+  for (const { name, id, params } of trainings) {
+    it(`${name}: trains from its defaults, loss stays finite, no tensor leaks across steps, clean dispose`, async () => {
       const events: EngineEvent[] = [];
       const tensorsAtEval: number[] = [];
       const before = tf.memory().numTensors;
-      await runFinetune({ type: 'finetune', runId: method.id, config: { ...runs[0], method: { id: method.id, params: {}, with: [] } }, base }, (e) => {
+      await runFinetune({ type: 'finetune', runId: id, config: { ...runs[0], method: { id, params, with: [] } }, base }, (e) => {
         events.push(e);
         if (e.type === 'metrics' && e.point.phase === 'train') tensorsAtEval.push(tf.memory().numTensors);
       });

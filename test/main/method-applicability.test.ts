@@ -12,6 +12,12 @@ describe('parameters that apply only with another setting', () => {
     expect(stored('mixcd', { variant: 'estimated' })).not.toHaveProperty('oracleEvery');
     expect(stored('mixcd', { variant: 'oracle' })).toMatchObject({ oracleEvery: 10 });
     expect(stored('mixcd', {})).not.toHaveProperty('lossBins');
+    // A list in appliesWhen means any of its values: margin bins serve both margin partitions.
+    expect(stored('mixcd', { partition: 'margin', marginBins: 3 })).toMatchObject({ marginBins: 3 });
+    expect(stored('mixcd', { partition: 'class-margin', marginBins: 3 })).toMatchObject({ marginBins: 3 });
+    expect(stored('mixcd', { partition: 'kmeans', marginBins: 3, clusters: 4 })).not.toHaveProperty('marginBins');
+    expect(stored('mixcd', { partition: 'kmeans', clusters: 4 })).toMatchObject({ clusters: 4 });
+    expect(stored('mixcd', { partition: 'loss', clusters: 4 })).not.toHaveProperty('clusters');
     expect(stored('linear-probe', { headOnly: true, freezeLayers: 2 })).not.toHaveProperty('freezeLayers');
     expect(stored('linear-probe', { headOnly: false, freezeLayers: 2 })).toMatchObject({ freezeLayers: 2 });
   });

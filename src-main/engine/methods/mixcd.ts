@@ -1,10 +1,11 @@
+import type * as tfType from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import type { DeviceData } from '../device-data';
 import type { Model } from '../models/model';
 import { Rng } from '../rng';
 import { stateField } from '../resume/state-fields';
 import { defineMethod } from './method';
-import { lossBins, poolLoss } from './mixcd-partition';
+import { classMarginBins, kmeansParts, lossBins, marginBins, PARTITIONS, poolFeatures, poolLoss, poolMargin, type Partition } from './mixcd-partition';
 import { MixCdSampler } from './mixcd-sampler';
 import { memoryBatchParam, poolCorrectness, REHEARSAL_SEED_OFFSET, RehearsalEfficiency } from './rehearsal-stats';
 
@@ -15,9 +16,46 @@ function damagedRows(c0: Uint8Array, ct: Uint8Array): Int32Array {
   return Int32Array.from(rows);
 }
 
+/** Offset of the k-means seeding stream from the run's seed, apart from the rehearsal draws'. */
+const KMEANS_SEED_OFFSET = 7_002;
+
+/** The parameters that choose mix-cd's partition. */
+interface PartitionParams {
+  partition: Partition;
+  lossBins: number;
+  marginBins: number;
+  clusters: number;
+}
+
+/** The parts of the pretrain pool that mix-cd's sampler estimates (docs/methods.md §3.7), from θ₀ (`base`) and its correctness c0. */
+function partitionPool(
+  tf: typeof tfType,
+  params: PartitionParams,
+  pool: DeviceData,
+  base: Model,
+  c0: Uint8Array,
+  seed: number,
+): { parts: number; partOf: Int32Array } {
+  const classes = pool.source.classes.length;
+  switch (params.partition) {
+    case 'class':
+      return { parts: classes, partOf: pool.source.y };
+    case 'loss':
+      return { parts: params.lossBins, partOf: lossBins(poolLoss(tf, pool, base), c0, params.lossBins) };
+    case 'margin':
+      return { parts: params.marginBins, partOf: marginBins(poolMargin(tf, pool, base), c0, params.marginBins) };
+    case 'class-margin':
+      return { parts: classes * params.marginBins, partOf: classMarginBins(poolMargin(tf, pool, base), pool.source.y, classes, c0, params.marginBins) };
+    case 'kmeans': {
+      const { features, dim } = poolFeatures(tf, pool, base);
+      return { parts: params.clusters, partOf: kmeansParts(features, dim, c0, params.clusters, new Rng(seed + KMEANS_SEED_OFFSET)) };
+    }
+  }
+}
+
 /**
  * mix-cd (docs/methods.md §3.7, [our design] from Bai et al.'s abstract): rehearse the pretrain samples
- * most likely to be collateral damage, estimated per class from the rehearsed samples' own forward pass.
+ * most likely to be collateral damage, estimated per part of the pool (a class by default) from the rehearsed samples' own forward pass.
  */
 export const mixcd = defineMethod({
   id: 'mixcd',
@@ -26,7 +64,7 @@ export const mixcd = defineMethod({
   style: { color: '#44AA99', marker: 'pentagon', dash: 'longdashdot' },
   summary:
     'Rehearsal that spends its budget where collateral damage (pretrain samples θ₀ got right and the model now gets wrong) is likely: ' +
-    'per part of the pool (class, or bin of θ₀\u2019s loss) the share of rehearsed correct-before samples predicted wrong is tracked from the same forward pass (no extra compute), ' +
+    'per part of the pool (class, bin of θ₀\u2019s loss or margin, class × margin bin, or k-means cluster of θ₀\u2019s features) the share of rehearsed correct-before samples predicted wrong is tracked from the same forward pass (no extra compute), ' +
     'and parts are drawn in proportion to their estimated number of damaged samples. The oracle variant recomputes the damage on the whole pool (extra forward passes) as an upper bound.',
   reference:
     'Bai, Yeh, Hsieh, Taly, "Which Pretrain Samples to Rehearse when Finetuning Pretrained Models?", arXiv 2402.08096 (2024); no public code. ' +
@@ -41,7 +79,7 @@ export const mixcd = defineMethod({
       .meta({
         label: 'Count decay',
         help:
-          'Per-step factor on each class\u2019s seen/wrong counts (docs/methods.md §3.7): forgetting is non-stationary, so old observations fade. ' +
+          'Per-step factor on each part\u2019s seen/wrong counts (docs/methods.md §3.7): forgetting is non-stationary, so old observations fade. ' +
           '0.95 remembers about the last 20 steps; 1 never forgets.',
       }),
     a: z
@@ -68,17 +106,19 @@ export const mixcd = defineMethod({
       .meta({
         label: 'Exploration ε',
         help:
-          'Share of the rehearsal budget spread evenly over the classes, q[k] = (1−ε)·w[k]/Σw + ε/K, so that every class keeps being observed ' +
-          'and its estimate can react when it starts to be forgotten. 0 = purely greedy, 1 = uniform over classes.',
+          'Share of the rehearsal budget spread evenly over the parts (classes by default), q[k] = (1−ε)·w[k]/Σw + ε/K, so that every part keeps being observed ' +
+          'and its estimate can react when it starts to be forgotten. 0 = purely greedy, 1 = uniform over the parts.',
       }),
     partition: z
-      .enum(['class', 'loss'])
+      .enum(PARTITIONS)
       .default('class')
       .meta({
         label: 'Partition',
         help:
-          'How the pretrain pool is cut into the parts whose damage rates are estimated. class: one part per class (docs/methods.md §3.7 default). ' +
-          'loss: bins of θ₀\u2019s loss on the correct-before samples, the "prior loss" partition of Bai et al. (v2): samples θ₀ barely got right are forgotten first.',
+          'How the pretrain pool is cut into the parts whose damage rates are estimated (docs/methods.md §3.7). class: one part per class (the default). ' +
+          'loss: bins of θ₀\u2019s loss on the correct-before samples, the "prior loss" partition of Bai et al. (v2): samples θ₀ barely got right are forgotten first. ' +
+          'margin: bins of θ₀\u2019s top-1 minus top-2 probability. class-margin: margin bins within each class (classes × bins parts). ' +
+          'kmeans: k-means clusters of θ₀\u2019s penultimate-layer features, seeded by the run\u2019s seed. Each costs one forward pass of θ₀ over the pool before training; kmeans also its clustering.',
       }),
     lossBins: z
       .number()
@@ -90,6 +130,30 @@ export const mixcd = defineMethod({
         label: 'Loss bins',
         appliesWhen: { partition: 'loss' },
         help: 'Loss partition only: number of equal-count bins of θ₀\u2019s loss over the correct-before samples.',
+      }),
+    marginBins: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(5)
+      .meta({
+        label: 'Margin bins',
+        appliesWhen: { partition: ['margin', 'class-margin'] },
+        help:
+          'Margin and class-margin partitions only: number of equal-count bins of θ₀\u2019s top-1 minus top-2 probability over the correct-before samples ' +
+          '(class-margin: within each class, so classes × bins parts, each estimated from fewer rehearsed samples).',
+      }),
+    clusters: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(10)
+      .meta({
+        label: 'Clusters k',
+        appliesWhen: { partition: 'kmeans' },
+        help: 'k-means partition only: number of clusters of θ₀\u2019s penultimate-layer features (one part each).',
       }),
     variant: z
       .enum(['estimated', 'oracle'])
@@ -142,9 +206,7 @@ export const mixcd = defineMethod({
         // θ₀ itself, not the model as it stands: in a sequence of tasks later stages start from fine-tuned weights.
         const base = setup.createBaseModel();
         c0 = poolCorrectness(tf, pool, base);
-        const byLoss = params.partition === 'loss';
-        const parts = byLoss ? params.lossBins : pool.source.classes.length;
-        const partOf = byLoss ? lossBins(poolLoss(tf, pool, base), c0, parts) : pool.source.y;
+        const { parts, partOf } = partitionPool(tf, params, pool, base, c0, setup.seed);
         base.dispose();
         sampler = new MixCdSampler(partOf, parts, c0, {
           decay: params.decay,

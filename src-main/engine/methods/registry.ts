@@ -76,7 +76,9 @@ export function storedMethod(choice: MethodChoice): MethodChoice {
 function applicableParams(method: MethodDefinition, params: Record<string, unknown>): Record<string, unknown> {
   const { properties } = paramsJsonSchema(method);
   return Object.fromEntries(
-    Object.entries(params).filter(([key]) => Object.entries(properties[key]?.appliesWhen ?? {}).every(([other, value]) => params[other] === value)),
+    Object.entries(params).filter(([key]) =>
+      Object.entries(properties[key]?.appliesWhen ?? {}).every(([other, value]) => [value].flat().some((v) => v === params[other])),
+    ),
   );
 }
 
