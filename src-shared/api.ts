@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { StoredRunConfig, StudyConfig, StudyConfigInput, BackendName, DataConfig, Metric } from './config';
 import type { EvalPoint } from './evaluation';
 import type { GridEntry } from './study-grid';
+import type { StudyVerdict } from './verdict/study-verdict';
 import type { SearchOutcome } from './search/search-result';
 import type { MethodCombination } from './method-combination';
 import type { MethodStyle } from './method-style';
@@ -314,6 +315,8 @@ export interface RetainLabApi {
   getStudy(id: string): Promise<StoredStudy>;
   /** What a study's search found so far (best setting per method, frontier, spend), worked out from its stored runs; null for a study without `search`. */
   searchOutcome(studyId: string): Promise<SearchOutcome | null>;
+  /** What a study measured beside what it claims (its description): arms with seed intervals against its reference, trends, mix-cd headroom; null before any fine-tuning run completed. */
+  studyVerdict(studyId: string): Promise<StudyVerdict | null>;
   /** Cancels every queued and running run of a study. */
   cancelStudy(studyId: string): Promise<StudyProgress>;
   /** Queues a failed or cancelled run again (it resumes from its last resume point where it has one). */
@@ -425,6 +428,7 @@ export const apiArgs = {
   listStudies: z.tuple([pageRequestSchema]),
   getStudy: z.tuple([z.string().min(1).max(100)]),
   searchOutcome: z.tuple([z.string().min(1).max(100)]),
+  studyVerdict: z.tuple([z.string().min(1).max(100)]),
   cancelStudy: z.tuple([z.string().min(1).max(100)]),
   retryRun: z.tuple([runId]),
   queueStatus: z.tuple([]),

@@ -28,6 +28,7 @@ export const API_METHODS = [
   'listStudies',
   'getStudy',
   'searchOutcome',
+  'studyVerdict',
   'cancelStudy',
   'retryRun',
   'queueStatus',

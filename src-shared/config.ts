@@ -169,6 +169,13 @@ const studyBudgetSchema = budgetSchema.extend({
 export const studyConfigSchema = z
   .strictObject({
     name: z.string().trim().min(1).max(200).default('Digits study'),
+    /** What the study asks, or the paper's claim it re-checks, in words: shown beside its measured comparison (the verdict). */
+    description: z.string().trim().min(1).max(4000).optional(),
+    /**
+     * The runs every other run is compared with in the study's verdict: a method id and optionally some of its parameters
+     * (e.g. `{"id": "vanilla"}`, `{"id": "rehearsal"}`); a sweep's points are compared with the reference point of the same setting on the axes they share.
+     */
+    reference: z.strictObject({ id: z.string().min(1).max(100), params: z.record(z.string(), z.unknown()).default({}) }).optional(),
     baseModel: z
       .strictObject({
         recipe: z.enum(RECIPES).default('mlp'),
@@ -210,6 +217,11 @@ export const studyConfigSchema = z
       ...sequenceIssues(study.target),
       ...libraryTargetIssues(study.target),
     ];
+    if (study.reference && !study.methods.some((m) => m.id === study.reference!.id))
+      issues.push({
+        path: ['reference', 'id'],
+        message: `the reference '${study.reference.id}' is none of the study's methods (${[...new Set(study.methods.map((m) => m.id))].join(', ')})`,
+      });
     // Candidates are shared among the method entries: fewer than one each would leave an entry out unsaid.
     if (study.search && study.search.budget.runs < study.methods.length)
       issues.push({

@@ -12,6 +12,8 @@ import { progressPrinter } from './progress-printer';
 import { runBench, type BenchSize } from '../bench/run-bench';
 import { formatReport } from '../bench/report';
 import { reportTable, searchTable, studyReport } from './study-report';
+import { verdictTable } from './verdict-table';
+import { isSuite, parseSuite } from '../../src-shared/study-suite';
 import { stoppedAtOf } from '../services/search-study';
 import type { LaunchResult } from '../../src-shared/api';
 import type { ApiService } from '../services/api-service';
@@ -32,7 +34,12 @@ export interface CommonOptions {
  * Runs one study headless: launch, stream progress to stderr, print the result; exit code 0 only if every
  * run completed. The same study config run again (and `fresh` not asked) continues the stored study.
  */
-export function runStudy(config: unknown, opts: CommonOptions, fresh = true, confirmed = false): Promise<number> {
+export async function runStudy(config: unknown, opts: CommonOptions, fresh = true, confirmed = false): Promise<number> {
+  return printOutcome(await studyOutcome(config, opts, fresh, confirmed), opts);
+}
+
+/** Runs one study headless (as runStudy) and returns its report instead of printing it. */
+function studyOutcome(config: unknown, opts: CommonOptions, fresh: boolean, confirmed: boolean): Promise<Outcome> {
   const withBackend = opts.backend ? { ...(config as object), backend: opts.backend } : config;
   return runLaunched(async (api) => {
     const continued = fresh ? null : await api.continueStudy(withBackend);
@@ -53,13 +60,25 @@ export function runStudy(config: unknown, opts: CommonOptions, fresh = true, con
   }, opts);
 }
 
+/** What running a study or runs gives: its exit code (0 only if every run completed), its report as `--json` prints it and as a table. */
+interface Outcome {
+  exit: number;
+  json: object;
+  text: string;
+}
+
+/** Prints an outcome as JSON or as its table; returns its exit code. */
+function printOutcome(outcome: Outcome, opts: CommonOptions): number {
+  process.stdout.write(opts.json ? `${JSON.stringify(outcome.json, null, 2)}\n` : `${outcome.text}\n`);
+  return outcome.exit;
+}
+
 /**
- * Launches runs with `start` in a headless workbench, streams progress to stderr and prints the result;
- * exit code 0 only if every run completed. Other processes on the store may train some of the runs
- * meanwhile; this one trains whatever it can claim until the study's runs have all ended, and reports
- * every run it trained, of this study or another.
+ * Launches runs with `start` in a headless workbench, streams progress to stderr and returns the result.
+ * Other processes on the store may train some of the runs meanwhile; this one trains whatever it can claim
+ * until the study's runs have all ended, and reports every run it trained, of this study or another.
  */
-async function runLaunched(start: (api: ApiService) => Promise<LaunchResult>, opts: CommonOptions): Promise<number> {
+async function runLaunched(start: (api: ApiService) => Promise<LaunchResult>, opts: CommonOptions): Promise<Outcome> {
   const wb = createWorkbench({ dataDir: opts.dataDir, launcher: forkLauncher(), mode: 'browser', version: VERSION, host: opts.host, redis: opts.redis });
   const print = progressPrinter();
   wb.bus.only('run-updated', print);
@@ -85,10 +104,15 @@ async function runLaunched(start: (api: ApiService) => Promise<LaunchResult>, op
     // Runs of other studies claimed meanwhile are finished, not abandoned (unless interrupted: then close hands them back).
     if (!interrupted) await wb.host.drain();
     const report = await studyReport(wb.api, searched ? { ...launch, runIds: searched.runIds } : launch, wb.host.executedRuns(), wb.host.owner);
-    if (opts.json) process.stdout.write(`${JSON.stringify(searched ? { ...report, search: searched.outcome } : report, null, 2)}\n`);
-    else process.stdout.write(`${reportTable(report)}\n${searched ? `${searchTable(searched.outcome)}\n` : ''}`);
-    // Runs the search stopped did what they were for.
-    return report.runs.every((r) => r.status === 'completed' || stoppedAtOf(r.error) !== null) ? 0 : 1;
+    // Runs launched from run configs form a study of their own without a config, and so without a verdict.
+    const verdict = await wb.api.studyVerdict(launch.studyId);
+    const text = [reportTable(report), ...(searched ? [searchTable(searched.outcome)] : []), ...(verdict ? [verdictTable(verdict)] : [])];
+    return {
+      // Runs the search stopped did what they were for.
+      exit: report.runs.every((r) => r.status === 'completed' || stoppedAtOf(r.error) !== null) ? 0 : 1,
+      json: { ...report, ...(searched ? { search: searched.outcome } : {}), verdict },
+      text: text.join('\n'),
+    };
   } finally {
     process.off('SIGINT', stop);
     wb.close();
@@ -104,18 +128,51 @@ export function quickstart(opts: CommonOptions, text: boolean): Promise<number> 
  * `retainlab run <config.json>`: a study, or stored run configs launched as they are: one (an object
  * with `kind`) or a JSON array of them, as a reproducibility bundle's runs.json holds them.
  */
-export function runConfigFile(path: string | undefined, opts: CommonOptions, fresh = false, confirmed = false): Promise<number> {
-  if (!path) throw new Error('usage: retainlab run <study.json | runs.json> [--json] [--data-dir DIR]');
+export async function runConfigFile(path: string | undefined, opts: CommonOptions, fresh = false, confirmed = false): Promise<number> {
+  if (!path) throw new Error('usage: retainlab run <study.json | suite.json | runs.json> [--json] [--data-dir DIR]');
   let config: unknown;
   try {
     config = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
     throw new Error(`cannot read the config file ${path}: ${(err as Error).message}`, { cause: err });
   }
+  if (isSuite(config)) return runSuite(config, opts, fresh, confirmed);
   const runConfigs = Array.isArray(config) ? config : typeof config === 'object' && config !== null && 'kind' in config ? [config] : null;
   if (!runConfigs) return runStudy(config, opts, fresh, confirmed);
   const withBackend = opts.backend ? runConfigs.map((c: unknown) => ({ ...(c as object), backend: opts.backend })) : runConfigs;
-  return runLaunched((api) => api.launchRuns(withBackend), opts);
+  return printOutcome(await runLaunched((api) => api.launchRuns(withBackend), opts), opts);
+}
+
+/**
+ * Runs a suite's studies one after another (each continued where the store has it), after checking them all, so that
+ * a bad third study is reported before the first has trained; prints one report with each study's, verdicts included.
+ */
+async function runSuite(input: unknown, opts: CommonOptions, fresh: boolean, confirmed: boolean): Promise<number> {
+  const suite = parseSuite(input);
+  const wb = createWorkbench({ dataDir: opts.dataDir, launcher: forkLauncher(), mode: 'browser', version: VERSION, host: opts.host, redis: opts.redis });
+  try {
+    const problems: string[] = [];
+    for (const [i, study] of suite.studies.entries()) {
+      const check = await wb.api.checkStudy(opts.backend ? { ...(study as object), backend: opts.backend } : study);
+      if (!check.ok) problems.push(...check.issues.map((e) => `studies.${i}.${e}`));
+    }
+    if (problems.length) throw new Error(`the suite '${suite.name}' has studies that cannot run:\n  ${problems.join('\n  ')}`);
+  } finally {
+    wb.close();
+  }
+  const outcomes: Outcome[] = [];
+  for (const [i, study] of suite.studies.entries()) {
+    process.stderr.write(`suite '${suite.name}': study ${i + 1} of ${suite.studies.length}\n`);
+    outcomes.push(await studyOutcome(study, opts, fresh, confirmed));
+  }
+  return printOutcome(
+    {
+      exit: Math.max(...outcomes.map((o) => o.exit)),
+      json: { suite: suite.name, description: suite.description ?? null, studies: outcomes.map((o) => o.json) },
+      text: [`suite: ${suite.name}`, ...outcomes.map((o, i) => `\n# study ${i + 1} of ${outcomes.length}\n${o.text}`)].join('\n'),
+    },
+    opts,
+  );
 }
 
 /** `retainlab serve`: browser mode on 127.0.0.1 with a random token; runs until interrupted. */

@@ -1,6 +1,6 @@
 import type { LaunchResult } from '../../src-shared/api';
-import type { Metric, RunConfig } from '../../src-shared/config';
-import { methodSettingLabel } from '../engine/methods/registry';
+import type { Metric } from '../../src-shared/config';
+import { runLabel } from '../services/study-verdict';
 import type { ApiService } from '../services/api-service';
 import type { SearchOutcome } from '../../src-shared/search/search-result';
 import type { SeedStat } from '../../src-shared/aggregate';
@@ -51,12 +51,6 @@ export async function studyReport(api: ApiService, launch: LaunchResult, execute
         .map((e) => ({ alpha: e.alpha, aPre: e.aPre, aTgt: e.aTgt, cdAbs: e.cdAbs, weightDistance: e.weightDistance })),
     })),
   };
-}
-
-/** A fine-tuning run as the results table names it: its method with the telling setting, and a sweep's point ("LoRA rank=4"). */
-function runLabel(config: RunConfig | null, methodId: string): string {
-  const label = methodSettingLabel(config ? config.method : { id: methodId });
-  return config?.sweep ? `${label} ${pointLabel(config.sweep.point)}` : label;
 }
 
 /** What `retainlab run` reports of a study. */

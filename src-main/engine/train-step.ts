@@ -25,7 +25,7 @@ export interface TrainStepParts {
 export function makeTrainStep(p: TrainStepParts): (batch: Int32Array, step: number) => tf.Scalar {
   const { model, task, hooks, optimizer, variables, targetTrain, pretrainPool } = p;
   return (batch, step) => {
-    const rows = hooks.rehearsal?.(step) ?? null;
+    const rows = hooks.rehearsal?.(step, batch) ?? null;
     let correct: tf.Tensor | null = null;
     const cost = optimizer.minimize(
       () => {

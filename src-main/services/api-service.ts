@@ -62,6 +62,8 @@ import type { RunHost } from './run-host';
 import { studyProgress } from './study-progress';
 import { searchLaunch } from '../../src-shared/search/search-plan';
 import { searchOutcomeOf, stoppedAtOf } from './search-study';
+import { studyVerdictOf } from './study-verdict';
+import type { StudyVerdict } from '../../src-shared/verdict/study-verdict';
 import type { SearchOutcome } from '../../src-shared/search/search-result';
 import { availableParallelism } from 'node:os';
 
@@ -507,6 +509,11 @@ export class ApiService implements RetainLabApi {
   async searchOutcome(studyId: string): Promise<SearchOutcome | null> {
     if (!getStudyRecord(this.db, studyId)) throw new NotFoundError(`No study with id '${studyId}' in this store`, [`studyId: no study '${studyId}'`]);
     return searchOutcomeOf(this.db, studyId);
+  }
+
+  async studyVerdict(studyId: string): Promise<StudyVerdict | null> {
+    if (!getStudyRecord(this.db, studyId)) throw new NotFoundError(`No study with id '${studyId}' in this store`, [`studyId: no study '${studyId}'`]);
+    return studyVerdictOf(this.db, studyId);
   }
 
   private progressOf(study: StudyCounts): StudyProgress {

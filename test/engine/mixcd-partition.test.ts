@@ -2,7 +2,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src-main/engine/backend';
 import { disposeDevice, toDevice, type DeviceData } from '../../src-main/engine/device-data';
-import { classMarginBins, kmeansParts, lossBins, marginBins, poolFeatures, poolMargin } from '../../src-main/engine/methods/mixcd-partition';
+import {
+  alignmentBins,
+  classMarginBins,
+  kmeansParts,
+  lossBins,
+  marginBins,
+  poolAlignment,
+  poolFeatures,
+  poolMargin,
+} from '../../src-main/engine/methods/mixcd-partition';
 import { Model } from '../../src-main/engine/models/model';
 import { Rng } from '../../src-main/engine/rng';
 
@@ -118,5 +127,104 @@ describe('θ₀ statistics the partitions read', () => {
     const { features, dim } = poolFeatures(tf, pool, model);
     expect(dim).toBe(2);
     expect(Array.from(features)).toEqual([1, 0, 0, 1, 1, 1]);
+  });
+});
+
+describe('mix-cd gradient-alignment partition', () => {
+  // Two features, three classes, no backbone: the features are the input itself.
+  const kernel = Float32Array.from([0.5, -0.2, 0.1, 0.3, 0.4, -0.6]);
+  const bias = Float32Array.from([0.05, -0.1, 0.02]);
+  let pool: DeviceData;
+  let target: DeviceData;
+
+  const softmax = (z: number[]) => {
+    const e = z.map((v) => Math.exp(v - Math.max(...z)));
+    const s = e.reduce((a, b) => a + b, 0);
+    return e.map((v) => v / s);
+  };
+  // The logit error e = softmax(h·K + b) − one-hot(y) of one row under a head (K: [2, classes] row-major).
+  const logitError = (h: number[], y: number, k: Float32Array, b: Float32Array) => {
+    const classes = b.length;
+    const z = Array.from({ length: classes }, (_, c) => h[0] * k[c] + h[1] * k[classes + c] + b[c]);
+    return softmax(z).map((p, c) => p - (c === y ? 1 : 0));
+  };
+  const cosine = (a: number[], b: number[]) => {
+    const dot = a.reduce((s, v, i) => s + v * b[i], 0);
+    return dot / Math.hypot(...a) / Math.hypot(...b);
+  };
+  const poolRows = [
+    [1, 0],
+    [0, 1],
+    [1, 1],
+    [-1, 0.5],
+  ];
+  const poolY = [0, 1, 2, 1];
+  const targetRows = [
+    [1, 0.2],
+    [0.3, 1],
+  ];
+
+  beforeAll(async () => {
+    await selectBackend('cpu');
+    pool = toDevice({ name: 'pool', x: Float32Array.from(poolRows.flat()), y: Int32Array.from(poolY), n: 4, shape: [1, 2, 1], classes: [0, 1, 2] });
+    target = toDevice({ name: 'target', x: Float32Array.from(targetRows.flat()), y: Int32Array.from([2, 0]), n: 2, shape: [1, 2, 1], classes: [0, 1, 2] });
+  });
+
+  afterAll(() => {
+    disposeDevice(pool);
+    disposeDevice(target);
+  });
+
+  it('is the cosine of each sample’s head gradient [h;1]·eᵀ with the target batch’s mean when the target reuses the head', () => {
+    const model = new Model(
+      { recipe: 'test', inputShape: [1, 2, 1], backbone: [], pretrainClasses: 3, targetClasses: null },
+      0,
+      new Map([
+        ['head/kernel', kernel],
+        ['head/bias', bias],
+      ]),
+    );
+    // The whole per-sample gradient, flattened: [h₀·e, h₁·e, 1·e].
+    const gradient = (h: number[], y: number) => {
+      const e = logitError(h, y, kernel, bias);
+      return [...h, 1].flatMap((a) => e.map((v) => a * v));
+    };
+    const targetGradients = targetRows.map((h, i) => gradient(h, [2, 0][i]));
+    const mean = targetGradients[0].map((v, j) => (v + targetGradients[1][j]) / 2);
+    const got = Array.from(poolAlignment(tf, pool, model, target, Int32Array.of(0, 1), true));
+    poolRows.forEach((h, i) => expect(got[i]).toBeCloseTo(cosine(gradient(h, poolY[i]), mean), 5));
+    model.dispose();
+  });
+
+  it('uses the feature gradients W·e of each head when the target has a head of its own', () => {
+    const targetKernel = Float32Array.from([0.7, -0.4, -0.3, 0.9]);
+    const targetBias = Float32Array.from([0.1, -0.1]);
+    const model = new Model(
+      { recipe: 'test', inputShape: [1, 2, 1], backbone: [], pretrainClasses: 3, targetClasses: 2 },
+      0,
+      new Map([
+        ['head/kernel', kernel],
+        ['head/bias', bias],
+        ['target_head/kernel', targetKernel],
+        ['target_head/bias', targetBias],
+      ]),
+    );
+    const twoClass = toDevice({ name: 'target', x: Float32Array.from(targetRows.flat()), y: Int32Array.from([1, 0]), n: 2, shape: [1, 2, 1], classes: [0, 1] });
+    // ∂L/∂h = K·e: feature f's entry is Σ_c K[f][c]·e[c].
+    const featureGradient = (h: number[], y: number, k: Float32Array, b: Float32Array) => {
+      const e = logitError(h, y, k, b);
+      return [0, 1].map((f) => e.reduce((s, v, c) => s + k[f * e.length + c] * v, 0));
+    };
+    const t = targetRows.map((h, i) => featureGradient(h, [1, 0][i], targetKernel, targetBias));
+    const mean = [0, 1].map((f) => (t[0][f] + t[1][f]) / 2);
+    const got = Array.from(poolAlignment(tf, pool, model, twoClass, Int32Array.of(0, 1), false));
+    poolRows.forEach((h, i) => expect(got[i]).toBeCloseTo(cosine(featureGradient(h, poolY[i], kernel, bias), mean), 5));
+    disposeDevice(twoClass);
+    model.dispose();
+  });
+
+  it('puts the samples most opposed to the target’s step in part 0, and θ₀’s wrong rows in the last part', () => {
+    const cos = Float32Array.from([0.9, -0.8, 0.1, -0.2, 0.5, -0.9]);
+    expect(Array.from(alignmentBins(cos, Uint8Array.from([1, 1, 1, 1, 1, 0]), 2))).toEqual([1, 0, 0, 0, 1, 1]);
   });
 });

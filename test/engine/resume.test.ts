@@ -109,6 +109,7 @@ describe('resuming a run from a resume point (cpu: bitwise)', () => {
         { id: 'ewc', params: { fisherSamples: 64 } },
         { id: 'mixcd', params: { variant: 'estimated' } },
         { id: 'mixcd', params: { variant: 'oracle', oracleEvery: 3 } },
+        { id: 'mixcd', params: { partition: 'gradient', alignEvery: 3 } },
         { id: 'l2-sp', with: [{ id: 'rehearsal' }] },
       ],
       budget,

@@ -32,6 +32,47 @@ describe('the retainlab command line', () => {
     expect(out.stderr).toMatch(/completed on wasm/);
   });
 
+  it('runs a suite of studies one after another and prints each with its verdict: the claim, Δ against the reference and the mix-cd headroom', () => {
+    const data = tempDataDir();
+    cleanups.push(data.remove);
+    const file = join(data.dir, 'suite.json');
+    const claim = 'Claim: mix-cd keeps more than random rehearsal.';
+    const rehearsing = tinyStudy({
+      name: 'headroom',
+      description: claim,
+      reference: { id: 'rehearsal' },
+      methods: [{ id: 'rehearsal' }, { id: 'mixcd', params: { variant: 'oracle' } }, { id: 'mixcd' }],
+      budget: { epochs: 1, evalsPerEpoch: 1, seeds: [0, 1] },
+    });
+    writeFileSync(file, JSON.stringify({ name: 'two studies', studies: [tinyStudy({ name: 'plain' }), rehearsing] }));
+    const out = cli(['run', file, '--json']);
+    expect(out.status, out.stderr).toBe(0);
+    const report = JSON.parse(out.stdout);
+    expect(report.suite).toBe('two studies');
+    expect(report.studies).toHaveLength(2);
+    const verdict = report.studies[1].verdict;
+    expect(verdict.description).toBe(claim);
+    expect(verdict.reference).toBe('rehearsal');
+    expect(verdict.arms.map((a: { label: string; seeds: number }) => a.seeds)).toEqual([2, 2, 2]);
+    expect(verdict.arms[0].vsReference).toBeNull();
+    expect(verdict.arms[1].vsReference.seeds).toBe(2);
+    expect(verdict.headroom).toHaveLength(1);
+    expect(verdict.headroom[0]).toMatchObject({ seeds: 2, memoryBatch: 16 });
+    expect(verdict.headroom[0].targetCost.interval).toHaveLength(2);
+    expect(out.stderr).toMatch(/study 2 of 2/);
+  });
+
+  it('checks every study of a suite before training any, naming the study and field', () => {
+    const data = tempDataDir();
+    cleanups.push(data.remove);
+    const file = join(data.dir, 'suite.json');
+    writeFileSync(file, JSON.stringify({ name: 'bad second', studies: [tinyStudy(), tinyStudy({ reference: { id: 'ewc' } })] }));
+    const out = cli(['run', file]);
+    expect(out.status).toBe(2);
+    expect(out.stderr).toMatch(/studies\.1\.reference\.id: the reference 'ewc' is none of the study's methods \(vanilla\)/);
+    expect(out.stderr).not.toMatch(/running/);
+  });
+
   it('rejects a bad config with exit code 2 and messages that name each field', () => {
     const data = tempDataDir();
     cleanups.push(data.remove);

@@ -106,8 +106,8 @@ export interface MethodHooks {
    * tape, with the same update; null for weights it does not touch. The penalty's value is reported in extras.
    */
   gradientTerm?: (variable: tfType.Variable) => tfType.Tensor | null;
-  /** Pretrain-pool rows to rehearse at this step, or null for none. */
-  rehearsal?: (step: number) => Int32Array | null;
+  /** Pretrain-pool rows to rehearse at this step, or null for none; `batch` is the step's target rows (in setup.targetTrain). */
+  rehearsal?: (step: number, batch: Int32Array) => Int32Array | null;
   /** The rehearsed rows' correctness before the update, from the same forward pass. */
   observeRehearsal?: (rows: Int32Array, correct: Uint8Array) => void;
   /** Replaces Adam. */

@@ -1,11 +1,12 @@
 import type * as tfType from '@tensorflow/tfjs-core';
 import { perSampleWith } from '../correctness';
-import type { DeviceData } from '../device-data';
+import { batchOf, type DeviceData } from '../device-data';
+import { PRETRAIN_HEAD, TARGET_HEAD } from '../models/layers';
 import type { Model } from '../models/model';
 import type { Rng } from '../rng';
 
 /** The ways mix-cd can cut the pretrain pool into parts (docs/methods.md §3.7). */
-export const PARTITIONS = ['class', 'loss', 'margin', 'class-margin', 'kmeans'] as const;
+export const PARTITIONS = ['class', 'loss', 'margin', 'class-margin', 'kmeans', 'gradient'] as const;
 
 /** One of PARTITIONS. */
 export type Partition = (typeof PARTITIONS)[number];
@@ -55,6 +56,53 @@ export function poolFeatures(tf: typeof tfType, pool: DeviceData, model: Model):
     chunk.dispose();
   }
   return { features, dim };
+}
+
+/**
+ * Cosine between each pretrain-pool row's loss gradient and the target batch's mean loss gradient, under the
+ * current weights, at the last layer both losses reach: the head itself when the target reuses the pretrain head
+ * (the head's per-sample gradient is the outer product [h;1]·eᵀ of the features with bias input and the logit error
+ * e = softmax − one-hot, so ⟨g_i, G⟩ = [h_i;1]ᵀ·G·e_i needs no per-sample gradient in memory), else the features
+ * both heads read (∂L/∂h = W·e). A negative cosine means a target step raises that row's loss to first order.
+ */
+export function poolAlignment(tf: typeof tfType, pool: DeviceData, model: Model, target: DeviceData, batch: Int32Array, sameHead: boolean): Float32Array {
+  const error = (x: tfType.Tensor2D, oneHot: tfType.Tensor2D, head: 'pretrain' | 'target') => {
+    const h = model.features(x);
+    return { h, e: tf.sub(tf.softmax(model.headLogits(h, head)), oneHot) as tfType.Tensor2D };
+  };
+  // Features with a column of ones: the bias's input.
+  const withOne = (h: tfType.Tensor2D) => tf.concat([h, tf.ones([h.shape[0], 1])], 1) as tfType.Tensor2D;
+  const headKernel = (head: 'pretrain' | 'target') => model.effectiveWeight(`${head === 'target' ? TARGET_HEAD : PRETRAIN_HEAD}/kernel`) as tfType.Tensor2D;
+  const direction = tf.tidy(() => {
+    const { x, y } = batchOf(target, batch);
+    const { h, e } = error(x, y, 'target');
+    // sameHead: G = mean_j [h_j;1]·e_jᵀ, [features+1, classes]; else the mean feature gradient W·e_j, [features].
+    return sameHead ? tf.div(tf.matMul(withOne(h), e, true, false), batch.length) : tf.mean(tf.matMul(e, headKernel('target'), false, true), 0);
+  });
+  const directionNorm = tf.tidy(() => tf.norm(direction).dataSync()[0]);
+  const cosines = perSampleWith(
+    tf,
+    pool,
+    (x, y) => {
+      const { h, e } = error(x, tf.oneHot(y, pool.source.classes.length) as tfType.Tensor2D, 'pretrain');
+      if (sameHead) {
+        const h1 = withOne(h);
+        const dot = tf.sum(tf.mul(tf.matMul(h1, direction as tfType.Tensor2D), e), 1);
+        return tf.div(dot, tf.maximum(tf.mul(tf.mul(tf.norm(h1, 'euclidean', 1), tf.norm(e, 'euclidean', 1)), directionNorm), 1e-12)) as tfType.Tensor1D;
+      }
+      const grad = tf.matMul(e, headKernel('pretrain'), false, true);
+      const dot = tf.sum(tf.mul(grad, direction), 1);
+      return tf.div(dot, tf.maximum(tf.mul(tf.norm(grad, 'euclidean', 1), directionNorm), 1e-12)) as tfType.Tensor1D;
+    },
+    model.evalChunk,
+  );
+  direction.dispose();
+  return cosines;
+}
+
+/** Parts by gradient alignment: equal-count bins of the cosine over the correct-before rows, part 0 the most opposed to the target's step. */
+export function alignmentBins(cosine: Float32Array, c0: Uint8Array, bins: number): Int32Array {
+  return scoreBins(cosine, c0, bins);
 }
 
 /**

@@ -23,7 +23,8 @@ export interface MixCdSettings {
  */
 export class MixCdSampler {
   /** Correct-before pool rows of each part. */
-  private readonly candidates: Int32Array[];
+  private candidates: Int32Array[] = [];
+  private partOf: Int32Array = new Int32Array(0);
   private readonly seen: Float64Array;
   private readonly wrong: Float64Array;
 
@@ -31,16 +32,30 @@ export class MixCdSampler {
    * partOf: the part of every pool row (0..parts−1); c0: θ₀'s correctness of every pool row.
    */
   constructor(
-    private readonly partOf: Int32Array,
+    partOf: Int32Array,
     parts: number,
-    c0: Uint8Array,
+    private readonly c0: Uint8Array,
     private readonly settings: MixCdSettings,
   ) {
-    const lists: number[][] = Array.from({ length: parts }, () => []);
-    for (let row = 0; row < partOf.length; row++) if (c0[row]) lists[partOf[row]].push(row);
-    this.candidates = lists.map((l) => Int32Array.from(l));
     this.seen = new Float64Array(parts);
     this.wrong = new Float64Array(parts);
+    this.repartition(partOf);
+  }
+
+  /**
+   * Moves rows between the same parts (a partition recomputed as training goes, e.g. by gradient alignment):
+   * the counts stay with the parts, so a part keeps meaning the same thing (say, the most opposed fifth).
+   */
+  repartition(partOf: Int32Array): void {
+    const lists: number[][] = Array.from({ length: this.seen.length }, () => []);
+    for (let row = 0; row < partOf.length; row++) if (this.c0[row]) lists[partOf[row]].push(row);
+    this.candidates = lists.map((l) => Int32Array.from(l));
+    this.partOf = partOf;
+  }
+
+  /** The part of every pool row now. */
+  get parts(): Int32Array {
+    return this.partOf;
   }
 
   /** N1[k]: correct-before samples per part. */

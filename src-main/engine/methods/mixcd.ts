@@ -5,7 +5,19 @@ import type { Model } from '../models/model';
 import { Rng } from '../rng';
 import { stateField } from '../resume/state-fields';
 import { defineMethod } from './method';
-import { classMarginBins, kmeansParts, lossBins, marginBins, PARTITIONS, poolFeatures, poolLoss, poolMargin, type Partition } from './mixcd-partition';
+import {
+  alignmentBins,
+  classMarginBins,
+  kmeansParts,
+  lossBins,
+  marginBins,
+  PARTITIONS,
+  poolAlignment,
+  poolFeatures,
+  poolLoss,
+  poolMargin,
+  type Partition,
+} from './mixcd-partition';
 import { MixCdSampler } from './mixcd-sampler';
 import { memoryBatchParam, poolCorrectness, REHEARSAL_SEED_OFFSET, RehearsalEfficiency } from './rehearsal-stats';
 
@@ -25,6 +37,7 @@ interface PartitionParams {
   lossBins: number;
   marginBins: number;
   clusters: number;
+  alignBins: number;
 }
 
 /** The parts of the pretrain pool that mix-cd's sampler estimates (docs/methods.md §3.7), from θ₀ (`base`) and its correctness c0. */
@@ -50,6 +63,9 @@ function partitionPool(
       const { features, dim } = poolFeatures(tf, pool, base);
       return { parts: params.clusters, partOf: kmeansParts(features, dim, c0, params.clusters, new Rng(seed + KMEANS_SEED_OFFSET)) };
     }
+    case 'gradient':
+      // Bins of row order for now: the first step's target batch re-cuts them before anything is drawn.
+      return { parts: params.alignBins, partOf: alignmentBins(new Float32Array(pool.n), c0, params.alignBins) };
   }
 }
 
@@ -118,7 +134,9 @@ export const mixcd = defineMethod({
           'How the pretrain pool is cut into the parts whose damage rates are estimated (docs/methods.md §3.7). class: one part per class (the default). ' +
           'loss: bins of θ₀\u2019s loss on the correct-before samples, the "prior loss" partition of Bai et al. (v2): samples θ₀ barely got right are forgotten first. ' +
           'margin: bins of θ₀\u2019s top-1 minus top-2 probability. class-margin: margin bins within each class (classes × bins parts). ' +
-          'kmeans: k-means clusters of θ₀\u2019s penultimate-layer features, seeded by the run\u2019s seed. Each costs one forward pass of θ₀ over the pool before training; kmeans also its clustering.',
+          'kmeans: k-means clusters of θ₀\u2019s penultimate-layer features, seeded by the run\u2019s seed. Each costs one forward pass of θ₀ over the pool before training; kmeans also its clustering. ' +
+          'gradient: bins of the cosine between each sample\u2019s loss gradient and the current target batch\u2019s, at the head (or, with a new target head, at the features both heads read), ' +
+          'recomputed every N steps: samples the target\u2019s updates push against are the likely damage. It costs one forward pass of the current model over the pool per refresh.',
       }),
     lossBins: z
       .number()
@@ -155,6 +173,28 @@ export const mixcd = defineMethod({
         appliesWhen: { partition: 'kmeans' },
         help: 'k-means partition only: number of clusters of θ₀\u2019s penultimate-layer features (one part each).',
       }),
+    alignBins: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(5)
+      .meta({
+        label: 'Alignment bins',
+        appliesWhen: { partition: 'gradient' },
+        help: 'Gradient partition only: number of equal-count bins of the gradient cosine over the correct-before samples (part 0 the most opposed to the target\u2019s step).',
+      }),
+    alignEvery: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .default(10)
+      .meta({
+        label: 'Alignment refresh N (steps)',
+        appliesWhen: { partition: 'gradient' },
+        help: 'Gradient partition only: steps between two recomputations of the alignment on the whole pool (each one forward pass over it, with the step\u2019s target batch).',
+      }),
     variant: z
       .enum(['estimated', 'oracle'])
       .default('estimated')
@@ -188,6 +228,7 @@ export const mixcd = defineMethod({
     const memoryBatch = params.memoryBatch;
     const oracle = params.variant === 'oracle';
     const every = params.oracleEvery;
+    const aligned = params.partition === 'gradient';
     let sampler: MixCdSampler | null = null;
     let efficiency: RehearsalEfficiency | null = null;
     let rng: Rng | null = null;
@@ -196,6 +237,9 @@ export const mixcd = defineMethod({
     let model: Model | null = null;
     let damaged: Int32Array = new Int32Array(0);
     let oracleForwards = 0;
+    let alignForwards = 0;
+    let target: DeviceData | null = null;
+    let sameHead = true;
 
     const drawDamaged = (): Int32Array => Int32Array.from({ length: memoryBatch }, () => damaged[Math.floor(rng!.next() * damaged.length)]);
 
@@ -203,6 +247,8 @@ export const mixcd = defineMethod({
       beforeTraining: (setup) => {
         pool = setup.pretrainPool;
         model = setup.model;
+        target = setup.targetTrain;
+        sameHead = setup.sameHead;
         // θ₀ itself, not the model as it stands: in a sequence of tasks later stages start from fine-tuned weights.
         const base = setup.createBaseModel();
         c0 = poolCorrectness(tf, pool, base);
@@ -222,7 +268,11 @@ export const mixcd = defineMethod({
         );
         if (n1.every((n) => n === 0)) setup.log('mix-cd: θ₀ classifies no pool sample correctly, so none can be collateral damage; nothing is rehearsed');
       },
-      rehearsal: (step) => {
+      rehearsal: (step, batch) => {
+        if (aligned && (step - 1) % params.alignEvery === 0) {
+          sampler!.repartition(alignmentBins(poolAlignment(tf, pool!, model!, target!, batch, sameHead), c0, params.alignBins));
+          alignForwards += pool!.n;
+        }
         if (oracle && (step - 1) % every === 0) {
           damaged = damagedRows(c0, poolCorrectness(tf, pool!, model!));
           oracleForwards += pool!.n;
@@ -244,6 +294,8 @@ export const mixcd = defineMethod({
         rng: rng!.getState(),
         damaged: damaged.slice(),
         oracleForwards,
+        // The gradient partition's parts come from the model at its last refresh, which a resume cannot recompute.
+        ...(aligned ? { parts: sampler!.parts.slice(), alignForwards } : {}),
       }),
       restoreState: (state) => {
         const last = stateField(state, 'mix-cd', 'damaged', 'Int32Array');
@@ -253,10 +305,18 @@ export const mixcd = defineMethod({
         rng!.setState(stateField(state, 'mix-cd', 'rng', 'number'));
         damaged = last.slice();
         oracleForwards = forwards;
+        if (aligned) {
+          const parts = stateField(state, 'mix-cd', 'parts', 'Int32Array', pool!.n);
+          if (parts.some((k) => k < 0 || k >= params.alignBins))
+            throw new Error(`resume point does not fit this job: the saved mix-cd parts are not all in 0..${params.alignBins - 1}`);
+          sampler!.repartition(parts.slice());
+          alignForwards = stateField(state, 'mix-cd', 'alignForwards', 'number');
+        }
       },
       extras: () => ({
         ...efficiency!.takeExtras(),
         cdRateEstimate: sampler!.rates(),
+        ...(aligned ? { alignExtraForwardSamples: alignForwards } : {}),
         ...(oracle ? { oracleDamagedInPool: damaged.length, oracleExtraForwardSamples: oracleForwards } : { rehearsalShare: sampler!.shares() }),
       }),
     };

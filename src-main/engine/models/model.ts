@@ -187,6 +187,11 @@ export class Model {
     return this.parametric(this.headLayer(head), features, upstream, null).out as tf.Tensor2D;
   }
 
+  /** A head's logits of backbone features (as `features` returns them): [n, features] → [n, classes of the head]. */
+  headLogits(features: tf.Tensor2D, head: Head): tf.Tensor2D {
+    return this.parametric(this.headLayer(head), features, false, null).out as tf.Tensor2D;
+  }
+
   /**
    * Logits of two row blocks of x through possibly different heads, with one backbone pass (a
    * mixed rehearsal batch costs one forward, not two). x: [a+b, d] → [a, classes₁], [b, classes₂]

@@ -59,6 +59,7 @@ export function createApi(transport: Transport): RetainLabApi {
     listStudies: (page) => call('listStudies', page),
     getStudy: (id) => call('getStudy', id),
     searchOutcome: (studyId) => call('searchOutcome', studyId),
+    studyVerdict: (studyId) => call('studyVerdict', studyId),
     cancelStudy: (studyId) => call('cancelStudy', studyId),
     retryRun: (id) => call('retryRun', id),
     queueStatus: () => call('queueStatus'),

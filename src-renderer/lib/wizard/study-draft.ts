@@ -1,3 +1,4 @@
+import { isSuite } from '../../../src-shared/study-suite';
 import type { Catalog } from '../../../src-shared/api';
 import { studyConfigSchema, type StudyConfig } from '../../../src-shared/config';
 import { defaultParams, paramSpecs, type ParamsJsonSchema } from '../../../src-shared/params';
@@ -114,6 +115,14 @@ export function readStudyFile(text: string, catalog: Catalog): { study: StudyCon
     return {
       problems: [
         `(config): a study file holds one study object ({"name", "baseModel", "methods", …}), not ${Array.isArray(json) ? 'a list (run configs of a bundle?)' : typeof json}`,
+      ],
+    };
+  }
+  if (isSuite(json)) {
+    const count = Array.isArray((json as { studies: unknown }).studies) ? (json as { studies: unknown[] }).studies.length : 0;
+    return {
+      problems: [
+        `(config): this file is a suite of ${count} studies, run one after another with \`retainlab run <file>\`; the wizard opens one study at a time`,
       ],
     };
   }
