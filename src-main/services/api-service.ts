@@ -31,6 +31,7 @@ import {
 } from '../../src-shared/config';
 import { storedRunConfigSchema } from '../../src-shared/run-record';
 import { taskOf } from '../../src-shared/tasks/lookup';
+import { weightInitOf } from '../../src-shared/weight-init';
 import type { StudyContext } from '../engine/methods/method';
 import type { DatasetPreview, DatasetSummary, ImportedModelSummary, ImportOptions, ImportSource } from '../../src-shared/datasets';
 import { describeIssues, NotFoundError, parseOrThrow, ValidationError } from '../../src-shared/validation';
@@ -131,7 +132,7 @@ function studyOfRun(config: StoredRunConfig): StudyConfigInput {
     baseModel: baseModel.imported
       ? { imported: baseModel.imported.id }
       : // 'imported' without its `imported` block is refused (checkRun says why).
-        { recipe: baseModel.recipe as Recipe, pretrain: baseModel.pretrain },
+        { recipe: baseModel.recipe as Recipe, pretrain: baseModel.pretrain, init: weightInitOf(baseModel) },
     data: baseModel.data,
     target: config.target,
     methods: [finetune ? finetune.method : { id: 'vanilla' }],
