@@ -4,7 +4,7 @@ import type { BaseModelSpec, PretrainRunConfig, RunConfig } from './run-record';
 import { searchSchema } from './search/search-config';
 import { studyGrid, withPoint } from './study-grid';
 import { SWEEP_MAX_VALUES, sweepable } from './sweep';
-import { DEFAULT_WEIGHT_INIT, WEIGHT_INITS } from './weight-init';
+import { WEIGHT_INITS, weightInitOf } from './weight-init';
 
 /** Built-in base-model recipes: image classifiers, a character-level language model and a character-level text classifier. */
 export const RECIPES = ['mlp', 'cnn', 'char-gpt', 'char-encoder'] as const;
@@ -174,12 +174,15 @@ export const studyConfigSchema = z
       .strictObject({
         recipe: z.enum(RECIPES).default('mlp'),
         pretrain: pretrainBudgetSchema.default(pretrainBudgetSchema.parse({})),
-        /** How the recipe's kernels and biases start (src-shared/weight-init.ts); part of the base model's identity. Unused for an imported model. */
-        init: z.enum(WEIGHT_INITS).default(DEFAULT_WEIGHT_INIT),
+        /**
+         * How fresh kernels and biases start (src-shared/weight-init.ts): all of a recipe's, an imported model's new target head; part of
+         * the base model's identity. Absent: glorot (left absent so that a study file written before the setting existed is the same study).
+         */
+        init: z.enum(WEIGHT_INITS).optional(),
         /** Id of an imported TensorFlow.js model to start from as it is, instead of pretraining the recipe (recipe and pretrain are then unused). */
         imported: z.string().min(1).max(100).optional(),
       })
-      .default({ recipe: 'mlp', pretrain: pretrainBudgetSchema.parse({}), init: DEFAULT_WEIGHT_INIT }),
+      .default({ recipe: 'mlp', pretrain: pretrainBudgetSchema.parse({}) }),
     data: studyDataSchema.default(digitsDataSchema.parse({})),
     target: z
       .strictObject({
@@ -335,13 +338,11 @@ export function expandStudy(study: StudyConfig): { bases: { baseModel: BaseModel
   const common = { version: RUN_RECORD_VERSION, studyName: study.name, target: study.target, backend: study.backend, metric };
   const evaluation = metric === 'loss' ? { lossRise: study.lossRise ?? DEFAULT_LOSS_RISE } : {};
   const { seeds, ...budget } = study.budget;
-  // An imported model's weights are its own: only a recipe's spec names how its fresh weights start.
-  const init = study.baseModel.imported === undefined ? { init: study.baseModel.init } : {};
   // Swept fields still hold {values} here; every one of them is an axis of the grid, so each point replaces them all.
   const template = {
     kind: 'finetune' as const,
     ...common,
-    baseModel: { recipe: study.baseModel.recipe, ...init, classes, data: study.data as DataConfig, pretrain: study.baseModel.pretrain },
+    baseModel: { recipe: study.baseModel.recipe, init: weightInitOf(study.baseModel), classes, data: study.data as DataConfig, pretrain: study.baseModel.pretrain },
     budget: budget as RunConfig['budget'],
     ...evaluation,
   };

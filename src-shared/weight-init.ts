@@ -4,7 +4,7 @@ export const WEIGHT_INITS = ['glorot', 'pytorch', 'he'] as const;
 /** A weight initialisation of a recipe. */
 export type WeightInit = (typeof WEIGHT_INITS)[number];
 
-/** The initialisation a study uses when it names none, and that a base-model spec without `init` was drawn with. */
+/** The initialisation of a study that names none, and of base-model records written before the setting existed. */
 export const DEFAULT_WEIGHT_INIT: WeightInit = 'glorot';
 
 /** How the wizard and the docs present each initialisation (fan-in of a conv kernel = kh·kw·in channels). */
@@ -23,7 +23,7 @@ export const WEIGHT_INIT_INFO: Record<WeightInit, { label: string; help: string 
   },
 };
 
-/** The initialisation a base-model spec was drawn with: absent means Glorot (specs stored before the setting existed, imported models). */
+/** The initialisation a study's base model or an engine model spec asks for: absent means Glorot. */
 export function weightInitOf(spec: { init?: WeightInit }): WeightInit {
   return spec.init ?? DEFAULT_WEIGHT_INIT;
 }

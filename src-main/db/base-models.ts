@@ -1,7 +1,7 @@
 import type { BaseModelSummary } from '../../src-shared/api';
 import type { BaseModelSpec } from '../../src-shared/config';
 import { baseModelSpecSchema, parseRunConfig } from '../../src-shared/run-record';
-import { DEFAULT_WEIGHT_INIT, weightInitOf } from '../../src-shared/weight-init';
+import { DEFAULT_WEIGHT_INIT } from '../../src-shared/weight-init';
 import { nowIso, type Db } from './types';
 
 interface Row {
@@ -48,7 +48,7 @@ function storedSpec(specKeyJson: string): BaseModelSpec | null {
 
 /**
  * The canonical JSON of a base-model spec: equal specs give equal keys, so a model is pretrained once.
- * The default initialisation is left out, so a Glorot spec keeps the key it had before `init` existed.
+ * The default initialisation is left out, so a Glorot spec keeps the key of the models stored before `init` existed.
  */
 export function specKey(spec: BaseModelSpec): string {
   const { init, ...rest } = spec;
@@ -71,7 +71,7 @@ function toRecord(row: Row): BaseModelRecord {
     id: row.id,
     name: row.name,
     recipe: row.recipe,
-    init: weightInitOf(spec ?? {}),
+    init: spec?.init ?? DEFAULT_WEIGHT_INIT,
     classes: spec?.classes ?? [],
     classNames: spec?.classNames ?? null,
     status: spec ? row.status : 'failed',

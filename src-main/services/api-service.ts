@@ -31,7 +31,6 @@ import {
 } from '../../src-shared/config';
 import { storedRunConfigSchema } from '../../src-shared/run-record';
 import { taskOf } from '../../src-shared/tasks/lookup';
-import { weightInitOf } from '../../src-shared/weight-init';
 import type { StudyContext } from '../engine/methods/method';
 import type { DatasetPreview, DatasetSummary, ImportedModelSummary, ImportOptions, ImportSource } from '../../src-shared/datasets';
 import { describeIssues, NotFoundError, parseOrThrow, ValidationError } from '../../src-shared/validation';
@@ -130,9 +129,9 @@ function studyOfRun(config: StoredRunConfig): StudyConfigInput {
   return {
     ...(config.studyName.trim() ? { name: config.studyName } : {}),
     baseModel: baseModel.imported
-      ? { imported: baseModel.imported.id }
+      ? { imported: baseModel.imported.id, init: baseModel.init }
       : // 'imported' without its `imported` block is refused (checkRun says why).
-        { recipe: baseModel.recipe as Recipe, pretrain: baseModel.pretrain, init: weightInitOf(baseModel) },
+        { recipe: baseModel.recipe as Recipe, pretrain: baseModel.pretrain, init: baseModel.init },
     data: baseModel.data,
     target: config.target,
     methods: [finetune ? finetune.method : { id: 'vanilla' }],

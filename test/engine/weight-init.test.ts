@@ -125,7 +125,7 @@ describe('weight initialisation', () => {
     });
 
     it('starts its recipe with the spec’s initialisation', () => {
-      const base = { recipe: 'mlp' as const, classes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], data: dataSchema.parse({}), pretrain: pretrainBudgetSchema.parse({}) };
+      const base = { recipe: 'mlp' as const, init: 'glorot' as const, classes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], data: dataSchema.parse({}), pretrain: pretrainBudgetSchema.parse({}) };
       const pytorch = new Model(modelSpecFor({ ...base, init: 'pytorch' }, null), 0);
       const glorot = new Model(modelSpecFor(base, null), 0);
       try {

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configDifferences } from '../../src-shared/config-diff';
 import { expandStudy, studyConfigSchema } from '../../src-shared/config';
 import { ValidationError } from '../../src-shared/validation';
-import { findUsableBaseModel, insertBaseModel, specKey } from '../../src-main/db/base-models';
+import { findUsableBaseModel, specKey } from '../../src-main/db/base-models';
 import { openStore } from '../../src-main/db/connection';
 import { getRun, listRuns } from '../../src-main/db/runs';
 import type { FigurePrinter } from '../../src-main/export/figure-printer';
@@ -30,8 +30,11 @@ afterEach(() => {
 });
 
 describe('weight initialisation of a base model', () => {
-  it('defaults to glorot and refuses an unknown initialisation by its field', () => {
-    expect(validateStudy(tinyStudy()).baseModel.init).toBe('glorot');
+  it('defaults to glorot, leaving a study without init as it was, and refuses an unknown initialisation by its field', () => {
+    // A study file written before the setting existed parses to the same config (continueStudy finds it by its JSON).
+    const study = validateStudy(tinyStudy());
+    expect(Object.keys(study.baseModel)).not.toContain('init');
+    expect(expandStudy(study).runs[0].baseModel.init).toBe('glorot');
     let error: unknown = null;
     try {
       validateStudy(tinyStudy({ baseModel: { recipe: 'mlp', init: 'xavier' as 'glorot' } }));
@@ -71,9 +74,21 @@ describe('weight initialisation of a base model', () => {
   it('reuses a Glorot base model stored before the setting existed (its spec names no init)', async () => {
     const spec = expandStudy(studyConfigSchema.parse(tinyStudy({ baseModel: { recipe: 'mlp', pretrain: { epochs: 2 } } }))).bases[0].baseModel;
     expect(spec.init).toBe('glorot');
+    // The row as the store held it then: the spec's canonical JSON (keys sorted), without init.
     const { init: _glorot, ...older } = spec;
-    expect(specKey(spec)).toBe(specKey(older));
-    insertBaseModel(db, { id: 'base-old', name: 'MLP on upright digits', spec: older, pretrainRunId: 'run-old' });
+    const sorted = (v: unknown): unknown =>
+      v && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(
+            Object.entries(v)
+              .sort(([a], [b]) => (a < b ? -1 : 1))
+              .map(([k, x]) => [k, sorted(x)]),
+          )
+        : v;
+    db.prepare(`INSERT INTO base_models (id, name, recipe, spec_key, status, created_at) VALUES ('base-old', 'MLP on upright digits', 'mlp', ?, 'ready', ?)`).run(
+      JSON.stringify(sorted(older)),
+      new Date().toISOString(),
+    );
+    expect(specKey(spec)).toBe(JSON.stringify(sorted(older)));
     expect(findUsableBaseModel(db, spec)?.id).toBe('base-old');
     expect(findUsableBaseModel(db, { ...spec, init: 'pytorch' })).toBeNull();
     const launched = await api.launchStudy(tinyStudy({ baseModel: { recipe: 'mlp', pretrain: { epochs: 2 } } }));
@@ -96,10 +111,13 @@ describe('weight initialisation of a base model', () => {
     expect(configDifferences([runOf('glorot'), runOf('pytorch')])).toEqual([{ path: 'baseModel.init', values: ['glorot', 'pytorch'] }]);
   });
 
-  it('leaves init out of an imported model’s spec: its weights are its own', () => {
-    const study = studyConfigSchema.parse(
-      tinyStudy({ baseModel: { imported: 'model-1' }, data: { source: 'library', pretrain: 'd1' }, target: { task: 'dataset', dataset: 'd2' } }),
+  it('reads a run stored before the setting existed as glorot', () => {
+    const [run] = expandStudy(studyConfigSchema.parse(tinyStudy())).runs;
+    const { init: _glorot, ...older } = run.baseModel;
+    db.prepare(`INSERT INTO runs (id, kind, method_id, seed, config_json, status, created_at) VALUES ('run-old', 'finetune', 'vanilla', 0, ?, 'queued', ?)`).run(
+      JSON.stringify({ ...run, baseModel: older }),
+      new Date().toISOString(),
     );
-    expect(expandStudy(study).runs[0].baseModel.init).toBeUndefined();
+    expect(getRun(db, 'run-old')?.config?.baseModel.init).toBe('glorot');
   });
 });

@@ -7,13 +7,13 @@ import { RECIPE_BACKBONES, TRANSFORMER_RECIPES, transformerBackbone } from './re
 /**
  * The model of a base-model spec; a new target head of `targetClasses` units when given. A text
  * model's embedding and (for the language model) its head span the tokenizer's vocabulary; an
- * imported model is the architecture stored in its spec. A recipe's fresh weights start as its `init` says.
+ * imported model is the architecture stored in its spec. Fresh weights (a recipe's, an imported model's new head) start as `init` says.
  */
 export function modelSpecFor(base: BaseModelSpec, targetClasses: number | null): ModelSpec {
   if (base.recipe === 'imported') {
     if (!base.imported) throw new Error('An imported base model needs its architecture in its spec');
     const { inputShape, backbone, headUnits } = base.imported;
-    return { recipe: 'imported', inputShape, backbone: backbone as LayerSpec[], pretrainClasses: headUnits, targetClasses };
+    return { recipe: 'imported', inputShape, backbone: backbone as LayerSpec[], pretrainClasses: headUnits, targetClasses, init: base.init };
   }
   const transformer = TRANSFORMER_RECIPES[base.recipe];
   if (transformer) {
