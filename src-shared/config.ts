@@ -342,7 +342,13 @@ export function expandStudy(study: StudyConfig): { bases: { baseModel: BaseModel
   const template = {
     kind: 'finetune' as const,
     ...common,
-    baseModel: { recipe: study.baseModel.recipe, init: weightInitOf(study.baseModel), classes, data: study.data as DataConfig, pretrain: study.baseModel.pretrain },
+    baseModel: {
+      recipe: study.baseModel.recipe,
+      init: weightInitOf(study.baseModel),
+      classes,
+      data: study.data as DataConfig,
+      pretrain: study.baseModel.pretrain,
+    },
     budget: budget as RunConfig['budget'],
     ...evaluation,
   };

@@ -72,7 +72,10 @@ describe('weight initialisation', () => {
   });
 
   it("pytorch bounds a convolution by its fan-in kh·kw·in, kernels and biases (the CNN recipe's layers)", () => {
-    const spec = modelSpecFor({ recipe: 'cnn', init: 'pytorch', classes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], data: dataSchema.parse({}), pretrain: pretrainBudgetSchema.parse({}) }, null);
+    const spec = modelSpecFor(
+      { recipe: 'cnn', init: 'pytorch', classes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], data: dataSchema.parse({}), pretrain: pretrainBudgetSchema.parse({}) },
+      null,
+    );
     const weights = drawAll(spec);
     // conv1: 5×5 over 1 channel; conv2: 3×3 over conv1's 16 filters; dense1 over the flattened 5×5×32.
     for (const [layer, fanIn] of [
@@ -125,14 +128,25 @@ describe('weight initialisation', () => {
     });
 
     it('starts its recipe with the spec’s initialisation', () => {
-      const base = { recipe: 'mlp' as const, init: 'glorot' as const, classes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], data: dataSchema.parse({}), pretrain: pretrainBudgetSchema.parse({}) };
+      const base = {
+        recipe: 'mlp' as const,
+        init: 'glorot' as const,
+        classes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+        data: dataSchema.parse({}),
+        pretrain: pretrainBudgetSchema.parse({}),
+      };
       const pytorch = new Model(modelSpecFor({ ...base, init: 'pytorch' }, null), 0);
       const glorot = new Model(modelSpecFor(base, null), 0);
       try {
         const bias = pytorch.params.get('dense1/bias')!.dataSync();
         expect(Math.max(...bias.map(Math.abs))).toBeLessThanOrEqual(1 / Math.sqrt(784));
         expect(bias.some((v) => v !== 0)).toBe(true);
-        expect(glorot.params.get('dense1/bias')!.dataSync().every((v) => v === 0)).toBe(true);
+        expect(
+          glorot.params
+            .get('dense1/bias')!
+            .dataSync()
+            .every((v) => v === 0),
+        ).toBe(true);
       } finally {
         pytorch.dispose();
         glorot.dispose();

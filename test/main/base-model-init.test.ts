@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { comparisonRows } from '../../src-shared/compare-rows';
 import { configDifferences } from '../../src-shared/config-diff';
+import { matchesQuery } from '../../src-shared/run-query';
 import { expandStudy, studyConfigSchema } from '../../src-shared/config';
 import { ValidationError } from '../../src-shared/validation';
 import { findUsableBaseModel, specKey } from '../../src-main/db/base-models';
@@ -84,10 +86,9 @@ describe('weight initialisation of a base model', () => {
               .map(([k, x]) => [k, sorted(x)]),
           )
         : v;
-    db.prepare(`INSERT INTO base_models (id, name, recipe, spec_key, status, created_at) VALUES ('base-old', 'MLP on upright digits', 'mlp', ?, 'ready', ?)`).run(
-      JSON.stringify(sorted(older)),
-      new Date().toISOString(),
-    );
+    db.prepare(
+      `INSERT INTO base_models (id, name, recipe, spec_key, status, created_at) VALUES ('base-old', 'MLP on digits 0-9', 'mlp', ?, 'ready', ?)`,
+    ).run(JSON.stringify(sorted(older)), new Date().toISOString());
     expect(specKey(spec)).toBe(JSON.stringify(sorted(older)));
     expect(findUsableBaseModel(db, spec)?.id).toBe('base-old');
     expect(findUsableBaseModel(db, { ...spec, init: 'pytorch' })).toBeNull();
@@ -106,18 +107,29 @@ describe('weight initialisation of a base model', () => {
     expect((await api.listBaseModels()).find((m) => m.id === older.baseModelId)?.init).toBe('glorot');
   });
 
-  it('shows in the config diff of two runs as baseModel.init', () => {
+  it("shows in the config diff, the compared rows' labels and run queries as any other field", () => {
     const runOf = (init: 'glorot' | 'pytorch') => expandStudy(studyConfigSchema.parse(tinyStudy({ baseModel: { recipe: 'mlp', init } }))).runs[0];
     expect(configDifferences([runOf('glorot'), runOf('pytorch')])).toEqual([{ path: 'baseModel.init', values: ['glorot', 'pytorch'] }]);
+    const runs = (['glorot', 'pytorch'] as const).map((init) => ({
+      id: init,
+      studyName: 'tiny study',
+      status: 'completed',
+      seed: 0,
+      methodId: 'vanilla',
+      methodLabel: 'Vanilla fine-tuning',
+      headline: null,
+      config: runOf(init),
+    }));
+    expect(comparisonRows(runs).map((r) => r.label)).toEqual(['Vanilla fine-tuning (init=glorot)', 'Vanilla fine-tuning (init=pytorch)']);
+    expect(runs.filter((r) => matchesQuery(r, 'init=pytorch')).map((r) => r.id)).toEqual(['pytorch']);
   });
 
   it('reads a run stored before the setting existed as glorot', () => {
     const [run] = expandStudy(studyConfigSchema.parse(tinyStudy())).runs;
     const { init: _glorot, ...older } = run.baseModel;
-    db.prepare(`INSERT INTO runs (id, kind, method_id, seed, config_json, status, created_at) VALUES ('run-old', 'finetune', 'vanilla', 0, ?, 'queued', ?)`).run(
-      JSON.stringify({ ...run, baseModel: older }),
-      new Date().toISOString(),
-    );
+    db.prepare(
+      `INSERT INTO runs (id, kind, method_id, seed, config_json, status, created_at) VALUES ('run-old', 'finetune', 'vanilla', 0, ?, 'queued', ?)`,
+    ).run(JSON.stringify({ ...run, baseModel: older }), new Date().toISOString());
     expect(getRun(db, 'run-old')?.config?.baseModel.init).toBe('glorot');
   });
 });
