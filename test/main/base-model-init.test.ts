@@ -86,9 +86,10 @@ describe('weight initialisation of a base model', () => {
               .map(([k, x]) => [k, sorted(x)]),
           )
         : v;
-    db.prepare(
-      `INSERT INTO base_models (id, name, recipe, spec_key, status, created_at) VALUES ('base-old', 'MLP on digits 0-9', 'mlp', ?, 'ready', ?)`,
-    ).run(JSON.stringify(sorted(older)), new Date().toISOString());
+    db.prepare(`INSERT INTO base_models (id, name, recipe, spec_key, status, created_at) VALUES ('base-old', 'MLP on digits 0-9', 'mlp', ?, 'ready', ?)`).run(
+      JSON.stringify(sorted(older)),
+      new Date().toISOString(),
+    );
     expect(specKey(spec)).toBe(JSON.stringify(sorted(older)));
     expect(findUsableBaseModel(db, spec)?.id).toBe('base-old');
     expect(findUsableBaseModel(db, { ...spec, init: 'pytorch' })).toBeNull();
