@@ -50,6 +50,9 @@ describe('wizard: the base model’s weight initialisation', () => {
     const runs = (await wb.api.listRuns()).items;
     const pretrain = await wb.api.getRun(runs.find((r) => r.kind === 'pretrain')!.id);
     expect((pretrain.config as { baseModel: { init: string } }).baseModel.init).toBe('pytorch');
+    // The engine pretrains it from PyTorch's initialisation: it learns the digits well above chance (0.1).
+    await expect.poll(async () => (await wb.api.listBaseModels())[0].status, { timeout: 180_000, interval: 500 }).toBe('ready');
+    expect((await wb.api.listBaseModels())[0].aPre).toBeGreaterThan(0.3);
 
     // Back in the wizard, the stored base models say how each was initialised.
     await page.getByTestId('tab-new-study').click();
