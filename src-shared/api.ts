@@ -9,6 +9,7 @@ import type { MethodStyle } from './method-style';
 import type { ParamsJsonSchema } from './params';
 import type { SequenceForgetting } from './sequence-metrics';
 import type { ApiMethod } from './channels';
+import type { WeightInit } from './weight-init';
 import { pageRequestSchema, type Page, type PageRequest } from './paging';
 import {
   datasetApiArgs,
@@ -134,6 +135,8 @@ export interface BaseModelSummary {
   id: string;
   name: string;
   recipe: string;
+  /** How the recipe's fresh weights were drawn (part of the model's identity). */
+  init: WeightInit;
   /** The pretrain classes: digits, or class indices whose names are in `classNames`. */
   classes: number[];
   /** Library data: the pretrain dataset's label of each class; null for built-in data. */

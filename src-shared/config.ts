@@ -4,6 +4,7 @@ import type { BaseModelSpec, PretrainRunConfig, RunConfig } from './run-record';
 import { searchSchema } from './search/search-config';
 import { studyGrid, withPoint } from './study-grid';
 import { SWEEP_MAX_VALUES, sweepable } from './sweep';
+import { WEIGHT_INITS, weightInitOf } from './weight-init';
 
 /** Built-in base-model recipes: image classifiers, a character-level language model and a character-level text classifier. */
 export const RECIPES = ['mlp', 'cnn', 'char-gpt', 'char-encoder'] as const;
@@ -180,6 +181,11 @@ export const studyConfigSchema = z
       .strictObject({
         recipe: z.enum(RECIPES).default('mlp'),
         pretrain: pretrainBudgetSchema.default(pretrainBudgetSchema.parse({})),
+        /**
+         * How fresh kernels and biases start (src-shared/weight-init.ts): all of a recipe's, an imported model's new target head; part of
+         * the base model's identity. Absent: glorot (left absent so that a study file written before the setting existed is the same study).
+         */
+        init: z.enum(WEIGHT_INITS).optional(),
         /** Id of an imported TensorFlow.js model to start from as it is, instead of pretraining the recipe (recipe and pretrain are then unused). */
         imported: z.string().min(1).max(100).optional(),
       })
@@ -348,7 +354,13 @@ export function expandStudy(study: StudyConfig): { bases: { baseModel: BaseModel
   const template = {
     kind: 'finetune' as const,
     ...common,
-    baseModel: { recipe: study.baseModel.recipe, classes, data: study.data as DataConfig, pretrain: study.baseModel.pretrain },
+    baseModel: {
+      recipe: study.baseModel.recipe,
+      init: weightInitOf(study.baseModel),
+      classes,
+      data: study.data as DataConfig,
+      pretrain: study.baseModel.pretrain,
+    },
     budget: budget as RunConfig['budget'],
     ...evaluation,
   };

@@ -12,6 +12,7 @@ import {
   type Metric,
 } from './config';
 import { describeIssues } from './validation';
+import { DEFAULT_WEIGHT_INIT, WEIGHT_INITS } from './weight-init';
 
 const seed = z
   .number()
@@ -52,6 +53,8 @@ export const importedArchitectureSchema = z.strictObject({
 export const baseModelSpecSchema = z.strictObject({
   /** A built-in recipe, or 'imported' for an imported model (nothing is pretrained). */
   recipe: z.enum([...RECIPES, 'imported']),
+  /** How fresh kernels and biases were drawn (a recipe's every layer, an imported model's new head); records written before the setting existed were drawn with Glorot. */
+  init: z.enum(WEIGHT_INITS).default(DEFAULT_WEIGHT_INIT),
   /** Pretrain label space (digits), e.g. 0-9, or 0-4 for the new-classes task; class indices for a text classifier; [] for a language model. */
   classes: z.array(z.number().int().min(0)),
   data: dataSchema,

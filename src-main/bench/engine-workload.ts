@@ -15,7 +15,10 @@ import { dataSchema, pretrainBudgetSchema } from '../../src-shared/config';
 
 /** The built-in model of a recipe with a 10-way head, as the bench trains it. */
 export function benchSpec(recipe: 'mlp' | 'cnn'): ModelSpec {
-  return modelSpecFor({ recipe, classes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], data: dataSchema.parse({}), pretrain: pretrainBudgetSchema.parse({}) }, null);
+  return modelSpecFor(
+    { recipe, init: 'glorot', classes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], data: dataSchema.parse({}), pretrain: pretrainBudgetSchema.parse({}) },
+    null,
+  );
 }
 
 /** Timed segments per measurement: the fastest is kept, so a burst of load from another process on a shared machine does not count. */

@@ -1,6 +1,7 @@
 import type { BaseModelSummary } from '../../src-shared/api';
 import type { BaseModelSpec } from '../../src-shared/config';
 import { baseModelSpecSchema, parseRunConfig } from '../../src-shared/run-record';
+import { DEFAULT_WEIGHT_INIT } from '../../src-shared/weight-init';
 import { nowIso, type Db } from './types';
 
 interface Row {
@@ -45,8 +46,13 @@ function storedSpec(specKeyJson: string): BaseModelSpec | null {
   }
 }
 
-/** The canonical JSON of a base-model spec: equal specs give equal keys, so a model is pretrained once. */
+/**
+ * The canonical JSON of a base-model spec: equal specs give equal keys, so a model is pretrained once.
+ * The default initialisation is left out, so a Glorot spec keeps the key of the models stored before `init` existed.
+ */
 export function specKey(spec: BaseModelSpec): string {
+  const { init, ...rest } = spec;
+  const identity = init === DEFAULT_WEIGHT_INIT ? rest : spec;
   const sort = (v: unknown): unknown =>
     v && typeof v === 'object' && !Array.isArray(v)
       ? Object.fromEntries(
@@ -55,7 +61,7 @@ export function specKey(spec: BaseModelSpec): string {
             .map((k) => [k, sort((v as Record<string, unknown>)[k])]),
         )
       : v;
-  return JSON.stringify(sort(spec));
+  return JSON.stringify(sort(identity));
 }
 
 function toRecord(row: Row): BaseModelRecord {
@@ -65,6 +71,7 @@ function toRecord(row: Row): BaseModelRecord {
     id: row.id,
     name: row.name,
     recipe: row.recipe,
+    init: spec?.init ?? DEFAULT_WEIGHT_INIT,
     classes: spec?.classes ?? [],
     classNames: spec?.classNames ?? null,
     status: spec ? row.status : 'failed',

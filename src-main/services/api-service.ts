@@ -131,9 +131,9 @@ function studyOfRun(config: StoredRunConfig): StudyConfigInput {
   return {
     ...(config.studyName.trim() ? { name: config.studyName } : {}),
     baseModel: baseModel.imported
-      ? { imported: baseModel.imported.id }
+      ? { imported: baseModel.imported.id, init: baseModel.init }
       : // 'imported' without its `imported` block is refused (checkRun says why).
-        { recipe: baseModel.recipe as Recipe, pretrain: baseModel.pretrain },
+        { recipe: baseModel.recipe as Recipe, pretrain: baseModel.pretrain, init: baseModel.init },
     data: baseModel.data,
     target: config.target,
     methods: [finetune ? finetune.method : { id: 'vanilla' }],

@@ -9,6 +9,7 @@ import {
   type TargetTask,
 } from '../../src-shared/config';
 import { taskOf } from '../../src-shared/tasks/lookup';
+import { DEFAULT_WEIGHT_INIT } from '../../src-shared/weight-init';
 import { textTokenizerFor } from '../engine/data/text-study-data';
 import type { LibraryStudy } from './library-study';
 
@@ -62,7 +63,8 @@ export function resolveStudy(
   };
 }
 
-/** A readable name of a base model: what it is and what it was pretrained on (the task's pretrain data; for library data: the pretrain dataset's name). */
+/** A readable name of a base model: what it is and what it was pretrained on (the task's pretrain data; for library data: the pretrain dataset's name), and an initialisation other than the default. */
 export function baseModelName(spec: BaseModelSpec, task: TargetTask, datasetName?: string): string {
-  return `${spec.recipe.toUpperCase()} on ${datasetName ?? taskOf(task).pretrainedOn}`;
+  const init = spec.init === DEFAULT_WEIGHT_INIT ? '' : ` (${spec.init} init)`;
+  return `${spec.recipe.toUpperCase()} on ${datasetName ?? taskOf(task).pretrainedOn}${init}`;
 }

@@ -74,7 +74,13 @@ describe('adding a built-in task is its file and one registry line', () => {
     expect(mean(data.targetTrain.x)).toBeGreaterThan(0.7);
     expect(
       baseModelName(
-        { recipe: 'mlp', classes: [0, 2, 4, 6, 8], data: digitsDataSchema.parse({}), pretrain: { epochs: 1, batchSize: 8, learningRate: 0.1, seed: 0 } },
+        {
+          recipe: 'mlp',
+          init: 'glorot',
+          classes: [0, 2, 4, 6, 8],
+          data: digitsDataSchema.parse({}),
+          pretrain: { epochs: 1, batchSize: 8, learningRate: 0.1, seed: 0 },
+        },
         id,
       ),
     ).toBe('MLP on even digits');

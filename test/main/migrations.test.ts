@@ -107,7 +107,9 @@ describe('store migrations', () => {
     // A run config as the first versions wrote it: the digits' data without `source`, twice, and no metric.
     const { version: _v, kind: _k, metric: _m, ...current } = tinyRunConfig();
     const { source: _s, ...digitsData } = current.baseModel.data as Record<string, unknown>;
-    const spec = { ...current.baseModel, data: digitsData };
+    // Nor any weight initialisation (all were Glorot).
+    const { init: _i, ...baseModel } = current.baseModel;
+    const spec = { ...baseModel, data: digitsData };
     const insertStudy = old.prepare(`INSERT INTO studies (id, name, config_json, created_at) VALUES ('s', 'early study', '{}', '2026-01-01T00:00:00Z')`);
     insertStudy.run();
     old

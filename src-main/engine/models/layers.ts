@@ -1,4 +1,5 @@
 import type { LayerSpec } from '../../../src-shared/layer-spec';
+import type { WeightInit } from '../../../src-shared/weight-init';
 
 /** The shape of a model: input, backbone layers and the width of each head. */
 export interface ModelSpec {
@@ -10,6 +11,8 @@ export interface ModelSpec {
   pretrainClasses: number;
   /** Units of a new target head, or null when the target reuses the pretrain head. */
   targetClasses: number | null;
+  /** How fresh kernels and biases are drawn; absent: Glorot. */
+  init?: WeightInit;
 }
 
 /** What a kernel layer is, for choosing which layers LoRA adapts. */

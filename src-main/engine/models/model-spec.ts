@@ -7,22 +7,23 @@ import { RECIPE_BACKBONES, TRANSFORMER_RECIPES, transformerBackbone } from './re
 /**
  * The model of a base-model spec; a new target head of `targetClasses` units when given. A text
  * model's embedding and (for the language model) its head span the tokenizer's vocabulary; an
- * imported model is the architecture stored in its spec.
+ * imported model is the architecture stored in its spec. Fresh weights (a recipe's, an imported model's new head) start as `init` says.
  */
 export function modelSpecFor(base: BaseModelSpec, targetClasses: number | null): ModelSpec {
   if (base.recipe === 'imported') {
     if (!base.imported) throw new Error('An imported base model needs its architecture in its spec');
     const { inputShape, backbone, headUnits } = base.imported;
-    return { recipe: 'imported', inputShape, backbone: backbone as LayerSpec[], pretrainClasses: headUnits, targetClasses };
+    return { recipe: 'imported', inputShape, backbone: backbone as LayerSpec[], pretrainClasses: headUnits, targetClasses, init: base.init };
   }
   const transformer = TRANSFORMER_RECIPES[base.recipe];
   if (transformer) {
     if (!base.tokenizer) throw new Error(`The text recipe '${base.recipe}' needs the base model's tokenizer in its spec`);
     const vocab = vocabularySize(base.tokenizer);
     const pretrainClasses = transformer.role === 'decoder' ? vocab : base.classes.length;
-    return { recipe: base.recipe, inputShape: [transformer.context, 1, 1], backbone: transformerBackbone(transformer, vocab), pretrainClasses, targetClasses };
+    const backbone = transformerBackbone(transformer, vocab);
+    return { recipe: base.recipe, inputShape: [transformer.context, 1, 1], backbone, pretrainClasses, targetClasses, init: base.init };
   }
   const backbone = RECIPE_BACKBONES[base.recipe];
   if (!backbone) throw new Error(`Unknown recipe '${base.recipe}'`);
-  return { recipe: base.recipe, inputShape: base.inputShape ?? [28, 28, 1], backbone, pretrainClasses: base.classes.length, targetClasses };
+  return { recipe: base.recipe, inputShape: base.inputShape ?? [28, 28, 1], backbone, pretrainClasses: base.classes.length, targetClasses, init: base.init };
 }

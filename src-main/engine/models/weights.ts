@@ -1,8 +1,13 @@
+import { weightInitOf, type WeightInit } from '../../../src-shared/weight-init';
 import { Rng } from '../rng';
 import { blockKernelLayers, PRETRAIN_HEAD, TARGET_HEAD, type ModelSpec } from './layers';
 
-/** How a weight starts: Glorot-uniform kernels, zero biases, unit layer-norm gains, small embeddings. */
-type Init = 'glorot' | 'zeros' | 'ones' | 'embedding';
+/**
+ * How a weight starts: kernels by the recipe's initialisation (glorot, pytorch: uniform ±1/√fan-in,
+ * he: normal with std √(2/fan-in)), biases zero or (pytorch) uniform ±1/√fan-in, unit layer-norm
+ * gains, small embeddings.
+ */
+type Init = WeightInit | 'zeros' | 'ones' | 'embedding';
 
 /** One weight of a model with its shape and initialisation. */
 export interface WeightShape {
@@ -20,9 +25,12 @@ const EMBEDDING_STD = 0.02;
 export function weightShapes(spec: ModelSpec): WeightShape[] {
   const out: WeightShape[] = [];
   let shape: number[] = [...spec.inputShape];
+  const kernelInit = weightInitOf(spec);
+  // PyTorch's nn.Linear and nn.Conv2d draw their biases from the kernel's bounds; Keras and He leave them zero.
+  const biasInit: Init = kernelInit === 'pytorch' ? 'pytorch' : 'zeros';
   const addDense = (name: string, fanIn: number, units: number) => {
-    out.push({ name: `${name}/kernel`, shape: [fanIn, units], fanIn, fanOut: units, init: 'glorot' });
-    out.push({ name: `${name}/bias`, shape: [units], fanIn, fanOut: units, init: 'zeros' });
+    out.push({ name: `${name}/kernel`, shape: [fanIn, units], fanIn, fanOut: units, init: kernelInit });
+    out.push({ name: `${name}/bias`, shape: [units], fanIn, fanOut: units, init: biasInit });
   };
   const addNorm = (name: string, width: number) => {
     out.push({ name: `${name}/gamma`, shape: [width], fanIn: 0, fanOut: 0, init: 'ones' });
@@ -38,8 +46,9 @@ export function weightShapes(spec: ModelSpec): WeightShape[] {
     } else if (layer.kind === 'conv') {
       const [h, w, c] = shape;
       const k = layer.kernel;
-      out.push({ name: `${layer.name}/kernel`, shape: [k, k, c, layer.filters], fanIn: k * k * c, fanOut: k * k * layer.filters, init: 'glorot' });
-      out.push({ name: `${layer.name}/bias`, shape: [layer.filters], fanIn: 0, fanOut: 0, init: 'zeros' });
+      const fanIn = k * k * c;
+      out.push({ name: `${layer.name}/kernel`, shape: [k, k, c, layer.filters], fanIn, fanOut: k * k * layer.filters, init: kernelInit });
+      out.push({ name: `${layer.name}/bias`, shape: [layer.filters], fanIn, fanOut: 0, init: biasInit });
       shape = [Math.floor((h - k) / layer.stride) + 1, Math.floor((w - k) / layer.stride) + 1, layer.filters];
     } else if (layer.kind === 'embedding') {
       const context = spec.inputShape[0];
@@ -74,6 +83,18 @@ export function initialWeight(w: WeightShape, rng: Rng): Float32Array {
   if (w.init === 'glorot') {
     const limit = Math.sqrt(6 / (w.fanIn + w.fanOut));
     for (let i = 0; i < size; i++) values[i] = rng.uniform(-limit, limit);
+  } else if (w.init === 'pytorch') {
+    const limit = 1 / Math.sqrt(w.fanIn);
+    for (let i = 0; i < size; i++) values[i] = rng.uniform(-limit, limit);
+  } else if (w.init === 'he') {
+    // PyTorch's kaiming_normal_ (fan-in mode, ReLU gain √2): an untruncated normal, drawn in Box–Muller pairs.
+    const std = Math.sqrt(2 / w.fanIn);
+    for (let i = 0; i < size; i += 2) {
+      const radius = std * Math.sqrt(-2 * Math.log(1 - rng.next()));
+      const angle = 2 * Math.PI * rng.next();
+      values[i] = radius * Math.cos(angle);
+      if (i + 1 < size) values[i + 1] = radius * Math.sin(angle);
+    }
   } else if (w.init === 'embedding') {
     // Uniform on ±√3·std has standard deviation std.
     const limit = Math.sqrt(3) * EMBEDDING_STD;
