@@ -53,7 +53,8 @@ export function latexEscape(text: string): string {
     .replace(/α/g, '$\\alpha$');
 }
 
-function csvField(value: string | number | null): string {
+/** One CSV field: quoted where it holds a comma, quote or newline; null is empty. */
+export function csvField(value: string | number | null): string {
   if (value === null) return '';
   const s = String(value);
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;

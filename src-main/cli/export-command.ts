@@ -24,6 +24,8 @@ import { selectRuns, selectTask } from '../export/select-runs';
 import { startBrowserServer } from '../server/http-server';
 import { allPages } from '../../src-shared/paging';
 import { bundleFigureName, taskGroups } from '../../src-shared/task-groups';
+import { headroomFileName, headroomTable } from '../../src-shared/verdict/headroom-tables';
+import { headroomOfRuns } from '../../src-shared/verdict/verdict-runs';
 import { VERSION } from '../version';
 import { defineCommand, type Command, type OptionValues } from './command-line';
 
@@ -39,7 +41,7 @@ const EXPORT_OPTIONS = {
   table: {
     type: 'string',
     placeholder: TABLE_FORMATS.join('|'),
-    help: 'write the comparison table in this format (with --out): latex is one column wide, latex-full a table* with every metric',
+    help: 'write the comparison table in this format (with --out): latex is one column wide, latex-full a table* with every metric; runs with random rehearsal, the mix-cd oracle and mix-cd variants also get FILE-headroom.EXT',
   },
   bundle: { type: 'string', placeholder: 'FILE.zip', help: 'write a reproducibility bundle: configs, metrics, figures, versions' },
   out: { type: 'string', placeholder: 'FILE', help: 'where a figure or table goes' },
@@ -146,6 +148,12 @@ async function exportCommand(values: ExportValues, dataDir: string): Promise<num
       const details = await Promise.all(ids.map((id) => wb.api.getRun(id)));
       writeFileSync(out!, formatTable(comparisonRows(details), tableFormat));
       process.stderr.write(`wrote ${out}: ${tableFormat} table of ${runs.length} runs\n`);
+      // The mix-cd headroom, when the runs have one, is a table of its own beside it.
+      const headroom = headroomTable(headroomOfRuns(details), tableFormat);
+      if (headroom) {
+        writeFileSync(headroomFileName(out!), headroom);
+        process.stderr.write(`wrote ${headroomFileName(out!)}: the mix-cd headroom\n`);
+      }
       return 0;
     }
     const server = await startBrowserServer(wb, join(__dirname, '..', 'renderer'));

@@ -3,6 +3,8 @@ import { comparisonRows } from '../../src-shared/compare-rows';
 import { tableCsv, tableLatex, tableLatexFull, tableMarkdown } from '../../src-shared/export-tables';
 import { METRIC_COLUMNS } from '../../src-shared/metric-columns';
 import { taskGroups } from '../../src-shared/task-groups';
+import { headroomTable } from '../../src-shared/verdict/headroom-tables';
+import { headroomOfRuns } from '../../src-shared/verdict/verdict-runs';
 import { writeZip, type ZipEntry } from './write-zip';
 
 function runsCsv(runs: readonly RunDetail[]): string {
@@ -38,6 +40,9 @@ name them by id: they re-run where the library holds them.
 - \`metrics/runs.json\`, \`metrics/runs.csv\`: headline metrics per run.
 - \`metrics/summary.{csv,md,tex}\`: per experiment (runs that differ only by seed), mean ± std and 95% t-interval;
   \`summary.tex\` is one column wide, \`summary-full.tex\` a \`table*\` with every metric.
+- \`metrics/headroom.{csv,md,tex}\` (when the runs hold random rehearsal, the mix-cd oracle and estimated mix-cd variants at one
+  rehearsal budget): each variant's share of the oracle's A_pre headroom over random rehearsal and its A_tgt cost, with 95%
+  seed-bootstrap intervals.
 - \`figures/\`: the figures as exported; with runs of several tasks (pretrain data → target), one set per task,
   \`<figure>-task-<n>.svg\` for the n-th task of \`manifest.json\`'s \`tasks\`.
 `;
@@ -49,6 +54,11 @@ export async function buildBundle(runs: readonly RunDetail[], figures: readonly 
   if (!finetunes.length) throw new Error('a bundle needs at least one fine-tuning run');
   const json = (value: unknown) => Buffer.from(`${JSON.stringify(value, null, 2)}\n`, 'utf8');
   const rows = comparisonRows(finetunes);
+  const headroom = headroomOfRuns(finetunes);
+  const headroomFiles = (['csv', 'md', 'latex'] as const).flatMap((format) => {
+    const text = headroomTable(headroom, format);
+    return text ? [{ name: `metrics/headroom.${format === 'latex' ? 'tex' : format}`, data: Buffer.from(text, 'utf8') }] : [];
+  });
   const manifest = {
     app: 'RetainLab',
     version: info.version,
@@ -83,6 +93,7 @@ export async function buildBundle(runs: readonly RunDetail[], figures: readonly 
     { name: 'metrics/summary.md', data: Buffer.from(tableMarkdown(rows), 'utf8') },
     { name: 'metrics/summary.tex', data: Buffer.from(tableLatex(rows), 'utf8') },
     { name: 'metrics/summary-full.tex', data: Buffer.from(tableLatexFull(rows), 'utf8') },
+    ...headroomFiles,
     ...figures.map((f) => ({ name: `figures/${f.name}`, data: Buffer.from(f.content, f.encoding) })),
   ];
   const zip = await writeZip(entries);

@@ -2,7 +2,7 @@
 // the floor and the oracle (which rehearses the samples that are damaged now) the ceiling of what rehearsal can keep.
 import type { Metric } from '../config';
 import { meanAt, seedBootstrap, type Estimate } from '../seed-bootstrap';
-import { armIs, commonSeeds, counterpart, type Arm } from './arms';
+import { armIs, commonSeeds, counterpart, pairedDifference, type Arm } from './arms';
 
 /** One mix-cd variant at one memory budget, against random rehearsal and the oracle at the same budget. */
 export interface HeadroomRow {
@@ -46,7 +46,6 @@ export function headroomRows(arms: readonly Arm[], metric: Metric): HeadroomRow[
     const oracle = counterpart(arm, oracles, sameBudget);
     if (!random || !oracle) continue;
     const pre = commonSeeds([arm, random, oracle], 'aPre');
-    const tgt = commonSeeds([arm, random], 'aTgt');
     if (!pre.seeds.length) continue;
     const [v, r, o] = pre.at;
     const share = seedBootstrap(pre.seeds.length, (rows) => {
@@ -54,7 +53,8 @@ export function headroomRows(arms: readonly Arm[], metric: Metric): HeadroomRow[
       return gap * better <= 0 ? null : (meanAt(v, rows) - meanAt(r, rows)) / gap;
     });
     const headroom = seedBootstrap(pre.seeds.length, (rows) => meanAt(o, rows) - meanAt(r, rows))!;
-    const targetCost = seedBootstrap(tgt.seeds.length, (rows) => meanAt(tgt.at[0], rows) - meanAt(tgt.at[1], rows))!;
+    // The same paired difference as the verdict's ΔA_tgt, so one fact reads the same in both tables.
+    const targetCost = pairedDifference(arm, random, 'aTgt')!;
     rows.push({
       label: arm.label,
       memoryBatch: memoryBatchOf(arm),
