@@ -1,4 +1,4 @@
-import type { LayerSpec } from '../../../src-shared/layer-spec';
+import type { HeadSpecs, LayerSpec } from '../../../src-shared/layer-spec';
 
 /** The shape of a model: input, backbone layers and the width of each head. */
 export interface ModelSpec {
@@ -10,6 +10,8 @@ export interface ModelSpec {
   pretrainClasses: number;
   /** Units of a new target head, or null when the target reuses the pretrain head. */
   targetClasses: number | null;
+  /** Heads that are not a plain dense layer on the backbone's features (absent for the built-in recipes). */
+  heads?: HeadSpecs;
 }
 
 /** What a kernel layer is, for choosing which layers LoRA adapts. */
