@@ -14,6 +14,8 @@ export const HF_FAMILIES: Record<string, string> = {
 /** A Hugging Face checkpoint mapped onto the engine. */
 export interface HfModel {
   family: 'gpt2' | 'bert';
+  /** config.json as read. */
+  config: Config;
   spec: ImportedEngineSpec;
   /** Every engine weight (a checkpoint's classifier as `target_head/…`). */
   weights: Map<string, Float32Array>;
@@ -279,7 +281,16 @@ export function hfModelFrom(config: Config, ckpt: SafetensorsCheckpoint): HfMode
   const warnings = [...built.warnings];
   if (unused.length)
     warnings.push(`${unused.length} tensor(s) of the checkpoint are not used: ${unused.slice(0, 5).join(', ')}${unused.length > 5 ? ', …' : ''}`);
-  return { family: type, spec: built.spec, weights: map.weights, shapes: map.shapes, sources: map.sources, classifierUnits: built.classifierUnits, warnings };
+  return {
+    family: type,
+    config,
+    spec: built.spec,
+    weights: map.weights,
+    shapes: map.shapes,
+    sources: map.sources,
+    classifierUnits: built.classifierUnits,
+    warnings,
+  };
 }
 
 /** A Hub folder's config.json as an object (refused when missing or not JSON). */

@@ -1,26 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
+import type { ModelTokenizerSummary } from '../../../src-shared/datasets';
 import { ImportError } from '../import-error';
-
-/** What the workbench shows and keeps of a checkpoint's tokenizer. */
-export interface HfTokenizerSummary {
-  /** The files it was read from. */
-  source: 'tokenizer.json' | 'vocab.txt' | 'vocab.json + merges.txt';
-  /** The tokenizer model: BPE, WordPiece, Unigram, … */
-  model: string;
-  /** Tokens including added (special) ones. */
-  vocabSize: number;
-  specialTokens: string[];
-  /** Id a batch is padded with (the pad token's, else the end-of-text token's, else 0). */
-  padId: number;
-}
 
 /** A checkpoint's tokenizer: its tokenizer.json (as the Hub's format has it, built from the older files when that is all there is) and tokenizer_config.json. */
 export interface HfTokenizer {
   json: Record<string, unknown>;
   config: Record<string, unknown>;
-  summary: HfTokenizerSummary;
+  summary: ModelTokenizerSummary;
   tokenizer: Tokenizer;
 }
 
@@ -93,7 +81,7 @@ export function readHfTokenizer(folder: string, family: 'gpt2' | 'bert', modelVo
   const has = (file: string) => existsSync(join(folder, file));
   const config = has('tokenizer_config.json') ? readJson(folder, 'tokenizer_config.json') : {};
   let json: Record<string, unknown>;
-  let source: HfTokenizerSummary['source'];
+  let source: ModelTokenizerSummary['source'];
   if (has('tokenizer.json')) [json, source] = [readJson(folder, 'tokenizer.json'), 'tokenizer.json'];
   else if (family === 'bert' && has('vocab.txt')) [json, source] = [fromVocabTxt(folder, config), 'vocab.txt'];
   else if (family === 'gpt2' && has('vocab.json') && has('merges.txt')) [json, source] = [fromVocabMerges(folder), 'vocab.json + merges.txt'];
