@@ -99,6 +99,12 @@ describe('Hugging Face checkpoint → engine', () => {
     a.forEach((v, i) => expect(Math.abs(v - b[i])).toBeLessThan(0.05));
   });
 
+  it('runs sequences shorter than the position table and refuses longer ones by name', () => {
+    const golden = readHfModel(join(GOLDEN, 'gpt2-tiny'));
+    expect(logits(golden, [[1, 2, 3]]).length).toBe(3 * 97);
+    expect(() => logits(golden, [Array.from({ length: 33 }, () => 1)])).toThrow(/embed: sequences of 33 tokens, but the model has positions for 32/);
+  });
+
   it('BERT maps old LayerNorm.gamma/beta names and names without the bert. prefix', () => {
     const golden = readHfModel(join(GOLDEN, 'bert-tiny'));
     expect(golden.classifierUnits).toBe(3);

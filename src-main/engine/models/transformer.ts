@@ -66,6 +66,7 @@ export function embed(access: LayerAccess, layer: Extract<LayerSpec, { kind: 'em
   const emb = lookup(access, tokens, x, layer.vocab);
   // A checkpoint's position table may be longer than the context: its first T rows are used.
   const table = access.weight(positions);
+  if (t > table.shape[0]) throw new Error(`${layer.name}: sequences of ${t} tokens, but the model has positions for ${table.shape[0]}`);
   const rows = table.shape[0] === t ? table : tf.slice(table, [0, 0], [t, layer.dim]);
   let sum = tf.add(tf.reshape(emb, [n, t, layer.dim]), rows);
   let upstream = access.trains(tokens) || access.trains(positions);
