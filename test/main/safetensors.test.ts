@@ -14,7 +14,7 @@ function u16(shape: number[], words: number[]): RawTensor {
 }
 
 describe('safetensors reader', () => {
-  it('reads F32, F16 and BF16 tensors as float32 and skips __metadata__', () => {
+  it('reads F32, F16, BF16 and F64 tensors as float32 and skips __metadata__', () => {
     const dir = folder();
     writeSafetensors(
       join(dir, 'model.safetensors'),
@@ -24,14 +24,17 @@ describe('safetensors reader', () => {
         h: u16([6], [0x3c00, 0xc000, 0x3800, 0x7bff, 0x0001, 0xfc00]),
         // bfloat16 1 and −3.5 (the top halves of their float32 bits)
         b: { ...u16([2], [0x3f80, 0xc060]), dtype: 'BF16' },
+        d: { dtype: 'F64', shape: [2], bytes: new Uint8Array(Float64Array.from([0.1, -1e40]).buffer) },
       },
       { metadata: { format: 'pt' } },
     );
     const ckpt = openSafetensorsFolder(dir);
-    expect([...ckpt.entries.keys()]).toEqual(['a', 'h', 'b']);
+    expect([...ckpt.entries.keys()]).toEqual(['a', 'h', 'b', 'd']);
     expect(Array.from(ckpt.read('a'))).toEqual(Array.from(Float32Array.from([1, -2, 0.25, 3e-8])));
     expect(Array.from(ckpt.read('h'))).toEqual([1, -2, 0.5, 65504, 2 ** -24, -Infinity]);
     expect(Array.from(ckpt.read('b'))).toEqual([1, -3.5]);
+    // F64 is narrowed: 0.1 to its nearest float32, −1e40 beyond float32's range to −∞.
+    expect(Array.from(ckpt.read('d'))).toEqual([Math.fround(0.1), -Infinity]);
   });
 
   it('reads the golden checkpoints (float32, with metadata)', () => {
