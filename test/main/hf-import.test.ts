@@ -13,8 +13,9 @@ import { writeZip } from '../../src-main/export/write-zip';
 import { readHfModel } from '../../src-main/import/models/hf-checkpoint';
 import type { HfTopology } from '../../src-main/import/models/hf-import';
 import { importModelAt } from '../../src-main/import/models/model-import';
+import { openSafetensorsFolder } from '../../src-main/import/models/safetensors';
 import { tempStores } from './import-helpers';
-import { writeSafetensors } from './safetensors-fixtures';
+import { f32, writeSafetensors } from './safetensors-fixtures';
 
 const GOLDEN = join(__dirname, '..', 'fixtures', 'golden', 'hf');
 const store = tempStores();
@@ -87,6 +88,26 @@ describe('importing a Hugging Face checkpoint into the store', () => {
     expect(tf.tidy(() => model.logits(ids, 'pretrain').shape)).toEqual([6, 89]);
     ids.dispose();
     model.dispose();
+  });
+
+  it('imports a sharded checkpoint (index + shards) to the same weights as the single file', async () => {
+    const { db } = store();
+    const folder = copyOf('gpt2-tiny', ['model.safetensors']);
+    const ckpt = openSafetensorsFolder(join(GOLDEN, 'gpt2-tiny'));
+    const names = [...ckpt.entries.keys()];
+    const shards = [names.slice(0, 10), names.slice(10)];
+    const weightMap: Record<string, string> = {};
+    shards.forEach((part, i) => {
+      const file = `model-0000${i + 1}-of-00002.safetensors`;
+      writeSafetensors(join(folder, file), Object.fromEntries(part.map((n) => [n, f32(ckpt.entries.get(n)!.shape, ckpt.read(n))])));
+      for (const n of part) weightMap[n] = file;
+    });
+    writeFileSync(join(folder, 'model.safetensors.index.json'), JSON.stringify({ metadata: {}, weight_map: weightMap }));
+    await importModelAt(db, folder, 'sharded');
+    await importModelAt(db, copyOf('gpt2-tiny'), 'single');
+    const [a, b] = ['sharded', 'single'].map((id) => getImportedModel(db, id)!);
+    expect(a.manifest).toEqual(b.manifest);
+    expect(Buffer.from(a.weights).equals(Buffer.from(b.weights))).toBe(true);
   });
 
   const bad: [string, () => string, RegExp][] = [
