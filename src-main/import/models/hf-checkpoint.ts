@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import type { WeightEntry } from '../../../src-shared/checkpoint';
 import type { HeadSpecs, ImportedEngineSpec, LayerSpec, MlpActivation } from '../../../src-shared/layer-spec';
 import { PRETRAIN_HEAD, TARGET_HEAD } from '../../engine/models/layers';
 import { ImportError } from '../import-error';
@@ -17,9 +18,12 @@ export interface HfModel {
   /** config.json as read. */
   config: Config;
   spec: ImportedEngineSpec;
-  /** Every engine weight (a checkpoint's classifier as `target_head/…`). */
+  /** Every engine weight in one buffer, a checkpoint's classifier (`target_head/…`) last. */
+  data: Float32Array;
+  /** Where each engine weight lies in `data`. */
+  manifest: WeightEntry[];
+  /** Every engine weight by name (views into `data`). */
   weights: Map<string, Float32Array>;
-  shapes: Map<string, number[]>;
   /** Each used tensor of the checkpoint → the engine weights made from it (pieces of it, up to transposition; a tied tensor once). */
   sources: Map<string, string[]>;
   /** Units of the checkpoint's sequence classifier (`classifier.*`, BERT), or null. */
@@ -52,24 +56,34 @@ function activation(config: Config, field: string, fallback: string): MlpActivat
   return mapped;
 }
 
-function transpose(values: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(values.length);
+/** A row-major [rows, cols] matrix transposed into `out` ([cols, rows]). */
+function transposeInto(values: Float32Array, rows: number, cols: number, out: Float32Array): void {
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = values[r * cols + c];
-  return out;
 }
 
-/** Columns [from, from + width) of a row-major [rows, cols] matrix (GPT-2's fused c_attn → q, k, v). */
-function columns(values: Float32Array, rows: number, cols: number, from: number, width: number): Float32Array {
-  const out = new Float32Array(rows * width);
+/** Columns [from, from + width) of a row-major [rows, cols] matrix into `out` (GPT-2's fused c_attn → q, k, v). */
+function columnsInto(values: Float32Array, rows: number, cols: number, from: number, out: Float32Array): void {
+  const width = out.length / rows;
   for (let r = 0; r < rows; r++) out.set(values.subarray(r * cols + from, r * cols + from + width), r * width);
-  return out;
 }
 
-/** Reads the checkpoint's tensors by their Hub names (with or without the family's prefix) and records which engine weights each became. */
+/** One engine weight to make from a stored tensor: its name, shape, and how its values come from the tensor's. */
+interface Planned {
+  engine: string;
+  shape: number[];
+  stored: string;
+  /** How its values come from the tensor's; absent: they are the tensor's, read straight into place. */
+  fill?: (values: Float32Array, out: Float32Array) => void;
+}
+
+/**
+ * Maps the checkpoint's tensors by their Hub names (with or without the family's prefix) onto engine
+ * weights. Every name and shape is checked against the header first (nothing read); then one float32
+ * buffer holds every engine weight and each tensor is read from disk once, straight into its place,
+ * so an import holds the weights once (the store's copy aside), never the file twice.
+ */
 class TensorMap {
-  readonly weights = new Map<string, Float32Array>();
-  readonly shapes = new Map<string, number[]>();
-  readonly sources = new Map<string, string[]>();
+  private readonly plan: Planned[] = [];
 
   constructor(
     private readonly ckpt: SafetensorsCheckpoint,
@@ -88,32 +102,26 @@ class TensorMap {
     return this.ckpt.entries.get(stored)!.shape;
   }
 
-  /** A tensor that must be there with this shape, as float32 (refused naming it otherwise). */
-  take(name: string, shape: number[], withPrefix = true): { stored: string; values: Float32Array } {
+  /** The stored name of a tensor that must be there with this shape (refused naming it otherwise). */
+  private checked(name: string, shape: number[], withPrefix: boolean): string {
     const stored = this.find(name, withPrefix);
     if (!stored) throw new ImportError(`The checkpoint has no tensor '${withPrefix ? this.prefix : ''}${name}', which config.json's architecture needs`);
     const actual = this.ckpt.entries.get(stored)!.shape;
     if (actual.length !== shape.length || actual.some((d, i) => d !== shape[i]))
       throw new ImportError(`Tensor '${stored}' has shape [${actual.join(', ')}], but config.json's sizes make it [${shape.join(', ')}]`);
-    return { stored, values: this.ckpt.read(stored) };
-  }
-
-  private put(stored: string, engine: string, values: Float32Array, shape: number[]): void {
-    this.weights.set(engine, values);
-    this.shapes.set(engine, shape);
-    this.sources.set(stored, [...(this.sources.get(stored) ?? []), engine]);
+    return stored;
   }
 
   /** A tensor stored as the engine keeps it (embeddings, biases, norms, GPT-2's Conv1D [in, out]). */
   copy(name: string, engine: string, shape: number[], withPrefix = true): void {
-    const { stored, values } = this.take(name, shape, withPrefix);
-    this.put(stored, engine, values, shape);
+    const stored = this.checked(name, shape, withPrefix);
+    this.plan.push({ engine, shape, stored });
   }
 
   /** A torch Linear weight [out, in] as the engine's kernel [in, out]. */
   linear(name: string, engine: string, out: number, inn: number, withPrefix = true): void {
-    const { stored, values } = this.take(name, [out, inn], withPrefix);
-    this.put(stored, engine, transpose(values, out, inn), [inn, out]);
+    const stored = this.checked(name, [out, inn], withPrefix);
+    this.plan.push({ engine, shape: [inn, out], stored, fill: (values, dest) => transposeInto(values, out, inn, dest) });
   }
 
   /** A LayerNorm's weight and bias as the engine's gamma and beta. */
@@ -124,17 +132,52 @@ class TensorMap {
 
   /** GPT-2's fused c_attn ([d, 3d] weight, [3d] bias) as three kernel layers q, k, v (so LoRA can adapt each). */
   fusedQkv(name: string, block: string, d: number): void {
-    const w = this.take(`${name}.weight`, [d, 3 * d]);
-    const b = this.take(`${name}.bias`, [3 * d]);
-    (['q', 'k', 'v'] as const).forEach((p, i) => {
-      this.put(w.stored, `${block}/attn/${p}/kernel`, columns(w.values, d, 3 * d, i * d, d), [d, d]);
-      this.put(b.stored, `${block}/attn/${p}/bias`, b.values.slice(i * d, (i + 1) * d), [d]);
-    });
+    const w = this.checked(`${name}.weight`, [d, 3 * d], true);
+    const b = this.checked(`${name}.bias`, [3 * d], true);
+    const parts = ['q', 'k', 'v'] as const;
+    parts.forEach((p, i) =>
+      this.plan.push({ engine: `${block}/attn/${p}/kernel`, shape: [d, d], stored: w, fill: (values, out) => columnsInto(values, d, 3 * d, i * d, out) }),
+    );
+    parts.forEach((p, i) =>
+      this.plan.push({ engine: `${block}/attn/${p}/bias`, shape: [d], stored: b, fill: (values, out) => out.set(values.subarray(i * d, (i + 1) * d)) }),
+    );
   }
 
-  /** Stored tensors nothing was read from, except those known to be buffers or tied copies. */
+  /** Stored tensors nothing is made from, except those known to be buffers or tied copies. */
   unused(ignored: RegExp): string[] {
-    return [...this.ckpt.entries.keys()].filter((n) => !this.sources.has(n) && !ignored.test(n));
+    const used = new Set(this.plan.map((p) => p.stored));
+    return [...this.ckpt.entries.keys()].filter((n) => !used.has(n) && !ignored.test(n));
+  }
+
+  /**
+   * Reads every planned weight into one buffer, in plan order but a classifier (`target_head/…`)
+   * last, so the weights before it are one contiguous prefix that can be stored without it.
+   */
+  materialise(): Pick<HfModel, 'data' | 'manifest' | 'weights' | 'sources'> {
+    const plan = [...this.plan].sort((a, b) => Number(a.engine.startsWith(`${TARGET_HEAD}/`)) - Number(b.engine.startsWith(`${TARGET_HEAD}/`)));
+    const manifest: WeightEntry[] = [];
+    let offset = 0;
+    for (const p of plan) {
+      const length = p.shape.reduce((a, b) => a * b, 1);
+      manifest.push({ name: p.engine, shape: p.shape, offset, length });
+      offset += length;
+    }
+    const data = new Float32Array(offset);
+    const weights = new Map<string, Float32Array>();
+    const sources = new Map<string, string[]>();
+    // Consecutive weights of one tensor (c_attn's q, k, v) share one read.
+    let last: { stored: string; values: Float32Array } | null = null;
+    plan.forEach((p, i) => {
+      const view = data.subarray(manifest[i].offset, manifest[i].offset + manifest[i].length);
+      if (!p.fill) this.ckpt.read(p.stored, view);
+      else {
+        if (last?.stored !== p.stored) last = { stored: p.stored, values: this.ckpt.read(p.stored) };
+        p.fill(last.values, view);
+      }
+      weights.set(p.engine, view);
+      sources.set(p.stored, [...(sources.get(p.stored) ?? []), p.engine]);
+    });
+    return { data, manifest, weights, sources };
   }
 }
 
@@ -281,16 +324,7 @@ export function hfModelFrom(config: Config, ckpt: SafetensorsCheckpoint): HfMode
   const warnings = [...built.warnings];
   if (unused.length)
     warnings.push(`${unused.length} tensor(s) of the checkpoint are not used: ${unused.slice(0, 5).join(', ')}${unused.length > 5 ? ', …' : ''}`);
-  return {
-    family: type,
-    config,
-    spec: built.spec,
-    weights: map.weights,
-    shapes: map.shapes,
-    sources: map.sources,
-    classifierUnits: built.classifierUnits,
-    warnings,
-  };
+  return { family: type, config, spec: built.spec, ...map.materialise(), classifierUnits: built.classifierUnits, warnings };
 }
 
 /** A Hub folder's config.json as an object (refused when missing or not JSON). */

@@ -5,7 +5,6 @@ import { pipeline } from 'node:stream/promises';
 import type { ImportedModelSummary, ModelLayerInfo } from '../../../src-shared/datasets';
 import { insertImportedModel } from '../../db/imported-models';
 import type { Db } from '../../db/types';
-import { encodeCheckpoint } from '../../engine/models/checkpoint';
 import { backboneKernelKinds, PRETRAIN_HEAD, TARGET_HEAD } from '../../engine/models/layers';
 import { ImportError } from '../import-error';
 import { entryPath, openZip } from '../zip-archive';
@@ -93,9 +92,9 @@ function layerTable(hf: HfModel): ModelLayerInfo[] {
     targetClasses: null,
   });
   const rows = new Map<string, ModelLayerInfo>();
-  for (const [name, shape] of hf.shapes) {
+  for (const { name, shape, length: size } of hf.manifest) {
+    if (name.startsWith(`${TARGET_HEAD}/`)) continue;
     const layer = name.slice(0, name.lastIndexOf('/'));
-    const size = shape.reduce((a, b) => a * b, 1);
     const width = name.endsWith('/kernel') ? shape[1] : shape[shape.length - 1];
     const row = rows.get(layer) ?? {
       name: layer,
@@ -128,15 +127,13 @@ async function importFolder(db: Db, folder: string, id: string, origin: string, 
     if (bad >= 0) throw new ImportError(`Tensor of ${weight} holds ${values[bad]} (value ${bad + 1} of ${values.length}): the checkpoint is damaged`);
   }
   const warnings = [...hf.warnings];
-  // A study trains its own classifier on the pooled output; the checkpoint's is not kept.
-  for (const n of [...hf.weights.keys()].filter((w) => w.startsWith(`${TARGET_HEAD}/`))) {
-    hf.weights.delete(n);
-    hf.shapes.delete(n);
-  }
+  // A study trains its own classifier on the pooled output; the checkpoint's is not kept. It lies
+  // last in the buffer, so the weights kept are a prefix of it (stored without a copy).
+  const manifest = hf.manifest.filter((e) => !e.name.startsWith(`${TARGET_HEAD}/`));
   if (hf.classifierUnits !== null)
     warnings.push(`The checkpoint's classifier (${hf.classifierUnits} labels) is not kept: a study trains a new head on the pooled output.`);
-  const checkpoint = encodeCheckpoint(hf.weights, hf.shapes);
-  const paramCount = [...hf.weights.values()].reduce((n, v) => n + v.length, 0);
+  const paramCount = manifest.reduce((n, e) => n + e.length, 0);
+  const weights = new Uint8Array(hf.data.buffer, hf.data.byteOffset, paramCount * 4);
   const topology: HfTopology = { format: 'huggingface', config: hf.config, tokenizer: tokenizer.json, tokenizerConfig: tokenizer.config };
   return insertImportedModel(db, {
     summary: {
@@ -156,8 +153,8 @@ async function importFolder(db: Db, folder: string, id: string, origin: string, 
     },
     engineSpec: hf.spec,
     topology,
-    manifest: checkpoint.manifest,
-    weights: checkpoint.data,
+    manifest,
+    weights,
   });
 }
 

@@ -26,8 +26,8 @@ export interface SafetensorsEntry {
 export interface SafetensorsCheckpoint {
   /** Every tensor by name, in file order. */
   entries: Map<string, SafetensorsEntry>;
-  /** One tensor's values as float32, read at its offsets. */
-  read(name: string): Float32Array;
+  /** One tensor's values as float32, read at its offsets (into `into` when given: no buffer of its own). */
+  read(name: string, into?: Float32Array): Float32Array;
 }
 
 function product(shape: number[]): number {
@@ -103,9 +103,15 @@ function halfToFloat(h: number): number {
   return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
 }
 
-/** Reads one tensor from disk at its offsets and widens (or narrows, F64) it to float32; the file is little-endian. */
-export function readSafetensor(entry: SafetensorsEntry): Float32Array {
-  const bytes = new Uint8Array(entry.byteLength);
+/**
+ * Reads one tensor from disk at its offsets and widens (or narrows, F64) it to float32; the file is
+ * little-endian. With `into` (as many values as the tensor), float32 bytes land there directly.
+ */
+export function readSafetensor(entry: SafetensorsEntry, into?: Float32Array): Float32Array {
+  const count = product(entry.shape);
+  if (into && into.length !== count) throw new Error(`Tensor '${entry.name}' has ${count} values, not ${into.length}`);
+  const direct = into && entry.dtype === 'F32';
+  const bytes = direct ? new Uint8Array(into.buffer, into.byteOffset, into.byteLength) : new Uint8Array(entry.byteLength);
   const fd = openSync(entry.path, 'r');
   try {
     let done = 0;
@@ -117,10 +123,10 @@ export function readSafetensor(entry: SafetensorsEntry): Float32Array {
   } finally {
     closeSync(fd);
   }
-  const count = product(entry.shape);
+  if (direct) return into;
   const view = new DataView(bytes.buffer);
   if (entry.dtype === 'F32') return new Float32Array(bytes.buffer);
-  const out = new Float32Array(count);
+  const out = into ?? new Float32Array(count);
   if (entry.dtype === 'F16') for (let i = 0; i < count; i++) out[i] = halfToFloat(view.getUint16(2 * i, true));
   else if (entry.dtype === 'BF16') {
     // bfloat16 is the top half of a float32.
@@ -178,10 +184,10 @@ export function openSafetensorsFolder(folder: string): SafetensorsCheckpoint {
   }
   return {
     entries,
-    read: (name) => {
+    read: (name, into) => {
       const entry = entries.get(name);
       if (!entry) throw new ImportError(`The checkpoint has no tensor '${name}'`);
-      return readSafetensor(entry);
+      return readSafetensor(entry, into);
     },
   };
 }
