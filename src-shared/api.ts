@@ -309,7 +309,7 @@ export interface RetainLabApi {
   renameDataset(id: string, name: string): Promise<DatasetSummary>;
   /** Deletes an imported dataset; refused, naming them, while runs use it. */
   deleteDataset(id: string): Promise<{ deleted: string }>;
-  /** Imports a TensorFlow.js LayersModel (model.json + weight shards) as a base model. */
+  /** Imports a TensorFlow.js LayersModel (model.json + weight shards) or a Hugging Face GPT-2/BERT checkpoint (a Hub folder or zip) as a base model. */
   importModel(source: ImportSource, name: string | null): Promise<ImportedModelSummary>;
   listImportedModels(): Promise<ImportedModelSummary[]>;
   /** Studies newest first, a page at a time, each with its progress (runs done of total) and an estimate of the time left. */

@@ -131,7 +131,20 @@ export interface ModelLayerInfo {
   role: 'input' | 'backbone' | 'head' | 'skipped';
 }
 
-/** A base model imported from a TensorFlow.js LayersModel. */
+/** The tokenizer a Hugging Face checkpoint brought (read with @huggingface/tokenizers). */
+export interface ModelTokenizerSummary {
+  /** The files it was read from. */
+  source: 'tokenizer.json' | 'vocab.txt' | 'vocab.json + merges.txt';
+  /** The tokenizer model: BPE, WordPiece, Unigram, … */
+  model: string;
+  /** Tokens including added (special) ones. */
+  vocabSize: number;
+  specialTokens: string[];
+  /** Id a batch is padded with (the pad token's, else the end-of-text token's, else 0). */
+  padId: number;
+}
+
+/** A base model imported from a TensorFlow.js LayersModel or a Hugging Face checkpoint. */
 export interface ImportedModelSummary {
   id: string;
   name: string;
@@ -147,6 +160,11 @@ export interface ImportedModelSummary {
   /** What the researcher should know, e.g. skipped Dropout layers. */
   warnings: string[];
   createdAt: string;
+  /** Where it came from; absent: a TensorFlow.js LayersModel. */
+  format?: 'tfjs-layers' | 'huggingface';
+  /** A Hugging Face text model's family and tokenizer. */
+  family?: 'gpt2' | 'bert';
+  tokenizer?: ModelTokenizerSummary;
 }
 
 const sourceSchema = z.discriminatedUnion('kind', [

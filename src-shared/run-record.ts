@@ -44,6 +44,8 @@ export const importedArchitectureSchema = z.strictObject({
   headUnits: z.number().int().min(1),
   /** Weights the original model had frozen (trainable: false); the methods decide what trains here. */
   frozen: z.array(z.string()),
+  /** Heads that are not a plain dense layer (a Hugging Face checkpoint's; opaque here: HeadSpecs in src-shared/layer-spec.ts). */
+  heads: z.record(z.string(), z.unknown()).optional(),
 });
 
 /**

@@ -118,8 +118,8 @@ export const MODEL_COMMANDS: Command[] = [
   defineCommand(
     {
       name: 'models import',
-      positionals: ['<model.json|folder>'],
-      summary: 'import a TensorFlow.js LayersModel as a base model',
+      positionals: ['<model.json|folder|zip>'],
+      summary: 'import a TensorFlow.js LayersModel or a Hugging Face GPT-2/BERT checkpoint (config.json + safetensors + tokenizer) as a base model',
       options: { name: { type: 'string', placeholder: 'N', help: 'its name in the library (default: the file name)' }, json: JSON_OPTION },
     },
     async ({ positionals: [path], values }) => {

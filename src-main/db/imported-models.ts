@@ -7,7 +7,7 @@ import { nowIso, type Db } from './types';
 export interface ImportedModelRecord {
   summary: ImportedModelSummary;
   engineSpec: ImportedEngineSpec;
-  /** The model.json `modelTopology`, kept so the original can be rebuilt with tfjs. */
+  /** The model.json `modelTopology`, kept so the original can be rebuilt with tfjs; a Hugging Face checkpoint's HfTopology (config.json and tokenizer). */
   topology: unknown;
   /** Where each engine weight (`<layer>/kernel`, `<layer>/bias`) lies in `weights`. */
   manifest: WeightEntry[];
@@ -31,10 +31,11 @@ export function insertImportedModel(
   const summary = { ...m.summary, createdAt: nowIso() };
   db.prepare(
     `INSERT INTO imported_models (id, name, format, origin, summary_json, engine_spec_json, topology_json, manifest_json, weights, created_at)
-     VALUES (?, ?, 'tfjs-layers', ?, ?, ?, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     summary.id,
     summary.name,
+    summary.format ?? 'tfjs-layers',
     summary.origin,
     JSON.stringify(summary),
     JSON.stringify(m.engineSpec),

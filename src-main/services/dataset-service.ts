@@ -119,7 +119,7 @@ export class DatasetService {
     return { deleted: id };
   }
 
-  /** Imports a TensorFlow.js LayersModel as a base model. */
+  /** Imports a TensorFlow.js LayersModel or a Hugging Face checkpoint as a base model. */
   async importModel(source: ImportSource, name: string | null): Promise<ImportedModelSummary> {
     try {
       return await importModelAt(this.db, resolveSource(this.dataDir, source), newId('model'), name ?? undefined);

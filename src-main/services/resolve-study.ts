@@ -32,8 +32,8 @@ function librarySpec(spec: BaseModelSpec, library: LibraryStudy): BaseModelSpec 
   const common = { ...spec, data, classes, classNames, inputShape: library.pretrain.shape as [number, number, number] };
   if (!library.model) return common;
   const { engineSpec, summary } = library.model;
-  const { inputShape, backbone, headUnits, frozen } = engineSpec;
-  return { ...common, recipe: 'imported', imported: { id: summary.id, inputShape, backbone, headUnits, frozen } };
+  const { inputShape, backbone, headUnits, frozen, heads } = engineSpec;
+  return { ...common, recipe: 'imported', imported: { id: summary.id, inputShape, backbone, headUnits, frozen, ...(heads ? { heads: { ...heads } } : {}) } };
 }
 
 /**

@@ -10,6 +10,9 @@ export function loraLayers(model: Model, layers: string, head: string): string[]
   const backbone = model.kernelLayers().filter((layer) => kinds.has(layer));
   const chosen = layers === 'all' ? backbone : layers === 'last' ? backbone.slice(-1) : backbone.filter((layer) => kinds.get(layer) === layers);
   if (!chosen.length) throw new Error(`LoRA: params.layers = '${layers}' but the ${model.spec.recipe} model has no such layers; choose 'all' or another kind.`);
+  const tied = model.spec.heads?.pretrain?.tied;
+  if (head === 'lora' && tied)
+    throw new Error(`LoRA: params.head = 'lora' but the pretrain head is tied to ${tied} (it has no kernel of its own); choose 'frozen' or 'train'.`);
   return head === 'lora' ? [...chosen, PRETRAIN_HEAD] : chosen;
 }
 

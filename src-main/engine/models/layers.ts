@@ -1,4 +1,4 @@
-import type { LayerSpec } from '../../../src-shared/layer-spec';
+import type { HeadSpecs, LayerSpec } from '../../../src-shared/layer-spec';
 import type { WeightInit } from '../../../src-shared/weight-init';
 
 /** The shape of a model: input, backbone layers and the width of each head. */
@@ -13,6 +13,8 @@ export interface ModelSpec {
   targetClasses: number | null;
   /** How fresh kernels and biases are drawn; absent: Glorot. */
   init?: WeightInit;
+  /** Heads that are not a plain dense layer on the backbone's features (absent for the built-in recipes). */
+  heads?: HeadSpecs;
 }
 
 /** What a kernel layer is, for choosing which layers LoRA adapts. */

@@ -1,6 +1,6 @@
 import type { BaseModelSpec } from '../../../src-shared/config';
 import { vocabularySize } from '../data/char-tokenizer';
-import type { LayerSpec } from '../../../src-shared/layer-spec';
+import type { HeadSpecs, LayerSpec } from '../../../src-shared/layer-spec';
 import type { ModelSpec } from './layers';
 import { RECIPE_BACKBONES, TRANSFORMER_RECIPES, transformerBackbone } from './recipes';
 
@@ -12,8 +12,16 @@ import { RECIPE_BACKBONES, TRANSFORMER_RECIPES, transformerBackbone } from './re
 export function modelSpecFor(base: BaseModelSpec, targetClasses: number | null): ModelSpec {
   if (base.recipe === 'imported') {
     if (!base.imported) throw new Error('An imported base model needs its architecture in its spec');
-    const { inputShape, backbone, headUnits } = base.imported;
-    return { recipe: 'imported', inputShape, backbone: backbone as LayerSpec[], pretrainClasses: headUnits, targetClasses, init: base.init };
+    const { inputShape, backbone, headUnits, heads } = base.imported;
+    return {
+      recipe: 'imported',
+      inputShape,
+      backbone: backbone as LayerSpec[],
+      pretrainClasses: headUnits,
+      targetClasses,
+      heads: heads as HeadSpecs | undefined,
+      init: base.init,
+    };
   }
   const transformer = TRANSFORMER_RECIPES[base.recipe];
   if (transformer) {

@@ -3,11 +3,17 @@ import { Rng } from '../rng';
 import { conv2d, matMul } from '../ops';
 import type { LayerSpec } from '../../../src-shared/layer-spec';
 import { isSequenceModel, PRETRAIN_HEAD, TARGET_HEAD, type ModelSpec } from './layers';
-import { block, embed, layerNorm, meanPool, type Flow, type LayerAccess } from './transformer';
+import { activate, block, embed, firstToken, layerNorm, meanPool, type Flow, type LayerAccess, type Sequences } from './transformer';
 import { initialWeight, weightShapes } from './weights';
 
 /** Which head produces the logits: the pretrain head or the new target head. */
 export type Head = 'pretrain' | 'target';
+
+/** Per-token inputs of a Hugging Face encoder besides the ids, each float32 [n, T]: token types, and 1/0 for keys that may/may not be attended to. */
+export interface SequenceInputs {
+  tokenTypes?: tf.Tensor2D;
+  attentionMask?: tf.Tensor2D;
+}
 
 let variableCounter = 0;
 
@@ -59,10 +65,10 @@ export class Model {
     return [...this.params.keys()].filter((n) => !n.startsWith(`${PRETRAIN_HEAD}/`) && !n.startsWith(`${TARGET_HEAD}/`));
   }
 
-  /** Names of the weights of one head. */
+  /** Names of the weights of one head (its own layers' included; a tied head's kernel belongs to the backbone). */
   headNames(head: Head): string[] {
     const layer = this.headLayer(head);
-    return [`${layer}/kernel`, `${layer}/bias`];
+    return [...this.params.keys()].filter((n) => n.startsWith(`${layer}/`));
   }
 
   /** Layers with a kernel (dense, conv, attention projections and transformer MLPs, heads included), in forward order. */
@@ -129,22 +135,22 @@ export class Model {
     },
   };
 
-  private layer(layer: LayerSpec, h: tf.Tensor, upstream: boolean, seq: { n: number; t: number }): { out: tf.Tensor; upstream: boolean } {
+  private layer(layer: LayerSpec, h: tf.Tensor, upstream: boolean, seq: Sequences): { out: tf.Tensor; upstream: boolean } {
     const flow: Flow = { out: h as tf.Tensor2D, upstream };
     switch (layer.kind) {
       case 'flatten':
         return { out: tf.reshape(h, [h.shape[0], -1]), upstream };
       case 'embedding':
-        return embed(this.access, layer, h as tf.Tensor2D);
+        return embed(this.access, layer, h as tf.Tensor2D, seq);
       case 'block':
         return block(this.access, layer, flow, seq);
       case 'norm':
-        return layerNorm(this.access, layer.name, flow);
+        return layerNorm(this.access, layer.name, flow, layer.eps);
       case 'pool':
-        return meanPool(flow, seq);
+        return layer.mode === 'first' ? firstToken(flow, seq) : meanPool(flow, seq);
       default: {
         const { out, trains } = this.parametric(layer.name, h, upstream, layer.kind === 'conv' ? { stride: layer.stride } : null);
-        return { out: layer.activation === 'relu' ? tf.relu(out) : out, upstream: upstream || trains };
+        return { out: activate(out, layer.activation), upstream: upstream || trains };
       }
     }
   }
@@ -154,23 +160,40 @@ export class Model {
    * sequence model x holds token ids [n, T] and the output has one row per position, [n·T, d],
    * unless a pool layer averages them to [n, d].
    */
-  private backbone(x: tf.Tensor2D): { features: tf.Tensor2D; upstream: boolean } {
+  private backbone(x: tf.Tensor2D, inputs?: SequenceInputs): { features: tf.Tensor2D; upstream: boolean; seq: Sequences } {
     const [h, w, c] = this.spec.inputShape;
     let t: tf.Tensor = this.spec.backbone[0]?.kind === 'conv' ? tf.reshape(x, [x.shape[0], h, w, c]) : x;
     let upstream = false;
-    const seq = { n: x.shape[0], t: h };
+    const seq = this.sequences(x, inputs);
     for (const layer of this.spec.backbone) ({ out: t, upstream } = this.layer(layer, t, upstream, seq));
-    return { features: t as tf.Tensor2D, upstream };
+    return { features: t as tf.Tensor2D, upstream, seq };
+  }
+
+  /** The sequences of x: a sequence model's T is x's width (a checkpoint may run shorter than its context); padded keys are masked as the inputs or the pad token say. */
+  private sequences(x: tf.Tensor2D, inputs?: SequenceInputs): Sequences {
+    const first = this.spec.backbone[0];
+    if (first?.kind !== 'embedding') return { n: x.shape[0], t: this.spec.inputShape[0] };
+    const [n, t] = x.shape;
+    const keep = inputs?.attentionMask ?? (first.padToken === undefined ? null : tf.cast(tf.notEqual(x, first.padToken), 'float32'));
+    // exp(−1e9 + s) is exactly 0 in float32: a masked key gets no weight.
+    const keyBias = keep ? (tf.reshape(tf.mul(tf.sub(keep, 1), 1e9), [n, 1, 1, t]) as tf.Tensor4D) : undefined;
+    return { n, t, tokenTypes: inputs?.tokenTypes, keyBias };
+  }
+
+  /** A head on the backbone's features: its own layers, then its kernel (a tied head: the transpose of a backbone weight) and bias. */
+  private head(layer: string, features: tf.Tensor2D, upstream: boolean, seq: Sequences): tf.Tensor2D {
+    const spec = layer === TARGET_HEAD ? this.spec.heads?.target : this.spec.heads?.pretrain;
+    if (!spec) return this.parametric(layer, features, upstream, null).out as tf.Tensor2D;
+    let h: tf.Tensor = features;
+    for (const l of spec.layers ?? []) ({ out: h, upstream } = this.layer(l, h, upstream, seq));
+    if (!spec.tied) return this.parametric(layer, h, upstream, null).out as tf.Tensor2D;
+    const z = matMul(h as tf.Tensor2D, tf.transpose(this.p(spec.tied)) as tf.Tensor2D, { a: upstream, b: this.trains(spec.tied) });
+    return spec.bias === false ? z : tf.add(z, this.p(`${layer}/bias`));
   }
 
   /** Backbone output. x: [n, h·w·c] → [n, features] (a language model: [n·T, d], one row per position). */
-  features(x: tf.Tensor2D): tf.Tensor2D {
-    return this.backbone(x).features;
-  }
-
-  /** Output rows per input row: T for a language model (a prediction at every position), else 1. */
-  get rowsPerSample(): number {
-    return isSequenceModel(this.spec) && !this.spec.backbone.some((l) => l.kind === 'pool') ? this.spec.inputShape[0] : 1;
+  features(x: tf.Tensor2D, inputs?: SequenceInputs): tf.Tensor2D {
+    return this.backbone(x, inputs).features;
   }
 
   /**
@@ -182,9 +205,9 @@ export class Model {
   }
 
   /** Logits. x: [n, h·w·c] → [n, classes of the head]; a language model: [n·T, vocabulary]. */
-  logits(x: tf.Tensor2D, head: Head): tf.Tensor2D {
-    const { features, upstream } = this.backbone(x);
-    return this.parametric(this.headLayer(head), features, upstream, null).out as tf.Tensor2D;
+  logits(x: tf.Tensor2D, head: Head, inputs?: SequenceInputs): tf.Tensor2D {
+    const { features, upstream, seq } = this.backbone(x, inputs);
+    return this.head(this.headLayer(head), features, upstream, seq);
   }
 
   /** A head's logits of backbone features (as `features` returns them): [n, features] → [n, classes of the head]. */
@@ -198,16 +221,17 @@ export class Model {
    * (a language model: [a·T, vocabulary], [b·T, vocabulary]).
    */
   logitsSplit(x: tf.Tensor2D, a: number, heads: [Head, Head]): [tf.Tensor2D, tf.Tensor2D] {
-    const { features, upstream } = this.backbone(x);
+    const { features, upstream, seq } = this.backbone(x);
     const [l1, l2] = heads.map((h) => this.headLayer(h));
-    const r = this.rowsPerSample;
-    const sizes = [a * r, (x.shape[0] - a) * r];
+    const n = x.shape[0];
+    // Rows per sample of the output: a head with its own pool (BERT's classifier) has one where the backbone has T.
+    const sizes = (rows: number) => [(a * rows) / n, ((n - a) * rows) / n];
     if (l1 === l2) {
-      const all = this.parametric(l1, features, upstream, null).out as tf.Tensor2D;
-      return tf.split(all, sizes) as [tf.Tensor2D, tf.Tensor2D];
+      const all = this.head(l1, features, upstream, seq);
+      return tf.split(all, sizes(all.shape[0])) as [tf.Tensor2D, tf.Tensor2D];
     }
-    const [f1, f2] = tf.split(features, sizes) as [tf.Tensor2D, tf.Tensor2D];
-    return [this.parametric(l1, f1, upstream, null).out as tf.Tensor2D, this.parametric(l2, f2, upstream, null).out as tf.Tensor2D];
+    const [f1, f2] = tf.split(features, sizes(features.shape[0])) as [tf.Tensor2D, tf.Tensor2D];
+    return [this.head(l1, f1, upstream, { ...seq, n: a }), this.head(l2, f2, upstream, { ...seq, n: n - a })];
   }
 
   /** The weight the forward uses: a kernel with an adapter is W + scale·A·B (a new tensor), anything else the variable itself. */

@@ -1,4 +1,5 @@
 import { weightInitOf, type WeightInit } from '../../../src-shared/weight-init';
+import type { HeadSpec } from '../../../src-shared/layer-spec';
 import { Rng } from '../rng';
 import { blockKernelLayers, PRETRAIN_HEAD, TARGET_HEAD, type ModelSpec } from './layers';
 
@@ -51,13 +52,14 @@ export function weightShapes(spec: ModelSpec): WeightShape[] {
       out.push({ name: `${layer.name}/bias`, shape: [layer.filters], fanIn, fanOut: 0, init: biasInit });
       shape = [Math.floor((h - k) / layer.stride) + 1, Math.floor((w - k) / layer.stride) + 1, layer.filters];
     } else if (layer.kind === 'embedding') {
-      const context = spec.inputShape[0];
+      const positions = layer.positions ?? spec.inputShape[0];
       out.push({ name: `${layer.name}/tokens`, shape: [layer.vocab, layer.dim], fanIn: 0, fanOut: 0, init: 'embedding' });
-      out.push({ name: `${layer.name}/positions`, shape: [context, layer.dim], fanIn: 0, fanOut: 0, init: 'embedding' });
+      out.push({ name: `${layer.name}/positions`, shape: [positions, layer.dim], fanIn: 0, fanOut: 0, init: 'embedding' });
+      if (layer.typeVocab) out.push({ name: `${layer.name}/types`, shape: [layer.typeVocab, layer.dim], fanIn: 0, fanOut: 0, init: 'embedding' });
       shape = [layer.dim];
     } else if (layer.kind === 'block') {
       const d = width();
-      const hidden = d * layer.mlpRatio;
+      const hidden = layer.hidden ?? d * layer.mlpRatio;
       addNorm(`${layer.name}/ln1`, d);
       for (const [name, kind] of blockKernelLayers(layer.name)) {
         if (kind === 'attention') addDense(name, d, d);
@@ -71,8 +73,18 @@ export function weightShapes(spec: ModelSpec): WeightShape[] {
     // 'pool' keeps the feature width: it only averages over positions.
   }
   const features = width();
-  addDense(PRETRAIN_HEAD, features, spec.pretrainClasses);
-  if (spec.targetClasses !== null) addDense(TARGET_HEAD, features, spec.targetClasses);
+  const addHead = (name: string, head: HeadSpec | undefined, units: number) => {
+    // A head's own layers are walked as a backbone over the feature rows, without that walk's head.
+    const layers = head?.layers?.length
+      ? weightShapes({ ...spec, inputShape: [features, 1, 1], backbone: head.layers, heads: undefined, targetClasses: null })
+      : [];
+    const fanIn = layers.length ? layers[layers.length - 1].fanIn : features;
+    out.push(...layers.slice(0, -2));
+    if (!head?.tied) out.push({ name: `${name}/kernel`, shape: [fanIn, units], fanIn, fanOut: units, init: kernelInit });
+    if (head?.bias ?? true) out.push({ name: `${name}/bias`, shape: [units], fanIn, fanOut: units, init: biasInit });
+  };
+  addHead(PRETRAIN_HEAD, spec.heads?.pretrain, spec.pretrainClasses);
+  if (spec.targetClasses !== null) addHead(TARGET_HEAD, spec.heads?.target, spec.targetClasses);
   return out;
 }
 

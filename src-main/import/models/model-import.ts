@@ -7,15 +7,18 @@ import { insertImportedModel } from '../../db/imported-models';
 import type { Db } from '../../db/types';
 import { encodeCheckpoint } from '../../engine/models/checkpoint';
 import { ImportError } from '../import-error';
+import { importHfModelAt } from './hf-import';
 import { checkLayerClasses, describeModel } from './model-layers';
 import { readTfjsModelFiles } from './tfjs-files';
 
 /**
- * Imports a TensorFlow.js LayersModel: reads model.json and its shards, refuses layers the engine
+ * Imports a Hugging Face checkpoint (hf-import.ts), or a TensorFlow.js LayersModel: reads model.json and its shards, refuses layers the engine
  * cannot run, loads it with tfjs-layers (through an in-memory IOHandler) to prove it is loadable,
  * maps it onto the engine and stores topology, engine spec and weights.
  */
 export async function importModelAt(db: Db, path: string, id: string, name?: string): Promise<ImportedModelSummary> {
+  const hub = await importHfModelAt(db, path, id, name);
+  if (hub) return hub;
   const files = readTfjsModelFiles(path);
   const file = basename(files.path);
   checkLayerClasses(files.artifacts.modelTopology, file);
