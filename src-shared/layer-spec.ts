@@ -1,5 +1,6 @@
 // Layer specs describe a model as JSON: the engine builds from them and the store keeps an imported
 // model's (db/imported-models.ts), so the types sit below both.
+import type { GraphSpec } from './graph-spec';
 
 /**
  * One layer of a built-in model. Kernel layers name their weights `<layer>/kernel` and
@@ -16,7 +17,13 @@ export type LayerSpec =
   /** Layer normalisation over the features of each row. */
   | { kind: 'norm'; name: string }
   /** Mean over the positions of each sequence: [n·T, d] → [n, d] (the encoder classifier's pooling). */
-  | { kind: 'pool'; name: string };
+  | { kind: 'pool'; name: string }
+  /**
+   * An imported functional model's body (branches, batch norm, …) up to its head's input. Batch
+   * norm keeps its moving statistics frozen unless `batchNorm` is 'update' (then a training step
+   * normalises with the batch's statistics and updates them, as Keras' training=True does).
+   */
+  | { kind: 'graph'; name: string; graph: GraphSpec; batchNorm?: 'frozen' | 'update' };
 
 /**
  * How the engine can run an imported model: its layers as the engine's LayerSpecs (weights named

@@ -1,4 +1,5 @@
 import { Rng } from '../rng';
+import { graphFeatures, graphWeightShapes } from './graph-weights';
 import { blockKernelLayers, PRETRAIN_HEAD, TARGET_HEAD, type ModelSpec } from './layers';
 
 /** How a weight starts: Glorot-uniform kernels, zero biases, unit layer-norm gains, small embeddings. */
@@ -11,6 +12,8 @@ export interface WeightShape {
   fanIn: number;
   fanOut: number;
   init: Init;
+  /** A batch norm's moving statistic: state the forward reads, never trained by gradients. */
+  statistic?: true;
 }
 
 /** Std of the embedding tables (GPT-2's 0.02), drawn uniform so one seeded generator serves every weight. */
@@ -58,6 +61,9 @@ export function weightShapes(spec: ModelSpec): WeightShape[] {
       addDense(`${layer.name}/mlp/fc2`, hidden, d);
     } else if (layer.kind === 'norm') {
       addNorm(layer.name, width());
+    } else if (layer.kind === 'graph') {
+      out.push(...graphWeightShapes(layer.graph));
+      shape = [graphFeatures(layer.graph)];
     }
     // 'pool' keeps the feature width: it only averages over positions.
   }
