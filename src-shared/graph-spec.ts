@@ -35,6 +35,8 @@ export type GraphOp =
   /** Token ids → vectors: [n, …] → [n, …, dim]. */
   | { op: 'embedding'; vocab: number; dim: number }
   | { op: 'flatten' }
+  /** To the node's own shape (e.g. [c] → [1, 1, c] before a squeeze-and-excite Multiply). */
+  | { op: 'reshape' }
   /** Dropout: the identity (the engine fine-tunes and evaluates without dropout). */
   | { op: 'identity' }
   /** An Activation or ReLU layer (ReLU(max_value=6) is relu6). */

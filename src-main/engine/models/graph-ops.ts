@@ -35,9 +35,15 @@ function dilateKernel(k: tf.Tensor4D, [dh, dw]: [number, number]): tf.Tensor4D {
   return tf.slice(tf.reshape(spread, [kh * dh, kw * dw, a, b]) as tf.Tensor4D, [0, 0, 0, 0], [(kh - 1) * dh + 1, (kw - 1) * dw + 1, a, b]);
 }
 
-/** Keras' Conv2D without bias. x: [n, h, w, in], kernel: [kh, kw, in, out]; `need` says which operands get a gradient. */
+/**
+ * Keras' Conv2D without bias. x: [n, h, w, in], kernel: [kh, kw, in, out]; `need` says which
+ * operands get a gradient. tfjs' own op where the backend has its filter gradient, else the
+ * engine's conv2d (whose gradients every backend has) on explicitly padded input.
+ */
 export function convolve(x: tf.Tensor4D, kernel: tf.Tensor4D, win: Window, need: { x: boolean; w: boolean }): tf.Tensor4D {
-  return conv2d(padForWindow(x, win), dilateKernel(kernel, win.dilation), win.strides, need);
+  const dilated = dilateKernel(kernel, win.dilation);
+  if (tf.getKernel('Conv2DBackpropFilter', tf.getBackend())) return tf.conv2d(x, dilated, win.strides, win.padding);
+  return conv2d(padForWindow(x, win), dilated, win.strides, need);
 }
 
 /** The rows and columns top + i·sh, left + j·sw of x (i < oh, j < ow), through slices and reshapes only. */
@@ -56,17 +62,21 @@ function strided(x: tf.Tensor4D, top: number, left: number, [oh, ow]: [number, n
 }
 
 /**
- * Keras' DepthwiseConv2D without bias, as a sum over the kernel's taps of strided views of x times
- * per-channel weights (output channel c·m + j is channel c under multiplier j, as in Keras).
- * x: [n, h, w, c], kernel: [kh, kw, c, m] → [n, oh, ow, c·m].
+ * Keras' DepthwiseConv2D without bias (output channel c·m + j is channel c under multiplier j).
+ * x: [n, h, w, c], kernel: [kh, kw, c, m] → [n, oh, ow, c·m]. Where the backend has tfjs' depthwise
+ * gradient kernels (cpu, tfjs-node) the op is tfjs' own, its dilation written into the kernel;
+ * elsewhere (wasm) it is a sum over the kernel's taps of strided views of x times per-channel weights.
  */
 export function depthwise(x: tf.Tensor4D, kernel: tf.Tensor4D, win: Window): tf.Tensor4D {
+  if (tf.getKernel('DepthwiseConv2dNativeBackpropFilter', tf.getBackend()))
+    return tf.depthwiseConv2d(x, dilateKernel(kernel, win.dilation), win.strides, win.padding);
   const padded = padForWindow(x, win);
   const [n, h, w, c] = padded.shape;
   const [kh, kw, , m] = kernel.shape;
   const [dh, dw] = win.dilation;
   const out: [number, number] = [Math.floor((h - (kh - 1) * dh - 1) / win.strides[0]) + 1, Math.floor((w - (kw - 1) * dw - 1) / win.strides[1]) + 1];
-  const source = m === 1 ? padded : (tf.reshape(tf.tile(tf.reshape(padded, [n, h, w, c, 1]), [1, 1, 1, 1, m]), [n, h, w, c * m]) as tf.Tensor4D);
+  // Each channel repeated m times by a broadcast (tfjs has no gradient for a rank-5 tile).
+  const source = m === 1 ? padded : (tf.reshape(tf.mul(tf.reshape(padded, [n, h, w, c, 1]), tf.ones([m])), [n, h, w, c * m]) as tf.Tensor4D);
   const taps: tf.Tensor[] = [];
   for (let a = 0; a < kh; a++) {
     for (let b = 0; b < kw; b++) {

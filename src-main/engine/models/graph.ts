@@ -39,12 +39,10 @@ function batchNorm(access: GraphAccess, node: Extract<GraphNode, { op: 'batchnor
   if (!update) return tf.batchNorm(x, movingMean, movingVariance, beta, gamma, node.epsilon);
   const axes = x.shape.slice(0, -1).map((_, i) => i);
   const { mean, variance } = tf.moments(x, axes);
-  const count = x.size / x.shape[x.shape.length - 1];
-  // As Keras and tfjs-layers: the moving variance takes the unbiased batch variance.
-  const unbiased = tf.mul(variance, count / Math.max(count - 1, 1));
   const m = node.momentum;
+  // As Keras 3 and tfjs-layers: the moving variance averages the biased batch variance.
   movingMean.assign(tf.add(tf.mul(movingMean, m), tf.mul(mean, 1 - m)));
-  movingVariance.assign(tf.add(tf.mul(movingVariance, m), tf.mul(unbiased, 1 - m)));
+  movingVariance.assign(tf.add(tf.mul(movingVariance, m), tf.mul(variance, 1 - m)));
   return tf.batchNorm(x, mean, variance, beta, gamma, node.epsilon);
 }
 
@@ -109,6 +107,8 @@ function apply(access: GraphAccess, node: GraphNode, inputs: Value[], update: bo
     }
     case 'flatten':
       return { t: tf.reshape(x, [n, -1]), upstream };
+    case 'reshape':
+      return { t: tf.reshape(x, [n, ...node.shape]), upstream };
     case 'identity':
       return { t: x, upstream };
     case 'activation':

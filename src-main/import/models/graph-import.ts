@@ -22,6 +22,7 @@ export const GRAPH_CLASSES = [
   'Rescaling',
   'Embedding',
   'Flatten',
+  'Reshape',
   'Dropout',
   'Activation',
   'ReLU',
@@ -34,7 +35,7 @@ export const GRAPH_CLASSES = [
 /** What the engine runs, for messages that refuse a layer. */
 export const GRAPH_SUPPORTED_TEXT =
   'Dense, Conv2D (same/valid padding, strides, dilation), DepthwiseConv2D, SeparableConv2D, BatchNormalization, LayerNormalization, ' +
-  'MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, ZeroPadding2D, Rescaling, Embedding, Flatten, Dropout, Activation/ReLU/Softmax ' +
+  'MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, ZeroPadding2D, Rescaling, Embedding, Flatten, Reshape, Dropout, Activation/ReLU/Softmax ' +
   `(${GRAPH_ACTIVATIONS.join(', ')}; ReLU with max_value 6 is relu6), Add, Concatenate and Multiply, in a functional graph with one input ` +
   'and one output whose last Dense is the classification head (channels-last)';
 
@@ -273,6 +274,8 @@ function graphOp(layer: Layer, cls: string, config: Config, rank: number, refuse
       return { op: 'embedding', vocab: config.inputDim!, dim: config.outputDim! };
     case 'Flatten':
       return { op: 'flatten' };
+    case 'Reshape':
+      return { op: 'reshape' };
     case 'Dropout':
       return { op: 'identity' };
     case 'Activation':

@@ -61,7 +61,8 @@ export function describeModel(
   const unsupported = (layer: { name: string }, why: string): never => {
     throw new ImportError(`${file}: layer '${layer.name}' ${why}; RetainLab's engine supports ${SUPPORTED_TEXT}`);
   };
-  const other = model.layers.find((l) => !SUPPORTED.has(l.getClassName()));
+  // A capped ReLU (ReLU6) is not the engine's ReLU.
+  const other = model.layers.find((l) => !SUPPORTED.has(l.getClassName()) || ((l.getConfig() as { maxValue?: number | null }).maxValue ?? null) !== null);
   if (other) unsupported(other, `is a ${other.getClassName()}, not a layer of a plain chain`);
   const inputShape = model.inputs[0].shape.slice(1) as number[];
   if (inputShape.some((d) => d === null))
