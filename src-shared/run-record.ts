@@ -43,6 +43,8 @@ export const importedArchitectureSchema = z.strictObject({
   headUnits: z.number().int().min(1),
   /** Weights the original model had frozen (trainable: false); the methods decide what trains here. */
   frozen: z.array(z.string()),
+  /** 'update': its batch norm normalises with batch statistics and updates them while fine-tuning (absent: frozen). */
+  batchNorm: z.literal('update').optional(),
 });
 
 /**

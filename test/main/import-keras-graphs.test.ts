@@ -11,7 +11,7 @@ import { selectBackend } from '../../src-main/engine/backend';
 import { lora } from '../../src-main/engine/methods/lora';
 import type { TrainingSetup } from '../../src-main/engine/methods/method';
 import { decodeCheckpoint } from '../../src-main/engine/models/checkpoint';
-import type { ModelSpec } from '../../src-main/engine/models/layers';
+import { modelSpecFor } from '../../src-main/engine/models/model-spec';
 import { Model } from '../../src-main/engine/models/model';
 import { adam } from '../../src-main/engine/optimizers/adam';
 import { Rng } from '../../src-main/engine/rng';
@@ -19,7 +19,7 @@ import { classification } from '../../src-main/engine/tasks/classification';
 import { makeTrainStep } from '../../src-main/engine/train-step';
 import { importModelAt } from '../../src-main/import/models/model-import';
 import type { ImportedModelSummary } from '../../src-shared/datasets';
-import type { LayerSpec } from '../../src-shared/layer-spec';
+import type { BaseModelSpec } from '../../src-shared/config';
 import { tempStores } from './import-helpers';
 import { layerZoo, mobileNetV2, resNet, saveModel, tokenClassifier, trainedLookingNorms } from './keras-graphs';
 
@@ -38,14 +38,19 @@ function uniform(shape: number[], lo: number, hi: number, seed: number): tf.Tens
   );
 }
 
-/** Saves a tfjs-layers model, imports it into the store through the real import path; `build` makes the engine's model from what was stored (on the current backend). */
+/**
+ * Saves a tfjs-layers model, imports it into the store through the real import path; `build` makes
+ * the engine's model from what was stored (on the current backend), as a run's base-model spec
+ * names it (with the study's baseModel.batchNorm when given).
+ */
 async function importBuilt(db: Db, dir: string, model: tfl.LayersModel, batchNorm?: 'update'): Promise<{ summary: ImportedModelSummary; build: () => Model }> {
   trainedLookingNorms(model, 5);
   const folder = await saveModel(model, join(dir, 'exports', model.name));
   const summary = await importModelAt(db, folder, `model-${model.name}`);
   const stored = getImportedModel(db, summary.id)!;
-  const backbone = (stored.engineSpec.backbone as LayerSpec[]).map((l) => (l.kind === 'graph' && batchNorm ? { ...l, batchNorm } : l));
-  const spec: ModelSpec = { recipe: 'imported', inputShape: stored.engineSpec.inputShape, backbone, pretrainClasses: stored.engineSpec.headUnits, targetClasses: null };
+  const { inputShape, backbone, headUnits, frozen } = stored.engineSpec;
+  const base = { recipe: 'imported', imported: { id: summary.id, inputShape, backbone, headUnits, frozen, ...(batchNorm ? { batchNorm } : {}) } } as BaseModelSpec;
+  const spec = modelSpecFor(base, null);
   return { summary, build: () => new Model(spec, 0, decodeCheckpoint({ manifest: stored.manifest, data: stored.weights })) };
 }
 
@@ -129,7 +134,6 @@ async function expectParity(build: () => Model, model: tfl.LayersModel, summary:
       const [xs, ys] = [tf.tensor(x.dataSync(), x.shape), tf.tensor(y.dataSync(), y.shape)];
       const ours = engineOutputs(engine, xs, ys as tf.Tensor2D);
       tf.dispose([xs, ys]);
-      console.log(backend, ours.loss, theirs.loss, ours.probs.slice(0, 4), theirs.probs.slice(0, 4));
       expectSame(ours, theirs, weights);
       engine.dispose();
     }

@@ -165,7 +165,7 @@ export function trainedLookingNorms(model: tfl.LayersModel, seed: number): void 
       const [lo, hi] = which === 'gamma' || which === 'moving_variance' ? [0.5, 1.5] : [-0.2, 0.2];
       return tf.tensor(
         Float32Array.from({ length: (w.shape as number[]).reduce((p, q) => p * q, 1) }, () => rng.uniform(lo, hi)),
-        w.shape,
+        w.shape as number[],
       );
     });
     layer.setWeights(values);

@@ -12,8 +12,9 @@ import { RECIPE_BACKBONES, TRANSFORMER_RECIPES, transformerBackbone } from './re
 export function modelSpecFor(base: BaseModelSpec, targetClasses: number | null): ModelSpec {
   if (base.recipe === 'imported') {
     if (!base.imported) throw new Error('An imported base model needs its architecture in its spec');
-    const { inputShape, backbone, headUnits } = base.imported;
-    return { recipe: 'imported', inputShape, backbone: backbone as LayerSpec[], pretrainClasses: headUnits, targetClasses };
+    const { inputShape, backbone, headUnits, batchNorm } = base.imported;
+    const layers = (backbone as LayerSpec[]).map((l) => (l.kind === 'graph' && batchNorm ? { ...l, batchNorm } : l));
+    return { recipe: 'imported', inputShape, backbone: layers, pretrainClasses: headUnits, targetClasses };
   }
   const transformer = TRANSFORMER_RECIPES[base.recipe];
   if (transformer) {
