@@ -30,8 +30,7 @@ export function forwardMacs(spec: ModelSpec): number {
     else if (layer.kind === 'graph') {
       macs += graphMacs(layer.graph);
       shape = [graphFeatures(layer.graph)];
-    }
-    else {
+    } else {
       const [h, w, c] = shape;
       const [oh, ow] = [Math.floor((h - layer.kernel) / layer.stride) + 1, Math.floor((w - layer.kernel) / layer.stride) + 1];
       macs += oh * ow * layer.filters * layer.kernel * layer.kernel * c;

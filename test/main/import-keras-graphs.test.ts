@@ -49,7 +49,10 @@ async function importBuilt(db: Db, dir: string, model: tfl.LayersModel, batchNor
   const summary = await importModelAt(db, folder, `model-${model.name}`);
   const stored = getImportedModel(db, summary.id)!;
   const { inputShape, backbone, headUnits, frozen } = stored.engineSpec;
-  const base = { recipe: 'imported', imported: { id: summary.id, inputShape, backbone, headUnits, frozen, ...(batchNorm ? { batchNorm } : {}) } } as BaseModelSpec;
+  const base = {
+    recipe: 'imported',
+    imported: { id: summary.id, inputShape, backbone, headUnits, frozen, ...(batchNorm ? { batchNorm } : {}) },
+  } as BaseModelSpec;
   const spec = modelSpecFor(base, null);
   return { summary, build: () => new Model(spec, 0, decodeCheckpoint({ manifest: stored.manifest, data: stored.weights })) };
 }
@@ -88,7 +91,11 @@ function engineOutputs(engine: Model, x: tf.Tensor, y: tf.Tensor2D): Outputs {
     () => tf.losses.softmaxCrossEntropy(y, engine.logits(flat, 'pretrain')) as tf.Scalar,
     names.map((name) => engine.params.get(name)!),
   );
-  const out = { probs, loss: value.dataSync()[0], grads: new Map(names.map((name) => [name, grads[engine.params.get(name)!.name].dataSync() as Float32Array])) };
+  const out = {
+    probs,
+    loss: value.dataSync()[0],
+    grads: new Map(names.map((name) => [name, grads[engine.params.get(name)!.name].dataSync() as Float32Array])),
+  };
   tf.dispose([flat, value, ...Object.values(grads)]);
   return out;
 }

@@ -33,7 +33,17 @@ function invertedResidual(input: SymbolicTensor, expansion: number, stride: numb
   } else {
     prefix = 'expanded_conv_';
   }
-  if (stride === 2) x = apply(tfl.layers.zeroPadding2d({ padding: [[0, 1], [0, 1]], name: `${prefix}pad` }), x);
+  if (stride === 2)
+    x = apply(
+      tfl.layers.zeroPadding2d({
+        padding: [
+          [0, 1],
+          [0, 1],
+        ],
+        name: `${prefix}pad`,
+      }),
+      x,
+    );
   x = apply(
     tfl.layers.depthwiseConv2d({ kernelSize: 3, strides: stride, useBias: false, padding: stride === 1 ? 'same' : 'valid', name: `${prefix}depthwise` }),
     x,
@@ -122,7 +132,16 @@ export function layerZoo(size: number, classes: number): tfl.LayersModel {
   const input = tfl.input({ shape: [size, size, 3], name: 'pixels' });
   const a = apply(tfl.layers.conv2d({ filters: 6, kernelSize: 3, dilationRate: 2, padding: 'same', activation: 'swish', name: 'dilated' }), input);
   const b = apply(tfl.layers.conv2d({ filters: 4, kernelSize: [3, 2], padding: 'valid', activation: 'tanh', name: 'narrow' }), input);
-  const bPadded = apply(tfl.layers.zeroPadding2d({ padding: [[1, 1], [0, 1]], name: 'pad_narrow' }), b);
+  const bPadded = apply(
+    tfl.layers.zeroPadding2d({
+      padding: [
+        [1, 1],
+        [0, 1],
+      ],
+      name: 'pad_narrow',
+    }),
+    b,
+  );
   let x = apply(tfl.layers.concatenate({ axis: -1, name: 'concat' }), [a, bPadded]);
   x = apply(tfl.layers.separableConv2d({ filters: 8, kernelSize: 3, strides: 2, padding: 'same', activation: 'gelu', name: 'separable' }), x);
   x = apply(tfl.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, padding: 'same', activation: 'relu6', name: 'depthwise' }), x);

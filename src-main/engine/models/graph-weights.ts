@@ -46,7 +46,9 @@ export function graphWeightShapes(graph: GraphSpec): WeightShape[] {
 
 /** The graph's layers with a `kernel` LoRA can adapt (Conv2D of any size, 1×1 included, and Dense), in node order. */
 export function graphKernelKinds(graph: GraphSpec): [string, KernelKind][] {
-  return graph.nodes.flatMap((node): [string, KernelKind][] => (node.op === 'conv' ? [[node.name, 'conv']] : node.op === 'dense' ? [[node.name, 'dense']] : []));
+  return graph.nodes.flatMap((node): [string, KernelKind][] =>
+    node.op === 'conv' ? [[node.name, 'conv']] : node.op === 'dense' ? [[node.name, 'dense']] : [],
+  );
 }
 
 /** The width of the features the graph hands its head. */
@@ -62,7 +64,10 @@ export function graphMacs(graph: GraphSpec): number {
   let macs = 0;
   for (const w of graphWeightShapes(graph)) {
     if (!/\/(kernel|depthwise_kernel|pointwise_kernel)$/.test(w.name)) continue;
-    const positions = nodes.get(w.name.slice(0, w.name.lastIndexOf('/')))!.shape.slice(0, -1).reduce((a, b) => a * b, 1);
+    const positions = nodes
+      .get(w.name.slice(0, w.name.lastIndexOf('/')))!
+      .shape.slice(0, -1)
+      .reduce((a, b) => a * b, 1);
     macs += positions * w.shape.reduce((a, b) => a * b, 1);
   }
   return macs;

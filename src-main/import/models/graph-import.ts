@@ -1,6 +1,14 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { ModelLayerInfo } from '../../../src-shared/datasets';
-import { GRAPH_ACTIVATIONS, GRAPH_INPUT, type GraphActivation, type GraphNode, type GraphOp, type GraphSpec, type Window } from '../../../src-shared/graph-spec';
+import {
+  GRAPH_ACTIVATIONS,
+  GRAPH_INPUT,
+  type GraphActivation,
+  type GraphNode,
+  type GraphOp,
+  type GraphSpec,
+  type Window,
+} from '../../../src-shared/graph-spec';
 import type { ImportedEngineSpec } from '../../../src-shared/layer-spec';
 import { graphWeightShapes } from '../../engine/models/graph-weights';
 import { PRETRAIN_HEAD, TARGET_HEAD } from '../../engine/models/layers';
@@ -119,7 +127,9 @@ export function describeGraph(
     if (!head || head === inputLayer) break;
   }
   if (!head || head.getClassName() !== 'Dense')
-    throw new ImportError(`${file}: the model's output must come from a Dense classification head (optionally followed by a softmax); it comes from '${head?.name ?? '?'}'`);
+    throw new ImportError(
+      `${file}: the model's output must come from a Dense classification head (optionally followed by a softmax); it comes from '${head?.name ?? '?'}'`,
+    );
   const headConfig = head.getConfig() as Config;
   if (headConfig.activation !== 'linear' && headConfig.activation !== 'softmax')
     refuse(head, `is the head with activation '${headConfig.activation}'; a head must be linear or softmax`);
@@ -167,7 +177,8 @@ export function describeGraph(
       continue;
     }
     const shape = (layer.outputShape as (number | null)[]).slice(1);
-    if (Array.isArray(shape[0]) || shape.some((d) => d === null)) refuse(layer, `has an output of unknown or several shapes (${JSON.stringify(layer.outputShape)})`);
+    if (Array.isArray(shape[0]) || shape.some((d) => d === null))
+      refuse(layer, `has an output of unknown or several shapes (${JSON.stringify(layer.outputShape)})`);
     const inputs = sources(layer).map(nodeName);
     const rank = shape.length + 1;
     if (config.dataFormat && config.dataFormat !== 'channelsLast') refuse(layer, `uses ${config.dataFormat} (only channels-last)`);
@@ -219,7 +230,8 @@ function activationOf(name: string | undefined, refuse: (why: string) => never):
 /** A layer's op from its class and config. `rank` counts the batch axis. */
 function graphOp(layer: Layer, cls: string, config: Config, rank: number, refuse: (why: string) => never): GraphOp {
   const window = (size: number | number[] | undefined, strides: number | number[] | null | undefined): Window => {
-    if (typeof config.padding !== 'string' || !['same', 'valid'].includes(config.padding)) refuse(`uses '${String(config.padding)}' padding (only same or valid)`);
+    if (typeof config.padding !== 'string' || !['same', 'valid'].includes(config.padding))
+      refuse(`uses '${String(config.padding)}' padding (only same or valid)`);
     const windowSize = pair(size, [1, 1]);
     return { size: windowSize, strides: pair(strides, windowSize), dilation: pair(config.dilationRate, [1, 1]), padding: config.padding as 'same' | 'valid' };
   };
