@@ -27,6 +27,7 @@ export function makeTrainStep(p: TrainStepParts): (batch: Int32Array, step: numb
   return (batch, step) => {
     const rows = hooks.rehearsal?.(step) ?? null;
     let correct: tf.Tensor | null = null;
+    // Read by a graph's batch norm in 'update' mode: only this forward uses batch statistics.
     model.training = true;
     const cost = optimizer.minimize(
       () => {

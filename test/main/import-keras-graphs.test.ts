@@ -284,6 +284,32 @@ describe('Keras functional models as TensorFlow.js exports', () => {
     x.dispose();
   });
 
+  it('a Sequential model with batch norm and same padding runs as a graph, and a new target head reads its pooled features', async () => {
+    const { db, dir } = store();
+    const model = tfl.sequential({
+      name: 'sequential_bn',
+      layers: [
+        tfl.layers.conv2d({ inputShape: [10, 10, 1], filters: 4, kernelSize: 3, strides: 2, padding: 'same', name: 'conv' }),
+        tfl.layers.batchNormalization({ name: 'bn' }),
+        tfl.layers.activation({ activation: 'relu', name: 'relu' }),
+        tfl.layers.globalAveragePooling2d({ name: 'gap' }),
+        tfl.layers.dense({ units: 3, activation: 'softmax', name: 'out' }),
+      ],
+    });
+    const { summary, build } = await importBuilt(db, dir, model);
+    const stored = getImportedModel(db, summary.id)!;
+    expect(stored.engineSpec.backbone.map((l) => (l as { kind: string }).kind)).toEqual(['graph']);
+    const x = uniform([2, 10, 10, 1], 0, 1, 6);
+    await expectParity(build, model, summary, x, [2, 1]);
+    const base = { recipe: 'imported', imported: { id: summary.id, ...stored.engineSpec } } as BaseModelSpec;
+    const withTarget = new Model(modelSpecFor(base, 5), 0, decodeCheckpoint({ manifest: stored.manifest, data: stored.weights }));
+    expect(withTarget.params.get('target_head/kernel')!.shape).toEqual([4, 5]);
+    expect(tf.tidy(() => withTarget.logits(tf.reshape(x, [2, -1]) as tf.Tensor2D, 'target').shape)).toEqual([2, 5]);
+    withTarget.dispose();
+    model.dispose();
+    x.dispose();
+  });
+
   it('refuses a layer it cannot run by name, class and what is supported, and stores nothing', async () => {
     const { db, dir } = store();
     /** A model: a convolution, then `layer`, a Flatten and a Dense head. */
