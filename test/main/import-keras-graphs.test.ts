@@ -17,13 +17,19 @@ import { adam } from '../../src-main/engine/optimizers/adam';
 import { Rng } from '../../src-main/engine/rng';
 import { classification } from '../../src-main/engine/tasks/classification';
 import { makeTrainStep } from '../../src-main/engine/train-step';
+import { importDatasetAt } from '../../src-main/import/dataset-import';
 import { importModelAt } from '../../src-main/import/models/model-import';
+import { validateStudy } from '../../src-main/services/api-service';
+import { lookUpLibrary } from '../../src-main/services/library-study';
+import { resolveStudy } from '../../src-main/services/resolve-study';
 import type { ImportedModelSummary } from '../../src-shared/datasets';
 import type { BaseModelSpec } from '../../src-shared/config';
+import { tinyStudy } from './helpers';
 import { tempStores } from './import-helpers';
 import { layerZoo, mobileNetV2, resNet, saveModel, tokenClassifier, trainedLookingNorms } from './keras-graphs';
 
 const store = tempStores();
+const FIXTURES = join(__dirname, '..', 'fixtures');
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -308,6 +314,40 @@ describe('Keras functional models as TensorFlow.js exports', () => {
     withTarget.dispose();
     model.dispose();
     x.dispose();
+  });
+
+  it("a study's baseModel.batchNorm = 'update' reaches its runs' imported architecture and the engine's graph layer; absent, batch norm stays frozen", async () => {
+    const { db, dir } = store();
+    const model = tfl.sequential({
+      name: 'digits_bn',
+      layers: [
+        tfl.layers.conv2d({ inputShape: [8, 8, 1], filters: 2, kernelSize: 3, padding: 'same', name: 'conv' }),
+        tfl.layers.batchNormalization({ name: 'bn' }),
+        tfl.layers.flatten({ name: 'flat' }),
+        tfl.layers.dense({ units: 3, name: 'out' }),
+      ],
+    });
+    const { summary } = await importBuilt(db, dir, model);
+    const digits = await importDatasetAt(db, join(FIXTURES, 'import', 'digits8.npz'), { name: 'digits' }, 'ds-digits');
+    const graphOf = (batchNorm?: 'update') => {
+      const study = validateStudy(
+        tinyStudy({
+          data: { source: 'library', pretrain: digits.id },
+          target: { task: 'dataset', dataset: digits.id },
+          baseModel: { recipe: 'mlp', imported: summary.id, ...(batchNorm ? { batchNorm } : {}) },
+        }),
+      );
+      const [run] = resolveStudy(study, lookUpLibrary(db, study).library).runs;
+      const layer = modelSpecFor(run.baseModel, null).backbone[0];
+      return { imported: run.baseModel.imported!, layer: layer.kind === 'graph' ? layer : null };
+    };
+    const update = graphOf('update');
+    expect(update.imported.batchNorm).toBe('update');
+    expect(update.layer!.batchNorm).toBe('update');
+    const frozen = graphOf();
+    expect(frozen.imported).not.toHaveProperty('batchNorm');
+    expect(frozen.layer!.batchNorm).toBeUndefined();
+    model.dispose();
   });
 
   it('refuses a layer it cannot run by name, class and what is supported, and stores nothing', async () => {
