@@ -180,6 +180,9 @@ export function describeGraph(
     if (Array.isArray(shape[0]) || shape.some((d) => d === null))
       refuse(layer, `has an output of unknown or several shapes (${JSON.stringify(layer.outputShape)})`);
     const inputs = sources(layer).map(nodeName);
+    // The engine runs nodes in this order: each must read the input or a node before it.
+    const missing = inputs.find((source) => source !== GRAPH_INPUT && !nodes.some((n) => n.name === source));
+    if (missing !== undefined) refuse(layer, `reads '${missing}', which is not a layer before it that the engine runs`);
     const rank = shape.length + 1;
     if (config.dataFormat && config.dataFormat !== 'channelsLast') refuse(layer, `uses ${config.dataFormat} (only channels-last)`);
     const op = graphOp(layer, cls, config, rank, (why) => refuse(layer, why));
