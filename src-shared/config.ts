@@ -188,6 +188,11 @@ export const studyConfigSchema = z
         init: z.enum(WEIGHT_INITS).optional(),
         /** Id of an imported TensorFlow.js model to start from as it is, instead of pretraining the recipe (recipe and pretrain are then unused). */
         imported: z.string().min(1).max(100).optional(),
+        /**
+         * An imported model's batch norm while fine-tuning: 'frozen' (absent) keeps its moving statistics as
+         * imported (Keras' training=False); 'update' normalises each batch with its own statistics and moves them.
+         */
+        batchNorm: z.enum(['frozen', 'update']).optional(),
       })
       .default({ recipe: 'mlp', pretrain: pretrainBudgetSchema.parse({}) }),
     data: studyDataSchema.default(digitsDataSchema.parse({})),

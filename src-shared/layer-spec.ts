@@ -1,5 +1,6 @@
 // Layer specs describe a model as JSON: the engine builds from them and the store keeps an imported
 // model's (db/imported-models.ts), so the types sit below both.
+import type { GraphSpec } from './graph-spec';
 
 /**
  * One layer of a built-in model. Kernel layers name their weights `<layer>/kernel` and
@@ -35,7 +36,13 @@ export type LayerSpec =
   /** Layer normalisation over the features of each row, with `eps` (default 1e-5). */
   | { kind: 'norm'; name: string; eps?: number }
   /** Positions of each sequence to one row: [n·T, d] → [n, d], their mean (default) or the first token's row (BERT's [CLS]). */
-  | { kind: 'pool'; name: string; mode?: 'mean' | 'first' };
+  | { kind: 'pool'; name: string; mode?: 'mean' | 'first' }
+  /**
+   * An imported functional model's body (branches, batch norm, …) up to its head's input. Batch
+   * norm keeps its moving statistics frozen unless `batchNorm` is 'update' (then a training step
+   * normalises with the batch's statistics and updates them, as Keras' training=True does).
+   */
+  | { kind: 'graph'; name: string; graph: GraphSpec; batchNorm?: 'frozen' | 'update' };
 
 /** A transformer MLP's activation: ReLU, exact GELU (BERT) or GELU's tanh approximation (GPT-2's gelu_new). */
 export type MlpActivation = 'relu' | 'gelu' | 'gelu_new';

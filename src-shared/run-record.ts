@@ -46,6 +46,8 @@ export const importedArchitectureSchema = z.strictObject({
   frozen: z.array(z.string()),
   /** Heads that are not a plain dense layer (a Hugging Face checkpoint's; opaque here: HeadSpecs in src-shared/layer-spec.ts). */
   heads: z.record(z.string(), z.unknown()).optional(),
+  /** 'update': its batch norm normalises with batch statistics and updates them while fine-tuning (absent: frozen). */
+  batchNorm: z.literal('update').optional(),
 });
 
 /**

@@ -1,4 +1,5 @@
 import type { ModelSpec } from '../engine/models/layers';
+import { graphFeatures, graphMacs } from '../engine/models/graph-weights';
 
 /**
  * Multiply-accumulates of one forward pass of one sample through backbone and pretrain head. A
@@ -26,7 +27,10 @@ export function forwardMacs(spec: ModelSpec): number {
       macs += rows * (4 * d * d + 2 * d * d * layer.mlpRatio) + 2 * t * t * d;
     } else if (layer.kind === 'pool') rows = 1;
     else if (layer.kind === 'norm') continue;
-    else {
+    else if (layer.kind === 'graph') {
+      macs += graphMacs(layer.graph);
+      shape = [graphFeatures(layer.graph)];
+    } else {
       const [h, w, c] = shape;
       const [oh, ow] = [Math.floor((h - layer.kernel) / layer.stride) + 1, Math.floor((w - layer.kernel) / layer.stride) + 1];
       macs += oh * ow * layer.filters * layer.kernel * layer.kernel * c;

@@ -66,7 +66,7 @@ export function batchMatMul(a: tf.Tensor3D, b: tf.Tensor3D, need: { a: boolean; 
  * (the wasm backend has no Conv2DBackpropFilter kernel): treat the batch as the reduction channel.
  * x: [n, h, w, in], dy: [n, oh, ow, out] → [kh, kw, in, out].
  */
-export function conv2dFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, kh: number, kw: number, stride: number): tf.Tensor4D {
+export function conv2dFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, kh: number, kw: number, stride: number | [number, number]): tf.Tensor4D {
   return tf.tidy(() => {
     const xt = tf.transpose(x, [3, 1, 2, 0]); // [in, h, w, n]
     const dyt = tf.transpose(dy, [1, 2, 0, 3]); // [oh, ow, n, out]: a filter over the batch axis
@@ -80,7 +80,7 @@ export function conv2dFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, kh: number, kw
  * 'valid' conv2d with a gradient that needs only kernels every backend has.
  * x: [n, h, w, in], w: [kh, kw, in, out] → [n, oh, ow, out].
  */
-export function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, stride: number, need: { x: boolean; w: boolean }): tf.Tensor4D {
+export function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, stride: number | [number, number], need: { x: boolean; w: boolean }): tf.Tensor4D {
   return partialGrad<tf.Tensor4D>(
     [x, w],
     [need.x, need.w],

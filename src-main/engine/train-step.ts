@@ -27,6 +27,8 @@ export function makeTrainStep(p: TrainStepParts): (batch: Int32Array, step: numb
   return (batch, step) => {
     const rows = hooks.rehearsal?.(step, batch) ?? null;
     let correct: tf.Tensor | null = null;
+    // Read by a graph's batch norm in 'update' mode: only this forward uses batch statistics.
+    model.training = true;
     const cost = optimizer.minimize(
       () => {
         const { x, y } = batchOf(targetTrain, batch);
@@ -51,6 +53,7 @@ export function makeTrainStep(p: TrainStepParts): (batch: Int32Array, step: numb
       variables,
       hooks.gradientTerm,
     );
+    model.training = false;
     if (correct !== null && rows) {
       const seen = correct as tf.Tensor;
       hooks.observeRehearsal!(rows, Uint8Array.from(seen.dataSync()));

@@ -14,7 +14,7 @@ import { textTokenizerFor } from '../engine/data/text-study-data';
 import type { LibraryStudy } from './library-study';
 
 /** The base-model spec of a library study: the pretrain dataset's classes and sample shape (text: its tokenizer), and an imported model's architecture. */
-function librarySpec(spec: BaseModelSpec, library: LibraryStudy): BaseModelSpec {
+function librarySpec(spec: BaseModelSpec, library: LibraryStudy, batchNorm: StudyConfig['baseModel']['batchNorm']): BaseModelSpec {
   const classes = library.pretrain.classes.map((_, i) => i);
   const classNames = library.pretrain.classes.map((c) => c.label);
   const kind = library.pretrain.kind;
@@ -33,7 +33,13 @@ function librarySpec(spec: BaseModelSpec, library: LibraryStudy): BaseModelSpec 
   if (!library.model) return common;
   const { engineSpec, summary } = library.model;
   const { inputShape, backbone, headUnits, frozen, heads } = engineSpec;
-  return { ...common, recipe: 'imported', imported: { id: summary.id, inputShape, backbone, headUnits, frozen, ...(heads ? { heads: { ...heads } } : {}) } };
+  // Only 'update' is written, so a model fine-tuned with frozen statistics keeps the identity it had.
+  const statistics = batchNorm === 'update' ? { batchNorm } : {};
+  return {
+    ...common,
+    recipe: 'imported',
+    imported: { id: summary.id, inputShape, backbone, headUnits, frozen, ...(heads ? { heads: { ...heads } } : {}), ...statistics },
+  };
 }
 
 /**
@@ -53,7 +59,7 @@ export function resolveStudy(
   const expanded = expandStudy(study);
   const resolve = (spec: BaseModelSpec): BaseModelSpec => {
     if (spec.data.source === 'text') return { ...spec, tokenizer: textTokenizerFor(spec.data, study.target.task) };
-    return library ? librarySpec(spec, library) : spec;
+    return library ? librarySpec(spec, library, study.baseModel.batchNorm) : spec;
   };
   const resolved = new Map(expanded.bases.map(({ baseModel }) => [JSON.stringify(baseModel), resolve(baseModel)]));
   const of = (spec: BaseModelSpec) => resolved.get(JSON.stringify(spec))!;

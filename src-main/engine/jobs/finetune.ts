@@ -27,7 +27,8 @@ import { countingMetrics, type Emit } from './emitter';
 
 /** The trainable weights after the method's filter, plus the method's own variables. */
 function trainableWeights(model: Model, hooks: MethodHooks): NamedVariable[] {
-  const all = [...model.params.keys()];
+  // Batch norms' moving statistics are state, not weights an optimizer moves.
+  const all = [...model.params.keys()].filter((name) => !model.statistics.has(name));
   const kept = hooks.trainable ? hooks.trainable(all) : all;
   model.setTrainable(kept.length === all.length ? null : kept);
   return [...kept.map((name) => ({ name, variable: model.params.get(name)! })), ...(hooks.variables?.() ?? [])];

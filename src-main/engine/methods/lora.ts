@@ -8,7 +8,16 @@ import { defineMethod, type NamedVariable } from './method';
 export function loraLayers(model: Model, layers: string, head: string): string[] {
   const kinds = backboneKernelKinds(model.spec);
   const backbone = model.kernelLayers().filter((layer) => kinds.has(layer));
-  const chosen = layers === 'all' ? backbone : layers === 'last' ? backbone.slice(-1) : backbone.filter((layer) => kinds.get(layer) === layers);
+  // A 1×1 convolution (MobileNet's expand and project layers) has a kernel [1, 1, in, out].
+  const pointwise = (layer: string) => kinds.get(layer) === 'conv' && model.params.get(`${layer}/kernel`)!.shape.slice(0, 2).join() === '1,1';
+  const chosen =
+    layers === 'all'
+      ? backbone
+      : layers === 'last'
+        ? backbone.slice(-1)
+        : layers === 'pointwise'
+          ? backbone.filter(pointwise)
+          : backbone.filter((layer) => kinds.get(layer) === layers);
   if (!chosen.length) throw new Error(`LoRA: params.layers = '${layers}' but the ${model.spec.recipe} model has no such layers; choose 'all' or another kind.`);
   const tied = model.spec.heads?.pretrain?.tied;
   if (head === 'lora' && tied)
@@ -63,13 +72,13 @@ export const lora = defineMethod({
       help: 'Numerator of the scale in the \u2018alpha/r\u2019 and \u2018alpha/sqrt(r)\u2019 modes (PEFT\u2019s lora_alpha); 16 with r = 8 gives s = 2.',
     }),
     layers: z
-      .enum(['all', 'dense', 'conv', 'last', 'attention', 'mlp'])
+      .enum(['all', 'dense', 'conv', 'pointwise', 'last', 'attention', 'mlp'])
       .default('all')
       .meta({
         label: 'Adapted layers',
         help:
           'Which backbone layers get adapters: \u2018all\u2019 kernel layers, only \u2018dense\u2019 or only \u2018conv\u2019 layers (conv kernels are adapted ' +
-          'as [kh·kw·in, out]), the \u2018last\u2019 backbone layer, or in a transformer only the \u2018attention\u2019 projections (q, k, v, o of every block) ' +
+          'as [kh·kw·in, out]), only the 1×1 (\u2018pointwise\u2019) convolutions, the \u2018last\u2019 backbone layer, or in a transformer only the \u2018attention\u2019 projections (q, k, v, o of every block) ' +
           'or only the blocks\u2019 \u2018mlp\u2019 layers. Their biases stay frozen (PEFT\u2019s default bias = "none"), as do embeddings and layer norms.',
       }),
     head: z

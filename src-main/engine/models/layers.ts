@@ -1,5 +1,6 @@
 import type { HeadSpecs, LayerSpec } from '../../../src-shared/layer-spec';
 import type { WeightInit } from '../../../src-shared/weight-init';
+import { graphKernelKinds } from './graph-weights';
 
 /** The shape of a model: input, backbone layers and the width of each head. */
 export interface ModelSpec {
@@ -43,6 +44,7 @@ export function backboneKernelKinds(spec: ModelSpec): Map<string, KernelKind> {
   for (const layer of spec.backbone) {
     if (layer.kind === 'dense' || layer.kind === 'conv') out.set(layer.name, layer.kind);
     else if (layer.kind === 'block') for (const [name, kind] of blockKernelLayers(layer.name)) out.set(name, kind);
+    else if (layer.kind === 'graph') for (const [name, kind] of graphKernelKinds(layer.graph)) out.set(name, kind);
   }
   return out;
 }

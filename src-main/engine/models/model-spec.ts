@@ -12,11 +12,12 @@ import { RECIPE_BACKBONES, TRANSFORMER_RECIPES, transformerBackbone } from './re
 export function modelSpecFor(base: BaseModelSpec, targetClasses: number | null): ModelSpec {
   if (base.recipe === 'imported') {
     if (!base.imported) throw new Error('An imported base model needs its architecture in its spec');
-    const { inputShape, backbone, headUnits, heads } = base.imported;
+    const { inputShape, backbone, headUnits, heads, batchNorm } = base.imported;
+    const layers = (backbone as LayerSpec[]).map((l) => (l.kind === 'graph' && batchNorm ? { ...l, batchNorm } : l));
     return {
       recipe: 'imported',
       inputShape,
-      backbone: backbone as LayerSpec[],
+      backbone: layers,
       pretrainClasses: headUnits,
       targetClasses,
       heads: heads as HeadSpecs | undefined,

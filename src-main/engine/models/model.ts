@@ -3,6 +3,7 @@ import { Rng } from '../rng';
 import { conv2d, matMul } from '../ops';
 import type { LayerSpec } from '../../../src-shared/layer-spec';
 import { isSequenceModel, PRETRAIN_HEAD, TARGET_HEAD, type ModelSpec } from './layers';
+import { runGraph, type GraphAccess } from './graph';
 import { activate, block, embed, firstToken, layerNorm, meanPool, type Flow, type LayerAccess, type Sequences } from './transformer';
 import { initialWeight, weightShapes } from './weights';
 
@@ -34,6 +35,10 @@ export class Model {
   readonly adapters = new Map<string, LoraAdapter>();
   /** Weights that receive gradients; null means all (the forward skips gradients nobody needs). */
   private trainable: Set<string> | null = null;
+  /** Batch norms' moving statistics: variables the forward reads (and may assign), never given to an optimizer. */
+  readonly statistics = new Set<string>();
+  /** Set by the fine-tuning step around its forward (a graph's batch norm in 'update' mode then uses batch statistics). */
+  training = false;
 
   /** Builds the model; weights named in `initial` are copied from it, the rest are freshly initialised. */
   constructor(
@@ -48,7 +53,8 @@ export class Model {
       if (values.length !== fresh.length) throw new Error(`Weight ${w.name} has ${values.length} values, expected ${fresh.length}`);
       const initialTensor = tf.tensor(values, w.shape);
       // A variable takes its own reference to the data: the initial tensor must be freed.
-      this.params.set(w.name, tf.variable(initialTensor, true, `${w.name}#${variableCounter++}`));
+      this.params.set(w.name, tf.variable(initialTensor, !w.statistic, `${w.name}#${variableCounter++}`));
+      if (w.statistic) this.statistics.add(w.name);
       initialTensor.dispose();
     }
   }
@@ -135,6 +141,15 @@ export class Model {
     },
   };
 
+  /** The model as a graph layer sees it. */
+  private readonly graphAccess: GraphAccess = {
+    weight: (name) => this.p(name),
+    statistic: (name) => this.p(name),
+    trains: (name) => this.trains(name),
+    kernel: (layer) => this.kernel(layer),
+    training: () => this.training,
+  };
+
   private layer(layer: LayerSpec, h: tf.Tensor, upstream: boolean, seq: Sequences): { out: tf.Tensor; upstream: boolean } {
     const flow: Flow = { out: h as tf.Tensor2D, upstream };
     switch (layer.kind) {
@@ -148,6 +163,8 @@ export class Model {
         return layerNorm(this.access, layer.name, flow, layer.eps);
       case 'pool':
         return layer.mode === 'first' ? firstToken(flow, seq) : meanPool(flow, seq);
+      case 'graph':
+        return runGraph(this.graphAccess, layer, h, upstream);
       default: {
         const { out, trains } = this.parametric(layer.name, h, upstream, layer.kind === 'conv' ? { stride: layer.stride } : null);
         return { out: activate(out, layer.activation), upstream: upstream || trains };
@@ -201,7 +218,8 @@ export class Model {
    * per sequence, so sequences go a hundred at a time where images go two thousand.
    */
   get evalChunk(): number {
-    return isSequenceModel(this.spec) ? 128 : 2000;
+    // A deep graph's early activations are large (MobileNetV2 at 96×96: ≈0.9 MB per image in one layer).
+    return isSequenceModel(this.spec) ? 128 : this.spec.backbone.some((l) => l.kind === 'graph') ? 64 : 2000;
   }
 
   /** Logits. x: [n, h·w·c] → [n, classes of the head]; a language model: [n·T, vocabulary]. */

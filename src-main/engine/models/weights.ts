@@ -1,6 +1,7 @@
 import { weightInitOf, type WeightInit } from '../../../src-shared/weight-init';
 import type { HeadSpec } from '../../../src-shared/layer-spec';
 import { Rng } from '../rng';
+import { graphFeatures, graphWeightShapes } from './graph-weights';
 import { blockKernelLayers, PRETRAIN_HEAD, TARGET_HEAD, type ModelSpec } from './layers';
 
 /**
@@ -17,6 +18,8 @@ export interface WeightShape {
   fanIn: number;
   fanOut: number;
   init: Init;
+  /** A batch norm's moving statistic: state the forward reads, never trained by gradients. */
+  statistic?: true;
 }
 
 /** Std of the embedding tables (GPT-2's 0.02), drawn uniform so one seeded generator serves every weight. */
@@ -69,6 +72,9 @@ export function weightShapes(spec: ModelSpec): WeightShape[] {
       addDense(`${layer.name}/mlp/fc2`, hidden, d);
     } else if (layer.kind === 'norm') {
       addNorm(layer.name, width());
+    } else if (layer.kind === 'graph') {
+      out.push(...graphWeightShapes(layer.graph));
+      shape = [graphFeatures(layer.graph)];
     }
     // 'pool' keeps the feature width: it only averages over positions.
   }

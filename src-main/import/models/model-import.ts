@@ -1,15 +1,26 @@
 import { basename, dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { loadLayersModel } from '@tensorflow/tfjs-layers';
+import { loadLayersModel, type LayersModel } from '@tensorflow/tfjs-layers';
 import type { ImportedModelSummary } from '../../../src-shared/datasets';
 import { insertImportedModel } from '../../db/imported-models';
 import type { Db } from '../../db/types';
 import { encodeCheckpoint } from '../../engine/models/checkpoint';
 import { ImportError } from '../import-error';
 import { importHfModelAt } from './hf-import';
+import { describeGraph } from './graph-import';
 import { checkLayerClasses, describeModel } from './model-layers';
 import { readTfjsModelFiles } from './tfjs-files';
+
+/** A chain the built-in layers run as they are, else a functional graph (whose refusal names the layer). */
+function describe(model: LayersModel, file: string): ReturnType<typeof describeGraph> {
+  try {
+    return describeModel(model, file);
+  } catch (err) {
+    if (!(err instanceof ImportError)) throw err;
+    return describeGraph(model, file);
+  }
+}
 
 /**
  * Imports a Hugging Face checkpoint (hf-import.ts), or a TensorFlow.js LayersModel: reads model.json and its shards, refuses layers the engine
@@ -30,7 +41,7 @@ export async function importModelAt(db: Db, path: string, id: string, name?: str
     throw new ImportError(`${file} could not be loaded by TensorFlow.js: ${(err as Error).message.split('\n')[0]}`);
   }
   try {
-    const { spec, layers, weights, shapes, warnings } = describeModel(model, file);
+    const { spec, layers, weights, shapes, warnings } = describe(model, file);
     // A NaN or infinite weight makes every prediction NaN: refused here rather than in the first run.
     for (const [weight, values] of weights) {
       const bad = values.findIndex((v) => !Number.isFinite(v));

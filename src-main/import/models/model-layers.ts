@@ -3,15 +3,16 @@ import type { ModelLayerInfo } from '../../../src-shared/datasets';
 import type { ImportedEngineSpec, LayerSpec } from '../../../src-shared/layer-spec';
 import { PRETRAIN_HEAD, TARGET_HEAD } from '../../engine/models/layers';
 import { ImportError } from '../import-error';
+import { GRAPH_CLASSES, GRAPH_SUPPORTED_TEXT } from './graph-import';
 
-/** Layer classes the engine can run (others are refused before loading). */
+/** Layer classes the engine runs as a chain of its built-in layers (other models run as a graph). */
 const SUPPORTED = new Set(['InputLayer', 'Dense', 'Conv2D', 'Flatten', 'Dropout', 'Activation', 'ReLU']);
 const SUPPORTED_TEXT =
   'Dense (ReLU or linear; the head linear or softmax), Conv2D (valid padding, square kernel and stride, ReLU), Flatten, Dropout and ReLU/softmax activations';
 
 type LayerJson = { class_name?: string; config?: { name?: string } };
 
-/** Refuses layer classes the engine cannot run, reading model.json's topology (so custom layers fail here, by name). */
+/** Refuses layer classes the engine cannot run (as a chain or a graph), reading model.json's topology (so custom layers fail here, by name). */
 export function checkLayerClasses(topology: unknown, file: string): void {
   const topo = topology as { model_config?: unknown };
   const model = (topo.model_config ?? topology) as { class_name?: string; config?: { layers?: LayerJson[] } | LayerJson[] };
@@ -21,9 +22,9 @@ export function checkLayerClasses(topology: unknown, file: string): void {
     // A crafted topology may list null (or any JSON) as a layer.
     if (typeof layer?.class_name !== 'string')
       throw new ImportError(`${file}: the model topology lists ${JSON.stringify(layer)?.slice(0, 60)} where a layer ({"class_name": …, "config": …}) belongs`);
-    if (!SUPPORTED.has(layer.class_name)) {
+    if (!GRAPH_CLASSES.includes(layer.class_name)) {
       throw new ImportError(
-        `${file}: layer '${layer.config?.name ?? '?'}' is a ${layer.class_name}, which RetainLab's engine cannot run; it supports ${SUPPORTED_TEXT}`,
+        `${file}: layer '${layer.config?.name ?? '?'}' is a ${layer.class_name}, which RetainLab's engine cannot run; it supports ${GRAPH_SUPPORTED_TEXT}`,
       );
     }
   }
@@ -60,6 +61,9 @@ export function describeModel(
   const unsupported = (layer: { name: string }, why: string): never => {
     throw new ImportError(`${file}: layer '${layer.name}' ${why}; RetainLab's engine supports ${SUPPORTED_TEXT}`);
   };
+  // A capped ReLU (ReLU6) is not the engine's ReLU.
+  const other = model.layers.find((l) => !SUPPORTED.has(l.getClassName()) || ((l.getConfig() as { maxValue?: number | null }).maxValue ?? null) !== null);
+  if (other) unsupported(other, `is a ${other.getClassName()}, not a layer of a plain chain`);
   const inputShape = model.inputs[0].shape.slice(1) as number[];
   if (inputShape.some((d) => d === null))
     throw new ImportError(`${file}: the input shape [${inputShape.join(', ')}] has unknown sizes; the engine needs a fixed input shape`);

@@ -13,16 +13,35 @@ export interface TfjsModelFiles {
 
 const BYTES: Record<string, number> = { float32: 4, int32: 4, uint8: 1, uint16: 2, float16: 2, bool: 1 };
 
+/**
+ * Refuses a Keras file (.h5 / .keras), which RetainLab does not read itself, with the
+ * tensorflowjs_converter command that turns it into the model.json + shards it imports.
+ */
+function refuseKerasFile(path: string): void {
+  const name = basename(path);
+  const format = /\.keras$/i.test(name) ? 'keras_keras' : /\.(h5|hdf5)$/i.test(name) ? 'keras' : null;
+  if (!format) return;
+  throw new ImportError(
+    `${name} is a Keras file, which RetainLab does not read; convert it to a TensorFlow.js LayersModel (pip install tensorflowjs) with ` +
+      `\`tensorflowjs_converter --input_format=${format} ${name} out_dir\` and import out_dir`,
+  );
+}
+
 /** model.json at `path`, inside the folder `path`, or in the folder's single subfolder (a dropped folder). */
 export function findModelJson(path: string): string {
   if (!existsSync(path)) throw new ImportError(`${path} does not exist`);
-  if (!statSync(path).isDirectory()) return path;
+  if (!statSync(path).isDirectory()) {
+    refuseKerasFile(path);
+    return path;
+  }
   const direct = join(path, 'model.json');
   if (existsSync(direct)) return direct;
   const jsons = readdirSync(path, { withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith('.json'));
   if (jsons.length === 1) return join(path, jsons[0].name);
   const dirs = readdirSync(path, { withFileTypes: true }).filter((e) => e.isDirectory());
   if (dirs.length === 1 && !jsons.length) return findModelJson(join(path, dirs[0].name));
+  const keras = readdirSync(path).filter((name) => /\.(h5|hdf5|keras)$/i.test(name));
+  if (keras.length === 1 && !jsons.length) refuseKerasFile(join(path, keras[0]));
   throw new ImportError(`${basename(path)} holds no model.json: drop a TensorFlow.js LayersModel (model.json and its .bin weight files)`);
 }
 
