@@ -80,7 +80,14 @@ async function planFolder(path: string): Promise<DatasetPlan> {
     };
   }
   if (!files.length) throw new ImportError(`${origin} is an empty folder`);
+  refuseModel(origin, files);
   throw new ImportError(`${origin} holds neither class subfolders of PNG/JPEG images nor x.npy and y.npy; ${FORMATS_HINT}`);
+}
+
+/** A model (a Hugging Face checkpoint, a TensorFlow.js model) given as data: said so, since the list of dataset formats would not tell. */
+function refuseModel(origin: string, files: { path: string }[]): void {
+  if (files.some((f) => /(^|\/)(model\.json|[^/]*\.safetensors)$/.test(f.path)))
+    throw new ImportError(`${origin} holds a model (model.json or safetensors), not a dataset: import it as a base model under “Base models”`);
 }
 
 async function planZip(path: string): Promise<DatasetPlan> {
@@ -112,6 +119,7 @@ async function planZip(path: string): Promise<DatasetPlan> {
         close: zip.close,
       };
     }
+    refuseModel(origin, files);
     throw new ImportError(`${origin} is a zip without .npy arrays or class folders of images; ${FORMATS_HINT}`);
   } catch (err) {
     zip.close();

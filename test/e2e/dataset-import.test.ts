@@ -107,7 +107,9 @@ describe('browser mode end to end: importing datasets and a base model', () => {
 
   it('imports a TensorFlow.js model dropped as model.json with its weights and shows its layer table', async () => {
     await page.getByTestId('model-picker-files').setInputFiles([join(FIXTURES, 'models', 'cnn', 'model.json'), join(FIXTURES, 'models', 'cnn', 'weights.bin')]);
-    await expect.poll(() => page.getByTestId('model-list').textContent(), { timeout: 20_000 }).toMatch(/model\s*input 8×8×1 · 3 classes · 931 parameters/);
+    await expect
+      .poll(() => page.getByTestId('model-list').textContent(), { timeout: 20_000 })
+      .toMatch(/model\s*TensorFlow\.js model\s*input 8×8×1 · 3 classes · 931 parameters/);
     const layers = await page.locator('[data-testid^="layers-"]').textContent();
     expect(layers).toMatch(/hidden\s*Dense\s*\[6\]\s*870\s*yes\s*backbone\s*adaptable/);
     await page.screenshot({ path: join(OUTPUT_DIR, 'datasets-library-models.png'), fullPage: true });

@@ -107,4 +107,15 @@ describe('importing image folders and zips', () => {
       "digits: every sample has the label 'zero'; a classifier needs at least two classes",
     );
   });
+
+  it('says that a zip or folder of a Hugging Face checkpoint is a base model, not a dataset', async () => {
+    const { db, dir } = store();
+    const hub = { 'config.json': Buffer.from('{"model_type":"gpt2"}'), 'model.safetensors': Buffer.alloc(16) };
+    const zip = join(dir, 'gpt2.zip');
+    writeFileSync(zip, await writeZip(Object.entries(hub).map(([name, data]) => ({ name: `gpt2/${name}`, data }))));
+    const asModel = /holds a model \(model\.json or safetensors\), not a dataset: import it as a base model under “Base models”/;
+    await expect(previewDatasetAt(zip, {})).rejects.toThrow(asModel);
+    await expect(importDatasetAt(db, writeTree(join(dir, 'gpt2'), hub), {}, 'data-1')).rejects.toThrow(asModel);
+    expect(datasetTableCounts(db)).toEqual({ datasets: 0, chunks: 0, texts: 0 });
+  });
 });

@@ -30,7 +30,15 @@ export function filesFromInput(list: FileList | null): DroppedFile[] {
   return [...(list ?? [])].map((file) => ({ file, path: file.webkitRelativePath || file.name }));
 }
 
-/** Whether a drop is a TensorFlow.js model (model.json with its weight files) rather than a dataset. */
+/**
+ * Whether a drop is a base model rather than a dataset: a TensorFlow.js model (model.json with its weight files), a Keras file, or a
+ * Hugging Face checkpoint (safetensors, or a config.json with the tokenizer files: an incomplete one is refused by the import, by name).
+ */
 export function isModelDrop(files: DroppedFile[]): boolean {
-  return files.some((f) => /(^|\/)model\.json$/.test(f.path)) && files.some((f) => f.path.endsWith('.bin'));
+  const named = (pattern: RegExp) => files.some((f) => pattern.test(f.path));
+  if (named(/(^|\/)model\.json$/) && named(/\.bin$/)) return true;
+  // A Keras file is refused by the model import with the converter command that makes it importable.
+  if (named(/\.(h5|hdf5|keras)$/i)) return true;
+  const weights = named(/\.safetensors$|(^|\/)model\.safetensors\.index\.json$/);
+  return weights || (named(/(^|\/)config\.json$/) && named(/(^|\/)(tokenizer\.json|vocab\.txt|merges\.txt)$/));
 }

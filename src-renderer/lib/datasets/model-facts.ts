@@ -1,0 +1,18 @@
+import type { ImportedModelSummary } from '../../../src-shared/datasets';
+
+const FAMILY_NAMES: Record<NonNullable<ImportedModelSummary['family']>, string> = { gpt2: 'GPT-2', bert: 'BERT' };
+
+/** What an imported model is, as the library and the wizard name it: "Hugging Face GPT-2 checkpoint" or "TensorFlow.js model". */
+export function modelKind(model: ImportedModelSummary): string {
+  if (model.format !== 'huggingface') return 'TensorFlow.js model';
+  return model.family ? `Hugging Face ${FAMILY_NAMES[model.family]} checkpoint` : 'Hugging Face checkpoint';
+}
+
+/** An imported model's input, head and size on one line; a text model's input is its context and its head's units its vocabulary. */
+export function modelFacts(model: ImportedModelSummary): string {
+  const params = `${model.paramCount.toLocaleString('en')} parameters (${model.trainableParamCount.toLocaleString('en')} trainable)`;
+  const layers = `${model.layers.length} layers`;
+  if (model.format === 'huggingface')
+    return `context ${model.inputShape[0]} tokens · ${model.family === 'bert' ? 'masked-LM' : 'next-token'} head over ${model.classes.toLocaleString('en')} tokens · ${params} · ${layers}`;
+  return `input ${model.inputShape.join('×')} · ${model.classes} classes · ${params} · head “${model.headLayer}” · ${layers}`;
+}

@@ -1,0 +1,145 @@
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeZip } from '../../src-main/export/write-zip';
+import { mobileNetV2, saveModel } from '../main/keras-graphs';
+import { startBrowserSession, type BrowserSession } from './browser-session';
+
+// Screenshots land here for a person to look at.
+const OUTPUT_DIR = join(__dirname, '..', '..', 'test-output');
+const GOLDEN = join(__dirname, '..', 'fixtures', 'golden', 'hf');
+
+/**
+ * Drops a folder (or file) of this machine on the page at the middle of `target`, as a person dragging it from
+ * a file manager does: Chromium's own drag input with the folder's path, so the page reads it through
+ * webkitGetAsEntry like a real drop (a DataTransfer made in the page cannot hold a folder).
+ */
+async function dropPath(page: Page, path: string, target: string): Promise<void> {
+  const box = (await page.locator(target).first().boundingBox())!;
+  const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+  const cdp = await page.context().newCDPSession(page);
+  const data = { items: [], files: [path], dragOperationsMask: 1 };
+  for (const type of ['dragEnter', 'dragOver', 'drop'] as const) await cdp.send('Input.dispatchDragEvent', { type, x, y, data });
+  await cdp.detach();
+}
+
+describe('browser mode end to end: a Hugging Face checkpoint dropped on the window', () => {
+  let session: BrowserSession;
+  let page: Page;
+  let scratch: string;
+  const errors: string[] = [];
+
+  /** A copy of a golden checkpoint under another folder name, without the files named in `leaveOut`. */
+  function copyOf(model: string, name: string, leaveOut: string[] = []): string {
+    const folder = join(scratch, name);
+    cpSync(join(GOLDEN, model), folder, { recursive: true });
+    for (const file of leaveOut) rmSync(join(folder, file));
+    return folder;
+  }
+
+  beforeAll(async () => {
+    mkdirSync(OUTPUT_DIR, { recursive: true });
+    scratch = mkdtempSync(join(tmpdir(), 'retainlab-hf-drop-'));
+    session = await startBrowserSession();
+    page = session.page;
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(session.server.url);
+    await page.getByTestId('tab-datasets').click();
+    await page.getByTestId('dataset-library').waitFor();
+  });
+
+  afterAll(async () => {
+    await session?.close();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  // Screenshots of the viewport: what a person sees after the drop (the view scrolls to the base models).
+  it('imports a GPT-2 folder dropped anywhere on the window and shows its kind, layer table and tokenizer', async () => {
+    await dropPath(page, copyOf('gpt2-tiny', 'gpt2-tiny'), 'h2');
+    await expect.poll(() => page.getByTestId('model-list').textContent(), { timeout: 30_000 }).toMatch(/gpt2-tiny\s*Hugging Face GPT-2 checkpoint/);
+    const [model] = await session.wb.api.listImportedModels();
+    expect(model).toMatchObject({ name: 'gpt2-tiny', format: 'huggingface', family: 'gpt2' });
+    // Nothing went to the dataset import.
+    expect(await page.getByTestId('import-panel').count()).toBe(0);
+    expect(await page.getByTestId('model-list').textContent()).toMatch(/context 32 tokens · next-token head over 97 tokens · [\d,]+ parameters/);
+    const tokenizer = (await page.getByTestId(`tokenizer-${model.id}`).textContent())!.replace(/\s+/g, ' ');
+    expect(tokenizer).toMatch(/Tokenizer BPE from tokenizer\.json vocabulary 97 tokens pad id \d+ special tokens: <\|endoftext\|>/);
+    const layers = page.getByTestId(`layers-${model.id}`);
+    expect(await layers.textContent()).toMatch(/block1\/attn\/q\s*Conv1D\s*\[32, 16\]\s*[\d,]+\s*yes\s*backbone\s*adaptable/);
+    expect(await layers.locator('tbody tr').last().textContent()).toMatch(/head\s*LM head \(tied to embed\/tokens\)\s*\[32, 97\]\s*0\s*yes\s*head/);
+    await page.screenshot({ path: join(OUTPUT_DIR, 'e2e-hf-drop-gpt2.png') });
+    expect(errors).toEqual([]);
+  });
+
+  it('refuses a dropped GPT-2 folder without its tokenizer, by name, and stores nothing', async () => {
+    const before = await session.wb.api.listImportedModels();
+    await dropPath(page, copyOf('gpt2-tiny', 'gpt2-no-tokenizer', ['tokenizer.json']), 'h2');
+    await expect
+      .poll(() => page.getByRole('alert').first().textContent(), { timeout: 30_000 })
+      .toMatch(/gpt2-no-tokenizer has no tokenizer: a GPT-2 checkpoint needs tokenizer\.json \(or vocab\.json and merges\.txt\)/);
+    expect(await page.getByTestId('import-panel').count()).toBe(0);
+    expect(await session.wb.api.listImportedModels()).toEqual(before);
+    await page.screenshot({ path: join(OUTPUT_DIR, 'e2e-hf-drop-no-tokenizer.png') });
+    expect(errors).toEqual([]);
+  });
+
+  it('uploads a BERT folder through the folder picker (several files) and lists it with its WordPiece tokenizer', async () => {
+    await page.getByTestId('model-picker-folder').setInputFiles(copyOf('bert-tiny', 'bert-tiny'));
+    await expect.poll(() => page.getByTestId('model-list').textContent(), { timeout: 30_000 }).toMatch(/bert-tiny\s*Hugging Face BERT checkpoint/);
+    const bert = (await session.wb.api.listImportedModels()).find((m) => m.name === 'bert-tiny')!;
+    expect(await page.getByRole('alert').count()).toBe(0);
+    expect(await page.getByTestId('model-list').textContent()).toMatch(/context 24 tokens · masked-LM head over 89 tokens/);
+    expect((await page.getByTestId(`tokenizer-${bert.id}`).textContent())!.replace(/\s+/g, ' ')).toMatch(
+      /WordPiece from tokenizer\.json vocabulary 89 tokens pad id 0 special tokens: .*\[CLS\]/,
+    );
+    expect(await page.getByTestId('model-list').textContent()).toMatch(/classifier \(3 labels\) is not kept/);
+    await page.screenshot({ path: join(OUTPUT_DIR, 'e2e-hf-picker-bert.png'), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it('answers a checkpoint zip dropped as data with where it belongs, and imports it from the base-model picker', async () => {
+    const folder = copyOf('gpt2-tiny', 'gpt2-zipped');
+    const zip = join(scratch, 'gpt2-zipped.zip');
+    writeFileSync(zip, await writeZip(readdirSync(folder).map((name) => ({ name: `gpt2-zipped/${name}`, data: readFileSync(join(folder, name)) }))));
+    const before = await session.wb.api.listImportedModels();
+    await dropPath(page, zip, 'h2');
+    await expect
+      .poll(() => page.getByTestId('import-panel').getByRole('alert').textContent(), { timeout: 30_000 })
+      .toMatch(/gpt2-zipped\.zip holds a model \(model\.json or safetensors\), not a dataset: import it as a base model under “Base models”/);
+    expect(await session.wb.api.listImportedModels()).toEqual(before);
+    await page.screenshot({ path: join(OUTPUT_DIR, 'e2e-hf-zip-as-data.png') });
+    await page.getByTestId('model-picker-files').setInputFiles(zip);
+    await expect.poll(() => page.getByTestId('model-list').textContent(), { timeout: 30_000 }).toMatch(/gpt2-zipped\s*Hugging Face GPT-2 checkpoint/);
+    expect((await session.wb.api.listImportedModels()).length).toBe(before.length + 1);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('lists a dropped Keras graph (MobileNetV2) with its many layers in a table that scrolls under its header', async () => {
+    await tf.setBackend('cpu');
+    const model = mobileNetV2(0.35, 96, 10);
+    const folder = await saveModel(model, join(scratch, 'mobilenet-v2'));
+    model.dispose();
+    await dropPath(page, folder, 'h2');
+    await expect
+      .poll(() => page.getByTestId('model-list').textContent(), { timeout: 60_000 })
+      .toMatch(/mobilenet-v2\s*TensorFlow\.js model\s*input 96×96×3 · 10 classes/);
+    const mobile = (await session.wb.api.listImportedModels()).find((m) => m.name === 'mobilenet-v2')!;
+    const table = page.getByTestId(`layers-${mobile.id}`);
+    expect(await table.locator('tbody tr').count()).toBe(mobile.layers.length);
+    expect(mobile.layers.length).toBeGreaterThan(50);
+    const box = table.locator('xpath=..');
+    const { scrollHeight, clientHeight } = await box.evaluate((el) => ({ scrollHeight: el.scrollHeight, clientHeight: el.clientHeight }));
+    expect(scrollHeight).toBeGreaterThan(clientHeight);
+    expect(clientHeight).toBeLessThanOrEqual(600);
+    // Scrolled halfway down, the column names stay on top.
+    await box.evaluate((el) => el.scrollTo(0, el.scrollHeight / 2));
+    const head = (await table.locator('th').first().boundingBox())!;
+    expect(Math.abs(head.y - (await box.boundingBox())!.y)).toBeLessThan(2);
+    await page.screenshot({ path: join(OUTPUT_DIR, 'e2e-keras-drop-mobilenet.png') });
+    expect(errors).toEqual([]);
+  });
+});
