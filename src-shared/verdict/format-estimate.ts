@@ -5,8 +5,10 @@ import type { Trend } from './study-verdict';
 
 /** A metric value: accuracy in percentage points, a loss in nats; `signed` shows + on a difference. */
 export function metricText(v: number, metric: Metric, signed = false): string {
-  const text = metric === 'accuracy' ? (v * 100).toFixed(1) : v.toFixed(3);
-  return signed && v > 0 ? `+${text}` : text;
+  const rounded = metric === 'accuracy' ? (v * 100).toFixed(1) : v.toFixed(3);
+  // What rounds to zero reads as 0, never −0.0 or +0.0.
+  const text = Number(rounded) === 0 ? rounded.replace('-', '') : rounded;
+  return signed && Number(text) > 0 ? `+${text}` : text;
 }
 
 /** An estimate with its interval: "91.2 [90.4, 92.0]"; the interval is left out for a single seed. */

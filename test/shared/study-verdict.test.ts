@@ -3,6 +3,7 @@ import { seedBootstrap, meanAt } from '../../src-shared/seed-bootstrap';
 import { aPreAtTarget, armsOf, differenceAtEqualTarget, type VerdictRun } from '../../src-shared/verdict/arms';
 import { headroomRows } from '../../src-shared/verdict/headroom';
 import { spearman, studyVerdict } from '../../src-shared/verdict/study-verdict';
+import { metricText } from '../../src-shared/verdict/format-estimate';
 
 /** Runs of one setting over seeds 0..n−1 with these A_pre and A_tgt values. */
 function arm(
@@ -145,5 +146,14 @@ describe('A_pre at equal target accuracy', () => {
     const d = differenceAtEqualTarget(recall, reference)!;
     expect(d.seeds).toBe(2);
     expect(d.value).toBeCloseTo((0.1 + 0.05) / 2, 10);
+  });
+});
+
+describe('verdict numbers as text', () => {
+  it('signs differences, and never writes a rounded zero as −0.0 or +0.0', () => {
+    expect(metricText(0.0123, 'accuracy', true)).toBe('+1.2');
+    expect(metricText(-0.0004, 'accuracy', true)).toBe('0.0');
+    expect(metricText(0.0004, 'accuracy', true)).toBe('0.0');
+    expect(metricText(-0.25, 'loss', true)).toBe('-0.250');
   });
 });

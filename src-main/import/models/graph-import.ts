@@ -13,6 +13,7 @@ import type { ImportedEngineSpec } from '../../../src-shared/layer-spec';
 import { graphWeightShapes } from '../../engine/models/graph-weights';
 import { PRETRAIN_HEAD, TARGET_HEAD } from '../../engine/models/layers';
 import { ImportError } from '../import-error';
+import { engineInputShape } from './input-shape';
 
 /** Layer classes a functional graph may hold. */
 export const GRAPH_CLASSES = [
@@ -94,15 +95,8 @@ export function describeGraph(
   };
   if (model.inputs.length !== 1 || model.outputs.length !== 1)
     throw new ImportError(`${file}: the model has ${model.inputs.length} inputs and ${model.outputs.length} outputs; RetainLab models have one of each`);
+  const engineInput = engineInputShape(model, file);
   const inputShape = model.inputs[0].shape.slice(1) as number[];
-  if (inputShape.some((d) => d === null))
-    throw new ImportError(`${file}: the input shape [${inputShape.join(', ')}] has unknown sizes; the engine needs a fixed input shape`);
-  if (inputShape.length < 1 || inputShape.length > 3)
-    throw new ImportError(
-      `${file}: an input of shape [${inputShape.join(', ')}] is not supported; use [features], [height, width] or [height, width, channels]`,
-    );
-  const engineInput: [number, number, number] =
-    inputShape.length === 1 ? [1, inputShape[0], 1] : inputShape.length === 2 ? [inputShape[0], inputShape[1], 1] : (inputShape as [number, number, number]);
 
   const inputLayer = model.inputs[0].sourceLayer;
   // Engine names: the model's layer names, except those the engine uses itself.

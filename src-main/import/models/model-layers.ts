@@ -3,6 +3,7 @@ import type { ModelLayerInfo } from '../../../src-shared/datasets';
 import type { ImportedEngineSpec, LayerSpec } from '../../../src-shared/layer-spec';
 import { PRETRAIN_HEAD, TARGET_HEAD } from '../../engine/models/layers';
 import { ImportError } from '../import-error';
+import { engineInputShape } from './input-shape';
 import { GRAPH_CLASSES, GRAPH_SUPPORTED_TEXT } from './graph-import';
 
 /** Layer classes the engine runs as a chain of its built-in layers (other models run as a graph). */
@@ -64,15 +65,8 @@ export function describeModel(
   // A capped ReLU (ReLU6) is not the engine's ReLU.
   const other = model.layers.find((l) => !SUPPORTED.has(l.getClassName()) || ((l.getConfig() as { maxValue?: number | null }).maxValue ?? null) !== null);
   if (other) unsupported(other, `is a ${other.getClassName()}, not a layer of a plain chain`);
+  const engineInput = engineInputShape(model, file);
   const inputShape = model.inputs[0].shape.slice(1) as number[];
-  if (inputShape.some((d) => d === null))
-    throw new ImportError(`${file}: the input shape [${inputShape.join(', ')}] has unknown sizes; the engine needs a fixed input shape`);
-  if (inputShape.length < 1 || inputShape.length > 3)
-    throw new ImportError(
-      `${file}: an input of shape [${inputShape.join(', ')}] is not supported; use [features], [height, width] or [height, width, channels]`,
-    );
-  const engineInput: [number, number, number] =
-    inputShape.length === 1 ? [1, inputShape[0], 1] : inputShape.length === 2 ? [inputShape[0], inputShape[1], 1] : (inputShape as [number, number, number]);
 
   const withWeights = model.layers.filter((l) => ['Dense', 'Conv2D'].includes(l.getClassName()));
   const head = withWeights[withWeights.length - 1];
