@@ -62,7 +62,8 @@ export function resolveStudy(
   const expanded = expandStudy(study);
   const resolve = (spec: BaseModelSpec): BaseModelSpec => {
     // An imported checkpoint brings its own tokenizer: it stays in the store with the model (its id names it), not in the spec.
-    if (spec.data.source === 'text' && importedText) return { ...spec, recipe: 'imported', imported: importedArchitecture(importedText, study.baseModel.batchNorm) };
+    if (spec.data.source === 'text' && importedText)
+      return { ...spec, recipe: 'imported', imported: importedArchitecture(importedText, study.baseModel.batchNorm) };
     if (spec.data.source === 'text') return { ...spec, tokenizer: textTokenizerFor(spec.data, study.target.task) };
     return library ? librarySpec(spec, library, study.baseModel.batchNorm) : spec;
   };

@@ -8,11 +8,10 @@ import type { ImportedModelSummary } from '../../src-shared/datasets';
 import { STORE_FILE } from '../../src-main/db/connection';
 import { HfTextTokenizer } from '../../src-main/engine/data/hf-text-tokenizer';
 import { buildImportedTextStudyData, tokenStream } from '../../src-main/engine/data/imported-text-study-data';
-import { splitDocuments } from '../../src-main/engine/data/text-study-data';
+import { splitDocuments, textTask } from '../../src-main/engine/data/text-study-data';
 import { storedTokenizer } from '../../src-main/store-read/stored-tokenizer';
 import { forkLauncher } from '../../src-main/services/fork-launcher';
 import { createWorkbench, type Workbench } from '../../src-main/workbench';
-import { sotuLate } from '../../src-shared/tasks/sotu-late';
 import { ENGINE_PATH, tempDataDir } from './helpers';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
@@ -63,7 +62,7 @@ describe('a study of an imported GPT-2 on the built-in text, tokenised with its 
     const splits = buildImportedTextStudyData(data, 'sotu-late', tok, 32);
     // The reference: the tokenizer itself on the same documents, as @huggingface/tokenizers reads the checkpoint's file.
     const own = new Tokenizer(stored.json, stored.config);
-    const docs = splitDocuments(sotuLate.target, data, 1).eval.slice(0, 3);
+    const docs = splitDocuments(textTask('sotu-late').target, data, 1).eval.slice(0, 3);
     const reference = docs.flatMap((d, i) => [...(i ? [96] : []), ...own.encode(d.text, { add_special_tokens: false }).ids]);
     const stream = tokenStream(docs, tok, Infinity);
     expect(Array.from(stream)).toEqual(reference);
@@ -71,7 +70,7 @@ describe('a study of an imported GPT-2 on the built-in text, tokenised with its 
     expect(targetEval.shape).toEqual([32, 1, 1]);
     expect(targetEval.tokenizer).toBe(`hf-${gpt2.id}`);
     // Evaluation windows are spread over the stream of the first documents that hold 8 times the tokens they need.
-    const needed = tokenStream(splitDocuments(sotuLate.target, data, 1).eval, tok, 8 * 16 * 33);
+    const needed = tokenStream(splitDocuments(textTask('sotu-late').target, data, 1).eval, tok, 8 * 16 * 33);
     const span = needed.length - 32;
     for (const i of [0, 7, 15]) {
       const start = Math.floor((i * span) / 16);
