@@ -83,6 +83,9 @@ describe('a study of an imported GPT-2 on the built-in text, tokenised with its 
     }
     // Moby Dick's em dashes and curly quotes are outside this vocabulary: the tokenizer drops them, no id escapes.
     expect(Array.from(tok.encode('whale \u2014 \u201cho\u201d'))).toEqual(own.encode('whale \u2014 \u201cho\u201d', { add_special_tokens: false }).ids);
+    expect(tok.decode(tok.encode('the whale'))).toBe('the whale');
+    // A tokenizer with ids the model cannot embed is refused, not fed to the embedding.
+    expect(() => new HfTextTokenizer(gpt2.id, stored, 50).encode('whale')).toThrow(/gave token id \d+, outside the model's vocabulary of 50/);
   });
 
   it('runs vanilla and LoRA (c_attn/c_proj) through the host: both complete with finite mean token losses', async () => {
@@ -111,6 +114,10 @@ describe('a study of an imported GPT-2 on the built-in text, tokenised with its 
     }
     // Fine-tuning on the speeches lowers their loss.
     expect(runs[0].headline!.aTgt).toBeLessThan(runs[0].headline!.aTgtBase);
+    // The Moby Dick windows whose loss moved are read back as text with the checkpoint's tokenizer.
+    const moved = await wb.api.forgottenSamples(runs[0].id, 2);
+    expect(moved.available).toBe(true);
+    for (const s of moved.sequences) expect(s.text).toMatch(/^[\x20-\x7e]{32,}$/);
   });
 
   it('refuses a BERT checkpoint and a model without a tokenizer for a next-token study, and an imported model on a text classifier', async () => {
