@@ -317,7 +317,7 @@ function pairingIssues(base: { recipe: Recipe; imported?: string }, task: Target
     if (task !== 'dataset' && !nextToken)
       issues.push({
         path: ['target', 'task'],
-        message: `an imported model is studied on datasets of the library (target.task 'dataset') or, a GPT-2-family checkpoint, on a language-model text task (${TARGET_TASKS.filter((id) => taskOf(id).objective === 'language-model').join(', ')}); not on '${task}'`,
+        message: `an imported model is studied on datasets of the library: set target.task to 'dataset' (not '${task}'); a GPT-2-family checkpoint also on a language-model text task (${TARGET_TASKS.filter((id) => taskOf(id).objective === 'language-model').join(', ')})`,
       });
   } else if (!recipeFits(base.recipe, task)) {
     const r = RECIPE_KIND[base.recipe];

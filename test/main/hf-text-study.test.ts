@@ -128,7 +128,7 @@ describe('a study of an imported GPT-2 on the built-in text, tokenised with its 
       /^baseModel\.imported: 'digit CNN' has no tokenizer .* needs a Hugging Face GPT-2-family checkpoint imported with tokenizer\.json/,
     );
     expect(issuesOf(await wb.api.checkStudy(study({ target: { task: 'spam-later' } })))).toMatch(
-      /target\.task: an imported model is studied on datasets of the library .* or, a GPT-2-family checkpoint, on a language-model text task \(sotu, sotu-early, sotu-late\); not on 'spam-later'/,
+      /target\.task: an imported model is studied on datasets of the library: set target\.task to 'dataset' \(not 'spam-later'\); a GPT-2-family checkpoint also on a language-model text task \(sotu, sotu-early, sotu-late\)/,
     );
   });
 });
