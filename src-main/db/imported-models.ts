@@ -66,3 +66,10 @@ export function getImportedModel(db: Db, id: string): ImportedModelRecord | null
     weights: new Uint8Array(row.weights),
   };
 }
+
+/** An imported model's summary and original topology (a Hugging Face checkpoint's tokenizer is in it), without reading its weights. */
+export function getImportedTopology(db: Db, id: string): { summary: ImportedModelSummary; topology: unknown } | null {
+  const row = db.prepare(`SELECT summary_json, topology_json FROM imported_models WHERE id = ?`).get(id) as
+    Pick<Row, 'summary_json' | 'topology_json'> | undefined;
+  return row ? { summary: JSON.parse(row.summary_json) as ImportedModelSummary, topology: JSON.parse(row.topology_json) } : null;
+}

@@ -12,7 +12,7 @@ interface JobCommon {
   resume?: ResumePoint;
   /** Omitted: no resume points are saved. */
   checkpointEvery?: CheckpointEvery;
-  /** Library data: the store file the engine reads the datasets from (read-only). */
+  /** Library data, or an imported checkpoint's tokenizer: the store file the engine reads them from (read-only). */
   store?: string;
 }
 

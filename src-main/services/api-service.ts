@@ -56,6 +56,7 @@ import { buildCatalog } from './catalog';
 import { datasetNameOf, DatasetService } from './dataset-service';
 import { forgottenSamples } from './forgotten-samples';
 import { newId } from './ids';
+import { lookUpImportedText } from './imported-text-study';
 import { lookUpLibrary } from './library-study';
 import { baseModelName, resolveStudy } from './resolve-study';
 import type { RunHost } from './run-host';
@@ -221,17 +222,21 @@ export class ApiService implements RetainLabApi {
   private prepare(input: unknown) {
     const config = validateStudy(input);
     const { library, issues } = lookUpLibrary(this.db, config);
+    const text = lookUpImportedText(this.db, config);
+    issues.push(...text.issues);
     if (issues.length) throw new ValidationError(`Invalid study config:\n  ${issues.join('\n  ')}`, issues);
-    return { config, library, ...resolveStudy(config, library, storedMethod) };
+    // The imported model the runs start from as it is (nothing pretrained), on library datasets or the built-in text.
+    const imported = library?.model ?? text.model;
+    return { config, library, imported, ...resolveStudy(config, library, storedMethod, text.model) };
   }
 
   async checkStudy(input: unknown): Promise<StudyCheck> {
     try {
-      const { config, library, ...expanded } = this.prepare(input);
+      const { config, library, imported, ...expanded } = this.prepare(input);
       // A search's run count is its candidates', as launchStudy launches them (the chosen points' seeds come later).
       const { bases, runs } = searchLaunch(config, expanded);
-      const reusesBaseModelId = library?.model ? null : (findUsableBaseModel(this.db, bases[0].baseModel)?.id ?? null);
-      const toPretrain = library?.model ? 0 : bases.filter((b) => !findUsableBaseModel(this.db, b.baseModel)).length;
+      const reusesBaseModelId = imported ? null : (findUsableBaseModel(this.db, bases[0].baseModel)?.id ?? null);
+      const toPretrain = imported ? 0 : bases.filter((b) => !findUsableBaseModel(this.db, b.baseModel)).length;
       const grid = studyGrid(config);
       const baseModels = { count: bases.length, toPretrain };
       return {
@@ -251,7 +256,7 @@ export class ApiService implements RetainLabApi {
   }
 
   async launchStudy(input: unknown, options: LaunchOptions = {}): Promise<LaunchResult> {
-    const { config, library, ...expanded } = this.prepare(input);
+    const { config, library, imported, ...expanded } = this.prepare(input);
     // A search launches only its sampled candidates; the search driver launches the chosen points' seeds.
     const { bases, runs } = searchLaunch(config, expanded);
     if (runs.length > SWEEP_CONFIRM_RUNS && options.confirmRuns !== runs.length) {
@@ -267,10 +272,10 @@ export class ApiService implements RetainLabApi {
       insertStudy(this.db, studyId, config.name, config);
       for (const { baseModel, pretrain } of bases) {
         const key = specKey(baseModel);
-        const existing = library?.model ? null : findUsableBaseModel(this.db, baseModel);
-        if (library?.model) {
+        const existing = imported ? null : findUsableBaseModel(this.db, baseModel);
+        if (imported) {
           // An imported model is θ₀ as it is: nothing to pretrain, and its runs name no stored base model.
-          baseModelIds.set(key, library.model.summary.id);
+          baseModelIds.set(key, imported.summary.id);
         } else if (existing) {
           baseModelIds.set(key, existing.id);
         } else {
@@ -286,7 +291,7 @@ export class ApiService implements RetainLabApi {
       }
       for (const run of runs) {
         const id = newId('run');
-        insertRun(this.db, { id, studyId, baseModelId: library?.model ? null : baseModelIds.get(specKey(run.baseModel))!, config: run });
+        insertRun(this.db, { id, studyId, baseModelId: imported ? null : baseModelIds.get(specKey(run.baseModel))!, config: run });
         runIds.push(id);
       }
     })();
@@ -375,7 +380,7 @@ export class ApiService implements RetainLabApi {
       if (config.metric !== metricOf(config.target.task))
         issues.push(`runs.${i}.metric: the task '${config.target.task}' is measured by '${metricOf(config.target.task)}'`);
       // With a model or dataset missing, the lookup would only say so again.
-      if (!missing) issues.push(...lookUpLibrary(this.db, study).issues.map((issue) => runIssue(issue, i)));
+      if (!missing) issues.push(...[...lookUpLibrary(this.db, study).issues, ...lookUpImportedText(this.db, study).issues].map((issue) => runIssue(issue, i)));
     }
     return { issues, method: config.kind === 'finetune' && study ? study.methods[0] : null };
   }

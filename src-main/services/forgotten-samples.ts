@@ -1,4 +1,5 @@
 import type { ForgottenSamples } from '../../src-shared/api';
+import type { BaseModelSpec } from '../../src-shared/config';
 import { taskOf } from '../../src-shared/tasks/lookup';
 import { NotFoundError, ValidationError } from '../../src-shared/validation';
 import { getRunPredictions, getRunSequenceLosses } from '../db/run-predictions';
@@ -6,10 +7,23 @@ import { getRun } from '../db/runs';
 import type { Db } from '../db/types';
 import { CharTokenizer } from '../engine/data/char-tokenizer';
 import type { Dataset } from '../engine/data/dataset';
+import { HfTextTokenizer } from '../engine/data/hf-text-tokenizer';
 import { buildStudyData } from '../engine/data/study-data';
+import { storedTokenizer } from '../store-read/stored-tokenizer';
+
+/** Reads token ids back as text. */
+type Decoder = Pick<CharTokenizer, 'decode'>;
+
+/** The tokenizer of a text run's base model: its character tokenizer, or an imported checkpoint's own (stored with it); null for images and tables. */
+function decoderOf(db: Db, base: BaseModelSpec): Decoder | null {
+  if (base.tokenizer) return new CharTokenizer(base.tokenizer);
+  if (base.imported && base.data.source === 'text')
+    return new HfTextTokenizer(base.imported.id, storedTokenizer(db, base.imported.id), base.imported.headUnits);
+  return null;
+}
 
 /** The text of sample i of a tokenised set. */
-function textOf(set: Dataset, tok: CharTokenizer, i: number): string {
+function textOf(set: Dataset, tok: Decoder, i: number): string {
   const d = set.shape[0];
   return tok.decode(set.x.subarray(i * d, (i + 1) * d));
 }
@@ -36,7 +50,6 @@ export function forgottenSamples(db: Db, runId: string, limit: number): Forgotte
     throw new ValidationError(`Run ${runId} pretrains a base model: it forgets nothing`, [`id: '${runId}' is not a fine-tuning run`]);
   const loss = config.metric === 'loss';
   const data = config.baseModel.data;
-  const text = config.baseModel.tokenizer !== undefined;
   const empty = {
     runId,
     total: 0,
@@ -60,10 +73,10 @@ export function forgottenSamples(db: Db, runId: string, limit: number): Forgotte
     };
   }
   const library = data.source === 'library' && config.target.dataset ? { store: db, target: config.target.dataset } : undefined;
-  const evalSet = buildStudyData(config.baseModel, config.target.task, library).pretrainEval;
+  const evalSet = buildStudyData(config.baseModel, config.target.task, library, db).pretrainEval;
   const tabular = library !== undefined && evalSet.shape[0] === 1 && evalSet.shape[2] === 1;
   if (evalSet.n !== before.length) throw new Error(`the pretrain eval split has ${evalSet.n} samples but run ${runId} stored ${before.length} predictions`);
-  const tok = text ? new CharTokenizer(config.baseModel.tokenizer!) : null;
+  const tok = decoderOf(db, config.baseModel);
   const common = { runId, available: true, shape: evalSet.shape, why: null, inkDark: data.source === 'mnist-digits' };
   if (loss) {
     // The run-record schema requires a loss run's threshold.

@@ -3,6 +3,7 @@ import {
   type MethodChoice,
   standardizes,
   type BaseModelSpec,
+  type ImportedArchitecture,
   type PretrainRunConfig,
   type RunConfig,
   type StudyConfig,
@@ -11,6 +12,7 @@ import {
 import { taskOf } from '../../src-shared/tasks/lookup';
 import { DEFAULT_WEIGHT_INIT } from '../../src-shared/weight-init';
 import { textTokenizerFor } from '../engine/data/text-study-data';
+import type { ImportedModelRecord } from '../db/imported-models';
 import type { LibraryStudy } from './library-study';
 
 /** The base-model spec of a library study: the pretrain dataset's classes and sample shape (text: its tokenizer), and an imported model's architecture. */
@@ -31,15 +33,15 @@ function librarySpec(spec: BaseModelSpec, library: LibraryStudy, batchNorm: Stud
   if (library.tokenizer) return { ...spec, data, classes, classNames, tokenizer: library.tokenizer };
   const common = { ...spec, data, classes, classNames, inputShape: library.pretrain.shape as [number, number, number] };
   if (!library.model) return common;
-  const { engineSpec, summary } = library.model;
-  const { inputShape, backbone, headUnits, frozen, heads } = engineSpec;
+  return { ...common, recipe: 'imported', imported: importedArchitecture(library.model, batchNorm) };
+}
+
+/** An imported model's architecture as a base-model spec carries it. */
+export function importedArchitecture(model: ImportedModelRecord, batchNorm: StudyConfig['baseModel']['batchNorm']): ImportedArchitecture {
+  const { inputShape, backbone, headUnits, frozen, heads } = model.engineSpec;
   // Only 'update' is written, so a model fine-tuned with frozen statistics keeps the identity it had.
   const statistics = batchNorm === 'update' ? { batchNorm } : {};
-  return {
-    ...common,
-    recipe: 'imported',
-    imported: { id: summary.id, inputShape, backbone, headUnits, frozen, ...(heads ? { heads: { ...heads } } : {}), ...statistics },
-  };
+  return { id: model.summary.id, inputShape, backbone, headUnits, frozen, ...(heads ? { heads: { ...heads } } : {}), ...statistics };
 }
 
 /**
@@ -55,9 +57,13 @@ export function resolveStudy(
   study: StudyConfig,
   library: LibraryStudy | null = null,
   settle: (method: MethodChoice) => MethodChoice = (m) => m,
+  importedText: ImportedModelRecord | null = null,
 ): { bases: { baseModel: BaseModelSpec; pretrain: PretrainRunConfig }[]; runs: RunConfig[] } {
   const expanded = expandStudy(study);
   const resolve = (spec: BaseModelSpec): BaseModelSpec => {
+    // An imported checkpoint brings its own tokenizer: it stays in the store with the model (its id names it), not in the spec.
+    if (spec.data.source === 'text' && importedText)
+      return { ...spec, recipe: 'imported', imported: importedArchitecture(importedText, study.baseModel.batchNorm) };
     if (spec.data.source === 'text') return { ...spec, tokenizer: textTokenizerFor(spec.data, study.target.task) };
     return library ? librarySpec(spec, library, study.baseModel.batchNorm) : spec;
   };

@@ -259,9 +259,9 @@ export class RunHost {
     return { type: 'finetune', runId: run.id, config, base: checkpoint, ...this.storeFor(config.baseModel) };
   }
 
-  /** Library data is read by the engine itself from the store file (read-only), not shipped in the job. */
+  /** Library data and an imported checkpoint's tokenizer are read by the engine itself from the store file (read-only), not shipped in the job. */
   private storeFor(spec: BaseModelSpec): { store?: string } {
-    return spec.data.source === 'library' ? { store: this.db.name } : {};
+    return spec.data.source === 'library' || spec.imported ? { store: this.db.name } : {};
   }
 
   /** Writes a running run's rows if this host still owns it; a run taken over meanwhile is let go. */

@@ -1,9 +1,12 @@
 import type { BaseModelSpec, RunConfig } from '../../../src-shared/config';
 import { taskOf } from '../../../src-shared/tasks/lookup';
 import type { StoreSource } from '../../store-read/stored-datasets';
+import { storedTokenizer } from '../../store-read/stored-tokenizer';
 import { TRANSFORMER_RECIPES } from '../models/recipes';
 import type { Dataset } from './dataset';
 import { buildDigitsStudyData } from './digits-study-data';
+import { HfTextTokenizer } from './hf-text-tokenizer';
+import { buildImportedTextStudyData, importedTextWindow } from './imported-text-study-data';
 import { libraryStudyStages } from './library-study-data';
 import { buildTextStudyData } from './text-study-data';
 
@@ -25,11 +28,15 @@ export interface LibrarySource {
   target: string;
 }
 
-/** The four splits of a study for its base model: the digits, datasets of the library, or text tokenised with the base model's own tokenizer. */
+/**
+ * The four splits of a study for its base model: the digits, datasets of the library, or text tokenised
+ * with the base model's own tokenizer (an imported checkpoint's is read from `store`, where it was stored with the model).
+ */
 export function buildStudyData(
-  base: Pick<BaseModelSpec, 'recipe' | 'data' | 'tokenizer'>,
+  base: Pick<BaseModelSpec, 'recipe' | 'data' | 'tokenizer' | 'imported'>,
   task: RunConfig['target']['task'],
   library?: LibrarySource,
+  store?: StoreSource,
 ): StudyData {
   if (base.data.source === 'mnist-digits') {
     const definition = taskOf(task);
@@ -39,6 +46,11 @@ export function buildStudyData(
   if (base.data.source === 'library') {
     if (!library) throw new Error('A study on library datasets needs the store and its target dataset');
     return libraryStudyStages(base, [library.target], library.store)[0];
+  }
+  if (base.imported) {
+    if (!store) throw new Error(`A text study on the imported model '${base.imported.id}' needs the store, which holds its tokenizer`);
+    const tok = new HfTextTokenizer(base.imported.id, storedTokenizer(store, base.imported.id), base.imported.headUnits);
+    return buildImportedTextStudyData(base.data, task, tok, importedTextWindow(base.imported.inputShape[0]));
   }
   const recipe = TRANSFORMER_RECIPES[base.recipe];
   if (!recipe || !base.tokenizer)
@@ -53,11 +65,11 @@ export function buildStudyData(
  * library datasets read together, so the pretrain dataset is loaded and split once for all stages.
  */
 export function buildStudyStages(
-  base: Pick<BaseModelSpec, 'recipe' | 'data' | 'tokenizer'>,
+  base: Pick<BaseModelSpec, 'recipe' | 'data' | 'tokenizer' | 'imported'>,
   tasks: RunConfig['target']['task'][],
   library?: { store: StoreSource; targets: string[] },
 ): StudyData[] {
-  if (base.data.source !== 'library') return tasks.map((task) => buildStudyData(base, task));
+  if (base.data.source !== 'library') return tasks.map((task) => buildStudyData(base, task, undefined, library?.store));
   if (!library) throw new Error('A study on library datasets needs the store and its target datasets');
   return libraryStudyStages(base, library.targets, library.store);
 }

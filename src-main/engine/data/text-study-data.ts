@@ -8,14 +8,14 @@ import { corpus } from './text-corpora';
 import type { StudyData } from './study-data';
 
 /** A text task's definition (its corpora, documents and labels). */
-function textTask(id: TargetTask): TextTask {
+export function textTask(id: TargetTask): TextTask {
   const task = taskOf(id);
   if (task.domain !== 'text') throw new Error(`Task '${id}' is not a text task`);
   return task;
 }
 
 /** A selection's documents split by document (seeded): evaluation first `evalShare`, training the rest. */
-function splitDocuments(source: CorpusSelection, data: TextDataConfig, salt: number): { train: CorpusDocument[]; eval: CorpusDocument[] } {
+export function splitDocuments(source: CorpusSelection, data: TextDataConfig, salt: number): { train: CorpusDocument[]; eval: CorpusDocument[] } {
   const docs = source.keep ? corpus(source.corpus).filter(source.keep) : corpus(source.corpus);
   const order = new Rng(data.splitSeed + salt).permutation(docs.length);
   const nEval = Math.max(1, Math.round(docs.length * data.evalShare));
@@ -32,13 +32,12 @@ export function textTokenizerFor(data: TextDataConfig, task: TargetTask): Tokeni
 }
 
 /**
- * Language-model sequences: the documents joined by spaces, cut into windows of T+1 tokens; x holds
- * the first T, nextTokens the last T. Training windows start at seeded random offsets; evaluation
- * windows are spread evenly, so every evaluation sees the same text.
+ * Language-model sequences of a token stream, in windows of T+1 tokens; x holds the first T,
+ * nextTokens the last T. Training windows start at seeded random offsets; evaluation windows are
+ * spread evenly, so every evaluation sees the same text. `tokenizer` is the id the datasets carry.
  */
-function lmSequences(docs: CorpusDocument[], count: number, random: Rng | null, tok: CharTokenizer, t: number, name: string): Dataset {
-  const stream = tok.encode(docs.map((d) => d.text).join(' '));
-  if (stream.length < t + 1) throw new Error(`${name}: the text has ${stream.length} characters, fewer than one sequence of ${t + 1}`);
+export function lmWindows(stream: Int32Array, count: number, random: Rng | null, t: number, name: string, tokenizer: string): Dataset {
+  if (stream.length < t + 1) throw new Error(`${name}: the text has ${stream.length} tokens, fewer than one sequence of ${t + 1}`);
   const span = stream.length - t;
   const x = new Float32Array(count * t);
   const nextTokens = new Int32Array(count * t);
@@ -49,7 +48,12 @@ function lmSequences(docs: CorpusDocument[], count: number, random: Rng | null, 
       nextTokens[i * t + j] = stream[start + j + 1];
     }
   }
-  return { name, x, y: new Int32Array(count), n: count, shape: [t, 1, 1], classes: [0], nextTokens, tokenizer: tokenizerId(tok.spec) };
+  return { name, x, y: new Int32Array(count), n: count, shape: [t, 1, 1], classes: [0], nextTokens, tokenizer };
+}
+
+/** Character-model sequences: the documents joined by spaces, one token per character, cut by lmWindows. */
+function lmSequences(docs: CorpusDocument[], count: number, random: Rng | null, tok: CharTokenizer, t: number, name: string): Dataset {
+  return lmWindows(tok.encode(docs.map((d) => d.text).join(' ')), count, random, t, name, tokenizerId(tok.spec));
 }
 
 /** The first T token ids of each (normalised) text, padded: a classifier's input rows, [texts, T]. */

@@ -56,7 +56,8 @@ export async function runFinetune(job: FinetuneJob, emitEvent: Emit): Promise<vo
   const choice = config.method;
   // Library datasets: the engine reads them from the store; stage i trains on the i-th target dataset.
   const store = config.baseModel.data.source === 'library' ? job.store : undefined;
-  const studies = buildStudyStages(config.baseModel, tasks, store ? { store, targets: targetDatasets(config.target) } : undefined);
+  // An imported checkpoint's tokenizer is read from the store too.
+  const studies = buildStudyStages(config.baseModel, tasks, job.store ? { store: job.store, targets: targetDatasets(config.target) } : undefined);
   const data = studies[0];
   const sameHead = data.sameHead;
   checkTokenizer(config.baseModel, [data.pretrainTrain, data.pretrainEval, ...studies.flatMap((s) => [s.targetTrain, s.targetEval])]);

@@ -1,0 +1,71 @@
+import type { TargetTask, TextDataConfig } from '../../../src-shared/config';
+import { sharesHead } from '../../../src-shared/tasks/lookup';
+import type { CorpusDocument } from '../../../src-shared/tasks/task';
+import { Rng } from '../rng';
+import type { HfTextTokenizer } from './hf-text-tokenizer';
+import type { StudyData } from './study-data';
+import { lmWindows, splitDocuments, textTask } from './text-study-data';
+
+/**
+ * The longest window an imported model reads in a text study: its own context when shorter
+ * (gpt2-tiny: 32), else 128 tokens, so that a GPT-2 of context 1024 trains on CPU in minutes, not hours.
+ */
+export const IMPORTED_TEXT_WINDOW = 128;
+
+/** How many times the tokens its windows need a split tokenises (then windows overlap little), before it stops at a document's end. */
+export const TOKEN_POOL_FACTOR = 8;
+
+/** The window length of an imported model of context `context`. */
+export function importedTextWindow(context: number): number {
+  return Math.min(context, IMPORTED_TEXT_WINDOW);
+}
+
+/**
+ * The token stream of some documents: each encoded on its own by the checkpoint's tokenizer, in
+ * the order given (the split's seeded order), separated by the tokenizer's separator, until the
+ * stream holds `needed` tokens or the documents run out. Encoding a whole corpus (SOTU: 10.7 million
+ * characters) would take a JavaScript BPE tens of seconds per run for windows that use a fraction of it.
+ */
+export function tokenStream(docs: CorpusDocument[], tok: HfTextTokenizer, needed: number): Int32Array {
+  const parts: Int32Array[] = [];
+  let length = 0;
+  for (const doc of docs) {
+    if (length >= needed) break;
+    if (parts.length) {
+      parts.push(tok.separator);
+      length += tok.separator.length;
+    }
+    const ids = tok.encode(doc.text);
+    parts.push(ids);
+    length += ids.length;
+  }
+  const stream = new Int32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    stream.set(p, at);
+    at += p.length;
+  }
+  return stream;
+}
+
+/**
+ * The four splits of a language-model study on an imported checkpoint: the task's corpora split by
+ * document as for the character model (same seeds, so the same documents), tokenised with the
+ * checkpoint's own tokenizer, cut into windows of `window` tokens + 1.
+ */
+export function buildImportedTextStudyData(data: TextDataConfig, id: TargetTask, tok: HfTextTokenizer, window: number): StudyData {
+  const task = textTask(id);
+  if (task.objective !== 'language-model')
+    throw new Error(`The task '${id}' is a text classifier; an imported checkpoint is studied on language-model text tasks only (next-token loss)`);
+  const [pre, tgt] = [splitDocuments(task.pretrain, data, 0), splitDocuments(task.target, data, 1)];
+  const windows = (docs: CorpusDocument[], count: number, random: Rng | null, name: string) =>
+    lmWindows(tokenStream(docs, tok, TOKEN_POOL_FACTOR * count * (window + 1)), count, random, window, name, tok.id);
+  return {
+    sameHead: sharesHead(task) === true,
+    labels: { pretrain: task.pretrainedOn, target: task.id },
+    pretrainTrain: windows(pre.train, data.trainSequences, new Rng(data.splitSeed + 2), 'pretrain train'),
+    pretrainEval: windows(pre.eval, data.evalSequences, null, 'pretrain eval'),
+    targetTrain: windows(tgt.train, data.trainSequences, new Rng(data.splitSeed + 3), 'target train'),
+    targetEval: windows(tgt.eval, data.evalSequences, null, 'target eval'),
+  };
+}

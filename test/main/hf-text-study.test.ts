@@ -1,0 +1,134 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Tokenizer } from '@huggingface/tokenizers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StudyCheck } from '../../src-shared/api';
+import { textDataSchema, type StudyConfigInput } from '../../src-shared/config';
+import type { ImportedModelSummary } from '../../src-shared/datasets';
+import { STORE_FILE } from '../../src-main/db/connection';
+import { HfTextTokenizer } from '../../src-main/engine/data/hf-text-tokenizer';
+import { buildImportedTextStudyData, tokenStream } from '../../src-main/engine/data/imported-text-study-data';
+import { splitDocuments, textTask } from '../../src-main/engine/data/text-study-data';
+import { storedTokenizer } from '../../src-main/store-read/stored-tokenizer';
+import { forkLauncher } from '../../src-main/services/fork-launcher';
+import { createWorkbench, type Workbench } from '../../src-main/workbench';
+import { ENGINE_PATH, tempDataDir } from './helpers';
+
+const FIXTURES = join(__dirname, '..', 'fixtures');
+const GOLDEN = join(FIXTURES, 'golden', 'hf');
+
+describe('a study of an imported GPT-2 on the built-in text, tokenised with its own tokenizer', () => {
+  let wb: Workbench;
+  let remove: () => void;
+  let storeFile: string;
+  let gpt2: ImportedModelSummary;
+  let bert: ImportedModelSummary;
+  let cnn: ImportedModelSummary;
+
+  const issuesOf = (check: StudyCheck) => (check.ok ? [] : check.issues).join('\n');
+  /** A few dozen windows of Moby Dick (retention) and modern speeches (target): seconds. */
+  const study = (over: Partial<StudyConfigInput> = {}): StudyConfigInput => ({
+    name: 'gpt2-tiny on modern speeches',
+    baseModel: { imported: gpt2.id },
+    data: { source: 'text', trainSequences: 32, evalSequences: 16 },
+    target: { task: 'sotu-late' },
+    methods: [{ id: 'vanilla' }, { id: 'lora', params: { rank: 2, layers: 'attention', head: 'frozen' } }],
+    budget: { epochs: 1, batchSize: 16, learningRate: 3e-3, evalsPerEpoch: 1 },
+    backend: 'wasm',
+    ...over,
+  });
+
+  beforeAll(async () => {
+    const dir = tempDataDir();
+    remove = dir.remove;
+    storeFile = join(dir.dir, STORE_FILE);
+    wb = createWorkbench({ dataDir: dir.dir, launcher: forkLauncher(ENGINE_PATH), mode: 'browser', version: 'test' });
+    gpt2 = await wb.api.importModel({ kind: 'path', path: join(GOLDEN, 'gpt2-tiny') }, 'gpt2-tiny');
+    bert = await wb.api.importModel({ kind: 'path', path: join(GOLDEN, 'bert-tiny') }, 'bert-tiny');
+    cnn = await wb.api.importModel({ kind: 'path', path: join(FIXTURES, 'models', 'cnn') }, 'digit CNN');
+  });
+
+  afterAll(() => {
+    wb?.close();
+    remove?.();
+  });
+
+  it('tokenises both corpora with the stored tokenizer: the ids are its own encode of each document, joined by <|endoftext|>, all inside the vocabulary', () => {
+    // Read as the engine reads it: the store file, opened read-only.
+    const stored = storedTokenizer(storeFile, gpt2.id);
+    expect(stored.json).toEqual(JSON.parse(readFileSync(join(GOLDEN, 'gpt2-tiny', 'tokenizer.json'), 'utf8')));
+    const tok = new HfTextTokenizer(gpt2.id, stored, 97);
+    const data = textDataSchema.parse({ source: 'text', trainSequences: 32, evalSequences: 16 });
+    const splits = buildImportedTextStudyData(data, 'sotu-late', tok, 32);
+    // The reference: the tokenizer itself on the same documents, as @huggingface/tokenizers reads the checkpoint's file.
+    const own = new Tokenizer(stored.json, stored.config);
+    const docs = splitDocuments(textTask('sotu-late').target, data, 1).eval.slice(0, 3);
+    const reference = docs.flatMap((d, i) => [...(i ? [96] : []), ...own.encode(d.text, { add_special_tokens: false }).ids]);
+    const stream = tokenStream(docs, tok, Infinity);
+    expect(Array.from(stream)).toEqual(reference);
+    const { targetEval, pretrainTrain } = splits;
+    expect(targetEval.shape).toEqual([32, 1, 1]);
+    expect(targetEval.tokenizer).toBe(`hf-${gpt2.id}`);
+    // Evaluation windows are spread over the stream of the first documents that hold 8 times the tokens they need.
+    const needed = tokenStream(splitDocuments(textTask('sotu-late').target, data, 1).eval, tok, 8 * 16 * 33);
+    const span = needed.length - 32;
+    for (const i of [0, 7, 15]) {
+      const start = Math.floor((i * span) / 16);
+      expect(Array.from(targetEval.x.subarray(i * 32, (i + 1) * 32))).toEqual(Array.from(needed.subarray(start, start + 32)));
+      expect(Array.from(targetEval.nextTokens!.subarray(i * 32, (i + 1) * 32))).toEqual(Array.from(needed.subarray(start + 1, start + 33)));
+    }
+    for (const set of [pretrainTrain, targetEval]) {
+      expect(Math.max(...set.x)).toBeLessThan(97);
+      expect(Math.min(...set.x)).toBeGreaterThanOrEqual(0);
+    }
+    // Moby Dick's em dashes and curly quotes are outside this vocabulary: the tokenizer drops them, no id escapes.
+    expect(Array.from(tok.encode('whale \u2014 \u201cho\u201d'))).toEqual(own.encode('whale \u2014 \u201cho\u201d', { add_special_tokens: false }).ids);
+    expect(tok.decode(tok.encode('the whale'))).toBe('the whale');
+    // A tokenizer with ids the model cannot embed is refused, not fed to the embedding.
+    expect(() => new HfTextTokenizer(gpt2.id, stored, 50).encode('whale')).toThrow(/gave token id \d+, outside the model's vocabulary of 50/);
+  });
+
+  it('runs vanilla and LoRA (c_attn/c_proj) through the host: both complete with finite mean token losses', async () => {
+    const check = await wb.api.checkStudy(study());
+    expect(issuesOf(check)).toBe('');
+    expect(check.ok && check.baseModels.toPretrain).toBe(0);
+    const launched = await wb.api.launchStudy(study());
+    expect(launched.pretrainRunId).toBeNull();
+    expect(launched.baseModelId).toBe(gpt2.id);
+    await wb.host.whenIdle();
+    const runs = await Promise.all(launched.runIds.map((id) => wb.api.getRun(id)));
+    expect(runs.map((r) => [r.status, r.error])).toEqual([
+      ['completed', null],
+      ['completed', null],
+    ]);
+    for (const run of runs) {
+      const h = run.headline!;
+      // Mean token losses (nats) of a random-weight model over 97 tokens: near ln 97 ≈ 4.57.
+      for (const v of [h.aPreBase, h.aPre, h.aTgtBase, h.aTgt]) {
+        expect(Number.isFinite(v)).toBe(true);
+        expect(v).toBeGreaterThan(1);
+        expect(v).toBeLessThan(8);
+      }
+      expect(run.config!.baseModel.recipe).toBe('imported');
+      expect(run.config!.baseModel.tokenizer).toBeUndefined();
+    }
+    // Fine-tuning on the speeches lowers their loss.
+    expect(runs[0].headline!.aTgt).toBeLessThan(runs[0].headline!.aTgtBase);
+    // The Moby Dick windows whose loss moved are read back as text with the checkpoint's tokenizer.
+    const moved = await wb.api.forgottenSamples(runs[0].id, 2);
+    expect(moved.available).toBe(true);
+    for (const s of moved.sequences) expect(s.text).toMatch(/^[\x20-\x7e]{32,}$/);
+  });
+
+  it('refuses a BERT checkpoint and a model without a tokenizer for a next-token study, and an imported model on a text classifier', async () => {
+    expect(issuesOf(await wb.api.checkStudy(study({ baseModel: { imported: bert.id } })))).toMatch(
+      /^baseModel\.imported: 'bert-tiny' is a BERT checkpoint \(a masked LM, not a causal LM\): the task 'sotu-late' measures next-token loss, which needs a GPT-2-family causal LM/,
+    );
+    expect(issuesOf(await wb.api.checkStudy(study({ baseModel: { imported: cnn.id } })))).toMatch(
+      /^baseModel\.imported: 'digit CNN' has no tokenizer .* needs a Hugging Face GPT-2-family checkpoint imported with tokenizer\.json/,
+    );
+    expect(issuesOf(await wb.api.checkStudy(study({ target: { task: 'spam-later' } })))).toMatch(
+      /target\.task: an imported model is studied on datasets of the library: set target\.task to 'dataset' \(not 'spam-later'\); a GPT-2-family checkpoint also on a language-model text task \(sotu, sotu-early, sotu-late\)/,
+    );
+  });
+});
