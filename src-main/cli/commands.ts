@@ -63,6 +63,8 @@ function studyOutcome(config: unknown, opts: CommonOptions, fresh: boolean, conf
 /** What running a study or runs gives: its exit code (0 only if every run completed), its report as `--json` prints it and as a table. */
 interface Outcome {
   exit: number;
+  /** Stopped by Ctrl+C: a suite runs no further study. */
+  interrupted?: boolean;
   json: object;
   text: string;
 }
@@ -108,6 +110,7 @@ async function runLaunched(start: (api: ApiService) => Promise<LaunchResult>, op
     const verdict = await wb.api.studyVerdict(launch.studyId);
     const text = [reportTable(report), ...(searched ? [searchTable(searched.outcome)] : []), ...(verdict ? [verdictTable(verdict)] : [])];
     return {
+      interrupted,
       // Runs the search stopped did what they were for.
       exit: report.runs.every((r) => r.status === 'completed' || stoppedAtOf(r.error) !== null) ? 0 : 1,
       json: { ...report, ...(searched ? { search: searched.outcome } : {}), verdict },
@@ -155,6 +158,8 @@ async function runSuite(input: unknown, opts: CommonOptions, fresh: boolean, con
     for (const [i, study] of suite.studies.entries()) {
       const check = await wb.api.checkStudy(opts.backend ? { ...(study as object), backend: opts.backend } : study);
       if (!check.ok) problems.push(...check.issues.map((e) => `studies.${i}.${e}`));
+      else if (check.runCount > check.confirmAbove && !confirmed)
+        problems.push(`studies.${i}: ${check.runCount} fine-tuning runs: a suite with a study of more than ${check.confirmAbove} runs needs --yes`);
     }
     if (problems.length) throw new Error(`the suite '${suite.name}' has studies that cannot run:\n  ${problems.join('\n  ')}`);
   } finally {
@@ -163,7 +168,17 @@ async function runSuite(input: unknown, opts: CommonOptions, fresh: boolean, con
   const outcomes: Outcome[] = [];
   for (const [i, study] of suite.studies.entries()) {
     process.stderr.write(`suite '${suite.name}': study ${i + 1} of ${suite.studies.length}\n`);
-    outcomes.push(await studyOutcome(study, opts, fresh, confirmed));
+    try {
+      outcomes.push(await studyOutcome(study, opts, fresh, confirmed));
+    } catch (err) {
+      // The studies before it stay reported: a late failure does not hide what was trained.
+      const error = (err as Error).message;
+      outcomes.push({ exit: 1, json: { error }, text: `study ${i + 1} could not run: ${error}` });
+    }
+    if (outcomes.at(-1)!.interrupted) {
+      process.stderr.write(`interrupted: the suite's ${suite.studies.length - i - 1} later study(ies) are not run\n`);
+      break;
+    }
   }
   return printOutcome(
     {

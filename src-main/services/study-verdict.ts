@@ -38,7 +38,7 @@ export function studyVerdictOf(db: Db, studyId: string): StudyVerdict | null {
       aPre: run.headline.aPre,
       aTgt: run.headline.aTgt,
       curve: listEvaluations(db, run.id)
-        .filter((e) => (e.phase === 'base' || e.phase === 'train') && e.aTgt !== null)
+        .filter((e) => e.phase !== 'sweep' && e.aTgt !== null)
         .map((e): [number, number] => [e.aTgt!, e.aPre]),
     });
   }

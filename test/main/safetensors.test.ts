@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openSafetensorsFolder, readSafetensorsHeader } from '../../src-main/import/models/safetensors';
+import { openSafetensorsFolder, readSafetensor, readSafetensorsHeader } from '../../src-main/import/models/safetensors';
 import { f32, writeSafetensors, type RawTensor } from './safetensors-fixtures';
 
 function folder(): string {
@@ -35,6 +35,25 @@ describe('safetensors reader', () => {
     expect(Array.from(ckpt.read('b'))).toEqual([1, -3.5]);
     // F64 is narrowed: 0.1 to its nearest float32, −1e40 beyond float32's range to −∞.
     expect(Array.from(ckpt.read('d'))).toEqual([Math.fround(0.1), -Infinity]);
+  });
+
+  it('reads a half-width tensor into its own place in a larger buffer (imports fill one buffer tensor by tensor)', () => {
+    const dir = folder();
+    writeSafetensors(join(dir, 'model.safetensors'), {
+      b: { ...u16([2], [0x3f80, 0xc060]), dtype: 'BF16' },
+      h: u16([2], [0x3c00, 0xc000]),
+    });
+    const ckpt = openSafetensorsFolder(dir);
+    const buffer = new Float32Array(8).fill(9);
+    readSafetensor(ckpt.entries.get('b')!, buffer.subarray(2, 4));
+    readSafetensor(ckpt.entries.get('h')!, buffer.subarray(5, 7));
+    expect(Array.from(buffer)).toEqual([9, 9, 1, -3.5, 9, 1, -2, 9]);
+  });
+
+  it('takes an empty tensor at the start of another for what it is, not an overlap', () => {
+    const dir = folder();
+    writeSafetensors(join(dir, 'model.safetensors'), { a: f32([2], [1, 2]), e: f32([0], []) }, { offsets: { e: [0, 0] } });
+    expect(() => openSafetensorsFolder(dir)).not.toThrow();
   });
 
   it('reads the golden checkpoints (float32, with metadata)', () => {

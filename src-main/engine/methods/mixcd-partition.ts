@@ -63,7 +63,8 @@ export function poolFeatures(tf: typeof tfType, pool: DeviceData, model: Model):
  * current weights, at the last layer both losses reach: the head itself when the target reuses the pretrain head
  * (the head's per-sample gradient is the outer product [h;1]·eᵀ of the features with bias input and the logit error
  * e = softmax − one-hot, so ⟨g_i, G⟩ = [h_i;1]ᵀ·G·e_i needs no per-sample gradient in memory), else the features
- * both heads read (∂L/∂h = W·e). A negative cosine means a target step raises that row's loss to first order.
+ * both heads read (∂L/∂h = W·e). With a shared head a negative cosine means a target step raises that row's loss to first order;
+ * the feature-gradient cosine is a proxy for it (it leaves out how similar the inputs are).
  */
 export function poolAlignment(tf: typeof tfType, pool: DeviceData, model: Model, target: DeviceData, batch: Int32Array, sameHead: boolean): Float32Array {
   const error = (x: tfType.Tensor2D, oneHot: tfType.Tensor2D, head: 'pretrain' | 'target') => {

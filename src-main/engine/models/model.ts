@@ -230,7 +230,11 @@ export class Model {
 
   /** A head's logits of backbone features (as `features` returns them): [n, features] → [n, classes of the head]. */
   headLogits(features: tf.Tensor2D, head: Head): tf.Tensor2D {
-    return this.parametric(this.headLayer(head), features, false, null).out as tf.Tensor2D;
+    const layer = this.headLayer(head);
+    // A head with layers of its own or a tied kernel reads more than one kernel on the features (BERT's pooler, GPT-2's tied head).
+    if ((layer === TARGET_HEAD ? this.spec.heads?.target : this.spec.heads?.pretrain) !== undefined)
+      throw new Error(`the ${head} head is not one dense layer on the backbone's features, so its per-sample gradient cannot be read off them`);
+    return this.parametric(layer, features, false, null).out as tf.Tensor2D;
   }
 
   /**

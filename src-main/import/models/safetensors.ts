@@ -82,7 +82,8 @@ export function readSafetensorsHeader(path: string): SafetensorsEntry[] {
         throw new ImportError(`${at}: shape [${shape.join(', ')}] of ${dtype} needs ${expected} bytes, its offsets span ${end - begin}`);
       entries.push({ name, dtype, shape, path, start: dataStart + begin, byteLength: expected });
     }
-    const byStart = [...entries].sort((a, b) => a.start - b.start);
+    // Ties by length, so an empty tensor at the start of another is not taken for an overlap.
+    const byStart = [...entries].sort((a, b) => a.start - b.start || a.byteLength - b.byteLength);
     for (let i = 1; i < byStart.length; i++) {
       const [prev, next] = [byStart[i - 1], byStart[i]];
       if (next.start < prev.start + prev.byteLength) throw new ImportError(`${file}: the bytes of tensors '${prev.name}' and '${next.name}' overlap`);
@@ -130,7 +131,8 @@ export function readSafetensor(entry: SafetensorsEntry, into?: Float32Array): Fl
   if (entry.dtype === 'F16') for (let i = 0; i < count; i++) out[i] = halfToFloat(view.getUint16(2 * i, true));
   else if (entry.dtype === 'BF16') {
     // bfloat16 is the top half of a float32.
-    const bits = new Uint32Array(out.buffer);
+    // `out` may be a view into a larger buffer (tensors read in place): address its own bytes.
+    const bits = new Uint32Array(out.buffer, out.byteOffset, count);
     for (let i = 0; i < count; i++) bits[i] = view.getUint16(2 * i, true) << 16;
   } else for (let i = 0; i < count; i++) out[i] = view.getFloat64(8 * i, true);
   return out;
