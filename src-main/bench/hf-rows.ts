@@ -89,7 +89,17 @@ export async function transformerRow(
     sides.forEach((s, i) => (result.find((r) => r.implementation === s.name)!.tokensPerSecond = summarise(rates[i])));
     const ratios = sides.slice(1).map((s, i) => ({ name: `engine / ${s.name}`, ...ratioOf(rates[0], rates[i + 1]) }));
     for (const r of result) log(`${row.workload} · ${r.implementation}: ${r.tokensPerSecond?.median.toFixed(0) ?? r.note} tokens/s`);
-    return { ...row, sequence, warmup: counts.warmup, rounds: counts.rounds, stepsPerSegment: counts.steps, loadBefore, loadAfter: loadavg()[0], sides: result, ratios };
+    return {
+      ...row,
+      sequence,
+      warmup: counts.warmup,
+      rounds: counts.rounds,
+      stepsPerSegment: counts.steps,
+      loadBefore,
+      loadAfter: loadavg()[0],
+      sides: result,
+      ratios,
+    };
   } finally {
     engine.dispose();
     torches.forEach((t) => t.close());

@@ -27,7 +27,9 @@ export async function startTorchSession(args: Record<string, unknown>, timeoutMs
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const next = async (what: string): Promise<string> => {
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`PyTorch took over ${timeoutMs / 1000} s for ${what}`)), timeoutMs)));
+    const timeout = new Promise<never>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error(`PyTorch took over ${timeoutMs / 1000} s for ${what}`)), timeoutMs)),
+    );
     try {
       const line = await Promise.race([lines.next(), timeout]);
       if (line.done) throw new Error(`PyTorch ended during ${what}: ${stderr.trim().split('\n').at(-1) ?? 'no message'}`);
