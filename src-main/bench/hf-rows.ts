@@ -1,4 +1,5 @@
 import { loadavg } from 'node:os';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { BERT_TINY, GPT2_SMALL, type HubConfig } from './hf-bench-models';
 import { engineHfSession, sequenceOf } from './hf-workload';
 import { interleaved, ratioOf, summarise, type RateSummary, type RatioSummary, type TimedSide } from './interleave';
@@ -71,7 +72,7 @@ export async function transformerRow(
   const engine = await engineHfSession(row.config, row.batch, 'wasm');
   engine.run(counts.warmup);
   const sides: TimedSide[] = [{ name: 'RetainLab engine (wasm)', run: (n) => engine.run(n) }];
-  const result: TransformerSide[] = [{ implementation: 'RetainLab engine (wasm)', threads: 1, tokensPerSecond: null }];
+  const result: TransformerSide[] = [{ implementation: 'RetainLab engine (wasm)', threads: getThreadsCount(), tokensPerSecond: null }];
   const torches: TorchSession[] = [];
   for (const threads of [1, 2]) {
     const implementation = `PyTorch, ${threads} thread${threads > 1 ? 's' : ''}`;
@@ -79,7 +80,7 @@ export async function transformerRow(
       const t = await startTorchSession(torchArgs(row.config, row.batch, threads, counts.warmup));
       torches.push(t);
       sides.push({ name: implementation, run: (n) => t.run(n) });
-      result.push({ implementation, threads: t.threads, tokensPerSecond: null });
+      result.push({ implementation, threads: t.threads, tokensPerSecond: null, note: t.why });
     } catch (err) {
       result.push({ implementation, threads, tokensPerSecond: null, note: `fails: ${(err as Error).message.split('\n')[0]}` });
     }

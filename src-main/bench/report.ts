@@ -50,7 +50,10 @@ export function formatReport(r: BenchReport): string {
     );
     for (const s of t.sides) {
       const v = s.tokensPerSecond;
-      lines.push(`    ${s.implementation.padEnd(26)} ${v ? `${fmt(v.median).padStart(8)} (${fmt(v.min)}–${fmt(v.max)})` : (s.note ?? '')}`);
+      const threads = `${s.threads ?? '?'} thread(s)`;
+      lines.push(
+        `    ${s.implementation.padEnd(26)} ${threads.padEnd(12)} ${v ? `${fmt(v.median).padStart(8)} (${fmt(v.min)}–${fmt(v.max)})  ${s.note ?? ''}` : (s.note ?? '')}`,
+      );
     }
     for (const q of t.ratios) lines.push(`    ${q.name}: ${q.median.toFixed(2)}× (${q.min.toFixed(2)}–${q.max.toFixed(2)})`);
   }

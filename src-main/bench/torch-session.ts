@@ -9,6 +9,8 @@ const SCRIPT = join(__dirname, '..', '..', 'resources', 'bench', 'torch_hf_bench
 /** A PyTorch process that keeps its model between timed segments, so they can interleave with the engine's. */
 export interface TorchSession {
   threads: number;
+  /** torch's version, default threads and BLAS, and which python3 (the BLAS decides its speed as much as the threads). */
+  why: string;
   run(steps: number): Promise<number>;
   close(): void;
 }
@@ -43,6 +45,7 @@ export async function startTorchSession(args: Record<string, unknown>, timeoutMs
     if (ready[0] !== 'ready') throw new Error(`PyTorch said '${ready.join(' ')}' instead of ready`);
     return {
       threads: Number(ready[1]),
+      why: probe.why,
       run: async (steps) => {
         child.stdin.write(`${steps}\n`);
         return Number(await next(`${steps} steps`));
