@@ -53,7 +53,7 @@ export function measureHfImportPeak(config: HubConfig): HfImportMemory {
     const run = spawnSync(process.execPath, [cli, 'bench', '--hf-import-probe', folder], { encoding: 'utf8', timeout: 600_000 });
     if (run.status !== 0) throw new Error(`import probe failed: ${run.stderr.trim().split('\n').at(-1)}`);
     const probe = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { peakRssMB: number; how: string };
-    const model = `BERT ${config.num_hidden_layers} layers × ${config.hidden_size}, vocab ${config.vocab_size} (BertForMaskedLM, random float32)`;
+    const model = `BERT ${config.num_hidden_layers} layers × ${config.hidden_size}, vocab ${config.vocab_size} (random float32 under the Hub's names)`;
     return { model, safetensorsMB: bytes / 2 ** 20, ...probe };
   } finally {
     rmSync(folder, { recursive: true, force: true });

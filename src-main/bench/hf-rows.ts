@@ -110,6 +110,24 @@ export async function transformerRow(
 /** Both transformer rows of issue 15 (BERT-tiny- and GPT-2-shaped training steps). */
 export async function transformerRows(counts: { warmup: number; rounds: number; steps: number }, log: (line: string) => void): Promise<TransformerRow[]> {
   const out: TransformerRow[] = [];
-  for (const row of ROWS) out.push(await transformerRow(row, counts, log));
+  for (const row of ROWS) {
+    try {
+      out.push(await transformerRow(row, counts, log));
+    } catch (err) {
+      // One row that cannot run (e.g. PyTorch dies mid-way) is reported as such; the bench goes on.
+      const note = `fails: ${(err as Error).message.split('\n')[0]}`;
+      log(`${row.workload}: ${note}`);
+      const load = loadavg()[0];
+      const sizes = { sequence: sequenceOf(row.config), warmup: counts.warmup, rounds: counts.rounds, stepsPerSegment: counts.steps };
+      out.push({
+        ...row,
+        ...sizes,
+        loadBefore: load,
+        loadAfter: load,
+        sides: [{ implementation: 'all', threads: null, tokensPerSecond: null, note }],
+        ratios: [],
+      });
+    }
+  }
   return out;
 }

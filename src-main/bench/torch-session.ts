@@ -26,6 +26,10 @@ export async function startTorchSession(args: Record<string, unknown>, timeoutMs
   const child: ChildProcessWithoutNullStreams = spawn(python, [SCRIPT, JSON.stringify(args)]);
   let stderr = '';
   child.stderr.on('data', (d) => (stderr = (stderr + String(d)).slice(-2000)));
+  // A python that dies leaves a broken pipe: its message is what `next` reports, not an uncaught error.
+  const keep = (err: Error) => (stderr += `\n${err.message}`);
+  child.on('error', keep);
+  child.stdin.on('error', keep);
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const next = async (what: string): Promise<string> => {
     let timer: NodeJS.Timeout | undefined;
