@@ -89,7 +89,7 @@ export async function transformerRow(
     const rates = await interleaved(sides, counts.rounds, counts.steps, row.batch * sequence);
     sides.forEach((s, i) => (result.find((r) => r.implementation === s.name)!.tokensPerSecond = summarise(rates[i])));
     const ratios = sides.slice(1).map((s, i) => ({ name: `engine / ${s.name}`, ...ratioOf(rates[0], rates[i + 1]) }));
-    for (const r of result) log(`${row.workload} · ${r.implementation}: ${r.tokensPerSecond?.median.toFixed(0) ?? r.note} tokens/s`);
+    for (const r of result) log(`${row.workload} · ${r.implementation}: ${r.tokensPerSecond ? `${r.tokensPerSecond.median.toFixed(0)} tokens/s` : r.note}`);
     return {
       ...row,
       sequence,
