@@ -26,6 +26,12 @@ export function torchAvailable(): { available: boolean; why: string } {
   return { available: false, why: 'no python3 here can import torch (e.g. apt-get install python3-torch)' };
 }
 
+/** The python3 that can import torch (probed on first use), or null. */
+export function torchPython(): string | null {
+  if (python === undefined) torchAvailable();
+  return python ?? null;
+}
+
 /** Runs one PyTorch workload in a python3 process; samples/s and the thread count it used. */
 export function torchThroughput(args: Record<string, unknown>): { samplesPerSecond: number; threads: number } {
   if (python === undefined) torchAvailable();

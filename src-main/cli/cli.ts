@@ -1,4 +1,5 @@
 import { bench, methods, quickstart, runConfigFile, serve, worker } from './commands';
+import { hfImportProbe } from '../bench/hf-import-probe';
 import { memoryProbe } from '../bench/memory-probe';
 import { availableParallelism } from 'node:os';
 import {
@@ -79,11 +80,18 @@ const COMMANDS: Command[] = [
         out: { type: 'string', placeholder: 'FILE', help: 'where the JSON report goes (default bench-report.json)' },
         'memory-probe': { type: 'string', placeholder: 'ROWS', help: 'internal: train the MLP on ROWS samples in this process and print its peak memory' },
         steps: { type: 'string', placeholder: 'N', help: 'steps of the memory probe (default 20)' },
+        'hf-import-probe': {
+          type: 'string',
+          placeholder: 'DIR',
+          help: 'internal: import the Hub folder DIR into a temp store in this process and print its peak memory',
+        },
       },
     },
     ({ values }) => {
       const probe = values['memory-probe'];
       if (probe !== undefined) return memoryProbe(Number(probe), Number(values.steps ?? 20)).then(() => 0);
+      const hub = values['hf-import-probe'];
+      if (hub !== undefined) return hfImportProbe(hub).then((peak) => (process.stdout.write(`${JSON.stringify(peak)}\n`), 0));
       return bench(values.quick ? 'quick' : 'full', values.out ?? 'bench-report.json');
     },
   ),

@@ -26,5 +26,8 @@ describe('npm run bench (smoke: tiny counts, no timing asserted)', () => {
     expect(report.methodStepRatios.find((m) => m.method === 'vanilla')!.ratioToVanilla).toBe(1);
     expect(report.eventLoopDelayP99Ms).toBeGreaterThan(0);
     expect(report.memory!.peakRssMB).toBeGreaterThan(0);
+    expect(report.transformers.map((t) => t.config.model_type)).toEqual(['bert', 'gpt2']);
+    for (const t of report.transformers) expect(t.sides[0].tokensPerSecond!.median, t.workload).toBeGreaterThan(0);
+    expect(report.hfImport.peakRssMB, report.hfImport.note).toBeGreaterThan(0);
   });
 });
