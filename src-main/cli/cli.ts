@@ -40,7 +40,8 @@ const COMMANDS: Command[] = [
     {
       name: 'run',
       positionals: ['<config.json>'],
-      summary: 'run any study, or a suite of studies ({name, studies: […]}), from a config file (the same study again continues it: finished runs are kept, failed ones retried)',
+      summary:
+        'run any study, or a suite of studies ({name, studies: […]}), from a config file (the same study again continues it: finished runs are kept, failed ones retried)',
       options: {
         json: JSON_OPTION,
         backend: BACKEND_OPTION,
