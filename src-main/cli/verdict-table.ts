@@ -13,28 +13,25 @@ export function verdictTable(verdict: StudyVerdict): string {
   if (verdict.description) lines.push(`claim: ${verdict.description}`);
   if (verdict.reference)
     lines.push("ΔA_pre at equal A_tgt: against the reference's A_pre where its training trajectory first reached the arm's final A_tgt (as if stopped there)");
+  // Without a reference there is nothing to take differences from: those columns are left out.
+  const against = verdict.reference !== null;
   const cells = verdict.arms.map((a) => [
     a.label,
     String(a.seeds),
     estimateText(a.aPre, metric),
     estimateText(a.aTgt, metric),
-    a.vsReference ? estimateText(a.vsReference.aPre, metric, true) : '',
-    a.vsReference ? estimateText(a.vsReference.aTgt, metric, true) : '',
-    a.vsReference?.aPreAtEqualTarget ? estimateText(a.vsReference.aPreAtEqualTarget, metric, true) : '',
+    ...(against
+      ? [
+          a.vsReference ? estimateText(a.vsReference.aPre, metric, true) : '',
+          a.vsReference ? estimateText(a.vsReference.aTgt, metric, true) : '',
+          a.vsReference?.aPreAtEqualTarget ? estimateText(a.vsReference.aPreAtEqualTarget, metric, true) : '',
+        ]
+      : []),
     a.onFrontier ? 'yes' : '',
   ]);
-  lines.push(
-    ...textTable(['arm', 'seeds', 'A_pre', 'A_tgt', 'ΔA_pre', 'ΔA_tgt', 'ΔA_pre at equal A_tgt', 'frontier'], cells, [
-      'left',
-      'right',
-      'right',
-      'right',
-      'right',
-      'right',
-      'right',
-      'left',
-    ]),
-  );
+  const header = ['arm', 'seeds', 'A_pre', 'A_tgt', ...(against ? ['ΔA_pre', 'ΔA_tgt', 'ΔA_pre at equal A_tgt'] : []), 'frontier'];
+  const align = header.map((h, i) => (i === 0 || h === 'frontier' ? 'left' : 'right') as 'left' | 'right');
+  lines.push(...textTable(header, cells, align));
   for (const t of verdict.trends) lines.push(`trend of ${trendText(t, metric)}`);
   if (verdict.headroom.length) {
     lines.push(
