@@ -46,7 +46,7 @@ import { isQueuePaused, setQueuePaused } from '../db/queue';
 import { retryRun } from '../db/run-control';
 import { annotateRuns, archiveRuns, deleteRuns } from '../db/run-bulk';
 import type { Db } from '../db/types';
-import { methodLabel, storedMethod } from '../engine/methods/registry';
+import { METHODS, methodLabel, storedMethod } from '../engine/methods/registry';
 import { parseSweptMethod } from './method-sweeps';
 import { studyAxesOf, studyGrid } from '../../src-shared/study-grid';
 import { isSweep, SWEEP_CONFIRM_RUNS, SWEEP_MAX_GRID, SWEEP_MAX_RUNS } from '../../src-shared/sweep';
@@ -91,6 +91,21 @@ export function studyRunCount(study: StudyConfig): number {
   return studyAxesOf(study).reduce((n, { size }) => n + Math.min(size, sample), 0) * study.budget.seeds.length;
 }
 
+/** Problems of a study's reference: it must name parameters its method has, and match an entry that runs that method on its own. */
+function referenceIssues(study: StudyConfig): string[] {
+  const { reference } = study;
+  if (!reference) return [];
+  const method = METHODS.find((m) => m.id === reference.id);
+  const known = method ? Object.keys(method.params.shape) : [];
+  const unknown = Object.keys(reference.params).filter((k) => !known.includes(k));
+  if (unknown.length)
+    return unknown.map((k) => `reference.params.${k}: '${k}' is not a parameter of ${reference.id} (its parameters: ${known.join(', ') || 'none'})`);
+  // A combined entry (with partners) is another method: the verdict compares with entries that run the reference alone.
+  if (!study.methods.some((m) => m.id === reference.id && m.with.length === 0))
+    return [`reference: every entry running ${reference.id} combines it with other methods; add ${reference.id} on its own to compare with it`];
+  return [];
+}
+
 /** Validates a study config and every method's parameters, naming each bad field; a sweep's every value is checked. */
 export function validateStudy(input: unknown): StudyConfig {
   const result = studyConfigSchema.safeParse(input);
@@ -104,6 +119,8 @@ export function validateStudy(input: unknown): StudyConfig {
   const issues = [...(result.success ? [] : describeIssues(result.error)), ...methods.issues];
   if (!result.success || issues.length) throw new ValidationError(`Invalid study config:\n  ${issues.join('\n  ')}`, issues);
   const study = { ...result.data, methods: methods.parsed };
+  const reference = referenceIssues(study);
+  if (reference.length) throw new ValidationError(`Invalid study config:\n  ${reference.join('\n  ')}`, reference);
   const runs = studyRunCount(study);
   if (runs > SWEEP_MAX_RUNS) {
     const issue = `budget: the study expands to ${runs} fine-tuning runs, more than ${SWEEP_MAX_RUNS}: sweep fewer values or sample points (sweep.sample)`;

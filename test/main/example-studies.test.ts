@@ -35,6 +35,24 @@ describe('the example studies in resources/studies', () => {
     }
   });
 
+  it('refuses a reference with a parameter its method lacks, or one that only runs combined', () => {
+    const issues = (study: object) => {
+      try {
+        validateStudy(study as never);
+        return [];
+      } catch (err) {
+        return (err as ValidationError).issues;
+      }
+    };
+    expect(issues({ methods: [{ id: 'vanilla' }, { id: 'lora' }], reference: { id: 'lora', params: { rnak: 4 } } })).toEqual([
+      expect.stringMatching(/^reference\.params\.rnak: 'rnak' is not a parameter of lora \(its parameters: .*rank/),
+    ]);
+    expect(issues({ methods: [{ id: 'vanilla' }, { id: 'l2-sp', with: [{ id: 'rehearsal' }] }], reference: { id: 'l2-sp' } })).toEqual([
+      'reference: every entry running l2-sp combines it with other methods; add l2-sp on its own to compare with it',
+    ]);
+    expect(issues({ methods: [{ id: 'vanilla' }, { id: 'lora' }], reference: { id: 'lora', params: { rank: 4 } } })).toEqual([]);
+  });
+
   it('refuses a suite without studies and one with an unknown field, naming them', () => {
     expect(() => parseSuite({ name: 'x', studies: [] })).toThrow('studies: a suite needs at least one study');
     expect(() => parseSuite({ name: 'x', studies: [{}], extra: 1 })).toThrow(/extra/);
