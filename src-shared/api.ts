@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { StoredRunConfig, StudyConfig, StudyConfigInput, BackendName, DataConfig, Metric } from './config';
 import type { EvalPoint } from './evaluation';
+import type { GeneralityResult } from './generality';
 import type { GridEntry } from './study-grid';
 import type { StudyVerdict } from './verdict/study-verdict';
 import type { SearchOutcome } from './search/search-result';
@@ -60,6 +61,12 @@ export interface RunHeadline {
   weightDistanceRel: number;
   /** A sequence of tasks: the metric matrix and its forgetting (docs/methods.md §2); absent for one task. */
   sequence?: SequenceResult;
+  /** A generality suite: each set's metric at θ₀ and at the end (src-shared/generality.ts); absent without a suite. */
+  generality?: GeneralityResult[];
+  /** The mean over the suite's sets of their final metric. */
+  aGen?: number;
+  /** The mean over the suite's sets of their retention; null where a set's is undefined. */
+  retentionGen?: number | null;
 }
 
 /** What a run over a sequence of tasks stores: R[i][j] = metric on task j after stage i (task 0 and stage 0: the pretrain task and θ₀). */

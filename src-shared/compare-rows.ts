@@ -1,5 +1,7 @@
 import { groupBySeed, scalarMetrics, type SeedGroup, type SeedStat } from './aggregate';
 import { flattenConfig } from './config-diff';
+import type { RunHeadline } from './api';
+import { generalityMetrics } from './generality';
 import { taskGroupOf } from './task-groups';
 
 /** What a comparison needs of a run (RunSummary and RunDetail both fit). */
@@ -107,7 +109,7 @@ function labelGroups<R extends ComparableRun>(groups: SeedGroup<R>[]): string[] 
 
 /** Groups runs that differ only by seed and labels each group for tables, legends and exports. */
 export function comparisonRows<R extends ComparableRun>(runs: readonly R[]): ComparisonRow<R>[] {
-  const groups = groupBySeed(runs, (r) => scalarMetrics(r.headline));
+  const groups = groupBySeed(runs, (r) => ({ ...scalarMetrics(r.headline), ...generalityMetrics(r.headline as RunHeadline | null) }));
   const labels = labelGroups(groups);
   return groups.map((g, i) => ({
     key: g.key,

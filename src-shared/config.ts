@@ -5,6 +5,7 @@ import { searchSchema } from './search/search-config';
 import { studyGrid, withPoint } from './study-grid';
 import { SWEEP_MAX_VALUES, sweepable } from './sweep';
 import { WEIGHT_INITS, weightInitOf } from './weight-init';
+import { GENERALITY_SET_IDS, generalityIssues, MAX_GENERALITY_SETS } from './generality';
 
 /** Built-in base-model recipes: image classifiers, a character-level language model and a character-level text classifier. */
 export const RECIPES = ['mlp', 'cnn', 'char-gpt', 'char-encoder'] as const;
@@ -159,6 +160,12 @@ export const budgetSchema = z.strictObject({
   seeds: z.array(seed).min(1).max(20).default([0]),
 });
 
+/** A generality suite: the ids of the sets it measures besides A_pre's (src-shared/generality.ts). */
+export const generalitySuiteSchema = z
+  .array(z.enum(GENERALITY_SET_IDS))
+  .min(1, 'name at least one generality set, or leave generality out')
+  .max(MAX_GENERALITY_SETS);
+
 /** A study's budget: as budgetSchema, where learning rate, epochs and batch size may be swept (a list, {values} or a range). */
 const studyBudgetSchema = budgetSchema.extend({
   learningRate: sweepable(budgetSchema.shape.learningRate, false),
@@ -221,12 +228,15 @@ export const studyConfigSchema = z
     backend: z.enum(BACKENDS).default('auto'),
     /** Language-model studies: a held-out pretrain sequence is collateral damage when its mean token loss rose by more than this (nats). */
     lossRise: z.number().gt(0).max(10).optional(),
+    /** A generality suite: further pretrain evaluation sets (src-shared/generality.ts), each measured at every evaluation point and reported per set and as their mean. */
+    generality: generalitySuiteSchema.optional(),
   })
   .superRefine((study, ctx) => {
     const issues = [
       ...pairingIssues(study.baseModel, study.target.task, study.data.source),
       ...sequenceIssues(study.target),
       ...libraryTargetIssues(study.target),
+      ...generalityIssues(study.target.task, study.generality),
     ];
     if (study.reference && !study.methods.some((m) => m.id === study.reference!.id))
       issues.push({
@@ -355,7 +365,10 @@ export function expandStudy(study: StudyConfig): { bases: { baseModel: BaseModel
   const classes = taskOf(study.target.task).classes.pretrain;
   const metric = metricOf(study.target.task);
   const common = { version: RUN_RECORD_VERSION, studyName: study.name, target: study.target, backend: study.backend, metric };
-  const evaluation = metric === 'loss' ? { lossRise: study.lossRise ?? DEFAULT_LOSS_RISE } : {};
+  const evaluation = {
+    ...(metric === 'loss' ? { lossRise: study.lossRise ?? DEFAULT_LOSS_RISE } : {}),
+    ...(study.generality ? { generality: study.generality } : {}),
+  };
   const { seeds, ...budget } = study.budget;
   // Swept fields still hold {values} here; every one of them is an axis of the grid, so each point replaces them all.
   const template = {

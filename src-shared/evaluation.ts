@@ -26,6 +26,8 @@ export interface EvalPoint {
   weightDistanceRel: number;
   perClass: ClassDamage[];
   perLayer: LayerDistance[];
+  /** A generality suite's sets: each set's metric with the pretrain head (set id → accuracy or mean token loss); absent without a suite. */
+  generality?: Record<string, number>;
   /** Method-specific numbers at this point (e.g. RecAdam's λ(t), mix-cd's rehearsal efficiency). */
   extras: Record<string, number | number[]>;
 }

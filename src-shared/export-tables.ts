@@ -90,7 +90,7 @@ const SCRIPT_PT = 6;
 const COMPACT_COLSEP_PT = 4;
 // A wrapped method column narrower than this holds too few letters a line to read.
 const MIN_METHOD_PT = 40;
-const COMPACT_KEYS = ['aPre', 'aTgt', 'retention', 'targetGain', 'cdAbs'];
+const COMPACT_KEYS = ['aPre', 'aTgt', 'retention', 'targetGain', 'cdAbs', 'retentionGen'];
 
 /** Width of text in a Times-like serif at `fontPt`, in points; errs wide so that a table estimated to fit does. */
 function widthPt(text: string, fontPt: number): number {

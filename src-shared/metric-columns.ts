@@ -1,3 +1,6 @@
+import type { RunHeadline } from './api';
+import { generalitySetOf, type GeneralitySetId } from './generality';
+
 /** A headline metric as tables and figures show it. */
 export interface MetricColumn {
   /** Key in RunHeadline. */
@@ -47,11 +50,42 @@ export const LOSS_METRIC_COLUMNS: readonly MetricColumn[] = [
   ...METRIC_COLUMNS.filter((c) => !['aPre', 'aTgt', 'retention', 'forgetting', 'targetGain'].includes(c.key)),
 ];
 
-/** The columns for these runs: loss columns when every run is a language-model run (config metric 'loss'), else accuracy columns. */
-export function metricColumnsFor(rows: readonly { runs: readonly { config: unknown }[] }[]): readonly MetricColumn[] {
+/**
+ * A generality suite's columns: the mean retention and mean metric over its sets, then each set's retention and
+ * metric (keys `genRet:<set>`, `gen:<set>`, read by generalityMetrics from a headline).
+ */
+export function generalityColumns(sets: readonly GeneralitySetId[], loss: boolean): MetricColumn[] {
+  const value = (key: string, label: string, latex: string): MetricColumn =>
+    loss
+      ? { key, label: `${label} (nats)`, latex: `${latex} (nats)`, unit: '', scale: 1, better: 'lower' }
+      : { key, label, latex, unit: '%', scale: 100, better: 'higher' };
+  const kept = (key: string, label: string, latex: string): MetricColumn => ({ key, label, latex, unit: '%', scale: 100, better: 'higher' });
+  const name = loss ? 'L' : 'A';
+  return [
+    kept('retentionGen', 'Retention (gen. mean)', '$R_\\mathrm{gen}$'),
+    value('aGen', `${name}_gen (mean)`, `$${name}_\\mathrm{gen}$`),
+    ...sets.flatMap((set) => {
+      const label = generalitySetOf(set).label;
+      return [kept(`genRet:${set}`, `Retention · ${label}`, `$R$ ${label}`), value(`gen:${set}`, `${name} · ${label}`, `$${name}$ ${label}`)];
+    }),
+  ];
+}
+
+/** The sets of the generality suites of these runs, in order of first appearance; [] when none has one. */
+export function generalitySetsOf(runs: readonly { headline?: object | null }[]): GeneralitySetId[] {
+  const sets = new Set<GeneralitySetId>();
+  for (const run of runs) for (const g of (run.headline as RunHeadline | null | undefined)?.generality ?? []) sets.add(g.set);
+  return [...sets];
+}
+
+/** The columns for these runs: loss columns when every run is a language-model run (config metric 'loss'), else accuracy columns; then their generality suite's, if any. */
+export function metricColumnsFor(rows: readonly { runs: readonly { config: unknown; headline?: object | null }[] }[]): readonly MetricColumn[] {
   const isLoss = (config: unknown) => (config as { metric?: string } | null)?.metric === 'loss';
   const runs = rows.flatMap((r) => r.runs);
-  return runs.length > 0 && runs.every((run) => isLoss(run.config)) ? LOSS_METRIC_COLUMNS : METRIC_COLUMNS;
+  const loss = runs.length > 0 && runs.every((run) => isLoss(run.config));
+  const columns = loss ? LOSS_METRIC_COLUMNS : METRIC_COLUMNS;
+  const sets = generalitySetsOf(runs);
+  return sets.length ? [...columns, ...generalityColumns(sets, loss)] : columns;
 }
 
 /** Decimals that show a value of this metric sensibly: one for percentages and points, three significant digits otherwise. */

@@ -124,8 +124,15 @@ export function headlineDeltas(
   base: { aPre: number; aTgt: number },
   final: { aPre: number; aTgt: number },
 ): { retention: number | null; forgetting: number; targetGain: number } {
-  if (metric === 'accuracy') return { retention: retention(base.aPre, final.aPre), forgetting: base.aPre - final.aPre, targetGain: final.aTgt - base.aTgt };
-  return { retention: final.aPre > 0 ? base.aPre / final.aPre : null, forgetting: final.aPre - base.aPre, targetGain: base.aTgt - final.aTgt };
+  const kept = metricRetention(metric, base.aPre, final.aPre);
+  if (metric === 'accuracy') return { retention: kept, forgetting: base.aPre - final.aPre, targetGain: final.aTgt - base.aTgt };
+  return { retention: kept, forgetting: final.aPre - base.aPre, targetGain: base.aTgt - final.aTgt };
+}
+
+/** Retention in either metric: A(θ_ft)/A(θ₀) for accuracy, L(θ₀)/L(θ_ft) for a loss (< 1: performance was lost); null where undefined. */
+export function metricRetention(metric: 'accuracy' | 'loss', base: number, final: number): number | null {
+  if (metric === 'accuracy') return retention(base, final);
+  return final > 0 ? base / final : null;
 }
 
 /** Distance of one weight tensor (or all of them) from the base: ‖θ−θ₀‖₂ and relative to ‖θ₀‖₂. */

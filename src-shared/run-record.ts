@@ -3,6 +3,7 @@ import {
   BACKENDS,
   budgetSchema,
   dataSchema,
+  generalitySuiteSchema,
   methodChoiceSchema,
   metricOf,
   pretrainBudgetSchema,
@@ -11,6 +12,7 @@ import {
   studyConfigSchema,
   type Metric,
 } from './config';
+import { generalityIssues } from './generality';
 import { describeIssues } from './validation';
 import { DEFAULT_WEIGHT_INIT, WEIGHT_INITS } from './weight-init';
 
@@ -101,6 +103,8 @@ export const finetuneRunConfigSchema = z.strictObject({
   seed,
   /** Loss metric only: the rise of a pretrain sequence's mean token loss (nats) that counts as collateral damage. */
   lossRise: z.number().gt(0).max(10).optional(),
+  /** The study's generality suite: further pretrain evaluation sets measured at every evaluation point; absent for none. */
+  generality: generalitySuiteSchema.optional(),
   /** A run of a sweep: the study's method entry (`methods.<i>`; runs of one sweep share it and their study) and the point it runs (run-config path → value). */
   sweep: z.strictObject({ id: z.string().min(1).max(100), point: z.record(z.string(), paramValueSchema) }).optional(),
 });
@@ -112,6 +116,7 @@ export const storedRunConfigSchema = z.discriminatedUnion('kind', [pretrainRunCo
   if (run.metric !== metric)
     ctx.addIssue({ code: 'custom', path: ['metric'], message: `the task '${run.target.task}' is measured by ${metric}, not ${run.metric}` });
   if (run.kind !== 'finetune') return;
+  for (const issue of generalityIssues(run.target.task, run.generality)) ctx.addIssue({ code: 'custom', ...issue });
   if (run.metric === 'loss' && run.lossRise === undefined)
     ctx.addIssue({ code: 'custom', path: ['lossRise'], message: 'a loss-metric run needs its lossRise (nats)' });
   if (run.metric === 'accuracy' && run.lossRise !== undefined)

@@ -17,6 +17,7 @@ interface Row {
   per_class_json: string;
   per_layer_json: string;
   extras_json: string;
+  generality_json: string | null;
 }
 
 /** Appends evaluation points to a run, in one transaction. */
@@ -24,8 +25,8 @@ export function insertEvaluations(db: Db, runId: string, points: EvalPoint[]): v
   const next = db.prepare(`SELECT COALESCE(MAX(seq), -1) + 1 AS seq FROM evaluations WHERE run_id = ?`);
   const insert = db.prepare(
     `INSERT INTO evaluations (run_id, seq, step, epoch, phase, alpha, a_pre, a_tgt, cd_abs, cd_cond, gained_abs, loss,
-       weight_distance, weight_distance_rel, per_class_json, per_layer_json, extras_json)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       weight_distance, weight_distance_rel, per_class_json, per_layer_json, extras_json, generality_json)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   db.transaction(() => {
     let seq = (next.get(runId) as { seq: number }).seq;
@@ -48,6 +49,7 @@ export function insertEvaluations(db: Db, runId: string, points: EvalPoint[]): v
         JSON.stringify(p.perClass),
         JSON.stringify(p.perLayer),
         JSON.stringify(p.extras),
+        p.generality ? JSON.stringify(p.generality) : null,
       );
     }
   })();
@@ -72,5 +74,6 @@ export function listEvaluations(db: Db, runId: string): EvalPoint[] {
     perClass: JSON.parse(r.per_class_json),
     perLayer: JSON.parse(r.per_layer_json),
     extras: JSON.parse(r.extras_json),
+    ...(r.generality_json === null ? {} : { generality: JSON.parse(r.generality_json) }),
   }));
 }

@@ -9,6 +9,7 @@ import { migration007 } from './migrations/007-run-record';
 import { migration008 } from './migrations/008-run-queue';
 import { migration009 } from './migrations/009-import-lease';
 import { migration010 } from './migrations/010-run-archive';
+import { migration011 } from './migrations/011-evaluation-generality';
 
 /**
  * A numbered schema change; a merged migration is never edited, a new one is added. `sql` changes
@@ -33,6 +34,7 @@ export const MIGRATIONS: Migration[] = [
   migration008,
   migration009,
   migration010,
+  migration011,
 ];
 
 /** The schema version this build writes. */

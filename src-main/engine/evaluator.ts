@@ -41,6 +41,8 @@ export class Evaluator {
     private readonly pretrainEval: DeviceData,
     private readonly targetEval: DeviceData | null,
     private readonly task: Task,
+    /** A generality suite's sets (owned by the caller), each measured with the pretrain head at every evaluation. */
+    private readonly generality: readonly { set: string; data: DeviceData }[] = [],
   ) {
     for (const [name, t] of theta0)
       this.sqNorm0.set(
@@ -77,9 +79,15 @@ export class Evaluator {
 
   /** An evaluator of the same model, θ₀ and base scores against another target set (the next task of a sequence). */
   forTarget(targetEval: DeviceData): Evaluator {
-    const next = new Evaluator(this.model, this.theta0, this.pretrainEval, targetEval, this.task);
+    const next = new Evaluator(this.model, this.theta0, this.pretrainEval, targetEval, this.task, this.generality);
     next.base = this.base;
     return next;
+  }
+
+  /** Each generality set's metric with the pretrain head (set id → accuracy or mean token loss); null without a suite. */
+  generalityMetrics(): Record<string, number> | null {
+    if (!this.generality.length) return null;
+    return Object.fromEntries(this.generality.map((g) => [g.set, this.metricOn(g.data, 'pretrain')]));
   }
 
   /** Records θ₀'s per-sample pretrain scores, the reference for collateral damage; returns A_pre(θ₀). */
@@ -103,6 +111,7 @@ export class Evaluator {
   evaluate(at: EvalAt): EvalPoint {
     const pre = this.task.compare(this.base, this.pretrainScores(), this.pretrainLabels);
     const { total, perLayer } = this.distances();
+    const generality = this.generalityMetrics();
     return {
       step: at.step,
       epoch: at.epoch,
@@ -119,6 +128,7 @@ export class Evaluator {
       perClass: pre.perClass,
       perLayer,
       extras: {},
+      ...(generality ? { generality } : {}),
     };
   }
 }

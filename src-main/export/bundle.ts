@@ -1,18 +1,20 @@
 import type { AppInfo, BundleFile, ExportedFigure, RunDetail } from '../../src-shared/api';
 import { comparisonRows } from '../../src-shared/compare-rows';
 import { tableCsv, tableLatex, tableLatexFull, tableMarkdown } from '../../src-shared/export-tables';
-import { METRIC_COLUMNS } from '../../src-shared/metric-columns';
+import { scalarMetrics } from '../../src-shared/aggregate';
+import { generalityMetrics } from '../../src-shared/generality';
+import { metricColumnsFor } from '../../src-shared/metric-columns';
 import { taskGroups } from '../../src-shared/task-groups';
 import { headroomTable } from '../../src-shared/verdict/headroom-tables';
 import { headroomOfRuns } from '../../src-shared/verdict/verdict-runs';
 import { writeZip, type ZipEntry } from './write-zip';
 
 function runsCsv(runs: readonly RunDetail[]): string {
-  const keys = METRIC_COLUMNS.map((c) => c.key);
+  const keys = metricColumnsFor([{ runs }]).map((c) => c.key);
   const header = ['run_id', 'study', 'method', 'method_label', 'seed', 'status', 'backend', ...keys].join(',');
   const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
   const lines = runs.map((r) => {
-    const h = (r.headline ?? {}) as unknown as Record<string, number | null>;
+    const h = { ...scalarMetrics(r.headline), ...generalityMetrics(r.headline) };
     return [r.id, quote(r.studyName), r.methodId, quote(r.methodLabel), r.seed, r.status, r.backend ?? '', ...keys.map((k) => h[k] ?? '')].join(',');
   });
   return [header, ...lines].join('\n') + '\n';

@@ -120,6 +120,24 @@ describe('a study of an imported GPT-2 on the built-in text, tokenised with its 
     for (const s of moved.sequences) expect(s.text).toMatch(/^[\x20-\x7e]{32,}$/);
   });
 
+  it('measures a generality suite of Moby Dick and the spam corpus with the checkpoint’s tokenizer: Moby Dick is L_pre’s own set, spam another', async () => {
+    const launched = await wb.api.launchStudy(study({ methods: [{ id: 'vanilla' }], generality: ['moby-dick', 'spam-assassin'] }));
+    await wb.host.whenIdle();
+    const run = await wb.api.getRun(launched.runIds[0]);
+    expect([run.status, run.error]).toEqual(['completed', null]);
+    expect(run.logs.join('\n')).toMatch(/generality suite: Moby Dick \(16\), SpamAssassin mail \(16\)/);
+    const h = run.headline!;
+    const [moby, spam] = h.generality!;
+    // Held-out Moby Dick windows are the pretrain eval windows cut from another order of the same chapters: close to L_pre, not equal.
+    expect(Math.abs(moby.base - h.aPreBase)).toBeLessThan(0.5);
+    expect(spam.set).toBe('spam-assassin');
+    for (const g of [moby, spam]) {
+      expect(g.base).toBeGreaterThan(1);
+      expect(g.retention).toBeCloseTo(g.base / g.final, 12);
+    }
+    for (const p of run.evaluations) expect(Object.keys(p.generality!)).toEqual(['moby-dick', 'spam-assassin']);
+  });
+
   it('refuses a BERT checkpoint and a model without a tokenizer for a next-token study, and an imported model on a text classifier', async () => {
     expect(issuesOf(await wb.api.checkStudy(study({ baseModel: { imported: bert.id } })))).toMatch(
       /^baseModel\.imported: 'bert-tiny' is a BERT checkpoint \(a masked LM, not a causal LM\): the task 'sotu-late' measures next-token loss, which needs a GPT-2-family causal LM/,

@@ -7,7 +7,7 @@ import { loadMnistDigits } from './mnist-digits';
 import type { StudyData } from './study-data';
 
 /** Keeps the rows whose digit is in `classes` and relabels them 0..k−1 in that order. */
-function takeClasses(all: Dataset, rows: ArrayLike<number>, classes: number[], name: string): Dataset {
+export function takeClasses(all: Dataset, rows: ArrayLike<number>, classes: number[], name: string): Dataset {
   const index = new Map(classes.map((digit, i) => [digit, i]));
   const keep = Array.from(rows).filter((r) => index.has(all.classes[all.y[r]]));
   const d = all.shape[0] * all.shape[1] * all.shape[2];
@@ -30,11 +30,14 @@ function transformInputs(data: Dataset, task: DigitsTask, seed: number): Dataset
   return { ...data, x, name: `${data.name} (${task.id})` };
 }
 
-/**
- * Splits the built-in digits (seeded, disjoint) into pretrain train/eval and target train/eval,
- * then applies the target task (its classes, its input transform).
- */
-export function buildDigitsStudyData(data: DigitsDataConfig, task: DigitsTask): StudyData {
+/** The rows of the built-in digits (seeded, disjoint) in each split of a study: pretrain train/eval and target train/eval. */
+export function digitsSplit(data: DigitsDataConfig): {
+  all: Dataset;
+  pretrainTrain: Int32Array;
+  pretrainEval: Int32Array;
+  targetTrain: Int32Array;
+  targetEval: Int32Array;
+} {
   const all = loadMnistDigits();
   const order = new Rng(data.splitSeed).permutation(all.n);
   const used = order.subarray(0, Math.round(all.n * data.useFraction));
@@ -43,12 +46,27 @@ export function buildDigitsStudyData(data: DigitsDataConfig, task: DigitsTask): 
   const tgt = used.subarray(nPre);
   const preEvalN = Math.round(pre.length * data.evalShare);
   const tgtEvalN = Math.round(tgt.length * data.evalShare);
-  const { classes } = task;
-  const targetTrain = takeClasses(all, tgt.subarray(tgtEvalN), classes.target, 'target train');
-  const targetEval = takeClasses(all, tgt.subarray(0, tgtEvalN), classes.target, 'target eval');
   return {
-    pretrainTrain: takeClasses(all, pre.subarray(preEvalN), classes.pretrain, 'pretrain train'),
-    pretrainEval: takeClasses(all, pre.subarray(0, preEvalN), classes.pretrain, 'pretrain eval'),
+    all,
+    pretrainTrain: pre.subarray(preEvalN),
+    pretrainEval: pre.subarray(0, preEvalN),
+    targetTrain: tgt.subarray(tgtEvalN),
+    targetEval: tgt.subarray(0, tgtEvalN),
+  };
+}
+
+/**
+ * Splits the built-in digits (seeded, disjoint) into pretrain train/eval and target train/eval,
+ * then applies the target task (its classes, its input transform).
+ */
+export function buildDigitsStudyData(data: DigitsDataConfig, task: DigitsTask): StudyData {
+  const { all, ...rows } = digitsSplit(data);
+  const { classes } = task;
+  const targetTrain = takeClasses(all, rows.targetTrain, classes.target, 'target train');
+  const targetEval = takeClasses(all, rows.targetEval, classes.target, 'target eval');
+  return {
+    pretrainTrain: takeClasses(all, rows.pretrainTrain, classes.pretrain, 'pretrain train'),
+    pretrainEval: takeClasses(all, rows.pretrainEval, classes.pretrain, 'pretrain eval'),
     targetTrain: transformInputs(targetTrain, task, data.splitSeed),
     targetEval: transformInputs(targetEval, task, data.splitSeed),
     sameHead: sharesHead(task) === true,

@@ -20,13 +20,19 @@ export function importedTextWindow(context: number): number {
   return Math.min(context, IMPORTED_TEXT_WINDOW);
 }
 
+/** What a token stream needs of a tokenizer (an imported checkpoint's, or the character model's): documents are encoded one by one and joined by the separator. */
+export interface StreamTokenizer {
+  separator: Int32Array;
+  encode(text: string): Int32Array;
+}
+
 /**
  * The token stream of some documents: each encoded on its own by the checkpoint's tokenizer, in
  * the order given (the split's seeded order), separated by the tokenizer's separator, until the
  * stream holds `needed` tokens or the documents run out. Encoding a whole corpus (SOTU: 10.7 million
  * characters) would take a JavaScript BPE tens of seconds per run for windows that use a fraction of it.
  */
-export function tokenStream(docs: CorpusDocument[], tok: HfTextTokenizer, needed: number): Int32Array {
+export function tokenStream(docs: CorpusDocument[], tok: StreamTokenizer, needed: number): Int32Array {
   const parts: Int32Array[] = [];
   let length = 0;
   for (const doc of docs) {

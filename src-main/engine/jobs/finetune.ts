@@ -4,6 +4,8 @@ import { targetDatasets, taskSequence } from '../../../src-shared/config';
 import type { EvalPoint } from '../../../src-shared/evaluation';
 import { headlineDeltas } from '../../../src-shared/metrics';
 import { sequenceForgetting } from '../../../src-shared/sequence-metrics';
+import { generalityHeadline } from '../../../src-shared/generality';
+import { buildGeneralityData } from '../data/generality-data';
 import { buildStudyStages } from '../data/study-data';
 import { checkTokenizer } from '../data/tokenizer-check';
 import { disposeDevice, toDevice, type DeviceData } from '../device-data';
@@ -60,7 +62,13 @@ export async function runFinetune(job: FinetuneJob, emitEvent: Emit): Promise<vo
   const studies = buildStudyStages(config.baseModel, tasks, job.store ? { store: job.store, targets: targetDatasets(config.target) } : undefined);
   const data = studies[0];
   const sameHead = data.sameHead;
-  checkTokenizer(config.baseModel, [data.pretrainTrain, data.pretrainEval, ...studies.flatMap((s) => [s.targetTrain, s.targetEval])]);
+  const generality = buildGeneralityData(config.baseModel, tasks[0], config.generality ?? [], job.store);
+  checkTokenizer(config.baseModel, [
+    data.pretrainTrain,
+    data.pretrainEval,
+    ...studies.flatMap((s) => [s.targetTrain, s.targetEval]),
+    ...generality.map((g) => g.data),
+  ]);
   const task = taskFor(tasks[0], config.lossRise);
   const theta0 = decodeCheckpoint(job.base);
   const spec = modelSpecFor(config.baseModel, sameHead ? null : data.targetTrain.classes.length);
@@ -68,13 +76,15 @@ export async function runFinetune(job: FinetuneJob, emitEvent: Emit): Promise<vo
   const theta0Tensors = new Map([...theta0].map(([name, values]) => [name, tf.tensor(values, model.params.get(name)!.shape)]));
   const [pretrainPool, pretrainEval] = [data.pretrainTrain, data.pretrainEval].map(toDevice);
   const targets = studies.map((s) => ({ train: toDevice(s.targetTrain), eval: toDevice(s.targetEval) }));
-  const devices: DeviceData[] = [pretrainPool, pretrainEval, ...targets.flatMap((t) => [t.train, t.eval])];
-  let evaluator = new Evaluator(model, theta0Tensors, pretrainEval, targets[0].eval, task);
+  const generalitySets = generality.map((g) => ({ set: g.set, data: toDevice(g.data) }));
+  const devices: DeviceData[] = [pretrainPool, pretrainEval, ...targets.flatMap((t) => [t.train, t.eval]), ...generalitySets.map((g) => g.data)];
+  let evaluator = new Evaluator(model, theta0Tensors, pretrainEval, targets[0].eval, task, generalitySets);
   const { epochs, batchSize, learningRate, evalsPerEpoch } = config.budget;
   const log = (message: string) => emit({ type: 'log', message });
   log(
     `${methodLabel(choice)}: ${targets.map((t) => t.train.n).join(' then ')} target samples, ${pretrainEval.n} pretrain eval samples, ${model.paramCount} weights`,
   );
+  if (generality.length) log(`generality suite: ${generality.map((g) => `${g.data.name.replace(/^generality: /, '')} (${g.data.n})`).join(', ')}`);
   const frozen = config.baseModel.imported?.frozen ?? [];
   if (frozen.length)
     log(`the imported model had ${frozen.join(', ')} frozen; here the method decides what trains (linear-probe or LoRA keep the backbone fixed)`);
@@ -89,6 +99,7 @@ export async function runFinetune(job: FinetuneJob, emitEvent: Emit): Promise<vo
   try {
     // θ₀'s scores are the reference for collateral damage, resumed or not (one evaluation pass).
     const aPreBase = evaluator.setBase(evaluator.pretrainScores());
+    const generalityBase = evaluator.generalityMetrics();
     if (!resumed) emit({ type: 'predictions', phase: 'base', predictions: evaluator.pretrainPredictions() });
     const aTgtBase = progress
       ? progress.aTgtBase
@@ -208,6 +219,7 @@ export async function runFinetune(job: FinetuneJob, emitEvent: Emit): Promise<vo
       weightDistance: final.weightDistance,
       weightDistanceRel: final.weightDistanceRel,
       ...(result ? { sequence: result } : {}),
+      ...(generalityBase && config.generality ? generalityHeadline(config.metric, config.generality, generalityBase, final.generality!) : {}),
     };
     emit({ type: 'result', headline });
   } finally {
