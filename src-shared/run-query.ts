@@ -1,6 +1,7 @@
 import type { RunHeadline } from './api';
 import { flattenConfig } from './config-diff';
 import { METRIC_COLUMNS } from './metric-columns';
+import { generalityMetrics } from './generality';
 
 // The search language of the Runs view (and `retainlab runs list --where`): words, `tag:x`, and
 // conditions `field op value` on a headline metric, a listed fact of the run or a config path.
@@ -29,8 +30,11 @@ export type QueryTerm =
 /** The comparisons a condition may use. */
 export type QueryOp = '=' | '!=' | '>' | '<' | '>=' | '<=';
 
-/** The headline metrics a condition may name (the keys of metric-columns.ts). */
-export const QUERY_METRICS: readonly string[] = METRIC_COLUMNS.map((c) => c.key);
+/** The headline metrics a condition may name (the keys of metric-columns.ts, a generality suite's means; its sets as `gen:<set>`, `genRet:<set>`). */
+export const QUERY_METRICS: readonly string[] = [...METRIC_COLUMNS.map((c) => c.key), 'aGen', 'retentionGen'];
+
+// A generality set's metric or retention, e.g. `genRet:spam-assassin`.
+const SET_METRIC = /^gen(Ret)?:[a-z-]+$/;
 
 // Facts of the listed run that are not config paths (the study's name is also in the config as studyName).
 const RUN_FIELDS: Record<string, (run: QueryableRun) => string | null | undefined> = {
@@ -89,8 +93,9 @@ function pathValues(config: unknown, path: string): string[] {
 
 /** The values a field has in a run: a metric, a run fact or config values; [] where the run has none. */
 export function fieldValues(run: QueryableRun, field: string): (string | number)[] {
-  if (QUERY_METRICS.includes(field)) {
-    const v = (run.headline as unknown as Record<string, unknown> | null)?.[field];
+  if (QUERY_METRICS.includes(field) || SET_METRIC.test(field)) {
+    const metrics: Record<string, unknown> = { ...run.headline, ...generalityMetrics(run.headline) };
+    const v = metrics[field];
     return typeof v === 'number' && Number.isFinite(v) ? [v] : [];
   }
   if (field in RUN_FIELDS) {

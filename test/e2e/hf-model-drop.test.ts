@@ -75,6 +75,62 @@ describe('browser mode end to end: a Hugging Face checkpoint dropped on the wind
     expect(errors).toEqual([]);
   });
 
+  it('runs a study of the dropped GPT-2 with a generality suite of two sets and compares retention per set', async () => {
+    const [model] = await session.wb.api.listImportedModels();
+    await page.getByTestId('tab-new-study').click();
+    await page.getByTestId('imported-gpt2-tiny').click();
+    await expect.poll(() => page.getByTestId('imported-hint').textContent()).toMatch(/read with its own BPE tokenizer \(97 tokens\).*held-out Moby Dick/s);
+    await page.getByTestId('wizard-next').click();
+    // Only the language-model text tasks fit a GPT-2 checkpoint.
+    expect(await page.getByTestId('task-dataset').count()).toBe(0);
+    expect(await page.getByTestId('task-spam-later').count()).toBe(0);
+    await page.getByTestId('task-sotu-late').click();
+    await page.getByTestId('data-train-sequences').fill('32');
+    await page.getByTestId('data-eval-sequences').fill('16');
+    await page.getByTestId('generality-moby-dick').check();
+    await page.getByTestId('generality-spam-assassin').check();
+    await page.screenshot({ path: join(OUTPUT_DIR, 'e2e-hf-generality-suite.png'), fullPage: true });
+    await page.getByTestId('wizard-next').click();
+    await page.getByTestId('method-toggle-wiseft').uncheck();
+    await page.getByTestId('method-toggle-l2-sp').check();
+    await page.getByTestId('wizard-next').click();
+    await page.getByTestId('budget-epochs').fill('1');
+    await page.getByTestId('budget-batch-size').fill('16');
+    await page.getByTestId('budget-seeds').fill('0');
+    await page.getByTestId('wizard-next').click();
+    await expect.poll(() => page.getByTestId('review-run-count').textContent()).toMatch(/2 fine-tuning runs.*starting from the imported model/s);
+    expect(await page.getByTestId('study-name').inputValue()).toBe('gpt2-tiny: Moby Dick → modern addresses');
+    await page.getByTestId('wizard-launch').click();
+
+    await expect.poll(async () => (await session.wb.api.listRuns()).items.length, { timeout: 10_000 }).toBe(2);
+    const runs = (await session.wb.api.listRuns()).items;
+    for (const run of runs) {
+      await expect.poll(() => page.getByTestId(`run-status-${run.id}`).textContent(), { timeout: 120_000, interval: 250 }).toBe('completed');
+      expect(run.config!.kind === 'finetune' && run.config!.generality).toEqual(['moby-dick', 'spam-assassin']);
+      expect(run.config!.baseModel.imported!.id).toBe(model.id);
+    }
+    // The Runs table shows the suite's mean retention by default.
+    await expect.poll(() => page.locator('th', { hasText: 'Retention (gen. mean)' }).count()).toBe(1);
+    for (const run of runs) await page.getByTestId(`run-select-${run.id}`).check();
+    await page.getByTestId('compare-button').click();
+    await expect.poll(() => page.getByTestId('compare-table').isVisible()).toBe(true);
+    const table = page.getByTestId('compare-table');
+    for (const name of ['Retention (gen. mean)', 'Retention · Moby Dick', 'Retention · SpamAssassin mail', 'L · SpamAssassin mail (nats)'])
+      await expect.poll(() => table.locator('th', { hasText: name }).count()).toBe(1);
+    const details = await Promise.all(runs.map((r) => session.wb.api.getRun(r.id)));
+    // Each cell is its run's stored retention on that set (one seed: no spread), in percent.
+    for (const [i, run] of details.entries()) {
+      const spam = run.headline!.generality!.find((g) => g.set === 'spam-assassin')!;
+      const column = runs.length - 1 - i;
+      const cell = (await page.getByTestId(`metric-genRet:spam-assassin-${column}`).textContent())!.trim();
+      expect(Number(cell)).toBeCloseTo(spam.retention! * 100, 1);
+    }
+    await page.getByTestId('compare-table').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(OUTPUT_DIR, 'e2e-hf-generality-compare.png'), fullPage: true });
+    await page.getByTestId('tab-datasets').click();
+    expect(errors).toEqual([]);
+  });
+
   it('refuses a dropped GPT-2 folder without its tokenizer, by name, and stores nothing', async () => {
     const before = await session.wb.api.listImportedModels();
     await dropPath(page, copyOf('gpt2-tiny', 'gpt2-no-tokenizer', ['tokenizer.json']), 'h2');

@@ -2,7 +2,9 @@ import type { RunSummary } from '../../../src-shared/api';
 import type { SeedStat } from '../../../src-shared/aggregate';
 import type { ComparisonRow } from '../../../src-shared/compare-rows';
 import type { Metric } from '../../../src-shared/config';
-import { METRIC_COLUMNS } from '../../../src-shared/metric-columns';
+import { scalarMetrics } from '../../../src-shared/aggregate';
+import { generalityMetrics, GENERALITY_SET_IDS, type GeneralitySetId } from '../../../src-shared/generality';
+import { generalityColumns, METRIC_COLUMNS, type MetricColumn } from '../../../src-shared/metric-columns';
 import { fieldValues } from '../../../src-shared/run-query';
 import { metricDelta, metricValue, num, pct } from '../format';
 
@@ -10,7 +12,7 @@ import { metricDelta, metricValue, num, pct } from '../format';
 // headline metric (by its metric-columns.ts key) or any config path.
 
 /** The columns shown until the researcher chooses others. */
-export const DEFAULT_COLUMNS: readonly string[] = ['aPre', 'aTgt', 'retention', 'forgetting', 'targetGain', 'cdAbs', 'weightDistance'];
+export const DEFAULT_COLUMNS: readonly string[] = ['aPre', 'aTgt', 'retention', 'forgetting', 'targetGain', 'cdAbs', 'weightDistance', 'retentionGen'];
 
 /** How a column is headed. */
 export interface ColumnHead {
@@ -30,24 +32,50 @@ const TITLES: Record<string, string> = {
   cdCond: 'Collateral damage among the pretrain eval samples θ₀ got right',
   weightDistance: 'Backbone weight distance from θ₀ (L2 norm)',
   weightDistanceRel: 'Backbone weight distance from θ₀ relative to ‖θ₀‖',
+  retentionGen: 'A generality suite: the mean over its sets of each set’s retention (final relative to θ₀, as Retention)',
+  aGen: 'A generality suite: the mean over its sets of the pretrain-head metric on each',
 };
+
+// Every generality column any suite can have (accuracy labels; a loss study's differ only in their unit).
+const GENERALITY_COLUMNS: readonly MetricColumn[] = generalityColumns(GENERALITY_SET_IDS, false);
+
+/** Whether a column belongs to a generality suite (its mean or one set's), shown only where a listed run has a suite. */
+export function isGeneralityColumn(key: string): boolean {
+  return GENERALITY_COLUMNS.some((c) => c.key === key);
+}
+
+/** The generality columns of these sets, as the column chooser offers them: the means, then each set's retention and metric. */
+export function generalityColumnKeys(sets: readonly GeneralitySetId[]): string[] {
+  return generalityColumns(sets, false).map((c) => c.key);
+}
 
 /** Whether a column key names a headline metric (otherwise it is a config path). */
 export function isMetricColumn(key: string): boolean {
-  return METRIC_COLUMNS.some((c) => c.key === key);
+  return METRIC_COLUMNS.some((c) => c.key === key) || isGeneralityColumn(key);
 }
 
 /** The header of a column: a metric's label, or a config path's last two segments (the whole path as its title). */
 export function columnHead(key: string): ColumnHead {
-  const metric = METRIC_COLUMNS.find((c) => c.key === key);
-  if (metric) return { key, label: metric.label, title: TITLES[key], numeric: true };
+  const metric = METRIC_COLUMNS.find((c) => c.key === key) ?? GENERALITY_COLUMNS.find((c) => c.key === key);
+  if (metric) return { key, label: metric.label, title: TITLES[key] ?? metricTitle(key), numeric: true };
   return { key, label: key.split('.').slice(-2).join('.'), title: key, numeric: false };
 }
+
+// A generality set's column: what it reads, from the set's label.
+function metricTitle(key: string): string {
+  const set = key.split(':')[1];
+  return key.startsWith('genRet:')
+    ? `Retention on the generality set ${set}`
+    : `Pretrain-head metric on the generality set ${set} (accuracy, or a language model's mean token loss)`;
+}
+
+// A metric holding A_pre-like values (accuracy, or a loss in nats), not a share or a change.
+const isLevel = (key: string) => key === 'aPre' || key === 'aTgt' || key === 'aGen' || key.startsWith('gen:');
 
 // A metric value as the table shows it: accuracies (or losses) in their metric, changes in points
 // (or nats), shares as percentages, distances as plain numbers.
 function metricText(key: string, value: number | null | undefined, metric: Metric | null): string {
-  if (key === 'aPre' || key === 'aTgt') return metricValue(value, metric);
+  if (isLevel(key)) return metricValue(value, metric);
   if (key === 'forgetting') return metricDelta(value, metric, false);
   if (key === 'targetGain') return metricDelta(value, metric);
   if (key === 'weightDistance' || key === 'weightDistanceRel') return num(value);
@@ -57,7 +85,7 @@ function metricText(key: string, value: number | null | undefined, metric: Metri
 /** A run's cell: `live` when A_pre/A_tgt come from the live progress report before the first headline. */
 export function runCell(run: RunSummary, key: string): { text: string; live: boolean } {
   if (!isMetricColumn(key)) return { text: fieldValues(run, key).join(', ') || '–', live: false };
-  const h = run.headline as unknown as Record<string, number | null> | null;
+  const h = run.headline ? { ...scalarMetrics(run.headline), ...generalityMetrics(run.headline) } : null;
   if (h) return { text: metricText(key, h[key], run.metric), live: false };
   const progress = key === 'aPre' ? (run.progress?.aPre ?? run.pretrainAccuracy) : key === 'aTgt' ? run.progress?.aTgt : null;
   return { text: metricText(key, progress, run.metric), live: progress !== null && progress !== undefined && run.progress !== null };
@@ -71,7 +99,7 @@ export function groupCell(row: ComparisonRow<RunSummary>, key: string): string {
   if (!s) return '–';
   // Spreads in the unit of the mean: percentage points, or nats; distances as plain numbers.
   const plain = key === 'weightDistance' || key === 'weightDistanceRel';
-  const lossLike = metric !== 'accuracy' && ['aPre', 'aTgt', 'forgetting', 'targetGain'].includes(key);
+  const lossLike = metric !== 'accuracy' && (isLevel(key) || key === 'forgetting' || key === 'targetGain');
   const spread = (v: number) => (plain ? num(v, 2) : lossLike ? v.toFixed(3) : (v * 100).toFixed(1));
   return s.std === null ? metricText(key, s.mean, metric) : `${metricText(key, s.mean, metric)} ± ${spread(s.std)}`;
 }

@@ -2,6 +2,8 @@ import type { Catalog, LaunchResult, RetainLabApi, StudyCheck } from '../../../s
 import type { StudyConfig, StudyConfigInput } from '../../../src-shared/config';
 import type { DatasetSummary, ImportedModelSummary } from '../../../src-shared/datasets';
 import { libraryCompatibility } from '../../../src-shared/library-compat';
+import { generalitySetsFor, type GeneralitySetId } from '../../../src-shared/generality';
+import { importedFits } from '../datasets/model-facts';
 import { ApiError, toApiError } from '../api/api-error';
 import type { SweepDraft } from '../wizard/sweep-field';
 import {
@@ -60,6 +62,8 @@ export class WizardState {
   private checkSeq = 0;
   // The name the wizard gave the study itself; one the researcher typed is never replaced.
   private autoName: string | null;
+  /** The name of the imported model chosen last (names a study of it). */
+  private importedName: string | null = null;
 
   constructor(
     private readonly api: RetainLabApi,
@@ -141,7 +145,11 @@ export class WizardState {
   chooseImported(model: ImportedModelSummary, datasets: DatasetSummary[]): void {
     if (this.draft.baseModel.imported === model.id) return;
     this.draft.baseModel.imported = model.id;
-    this.chooseTask('dataset');
+    this.importedName = model.name;
+    // A GPT-2 checkpoint reads the built-in text (its first language-model task); any other model datasets of the library.
+    const task = this.catalog.tasks.find((t) => importedFits(model, t));
+    this.chooseTask(task?.id ?? 'dataset');
+    if (task && task.source !== 'library') return;
     this.resetStandardize();
     const fits = datasets.find((d) => libraryCompatibility({ imported: model }, d, d, { standardize: false, minCharCount: 1 }).issues.length === 0);
     if (fits) this.chooseDatasets(fits, fits);
@@ -168,6 +176,11 @@ export class WizardState {
   /** Chooses the target task, switching the data to its source's defaults when the source changes; library datasets start as a control (target = pretrain). */
   chooseTask(task: string): void {
     this.draft.target.task = task as typeof this.draft.target.task;
+    // A generality suite keeps the sets the new task can still be measured on.
+    const fits = generalitySetsFor(this.draft.target.task).map((s) => s.id);
+    const kept = this.draft.generality?.filter((id) => fits.includes(id)) ?? [];
+    if (kept.length) this.draft.generality = kept;
+    else delete this.draft.generality;
     const source = this.catalog.tasks.find((t) => t.id === task)?.source;
     if (source && this.draft.data.source !== source) this.draft.data = structuredClone(this.catalog.dataDefaults[source]);
     if (this.draft.data.source === 'library') {
@@ -176,7 +189,18 @@ export class WizardState {
     }
     delete this.draft.target.dataset;
     // A name made from the datasets no longer fits.
-    if (this.draft.name === this.autoName) this.draft.name = this.autoName = this.catalog.defaultStudy.name;
+    // An imported checkpoint on the built-in text: "gpt2 → Moby Dick → modern addresses".
+    const label = this.catalog.tasks.find((t) => t.id === task)?.label;
+    const name = this.draft.baseModel.imported && this.importedName && label ? `${this.importedName}: ${label}` : this.catalog.defaultStudy.name;
+    if (this.draft.name === this.autoName) this.draft.name = this.autoName = name;
+  }
+
+  /** Adds a set to the generality suite, or takes it out (no set left: no suite). */
+  toggleGenerality(id: GeneralitySetId): void {
+    const sets = this.draft.generality ?? [];
+    const next = sets.includes(id) ? sets.filter((s) => s !== id) : [...sets, id];
+    if (next.length) this.draft.generality = next;
+    else delete this.draft.generality;
   }
 
   /** An input says why its text is no valid value, or null once it is (or when it goes away with its step). */
