@@ -322,12 +322,12 @@ function pairingIssues(base: { recipe: Recipe; imported?: string }, task: Target
   const t = taskOf(task);
   const issues: { path: string[]; message: string }[] = [];
   if (base.imported !== undefined) {
-    // A GPT-2-family checkpoint also reads the built-in text with its own tokenizer (checked against the store where the study is launched).
+    // A GPT-2- or BERT-family checkpoint also reads the built-in text with its own tokenizer (checked against the store where the study is launched).
     const nextToken = t.domain === 'text' && t.objective === 'language-model';
     if (task !== 'dataset' && !nextToken)
       issues.push({
         path: ['target', 'task'],
-        message: `an imported model is studied on datasets of the library: set target.task to 'dataset' (not '${task}'); a GPT-2-family checkpoint also on a language-model text task (${TARGET_TASKS.filter((id) => taskOf(id).objective === 'language-model').join(', ')})`,
+        message: `an imported model is studied on datasets of the library: set target.task to 'dataset' (not '${task}'); a GPT-2- or BERT-family checkpoint also on a language-model text task (${TARGET_TASKS.filter((id) => taskOf(id).objective === 'language-model').join(', ')})`,
       });
   } else if (!recipeFits(base.recipe, task)) {
     const r = RECIPE_KIND[base.recipe];

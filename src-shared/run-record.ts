@@ -50,6 +50,8 @@ export const importedArchitectureSchema = z.strictObject({
   heads: z.record(z.string(), z.unknown()).optional(),
   /** 'update': its batch norm normalises with batch statistics and updates them while fine-tuning (absent: frozen). */
   batchNorm: z.literal('update').optional(),
+  /** 'masked-lm': a BERT-family checkpoint, whose language-model loss is masked-token loss (absent: next-token, or not a text model). */
+  objective: z.literal('masked-lm').optional(),
 });
 
 /**

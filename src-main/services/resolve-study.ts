@@ -41,7 +41,9 @@ export function importedArchitecture(model: ImportedModelRecord, batchNorm: Stud
   const { inputShape, backbone, headUnits, frozen, heads } = model.engineSpec;
   // Only 'update' is written, so a model fine-tuned with frozen statistics keeps the identity it had.
   const statistics = batchNorm === 'update' ? { batchNorm } : {};
-  return { id: model.summary.id, inputShape, backbone, headUnits, frozen, ...(heads ? { heads: { ...heads } } : {}), ...statistics };
+  // A BERT checkpoint's text loss is its masked-LM loss: part of the architecture as a study runs it.
+  const objective = model.summary.family === 'bert' ? { objective: 'masked-lm' as const } : {};
+  return { id: model.summary.id, inputShape, backbone, headUnits, frozen, ...(heads ? { heads: { ...heads } } : {}), ...statistics, ...objective };
 }
 
 /**

@@ -8,6 +8,7 @@ import type { ImportedModelSummary } from '../../src-shared/datasets';
 import { STORE_FILE } from '../../src-main/db/connection';
 import { HfTextTokenizer } from '../../src-main/engine/data/hf-text-tokenizer';
 import { buildImportedTextStudyData, tokenStream } from '../../src-main/engine/data/imported-text-study-data';
+import { maskTokensOf } from '../../src-main/engine/data/masked-lm-windows';
 import { splitDocuments, textTask } from '../../src-main/engine/data/text-study-data';
 import { storedTokenizer } from '../../src-main/store-read/stored-tokenizer';
 import { forkLauncher } from '../../src-main/services/fork-launcher';
@@ -59,7 +60,7 @@ describe('a study of an imported GPT-2 on the built-in text, tokenised with its 
     expect(stored.json).toEqual(JSON.parse(readFileSync(join(GOLDEN, 'gpt2-tiny', 'tokenizer.json'), 'utf8')));
     const tok = new HfTextTokenizer(gpt2.id, stored, 97);
     const data = textDataSchema.parse({ source: 'text', trainSequences: 32, evalSequences: 16 });
-    const splits = buildImportedTextStudyData(data, 'sotu-late', tok, 32);
+    const splits = buildImportedTextStudyData(data, 'sotu-late', tok, 32, null);
     // The reference: the tokenizer itself on the same documents, as @huggingface/tokenizers reads the checkpoint's file.
     const own = new Tokenizer(stored.json, stored.config);
     const docs = splitDocuments(textTask('sotu-late').target, data, 1).eval.slice(0, 3);
@@ -138,15 +139,54 @@ describe('a study of an imported GPT-2 on the built-in text, tokenised with its 
     for (const p of run.evaluations) expect(Object.keys(p.generality!)).toEqual(['moby-dick', 'spam-assassin']);
   });
 
-  it('refuses a BERT checkpoint and a model without a tokenizer for a next-token study, and an imported model on a text classifier', async () => {
-    expect(issuesOf(await wb.api.checkStudy(study({ baseModel: { imported: bert.id } })))).toMatch(
-      /^baseModel\.imported: 'bert-tiny' is a BERT checkpoint \(a masked LM, not a causal LM\): the task 'sotu-late' measures next-token loss, which needs a GPT-2-family causal LM/,
-    );
+  it('studies a BERT checkpoint by masked-token loss: [CLS] window [SEP], 15% of tokens scored, the same masks at every evaluation', async () => {
+    const data = textDataSchema.parse({ source: 'text', trainSequences: 32, evalSequences: 16 });
+    const tok = new HfTextTokenizer(bert.id, storedTokenizer(storeFile, bert.id), 89);
+    const masks = maskTokensOf(tok);
+    const build = () => buildImportedTextStudyData(data, 'sotu-late', tok, 24, masks);
+    const { pretrainEval, targetTrain } = build();
+    expect(build().pretrainEval.x).toEqual(pretrainEval.x);
+    let scored = 0;
+    for (const set of [pretrainEval, targetTrain]) {
+      for (let i = 0; i < set.n; i++) {
+        const row = Array.from(set.x.subarray(i * 24, (i + 1) * 24));
+        const targets = Array.from(set.nextTokens!.subarray(i * 24, (i + 1) * 24));
+        expect([row[0], row[23]]).toEqual([masks.cls, masks.sep]);
+        expect([targets[0], targets[23]]).toEqual([-1, -1]);
+        expect(targets.some((t) => t >= 0)).toBe(true);
+        scored += targets.filter((t) => t >= 0).length;
+        // A scored position holds [MASK], a random ordinary token or its own token; an unscored one its own.
+        targets.forEach((t, j) => t >= 0 && row[j] !== masks.mask && row[j] !== t && expect(masks.specials).not.toContain(row[j]));
+      }
+    }
+    expect(scored / (48 * 22)).toBeGreaterThan(0.1);
+    expect(scored / (48 * 22)).toBeLessThan(0.22);
+
+    const launched = await wb.api.launchStudy(study({ baseModel: { imported: bert.id }, generality: ['moby-dick', 'spam-assassin'] }));
+    await wb.host.whenIdle();
+    const runs = await Promise.all(launched.runIds.map((id) => wb.api.getRun(id)));
+    expect(runs.map((r) => [r.status, r.error])).toEqual([
+      ['completed', null],
+      ['completed', null],
+    ]);
+    for (const run of runs) {
+      expect(run.config!.baseModel.imported!.objective).toBe('masked-lm');
+      const h = run.headline!;
+      // Masked-token losses of a random-weight model over 89 tokens: near ln 89 ≈ 4.49.
+      for (const v of [h.aPreBase, h.aPre, h.aTgtBase, h.aTgt, ...h.generality!.map((g) => g.final)]) {
+        expect(v).toBeGreaterThan(2);
+        expect(v).toBeLessThan(8);
+      }
+    }
+    expect(runs[0].headline!.aTgt).toBeLessThan(runs[0].headline!.aTgtBase);
+  });
+
+  it('refuses a model without a tokenizer for a text study, and an imported model on a text classifier', async () => {
     expect(issuesOf(await wb.api.checkStudy(study({ baseModel: { imported: cnn.id } })))).toMatch(
-      /^baseModel\.imported: 'digit CNN' has no tokenizer .* needs a Hugging Face GPT-2-family checkpoint imported with tokenizer\.json/,
+      /^baseModel\.imported: 'digit CNN' has no tokenizer .* needs a Hugging Face GPT-2- or BERT-family checkpoint imported with its tokenizer/,
     );
     expect(issuesOf(await wb.api.checkStudy(study({ target: { task: 'spam-later' } })))).toMatch(
-      /target\.task: an imported model is studied on datasets of the library: set target\.task to 'dataset' \(not 'spam-later'\); a GPT-2-family checkpoint also on a language-model text task \(sotu, sotu-early, sotu-late\)/,
+      /target\.task: an imported model is studied on datasets of the library: set target\.task to 'dataset' \(not 'spam-later'\); a GPT-2- or BERT-family checkpoint also on a language-model text task \(sotu, sotu-early, sotu-late\)/,
     );
   });
 });

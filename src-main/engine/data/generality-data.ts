@@ -9,9 +9,10 @@ import { CharTokenizer, tokenizerId } from './char-tokenizer';
 import type { Dataset } from './dataset';
 import { digitsSplit, takeClasses } from './digits-study-data';
 import { HfTextTokenizer } from './hf-text-tokenizer';
-import { importedTextWindow, TOKEN_POOL_FACTOR, tokenStream, type StreamTokenizer } from './imported-text-study-data';
+import { importedTextWindow, importedWindows, TOKEN_POOL_FACTOR, tokenStream, type StreamTokenizer } from './imported-text-study-data';
+import { maskTokensOf, type MaskTokens } from './masked-lm-windows';
 import { corpus } from './text-corpora';
-import { lmWindows, splitDocuments, textTask } from './text-study-data';
+import { splitDocuments, textTask } from './text-study-data';
 
 /** One set of a generality suite, ready to evaluate with the pretrain head. */
 export interface GeneralityData {
@@ -24,6 +25,7 @@ const NOISE_SIGMA = 0.3;
 const SHIFT_PIXELS = 3;
 const NOISE_SALT = 101;
 const TEXT_ORDER_SALT = 7;
+const MASK_SALT = 15;
 
 /** Each image of a dataset passed through `change` (a copy). */
 function mapImages(data: Dataset, name: string, change: (image: Float32Array, out: Float32Array) => void): Dataset {
@@ -77,26 +79,32 @@ export function heldOutDocuments(id: CorpusId, task: TargetTask, data: TextDataC
   return Array.from(order, (i) => docs[i]);
 }
 
+/** How a text base model reads the built-in text: its tokenizer and window length, and for a BERT its mask tokens. */
+interface TextReader {
+  tok: StreamTokenizer;
+  id: string;
+  window: number;
+  masked: MaskTokens | null;
+}
+
 /** The tokenizer, its id and the window length a text base model reads the built-in text with. */
-function textReader(
-  base: Pick<BaseModelSpec, 'recipe' | 'tokenizer' | 'imported'>,
-  store: StoreSource | undefined,
-): { tok: StreamTokenizer; id: string; window: number } {
+function textReader(base: Pick<BaseModelSpec, 'recipe' | 'tokenizer' | 'imported'>, store: StoreSource | undefined): TextReader {
   if (base.imported) {
     if (!store) throw new Error(`The generality suite of the imported model '${base.imported.id}' needs the store, which holds its tokenizer`);
     const tok = new HfTextTokenizer(base.imported.id, storedTokenizer(store, base.imported.id), base.imported.headUnits);
-    return { tok, id: tok.id, window: importedTextWindow(base.imported.inputShape[0]) };
+    const masked = base.imported.objective === 'masked-lm' ? maskTokensOf(tok) : null;
+    return { tok, id: tok.id, window: importedTextWindow(base.imported.inputShape[0]), masked };
   }
   const recipe = TRANSFORMER_RECIPES[base.recipe];
   if (!recipe || !base.tokenizer) throw new Error(`A text generality set needs a text base model with a tokenizer; '${base.recipe}' is not one`);
   const chars = new CharTokenizer(base.tokenizer);
-  return { tok: { separator: chars.encode(' '), encode: (text) => chars.encode(text) }, id: tokenizerId(base.tokenizer), window: recipe.context };
+  return { tok: { separator: chars.encode(' '), encode: (text) => chars.encode(text) }, id: tokenizerId(base.tokenizer), window: recipe.context, masked: null };
 }
 
 /**
  * The datasets of a study's generality suite, built for its base model: digit sets from the study's own
- * split, text sets as evenly spread next-token windows (data.evalSequences of them, like the pretrain eval
- * set) over held-out documents tokenised with the model's own tokenizer.
+ * split, text sets as evenly spread next-token (a BERT: masked-LM) windows, data.evalSequences of them like
+ * the pretrain eval set, over held-out documents tokenised with the model's own tokenizer.
  */
 export function buildGeneralityData(
   base: Pick<BaseModelSpec, 'recipe' | 'data' | 'tokenizer' | 'imported' | 'classes'>,
@@ -114,6 +122,7 @@ export function buildGeneralityData(
     if (!id) throw new Error(`The generality set '${set}' is not a text set`);
     const count = data.evalSequences;
     const stream = tokenStream(heldOutDocuments(id, task, data), reader.tok, TOKEN_POOL_FACTOR * count * (reader.window + 1));
-    return { set, data: lmWindows(stream, count, null, reader.window, `generality: ${label}`, reader.id) };
+    const name = `generality: ${label}`;
+    return { set, data: importedWindows(stream, count, null, reader.window, name, reader.id, reader.masked, data.splitSeed + MASK_SALT) };
   });
 }

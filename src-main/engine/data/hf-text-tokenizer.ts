@@ -40,6 +40,11 @@ export class HfTextTokenizer {
     return ids;
   }
 
+  /** A token's id in the vocabulary (special tokens included), or undefined where it has none. */
+  tokenId(token: string): number | undefined {
+    return this.tokenizer.get_vocab(true).get(token);
+  }
+
   /** The text of token ids. */
   decode(ids: ArrayLike<number>): string {
     return this.tokenizer.decode(Array.from(ids));

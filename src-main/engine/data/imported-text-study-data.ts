@@ -2,7 +2,9 @@ import type { TargetTask, TextDataConfig } from '../../../src-shared/config';
 import { sharesHead } from '../../../src-shared/tasks/lookup';
 import type { CorpusDocument } from '../../../src-shared/tasks/task';
 import { Rng } from '../rng';
+import type { Dataset } from './dataset';
 import type { HfTextTokenizer } from './hf-text-tokenizer';
+import { maskedWindows, type MaskTokens } from './masked-lm-windows';
 import type { StudyData } from './study-data';
 import { lmWindows, splitDocuments, textTask } from './text-study-data';
 
@@ -59,19 +61,36 @@ export function tokenStream(docs: CorpusDocument[], tok: StreamTokenizer, needed
  * document as for the character model (same seeds, so the same documents), tokenised with the
  * checkpoint's own tokenizer, cut into windows of `window` tokens + 1.
  */
-export function buildImportedTextStudyData(data: TextDataConfig, id: TargetTask, tok: HfTextTokenizer, window: number): StudyData {
+export function buildImportedTextStudyData(data: TextDataConfig, id: TargetTask, tok: HfTextTokenizer, window: number, masked: MaskTokens | null): StudyData {
   const task = textTask(id);
   if (task.objective !== 'language-model')
-    throw new Error(`The task '${id}' is a text classifier; an imported checkpoint is studied on language-model text tasks only (next-token loss)`);
+    throw new Error(
+      `The task '${id}' is a text classifier; an imported checkpoint is studied on language-model text tasks only (next-token or masked-token loss)`,
+    );
   const [pre, tgt] = [splitDocuments(task.pretrain, data, 0), splitDocuments(task.target, data, 1)];
-  const windows = (docs: CorpusDocument[], count: number, random: Rng | null, name: string) =>
-    lmWindows(tokenStream(docs, tok, TOKEN_POOL_FACTOR * count * (window + 1)), count, random, window, name, tok.id);
+  // Each split draws its own masks (salt), the same every time the study is built.
+  const windows = (docs: CorpusDocument[], count: number, random: Rng | null, name: string, salt: number) =>
+    importedWindows(tokenStream(docs, tok, TOKEN_POOL_FACTOR * count * (window + 1)), count, random, window, name, tok.id, masked, data.splitSeed + salt);
   return {
     sameHead: sharesHead(task) === true,
     labels: { pretrain: task.pretrainedOn, target: task.id },
-    pretrainTrain: windows(pre.train, data.trainSequences, new Rng(data.splitSeed + 2), 'pretrain train'),
-    pretrainEval: windows(pre.eval, data.evalSequences, null, 'pretrain eval'),
-    targetTrain: windows(tgt.train, data.trainSequences, new Rng(data.splitSeed + 3), 'target train'),
-    targetEval: windows(tgt.eval, data.evalSequences, null, 'target eval'),
+    pretrainTrain: windows(pre.train, data.trainSequences, new Rng(data.splitSeed + 2), 'pretrain train', 11),
+    pretrainEval: windows(pre.eval, data.evalSequences, null, 'pretrain eval', 12),
+    targetTrain: windows(tgt.train, data.trainSequences, new Rng(data.splitSeed + 3), 'target train', 13),
+    targetEval: windows(tgt.eval, data.evalSequences, null, 'target eval', 14),
   };
+}
+
+/** An imported checkpoint's windows of a token stream: next-token windows for a causal LM, masked-LM windows (masks from `maskSeed`) for a BERT. */
+export function importedWindows(
+  stream: Int32Array,
+  count: number,
+  random: Rng | null,
+  window: number,
+  name: string,
+  tokenizer: string,
+  masked: MaskTokens | null,
+  maskSeed: number,
+): Dataset {
+  return masked ? maskedWindows(stream, count, random, window, name, tokenizer, masked, maskSeed) : lmWindows(stream, count, random, window, name, tokenizer);
 }

@@ -8,6 +8,7 @@ import { buildDigitsStudyData } from './digits-study-data';
 import { HfTextTokenizer } from './hf-text-tokenizer';
 import { buildImportedTextStudyData, importedTextWindow } from './imported-text-study-data';
 import { libraryStudyStages } from './library-study-data';
+import { maskTokensOf } from './masked-lm-windows';
 import { buildTextStudyData } from './text-study-data';
 
 /** The four disjoint splits a study uses. */
@@ -50,7 +51,8 @@ export function buildStudyData(
   if (base.imported) {
     if (!store) throw new Error(`A text study on the imported model '${base.imported.id}' needs the store, which holds its tokenizer`);
     const tok = new HfTextTokenizer(base.imported.id, storedTokenizer(store, base.imported.id), base.imported.headUnits);
-    return buildImportedTextStudyData(base.data, task, tok, importedTextWindow(base.imported.inputShape[0]));
+    const masked = base.imported.objective === 'masked-lm' ? maskTokensOf(tok) : null;
+    return buildImportedTextStudyData(base.data, task, tok, importedTextWindow(base.imported.inputShape[0]), masked);
   }
   const recipe = TRANSFORMER_RECIPES[base.recipe];
   if (!recipe || !base.tokenizer)

@@ -70,9 +70,11 @@ export async function runFinetune(job: FinetuneJob, emitEvent: Emit): Promise<vo
     ...generality.map((g) => g.data),
   ]);
   const task = taskFor(tasks[0], config.lossRise);
-  const theta0 = decodeCheckpoint(job.base);
   const spec = modelSpecFor(config.baseModel, sameHead ? null : data.targetTrain.classes.length);
-  const model = new Model(spec, config.seed, theta0);
+  const checkpoint = decodeCheckpoint(job.base);
+  const model = new Model(spec, config.seed, checkpoint);
+  // A checkpoint may hold weights this study's model does not build (a BERT's pooler, read only by a classifier head): θ₀ is what the model has.
+  const theta0 = new Map([...checkpoint].filter(([name]) => model.params.has(name)));
   const theta0Tensors = new Map([...theta0].map(([name, values]) => [name, tf.tensor(values, model.params.get(name)!.shape)]));
   const [pretrainPool, pretrainEval] = [data.pretrainTrain, data.pretrainEval].map(toDevice);
   const targets = studies.map((s) => ({ train: toDevice(s.targetTrain), eval: toDevice(s.targetEval) }));

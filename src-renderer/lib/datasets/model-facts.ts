@@ -17,15 +17,20 @@ export function modelFacts(model: ImportedModelSummary): string {
   return `input ${model.inputShape.join('×')} · ${model.classes} classes · ${params} · head “${model.headLayer}” · ${layers}`;
 }
 
-/** Whether a task of the catalog fits an imported model: a GPT-2 checkpoint reads the built-in text's language-model tasks with its own tokenizer; any other model datasets of the library. */
+/** Whether a task of the catalog fits an imported model: a GPT-2 or BERT checkpoint reads the built-in text's language-model tasks with its own tokenizer; any other model datasets of the library. */
 export function importedFits(model: ImportedModelSummary, task: { source: string; metric: string }): boolean {
-  if (model.format === 'huggingface' && model.family === 'gpt2') return task.source === 'text' && task.metric === 'loss';
+  if (model.format === 'huggingface' && model.family) return task.source === 'text' && task.metric === 'loss';
   return task.source === 'library';
+}
+
+/** The loss a Hugging Face text model is measured by: GPT-2's next-token loss, BERT's masked-token loss. */
+export function textLossOf(model: ImportedModelSummary): string {
+  return model.family === 'bert' ? 'masked-token loss (15% of tokens, BERT’s masking)' : 'next-token loss';
 }
 
 /** What an imported model is studied on, for its card in the wizard. */
 export function importedStudiedOn(model: ImportedModelSummary): string {
-  if (model.format === 'huggingface' && model.family === 'gpt2')
-    return 'Studied on the built-in text, read with its own tokenizer: retention is next-token loss on held-out Moby Dick; nothing is pretrained.';
+  if (model.format === 'huggingface' && model.family)
+    return `Studied on the built-in text, read with its own tokenizer: retention is ${textLossOf(model)} on held-out Moby Dick; nothing is pretrained.`;
   return 'Studied on datasets of the library; nothing is pretrained.';
 }
