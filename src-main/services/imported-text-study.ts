@@ -1,4 +1,5 @@
 import type { StudyConfig } from '../../src-shared/config';
+import type { HeadSpecs } from '../../src-shared/layer-spec';
 import { getImportedModel, type ImportedModelRecord } from '../db/imported-models';
 import type { Db } from '../db/types';
 
@@ -28,6 +29,19 @@ export function lookUpImportedText(db: Db, study: StudyConfig): { model: Importe
       issues: [
         `${field}: '${name}' is a ${family} model: a language-model text study needs a GPT-2-family (next-token) or BERT-family (masked-token) checkpoint`,
       ],
+    };
+  // A tied head (GPT-2's and BERT's LM heads read the token embeddings) has no kernel for LoRA to adapt.
+  const tied = (model.engineSpec.heads as HeadSpecs | undefined)?.pretrain?.tied;
+  const loraOnHead = study.methods.flatMap((m, i) =>
+    [m, ...m.with].flatMap((part, j) => (part.id === 'lora' && part.params.head === 'lora' ? [j ? `methods.${i}.with.${j - 1}` : `methods.${i}`] : [])),
+  );
+  if (tied)
+    return {
+      model: loraOnHead.length ? null : model,
+      issues: loraOnHead.map(
+        (where) =>
+          `${where}.params.head: 'lora' adapts the pretrain head's kernel, but '${name}' ties its head to the token embeddings (${tied}), so it has none: choose 'frozen' (adapters only) or 'train'`,
+      ),
     };
   return { model, issues: [] };
 }

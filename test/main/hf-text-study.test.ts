@@ -181,6 +181,14 @@ describe('a study of an imported GPT-2 on the built-in text, tokenised with its 
     expect(runs[0].headline!.aTgt).toBeLessThan(runs[0].headline!.aTgtBase);
   });
 
+  it('refuses LoRA on a tied LM head by its field before anything runs, and accepts it with the head frozen', async () => {
+    const lora = (head?: string) => study({ methods: [{ id: 'vanilla' }, { id: 'lora', params: { rank: 2, ...(head ? { head } : {}) } }] });
+    expect(issuesOf(await wb.api.checkStudy(lora()))).toMatch(
+      /^methods\.1\.params\.head: 'lora' adapts the pretrain head's kernel, but 'gpt2-tiny' ties its head to the token embeddings \(embed\/tokens\), so it has none: choose 'frozen' \(adapters only\) or 'train'$/,
+    );
+    expect(issuesOf(await wb.api.checkStudy(lora('frozen')))).toBe('');
+  });
+
   it('refuses a model without a tokenizer for a text study, and an imported model on a text classifier', async () => {
     expect(issuesOf(await wb.api.checkStudy(study({ baseModel: { imported: cnn.id } })))).toMatch(
       /^baseModel\.imported: 'digit CNN' has no tokenizer .* needs a Hugging Face GPT-2- or BERT-family checkpoint imported with its tokenizer/,
