@@ -10,6 +10,7 @@ import { migration008 } from './migrations/008-run-queue';
 import { migration009 } from './migrations/009-import-lease';
 import { migration010 } from './migrations/010-run-archive';
 import { migration011 } from './migrations/011-evaluation-generality';
+import { migration012 } from './migrations/012-model-weight-chunks';
 
 /**
  * A numbered schema change; a merged migration is never edited, a new one is added. `sql` changes
@@ -35,6 +36,7 @@ export const MIGRATIONS: Migration[] = [
   migration009,
   migration010,
   migration011,
+  migration012,
 ];
 
 /** The schema version this build writes. */

@@ -35,7 +35,7 @@ import type { StudyContext } from '../engine/methods/method';
 import type { DatasetPreview, DatasetSummary, ImportedModelSummary, ImportOptions, ImportSource } from '../../src-shared/datasets';
 import { describeIssues, NotFoundError, parseOrThrow, ValidationError } from '../../src-shared/validation';
 import { findUsableBaseModel, getBaseModel, insertBaseModel, listBaseModels, specKey } from '../db/base-models';
-import { getImportedModel } from '../db/imported-models';
+import { getImportedModelInfo } from '../db/imported-models';
 import { listEvaluations } from '../db/evaluations';
 import { listRunLogs } from '../db/run-logs';
 import { allAnnotations, annotationsOf, setNote, setTags, type RunAnnotations } from '../db/run-annotations';
@@ -376,7 +376,7 @@ export class ApiService implements RetainLabApi {
   private checkRun(config: StoredRunConfig, i: number): { issues: string[]; method: MethodChoice | null } {
     const issues: string[] = [];
     const { baseModel } = config;
-    if (baseModel.imported && !getImportedModel(this.db, baseModel.imported.id))
+    if (baseModel.imported && !getImportedModelInfo(this.db, baseModel.imported.id))
       issues.push(`runs.${i}.baseModel.imported.id: no imported model '${baseModel.imported.id}' in this store`);
     if (baseModel.recipe === 'imported' && config.kind === 'pretrain') issues.push(`runs.${i}.kind: an imported model is not pretrained`);
     const datasets = baseModel.data.source === 'library' ? [baseModel.data.pretrain, ...targetDatasets(config.target)] : [];

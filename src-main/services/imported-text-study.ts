@@ -1,6 +1,6 @@
 import type { StudyConfig } from '../../src-shared/config';
 import type { HeadSpecs } from '../../src-shared/layer-spec';
-import { getImportedModel, type ImportedModelRecord } from '../db/imported-models';
+import { getImportedModelInfo, type ImportedModelInfo } from '../db/imported-models';
 import type { Db } from '../db/types';
 
 /**
@@ -9,10 +9,10 @@ import type { Db } from '../db/types';
  * imported with its tokenizer, which then tokenises the corpora. `model` is null for any other study;
  * `issues` are "field: problem" lines. A missing model is lookUpLibrary's to say.
  */
-export function lookUpImportedText(db: Db, study: StudyConfig): { model: ImportedModelRecord | null; issues: string[] } {
+export function lookUpImportedText(db: Db, study: StudyConfig): { model: ImportedModelInfo | null; issues: string[] } {
   const id = study.baseModel.imported;
   if (id === undefined || study.data.source !== 'text') return { model: null, issues: [] };
-  const model = getImportedModel(db, id);
+  const model = getImportedModelInfo(db, id);
   if (!model) return { model: null, issues: [] };
   const { name, format, family, tokenizer } = model.summary;
   const field = 'baseModel.imported';

@@ -1,7 +1,7 @@
 import { targetDatasets, type LibraryDataConfig, type StudyConfig, type TokenizerSpec } from '../../src-shared/config';
 import type { DatasetSummary } from '../../src-shared/datasets';
 import { libraryCompatibility, type LibraryCompatibility } from '../../src-shared/library-compat';
-import { getImportedModel, type ImportedModelRecord } from '../db/imported-models';
+import { getImportedModelInfo, type ImportedModelInfo } from '../db/imported-models';
 import type { Db } from '../db/types';
 import { buildCharTokenizer, normaliseText } from '../engine/data/char-tokenizer';
 import { libraryTextDataset } from '../engine/data/library-datasets';
@@ -11,7 +11,7 @@ import { datasetSummaryOf } from './dataset-service';
 export interface LibraryStudy {
   pretrain: DatasetSummary;
   /** The imported base model, or null for a recipe pretrained in the workbench. */
-  model: ImportedModelRecord | null;
+  model: ImportedModelInfo | null;
   /** How the base model and the pretrain dataset fit the first target. */
   compat: LibraryCompatibility;
   /** Text datasets: the character tokenizer built from the pretrain dataset's training texts (part of the base model's identity). */
@@ -35,7 +35,7 @@ function libraryTokenizer(db: Db, data: LibraryDataConfig): TokenizerSpec {
 export function lookUpLibrary(db: Db, study: StudyConfig): { library: LibraryStudy | null; issues: string[] } {
   const issues: string[] = [];
   const imported = study.baseModel.imported;
-  const model = imported === undefined ? null : getImportedModel(db, imported);
+  const model = imported === undefined ? null : getImportedModelInfo(db, imported);
   if (imported !== undefined && !model) issues.push(`baseModel.imported: no imported model with id '${imported}' (see \`retainlab models list\`)`);
   const ids = targetDatasets(study.target);
   const data = study.data;

@@ -12,7 +12,7 @@ import {
 import { taskOf } from '../../src-shared/tasks/lookup';
 import { DEFAULT_WEIGHT_INIT } from '../../src-shared/weight-init';
 import { textTokenizerFor } from '../engine/data/text-study-data';
-import type { ImportedModelRecord } from '../db/imported-models';
+import type { ImportedModelInfo } from '../db/imported-models';
 import type { LibraryStudy } from './library-study';
 
 /** The base-model spec of a library study: the pretrain dataset's classes and sample shape (text: its tokenizer), and an imported model's architecture. */
@@ -37,7 +37,7 @@ function librarySpec(spec: BaseModelSpec, library: LibraryStudy, batchNorm: Stud
 }
 
 /** An imported model's architecture as a base-model spec carries it. */
-export function importedArchitecture(model: ImportedModelRecord, batchNorm: StudyConfig['baseModel']['batchNorm']): ImportedArchitecture {
+export function importedArchitecture(model: ImportedModelInfo, batchNorm: StudyConfig['baseModel']['batchNorm']): ImportedArchitecture {
   const { inputShape, backbone, headUnits, frozen, heads } = model.engineSpec;
   // Only 'update' is written, so a model fine-tuned with frozen statistics keeps the identity it had.
   const statistics = batchNorm === 'update' ? { batchNorm } : {};
@@ -59,7 +59,7 @@ export function resolveStudy(
   study: StudyConfig,
   library: LibraryStudy | null = null,
   settle: (method: MethodChoice) => MethodChoice = (m) => m,
-  importedText: ImportedModelRecord | null = null,
+  importedText: ImportedModelInfo | null = null,
 ): { bases: { baseModel: BaseModelSpec; pretrain: PretrainRunConfig }[]; runs: RunConfig[] } {
   const expanded = expandStudy(study);
   const resolve = (spec: BaseModelSpec): BaseModelSpec => {

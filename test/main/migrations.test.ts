@@ -52,6 +52,7 @@ describe('store migrations', () => {
       'dataset_texts',
       'datasets',
       'evaluations',
+      'imported_model_chunks',
       'imported_models',
       'queue_state',
       'resume_points',
