@@ -1,4 +1,4 @@
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { BERT_TINY, GPT2_SMALL, type HubConfig } from './hf-bench-models';
 import { engineHfSession, sequenceOf } from './hf-workload';
@@ -61,7 +61,7 @@ function torchArgs(config: HubConfig, batch: number, threads: number, warmup: nu
   };
 }
 
-/** One transformer row: the engine on wasm against PyTorch at 1 and 2 threads, interleaved round-robin. */
+/** One transformer row: the engine on wasm against PyTorch at 1 thread and at all cores, interleaved round-robin. */
 export async function transformerRow(
   row: { workload: string; config: HubConfig; batch: number },
   counts: { warmup: number; rounds: number; steps: number },
@@ -74,7 +74,7 @@ export async function transformerRow(
   const sides: TimedSide[] = [{ name: 'RetainLab engine (wasm)', run: (n) => engine.run(n) }];
   const result: TransformerSide[] = [{ implementation: 'RetainLab engine (wasm)', threads: getThreadsCount(), tokensPerSecond: null }];
   const torches: TorchSession[] = [];
-  for (const threads of [1, 2]) {
+  for (const threads of new Set([1, cpus().length])) {
     const implementation = `PyTorch, ${threads} thread${threads > 1 ? 's' : ''}`;
     try {
       const t = await startTorchSession(torchArgs(row.config, row.batch, threads, counts.warmup));
