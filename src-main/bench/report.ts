@@ -102,7 +102,7 @@ export function formatReport(r: BenchReport): string {
   }
   const h = r.hfImport;
   lines.push(`importing ${h.model}, ${fmt(h.safetensorsMB)} MB of safetensors: peak RSS ${fmt(h.peakRssMB)} MB (${h.how}) ${h.note ?? ''}`);
-  lines.push('', 'targets (met only at the worse end of the spread):');
+  lines.push('', 'targets: met only if they hold at the worse end of the spread');
   for (const t of r.targets) lines.push(`  [${t.met === null ? '?' : t.met ? 'met' : 'NOT met'}] ${t.name}: ${t.measured}`);
   return lines.join('\n');
 }

@@ -67,7 +67,10 @@ function torchSide(args: Record<string, unknown>, threads: number): SideSpec {
 }
 
 /** Runs every workload in one process by issue 17's measuring rule and returns the report. */
-export async function runBench(size: BenchSize, log: (line: string) => void): Promise<BenchReport> {
+export async function runBench(size: BenchSize, logLine: (line: string) => void): Promise<BenchReport> {
+  const started = performance.now();
+  // Seconds since the start on every line: which part of a long run the time went to.
+  const log = (line: string) => logLine(`[${Math.round((performance.now() - started) / 1000)} s] ${line}`);
   const c = COUNTS[size];
   const before = snapshot();
   const cores = cpus().length;
