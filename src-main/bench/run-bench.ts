@@ -18,7 +18,7 @@ import { methodStepRatios, type MethodRatios } from './method-ratios';
 import { MEASURING_RULE, type BenchReport } from './report';
 import { measureSgemmCeiling, type SgemmCeiling } from './sgemm-ceiling';
 import { atLeast, atMost, single, type Spread, type TargetResult } from './targets';
-import { startTorchSession } from './torch-session';
+import { torchSideSpec } from './torch-session';
 import { torchAvailable } from './torch-workload';
 
 /** How much work each measurement does: 'full' for the report, 'quick' for the smoke test (same rule, tiny segments). */
@@ -48,23 +48,6 @@ const COUNTS = {
     sgemm: { n: 1024, repeats: 3, seconds: 5 },
   },
 };
-
-/** A side whose session closes with `dispose` (PyTorch's closes its process). */
-function torchSide(args: Record<string, unknown>, threads: number): SideSpec {
-  const label = `PyTorch, ${threads} thread${threads > 1 ? 's' : ''}`;
-  return {
-    label,
-    implementation: 'PyTorch',
-    backend: 'python3',
-    threads,
-    start: async (): Promise<SideSession | string> => {
-      const torch = torchAvailable();
-      if (!torch.available) return `PyTorch unavailable: ${torch.why}`;
-      const t = await startTorchSession({ ...args, threads }, 'torch_bench.py');
-      return { run: (n) => t.run(n), dispose: () => t.close() };
-    },
-  };
-}
 
 /** Runs every workload in one process by issue 17's measuring rule and returns the report. */
 export async function runBench(size: BenchSize, logLine: (line: string) => void): Promise<BenchReport> {
@@ -112,7 +95,7 @@ export async function runBench(size: BenchSize, logLine: (line: string) => void)
       threads: wasmThreads,
       start: () => layersFitSession({ recipe, batchSize: batch, warmup: c.warmup, maxSteps: c.steps[recipe], backend: 'wasm' }),
     };
-    const torchSides = torchThreads.map((t) => torchSide({ workload: recipe, batch, warmup: c.warmup }, t));
+    const torchSides = torchThreads.map((t) => torchSideSpec({ workload: recipe, batch, warmup: c.warmup }, t));
     await row(name, [engine('wasm', ours('wasm', c.steps[recipe])), layers, ...torchSides], c.steps[recipe], flops, batch);
     await row(name, [engine('cpu', ours('cpu', c.cpuSteps[recipe]))], c.cpuSteps[recipe], flops, batch);
   }
@@ -129,13 +112,13 @@ export async function runBench(size: BenchSize, logLine: (line: string) => void)
       method: { id: 'lora', params: { rank: 8 }, with: [] },
     });
   };
-  const loraTorch = torchThreads.map((t) => torchSide({ workload: 'lora', rank: 8, batch: 128, warmup: c.warmup }, t));
+  const loraTorch = torchThreads.map((t) => torchSideSpec({ workload: 'lora', rank: 8, batch: 128, warmup: c.warmup }, t));
   await row(loraName, [engine('wasm', lora('wasm', c.steps.lora)), ...loraTorch], c.steps.lora, mlpFlops, 128);
   await row(loraName, [engine('cpu', lora('cpu', c.cpuSteps.lora))], c.cpuSteps.lora, mlpFlops, 128);
   const evalName = 'evaluate 10,000 pretrain samples (MLP)';
   const evalFlops = nominalFlops(benchSpec('mlp'), false);
   const evalRows = 10_000;
-  const evalTorch = torchThreads.map((t) => torchSide({ workload: 'eval', rows: evalRows, warmup: c.warmup }, t));
+  const evalTorch = torchThreads.map((t) => torchSideSpec({ workload: 'eval', rows: evalRows, warmup: c.warmup }, t));
   await row(evalName, [engine('wasm', () => engineEvalSession('wasm', c.warmup)), ...evalTorch], c.steps.eval, evalFlops, evalRows);
   await row(evalName, [engine('cpu', () => engineEvalSession('cpu', c.warmup))], c.cpuSteps.eval, evalFlops, evalRows);
 

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describeBlas } from './blas';
+import { benchPythons } from './torch-workload';
 
 /** The ceiling script, shipped in resources/. */
 const SCRIPT = join(__dirname, '..', '..', 'resources', 'bench', 'sgemm_ceiling.py');
-const PYTHONS = ['python3', '/usr/bin/python3'];
 
 /** float32 matmul GFLOP/s of one library at one thread count: best-of and median of the repeats. */
 export interface SgemmFigure {
@@ -50,7 +50,7 @@ function fastest(libraries: SgemmFigure[]): SgemmFigure | null {
  */
 export function measureSgemmCeiling(o: { n: number; repeats: number; seconds: number; cores: number }): SgemmCeiling {
   const failures: string[] = [];
-  for (const python of PYTHONS) {
+  for (const python of benchPythons()) {
     const measured: SgemmCeiling['measured'] = [];
     let loaded: string[] = [];
     for (const threads of [...new Set([1, o.cores])]) {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { SideSession, SideSpec } from './comparison-row';
 import { torchAvailable, torchPython } from './torch-workload';
 
 /** The PyTorch peers in resources/bench: the transformer rows' and the MLP/CNN/LoRA/eval rows'; both speak the same protocol. */
@@ -62,4 +63,20 @@ export async function startTorchSession(args: Record<string, unknown>, script: T
     child.kill();
     throw err;
   }
+}
+
+/** A PyTorch side of a workload row (resources/bench/torch_bench.py at `threads` threads); without torch it says "PyTorch unavailable: <why>". */
+export function torchSideSpec(args: Record<string, unknown>, threads: number): SideSpec {
+  return {
+    label: `PyTorch, ${threads} thread${threads > 1 ? 's' : ''}`,
+    implementation: 'PyTorch',
+    backend: 'python3',
+    threads,
+    start: async (): Promise<SideSession | string> => {
+      const torch = torchAvailable();
+      if (!torch.available) return `PyTorch unavailable: ${torch.why}`;
+      const t = await startTorchSession({ ...args, threads }, 'torch_bench.py');
+      return { run: (n) => t.run(n), dispose: () => t.close() };
+    },
+  };
 }

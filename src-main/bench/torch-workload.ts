@@ -5,10 +5,15 @@ import { describeBlas, type BlasKind } from './blas';
 /** The PyTorch peer script, shipped in resources/. */
 const SCRIPT = join(__dirname, '..', '..', 'resources', 'bench', 'torch_bench.py');
 
-// The python3 on PATH first, then the system one (Debian's python3-torch installs for it even when
-// another python3, e.g. pyenv's, comes first on PATH).
-const PYTHONS = ['python3', '/usr/bin/python3'];
-let python: string | null | undefined;
+/**
+ * The python3 interpreters the bench tries, in order: RETAINLAB_BENCH_PYTHON alone when set, else the
+ * python3 on PATH, then the system one (Debian's python3-torch installs for it even when another
+ * python3, e.g. pyenv's, comes first on PATH).
+ */
+export function benchPythons(): string[] {
+  const chosen = process.env.RETAINLAB_BENCH_PYTHON;
+  return chosen ? [chosen] : ['python3', '/usr/bin/python3'];
+}
 
 /** What the PyTorch peer runs on: its version, default threads and BLAS (which decides its speed as much as threads do). */
 export interface TorchInfo {
@@ -26,32 +31,36 @@ export interface TorchInfo {
   python: string;
 }
 
-let probed: { available: boolean; why: string; info?: TorchInfo } | undefined;
+let probed: { pythons: string; python: string | null; result: { available: boolean; why: string; info?: TorchInfo } } | undefined;
 
-/** Whether some python3 here can `import torch`, and what that torch is (probed once; that python is used for every PyTorch side). */
+/** Whether some python3 here can `import torch`, and what that torch is (probed once per list of interpreters; that python runs every PyTorch side). */
 export function torchAvailable(): { available: boolean; why: string; info?: TorchInfo } {
-  if (probed) return probed;
+  const pythons = benchPythons();
+  if (probed?.pythons === pythons.join('\n')) return probed.result;
   const failures: string[] = [];
-  for (const candidate of PYTHONS) {
+  const found = (python: string | null, result: { available: boolean; why: string; info?: TorchInfo }) => {
+    probed = { pythons: pythons.join('\n'), python, result };
+    return result;
+  };
+  for (const candidate of pythons) {
     const probe = spawnSync(candidate, [SCRIPT, JSON.stringify({ workload: 'info' })], { encoding: 'utf8', timeout: 120_000 });
     if (probe.status === 0) {
-      python = candidate;
       type Raw = Omit<TorchInfo, 'defaultThreads' | 'blas' | 'blasKind'> & { threads: number };
       const { threads, ...raw } = JSON.parse(probe.stdout.trim().split('\n').at(-1)!) as Raw;
       const blas = describeBlas(raw.blasInfo, raw.loadedBlas);
       const info: TorchInfo = { ...raw, defaultThreads: threads, blas: blas.text, blasKind: blas.kind };
-      probed = { available: true, why: `torch ${info.version}, ${blas.text} (${info.python})`, info };
-      return probed;
+      return found(candidate, { available: true, why: `torch ${info.version}, ${blas.text} (${info.python})`, info });
     }
     failures.push(`${candidate}: ${probe.error?.message ?? probe.stderr.trim().split('\n').at(-1) ?? `exit ${probe.status}`}`);
   }
-  python = null;
-  probed = { available: false, why: `no python3 here can import torch (${failures.join('; ')}); apt-get install python3-torch, or pip install torch` };
-  return probed;
+  return found(null, {
+    available: false,
+    why: `no python3 here can import torch (${failures.join('; ')}); apt-get install python3-torch, or pip install torch`,
+  });
 }
 
 /** The python3 that can import torch (probed on first use), or null. */
 export function torchPython(): string | null {
-  if (python === undefined) torchAvailable();
-  return python ?? null;
+  torchAvailable();
+  return probed?.python ?? null;
 }
