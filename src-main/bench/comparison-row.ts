@@ -1,6 +1,6 @@
 import { loadavg } from 'node:os';
 import { interleaved, ratioOf, summarise, type RateSummary, type RatioSummary } from './interleave';
-import { ceilingShare, type SgemmCeiling } from './sgemm-ceiling';
+import { ceilingShare, type CeilingFigures } from './sgemm-ceiling';
 
 /** A started side: `run(n)` times n steps (after its warm-up) and returns their seconds. */
 export interface SideSession {
@@ -48,6 +48,12 @@ export interface ComparisonRow {
   ratios: NamedRatio[];
 }
 
+/** GFLOP/s of a rate (units/s) at `flopsPerUnit` nominal FLOPs each: median with min–max. */
+export function gflopsOf(rate: RateSummary, flopsPerUnit: number): RatioSummary {
+  const g = (v: number) => (v * flopsPerUnit) / 1e9;
+  return { median: g(rate.median), min: g(rate.min), max: g(rate.max) };
+}
+
 /**
  * The row's numbers from per-round rates (null for a side that did not run, with its note): each side's
  * median and spread, GFLOP/s and share of the ceiling, and the first side's ratio to every other side
@@ -58,13 +64,12 @@ export function summariseSides(
   rates: (number[] | null)[],
   notes: (string | undefined)[],
   flopsPerSample: number,
-  ceiling: Pick<SgemmCeiling, 'oneCore' | 'allCores'>,
+  ceiling: CeilingFigures,
 ): { sides: MeasuredSide[]; ratios: NamedRatio[] } {
   const sides = specs.map((s, i): MeasuredSide => {
     const r = rates[i];
     const sps = r ? summarise(r) : null;
-    const g = (v: number) => (v * flopsPerSample) / 1e9;
-    const gflops = sps ? { median: g(sps.median), min: g(sps.min), max: g(sps.max) } : null;
+    const gflops = sps ? gflopsOf(sps, flopsPerSample) : null;
     const { label, implementation, backend, threads } = s;
     const note = notes[i];
     return {
@@ -98,7 +103,7 @@ export async function comparisonRow(
   counts: { warmup: number; rounds: number; steps: number },
   flopsPerSample: number,
   samplesPerStep: number,
-  ceiling: Pick<SgemmCeiling, 'oneCore' | 'allCores'>,
+  ceiling: CeilingFigures,
   log: (line: string) => void = () => {},
 ): Promise<ComparisonRow> {
   const loadBefore = loadavg()[0];

@@ -48,6 +48,7 @@ export interface BenchReport {
 
 const fmt = (v: number | null | undefined, digits = 0) => (v === null || v === undefined || Number.isNaN(v) ? '-' : v.toFixed(digits));
 const spread = (s: { median: number; min: number; max: number }, digits = 0) => `${fmt(s.median, digits)} (${fmt(s.min, digits)}–${fmt(s.max, digits)})`;
+const percent = (share: number | null) => (share === null ? '-' : `${(100 * share).toFixed(1)}%`);
 
 /** A plain-text table of the report for the terminal. */
 export function formatReport(r: BenchReport): string {
@@ -72,8 +73,9 @@ export function formatReport(r: BenchReport): string {
     lines.push(`    ${'side'.padEnd(30)} ${'samples/s median (min–max)'.padEnd(28)} ${'GFLOP/s'.padStart(8)}  of ceiling`);
     for (const s of row.sides) {
       const v = s.samplesPerSecond;
-      const share = s.ceilingShare === null ? '-' : `${(100 * s.ceilingShare).toFixed(1)}%`;
-      lines.push(`    ${s.label.padEnd(30)} ${v ? `${spread(v).padEnd(28)} ${fmt(s.gflops?.median, 2).padStart(8)}  ${share}` : (s.note ?? '')}`);
+      lines.push(
+        `    ${s.label.padEnd(30)} ${v ? `${spread(v).padEnd(28)} ${fmt(s.gflops?.median, 2).padStart(8)}  ${percent(s.ceilingShare)}` : (s.note ?? '')}`,
+      );
     }
     for (const q of row.ratios) lines.push(`    ${q.name}: ${spread(q, 2)}×`);
   }
@@ -88,7 +90,10 @@ export function formatReport(r: BenchReport): string {
   }
   lines.push('', `host event-loop delay p99 while training: ${fmt(r.eventLoopDelayP99Ms, 1)} ms`);
   if (r.memory) lines.push(`peak RSS training on ${r.memory.rows} rows of 784 floats: ${fmt(r.memory.peakRssMB)} MB ${r.memory.note ?? ''}`);
-  lines.push('', 'transformer training steps, tokens/s: median (min–max) of interleaved segments; ratio: median (min–max) of per-round ratios');
+  lines.push(
+    '',
+    'transformer training steps, tokens/s median (min–max) of interleaved segments, GFLOP/s, share of the ceiling; ratio: median (min–max) of per-round ratios',
+  );
   for (const t of r.transformers) {
     lines.push(
       `  ${t.workload}: batch ${t.batch}×${t.sequence}, ${t.warmup} warm-up, ${t.rounds} rounds × ${t.stepsPerSegment} steps, load ${t.loadBefore.toFixed(1)} → ${t.loadAfter.toFixed(1)}`,
@@ -96,7 +101,8 @@ export function formatReport(r: BenchReport): string {
     for (const s of t.sides) {
       const v = s.tokensPerSecond;
       const threads = `${s.threads ?? '?'} thread(s)`;
-      lines.push(`    ${s.implementation.padEnd(26)} ${threads.padEnd(12)} ${v ? `${spread(v).padStart(8)}  ${s.note ?? ''}` : (s.note ?? '')}`);
+      const measured = v ? `${spread(v).padEnd(22)} ${fmt(s.gflops?.median, 2).padStart(8)}  ${percent(s.ceilingShare)}` : (s.note ?? '');
+      lines.push(`    ${s.implementation.padEnd(26)} ${threads.padEnd(12)} ${measured}`);
     }
     for (const q of t.ratios) lines.push(`    ${q.name}: ${spread(q, 2)}×`);
   }

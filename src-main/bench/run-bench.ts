@@ -139,7 +139,7 @@ export async function runBench(size: BenchSize, logLine: (line: string) => void)
     memory = { rows: c.memoryRows, peakRssMB: NaN, note: (err as Error).message };
   }
   log('transformer steps (engine and PyTorch interleaved)…');
-  const transformers = await transformerRows(TRANSFORMER_COUNTS[size], log);
+  const transformers = await transformerRows(TRANSFORMER_COUNTS[size], log, sgemm);
   // The smoke size imports a BERT-tiny-sized folder: the probe's path, not bert-base's 440 MB.
   log('importing a bert-base-sized checkpoint…');
   let hfImport: BenchReport['hfImport'];

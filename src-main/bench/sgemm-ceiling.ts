@@ -28,14 +28,20 @@ export interface SgemmCeiling {
   note?: string;
 }
 
+/** The two figures a side's share is taken against. */
+export type CeilingFigures = Pick<SgemmCeiling, 'oneCore' | 'allCores'>;
+
+/** No ceiling (not measured): every share is null. */
+export const NO_CEILING: CeilingFigures = { oneCore: null, allCores: null };
+
 /** The ceiling a side is held to: the one-core figure for a single-threaded side, the all-cores one otherwise (best-of GFLOP/s). */
-export function ceilingFor(ceiling: Pick<SgemmCeiling, 'oneCore' | 'allCores'>, threads: number | null): number | null {
+export function ceilingFor(ceiling: CeilingFigures, threads: number | null): number | null {
   if (threads === null) return null;
   return (threads <= 1 ? ceiling.oneCore : ceiling.allCores)?.best ?? null;
 }
 
 /** A side's median GFLOP/s as a share of the ceiling of its own thread count; null when either is missing. */
-export function ceilingShare(gflops: number | null, threads: number | null, ceiling: Pick<SgemmCeiling, 'oneCore' | 'allCores'>): number | null {
+export function ceilingShare(gflops: number | null, threads: number | null, ceiling: CeilingFigures): number | null {
   const limit = ceilingFor(ceiling, threads);
   return gflops === null || limit === null || limit <= 0 ? null : gflops / limit;
 }

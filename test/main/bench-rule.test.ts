@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeBlas } from '../../src-main/bench/blas';
 import { comparisonRow, summariseSides, type SideSpec } from '../../src-main/bench/comparison-row';
+import { forwardMacs, nominalFlops } from '../../src-main/bench/flops';
 import { parseProcStat, stealBetween } from '../../src-main/bench/machine';
 import { ceilingShare } from '../../src-main/bench/sgemm-ceiling';
 import { atLeast, atMost, single } from '../../src-main/bench/targets';
@@ -73,6 +74,24 @@ describe("the bench's measuring rule (issue 17)", () => {
     expect(row.sides.map((s) => s.note)).toEqual([undefined, 'PyTorch unavailable: not installed', 'fails: no such script', undefined]);
     expect(row.sides[0].samplesPerSecond).toMatchObject({ median: 32, perRound: [32, 32, 32, 32, 32] });
     expect(row.ratios).toEqual([{ name: 'a / b', over: 'b', median: 2, min: 2, max: 2 }]);
+  });
+});
+
+describe("the bench's FLOP counts", () => {
+  it('count an embedding as a lookup and every position of a sequence through the dense layers', () => {
+    const spec = {
+      recipe: 'imported',
+      inputShape: [4, 1, 1] as [number, number, number],
+      backbone: [
+        { kind: 'embedding' as const, name: 'e', vocab: 1000, dim: 8 },
+        { kind: 'dense' as const, name: 'd', units: 16, activation: 'relu' as const },
+      ],
+      pretrainClasses: 10,
+      targetClasses: null,
+    };
+    // 4 positions × (8·16 + 16·10); a one-hot product would add 4 · 1000 · 8.
+    expect(forwardMacs(spec)).toBe(4 * (8 * 16 + 16 * 10));
+    expect(nominalFlops(spec, true)).toBe(6 * forwardMacs(spec));
   });
 });
 
