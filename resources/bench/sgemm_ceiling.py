@@ -5,25 +5,11 @@ torch when this python has it), GFLOP/s best-of and median. The thread count is 
 Reads one JSON object {"n", "repeats", "seconds"} from argv[1]; prints one JSON object.
 """
 import json
-import os
-import re
 import statistics
 import sys
 import time
 
-
-def loaded_blas():
-    """The BLAS libraries this process has mapped, links resolved (Debian picks libblas.so.3 by alternatives)."""
-    found = set()
-    if not os.path.exists("/proc/self/maps"):
-        return []
-    with open("/proc/self/maps") as maps:
-        for line in maps:
-            parts = line.split()
-            path = parts[-1] if len(parts) >= 6 else ""
-            if re.search(r"blas|lapack|mkl|blis|atlas", os.path.basename(path), re.I):
-                found.add(os.path.realpath(path))
-    return sorted(found)
+from blas_libs import loaded_blas
 
 
 def timed(matmul, n, repeats, seconds):

@@ -7,13 +7,14 @@ all rows) and prints their seconds, so its segments interleave with the engine's
 it. Random inputs of the digits' shape: throughput does not depend on the values.
 """
 import json
-import os
 import re
 import sys
 import time
 
 import torch
 from torch import nn
+
+from blas_libs import loaded_blas
 
 
 def mlp():
@@ -84,17 +85,6 @@ def eval_passes(rows):
     return passes
 
 
-def loaded_blas():
-    """The BLAS/LAPACK libraries this process has mapped, links resolved (Debian picks libblas.so.3 by alternatives)."""
-    found = set()
-    with open("/proc/self/maps") as maps:
-        for line in maps:
-            path = line.split()[-1] if len(line.split()) >= 6 else ""
-            if re.search(r"blas|lapack|mkl|blis|atlas", os.path.basename(path), re.I):
-                found.add(os.path.realpath(path))
-    return sorted(found)
-
-
 def info():
     torch.ones(64, 64) @ torch.ones(64, 64)
     config = torch.__config__.show()
@@ -106,7 +96,7 @@ def info():
         "mkl": torch.backends.mkl.is_available(),
         "mkldnn": torch.backends.mkldnn.is_available(),
         "openmp": torch.backends.openmp.is_available(),
-        "loadedBlas": loaded_blas() if os.path.exists("/proc/self/maps") else [],
+        "loadedBlas": loaded_blas(),
         "python": sys.executable,
     }
 

@@ -114,20 +114,22 @@ export async function engineTrainSession(o: {
 }
 
 /** Our engine's evaluation of the 10,000 digits (per-sample correctness, MLP): one step is one full pass. */
-export async function engineEvalSession(backend: BackendName, warmup: number): Promise<StepSession & { rows: number }> {
+export async function engineEvalSession(backend: BackendName, warmup: number): Promise<StepSession> {
   await selectBackend(backend);
   const data: DeviceData = toDevice(loadMnistDigits());
   const model = new Model(benchSpec('mlp'), 0);
+  const dispose = () => {
+    model.dispose();
+    disposeDevice(data);
+  };
   const pass = (n: number) => {
     for (let i = 0; i < n; i++) correctness(data, (x) => model.logits(x, 'pretrain'));
   };
-  pass(warmup);
-  return {
-    rows: data.n,
-    run: (n) => seconds(() => pass(n)),
-    dispose: () => {
-      model.dispose();
-      disposeDevice(data);
-    },
-  };
+  try {
+    pass(warmup);
+  } catch (err) {
+    dispose();
+    throw err;
+  }
+  return { run: (n) => seconds(() => pass(n)), dispose };
 }
