@@ -113,10 +113,12 @@ export async function engineTrainSession(o: {
   }
 }
 
-/** Our engine's evaluation of the 10,000 digits (per-sample correctness, MLP): one step is one full pass. */
-export async function engineEvalSession(backend: BackendName, warmup: number): Promise<StepSession> {
+/** Our engine's evaluation of the first `rows` digits (per-sample correctness, MLP): one step is one full pass. */
+export async function engineEvalSession(backend: BackendName, warmup: number, rows: number): Promise<StepSession> {
   await selectBackend(backend);
-  const data: DeviceData = toDevice(loadMnistDigits());
+  const digits = loadMnistDigits();
+  if (rows > digits.n) throw new Error(`engineEvalSession: ${rows} rows asked, the digits have ${digits.n}`);
+  const data: DeviceData = toDevice({ ...digits, x: digits.x.subarray(0, rows * 784), y: digits.y.subarray(0, rows), n: rows });
   const model = new Model(benchSpec('mlp'), 0);
   const dispose = () => {
     model.dispose();
