@@ -1,7 +1,7 @@
 import { cpus } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { comparisonRow } from '../../src-main/bench/comparison-row';
-import { engineTrainSession } from '../../src-main/bench/engine-workload';
+import { engineEvalSession, engineTrainSession } from '../../src-main/bench/engine-workload';
 import { measureSgemmCeiling } from '../../src-main/bench/sgemm-ceiling';
 import { atLeast } from '../../src-main/bench/targets';
 import { torchSideSpec } from '../../src-main/bench/torch-session';
@@ -41,6 +41,16 @@ describe("the bench's peers (PyTorch, the sgemm ceiling)", () => {
     expect(row.ratios).toHaveLength(1);
     expect(row.ratios[0].min).toBeLessThanOrEqual(row.ratios[0].median);
     expect(row.ratios[0].median).toBeLessThanOrEqual(row.ratios[0].max);
+  });
+
+  it('an evaluation session runs timed passes over the rows asked and refuses more rows than the digits have', async () => {
+    const session = await engineEvalSession('wasm', 1, 500);
+    try {
+      expect(session.run(2)).toBeGreaterThan(0);
+    } finally {
+      session.dispose();
+    }
+    await expect(engineEvalSession('wasm', 1, 20_000)).rejects.toThrow(/20000 rows asked, the digits have 10000/);
   });
 
   it('measures the sgemm ceiling at one thread and at all cores, or says why not', () => {
