@@ -6,13 +6,13 @@
 // Each round also measures the machine's own ceiling: the same wasm matrix multiplications in one
 // process, then in two processes at once (two cores of a VM may not give two cores' work). Prints a
 // JSON report; nothing is asserted. Needs `npm run build`.
-// Usage: node scripts/measure-parallel.js [rounds=3] [engines=2]
+// Usage: node scripts/measure-parallel.js [rounds=5] [engines=2] (the bench's rule: at least 5 rounds)
 const { spawn, spawnSync } = require('node:child_process');
 const { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } = require('node:fs');
 const { availableParallelism, loadavg, tmpdir } = require('node:os');
 const { join } = require('node:path');
 
-const rounds = Number(process.argv[2] ?? 3);
+const rounds = Number(process.argv[2] ?? 5);
 const engines = Number(process.argv[3] ?? 2);
 const BIN = join(__dirname, '..', 'bin', 'retainlab.js');
 const dir = mkdtempSync(join(tmpdir(), 'retainlab-parallel-'));

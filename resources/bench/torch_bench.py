@@ -1,14 +1,20 @@
 """PyTorch peer for `npm run bench`: the same models, batch sizes and optimizer as RetainLab's engine.
 
-Reads one JSON object of arguments from argv[1], prints one JSON object of results. Random inputs of
-the digits' shape: throughput does not depend on the values.
+Reads one JSON object of arguments from argv[1]. With "workload": "info" it prints torch's version,
+threads and BLAS as JSON. Otherwise it builds the workload, runs its warm-up steps, prints
+"ready <threads>", then for each line n on stdin runs n timed steps (an eval step is one pass over
+all rows) and prints their seconds, so its segments interleave with the engine's; an empty line ends
+it. Random inputs of the digits' shape: throughput does not depend on the values.
 """
 import json
+import re
 import sys
 import time
 
 import torch
 from torch import nn
+
+from blas_libs import loaded_blas
 
 
 def mlp():
@@ -47,51 +53,76 @@ def lora_mlp(rank):
     return m
 
 
-def train_throughput(model, batch, steps, warmup):
+def train_steps(model, batch):
     opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=1e-3)
     loss_fn = nn.CrossEntropyLoss()
     x = torch.rand(batch * 8, 784)
     y = torch.randint(0, 10, (batch * 8,))
+    done = 0
 
-    def step(i):
-        j = (i % 8) * batch
-        opt.zero_grad(set_to_none=True)
-        loss = loss_fn(model(x[j:j + batch]), y[j:j + batch])
-        loss.backward()
-        opt.step()
+    def steps(n):
+        nonlocal done
+        for _ in range(n):
+            j = (done % 8) * batch
+            opt.zero_grad(set_to_none=True)
+            loss_fn(model(x[j:j + batch]), y[j:j + batch]).backward()
+            opt.step()
+            done += 1
 
-    for i in range(warmup):
-        step(i)
-    start = time.perf_counter()
-    for i in range(steps):
-        step(i)
-    return steps * batch / (time.perf_counter() - start)
+    return steps
 
 
-def eval_throughput(rows, repeats):
+def eval_passes(rows):
     model = mlp().eval()
     x = torch.rand(rows, 784)
     y = torch.randint(0, 10, (rows,))
-    with torch.no_grad():
-        (model(x).argmax(1) == y).numpy()
-        start = time.perf_counter()
-        for _ in range(repeats):
-            (model(x).argmax(1) == y).numpy()
-    return repeats * rows / (time.perf_counter() - start)
+
+    def passes(n):
+        with torch.no_grad():
+            for _ in range(n):
+                (model(x).argmax(1) == y).numpy()
+
+    return passes
+
+
+def info():
+    torch.ones(64, 64) @ torch.ones(64, 64)
+    config = torch.__config__.show()
+    blas = re.search(r"BLAS_INFO=([^,\s]+)", config)
+    return {
+        "version": torch.__version__,
+        "threads": torch.get_num_threads(),
+        "blasInfo": blas.group(1) if blas else None,
+        "mkl": torch.backends.mkl.is_available(),
+        "mkldnn": torch.backends.mkldnn.is_available(),
+        "openmp": torch.backends.openmp.is_available(),
+        "loadedBlas": loaded_blas(),
+        "python": sys.executable,
+    }
 
 
 def main():
     args = json.loads(sys.argv[1])
+    if args["workload"] == "info":
+        print(json.dumps(info()))
+        return
     if args.get("threads"):
         torch.set_num_threads(args["threads"])
     torch.manual_seed(0)
     w = args["workload"]
     if w == "eval":
-        sps = eval_throughput(args["rows"], args["repeats"])
+        steps = eval_passes(args["rows"])
     else:
         model = {"mlp": mlp, "cnn": cnn, "lora": lambda: lora_mlp(args.get("rank", 8))}[w]()
-        sps = train_throughput(model, args["batch"], args["steps"], args["warmup"])
-    print(json.dumps({"samplesPerSecond": sps, "threads": torch.get_num_threads(), "torch": torch.__version__}))
+        steps = train_steps(model, args["batch"])
+    steps(args["warmup"])
+    print("ready", torch.get_num_threads(), flush=True)
+    for line in sys.stdin:
+        if not line.strip():
+            break
+        start = time.perf_counter()
+        steps(int(line))
+        print(time.perf_counter() - start, flush=True)
 
 
 if __name__ == "__main__":

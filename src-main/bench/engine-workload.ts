@@ -12,6 +12,7 @@ import { Rng } from '../engine/rng';
 import { classification } from '../engine/tasks/classification';
 import { makeTrainStep } from '../engine/train-step';
 import { dataSchema, pretrainBudgetSchema } from '../../src-shared/config';
+import type { StepSession } from './hf-workload';
 
 /** The built-in model of a recipe with a 10-way head, as the bench trains it. */
 export function benchSpec(recipe: 'mlp' | 'cnn'): ModelSpec {
@@ -21,51 +22,53 @@ export function benchSpec(recipe: 'mlp' | 'cnn'): ModelSpec {
   );
 }
 
-/** Timed segments per measurement: the fastest is kept, so a burst of load from another process on a shared machine does not count. */
-const SEGMENTS = 3;
-
-/**
- * Seconds that `steps` calls of `step` take after `warmup` calls, waiting for the backend at both
- * ends: the steps run in SEGMENTS equal parts and the fastest part, scaled up, is reported.
- */
-export function timeSteps(step: (i: number) => tf.Scalar, warmup: number, steps: number): number {
-  const run = (from: number, n: number) => {
-    let last: tf.Scalar | null = null;
-    for (let i = 0; i < n; i++) {
-      last?.dispose();
-      last = step(from + i);
-    }
-    last?.dataSync();
+/** Runs `n` calls of `step` (numbered from `from`) and waits for the backend to finish the last. */
+export function runSteps(step: (i: number) => tf.Scalar, from: number, n: number): void {
+  let last: tf.Scalar | null = null;
+  for (let i = 0; i < n; i++) {
     last?.dispose();
-  };
-  run(1, warmup);
-  const per = Math.max(1, Math.floor(steps / SEGMENTS));
-  let best = Infinity;
-  for (let k = 0; k < SEGMENTS; k++) {
-    const start = performance.now();
-    run(warmup + 1 + k * per, per);
-    best = Math.min(best, (performance.now() - start) / 1000);
+    last = step(from + i);
   }
-  return (best * steps) / per;
+  last?.dataSync();
+  last?.dispose();
 }
 
-/** Our engine's training throughput (samples/s) on the real digits: the trainer's own step function. */
-export async function engineTrainThroughput(o: {
+/** Seconds that `run` takes. */
+function seconds(run: () => void): number {
+  const start = performance.now();
+  run();
+  return (performance.now() - start) / 1000;
+}
+
+/**
+ * Our engine's training step on the real digits (the trainer's own step function), warmed up by
+ * `warmup` steps; `data` shares one device copy of the digits between sessions (the caller disposes it).
+ * `totalSteps` is what the method's schedule is told (RecAdam's annealing, mix-cd's oracle).
+ */
+export async function engineTrainSession(o: {
   recipe: 'mlp' | 'cnn';
   batchSize: number;
-  steps: number;
   warmup: number;
+  totalSteps: number;
   backend: BackendName;
   method?: MethodChoice;
-}): Promise<number> {
+  data?: DeviceData;
+}): Promise<StepSession> {
   await selectBackend(o.backend);
-  const data = toDevice(loadMnistDigits());
+  const data = o.data ?? toDevice(loadMnistDigits());
   const spec = benchSpec(o.recipe);
   const model = new Model(spec, 0);
   const theta0 = model.snapshot();
   const theta0Tensors = new Map([...model.params].map(([name, v]) => [name, tf.clone(v)]));
   const hooks = createMethod(o.method ?? { id: 'vanilla', params: {}, with: [] }, tf);
   const optimizer = adam(1e-3);
+  const dispose = () => {
+    hooks.dispose?.();
+    optimizer.dispose();
+    model.dispose();
+    tf.dispose([...theta0Tensors.values()]);
+    if (!o.data) disposeDevice(data);
+  };
   try {
     await hooks.beforeTraining?.({
       model,
@@ -78,7 +81,7 @@ export async function engineTrainThroughput(o: {
       task: classification,
       learningRate: 1e-3,
       batchSize: o.batchSize,
-      totalSteps: o.warmup + o.steps,
+      totalSteps: o.totalSteps,
       seed: 0,
       log: () => {},
     });
@@ -92,29 +95,43 @@ export async function engineTrainThroughput(o: {
       const start = ((i - 1) * o.batchSize) % (data.n - o.batchSize);
       return order.subarray(start, start + o.batchSize);
     };
-    const seconds = timeSteps((i) => step(batch(i), i), o.warmup, o.steps);
-    return (o.steps * o.batchSize) / seconds;
-  } finally {
-    hooks.dispose?.();
-    optimizer.dispose();
-    model.dispose();
-    tf.dispose([...theta0Tensors.values()]);
-    disposeDevice(data);
+    const train = (i: number) => step(batch(i), i);
+    let done = 0;
+    runSteps(train, 1, o.warmup);
+    done += o.warmup;
+    return {
+      run: (n) =>
+        seconds(() => {
+          runSteps(train, done + 1, n);
+          done += n;
+        }),
+      dispose,
+    };
+  } catch (err) {
+    dispose();
+    throw err;
   }
 }
 
-/** Our engine's evaluation throughput: per-sample correctness of `rows` digits (samples/s). */
-export async function engineEvalThroughput(backend: BackendName, repeats: number): Promise<number> {
+/** Our engine's evaluation of the first `rows` digits (per-sample correctness, MLP): one step is one full pass. */
+export async function engineEvalSession(backend: BackendName, warmup: number, rows: number): Promise<StepSession> {
   await selectBackend(backend);
-  const data: DeviceData = toDevice(loadMnistDigits());
+  const digits = loadMnistDigits();
+  if (rows > digits.n) throw new Error(`engineEvalSession: ${rows} rows asked, the digits have ${digits.n}`);
+  const data: DeviceData = toDevice({ ...digits, x: digits.x.subarray(0, rows * 784), y: digits.y.subarray(0, rows), n: rows });
   const model = new Model(benchSpec('mlp'), 0);
-  try {
-    correctness(data, (x) => model.logits(x, 'pretrain'));
-    const start = performance.now();
-    for (let i = 0; i < repeats; i++) correctness(data, (x) => model.logits(x, 'pretrain'));
-    return (repeats * data.n) / ((performance.now() - start) / 1000);
-  } finally {
+  const dispose = () => {
     model.dispose();
     disposeDevice(data);
+  };
+  const pass = (n: number) => {
+    for (let i = 0; i < n; i++) correctness(data, (x) => model.logits(x, 'pretrain'));
+  };
+  try {
+    pass(warmup);
+  } catch (err) {
+    dispose();
+    throw err;
   }
+  return { run: (n) => seconds(() => pass(n)), dispose };
 }

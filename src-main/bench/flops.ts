@@ -3,7 +3,8 @@ import { graphFeatures, graphMacs } from '../engine/models/graph-weights';
 
 /**
  * Multiply-accumulates of one forward pass of one sample through backbone and pretrain head. A
- * sequence counts every position (T rows until a pool), attention scores in full (q·kᵀ and p·v).
+ * sequence counts every position (T rows until a pool), attention scores in full (q·kᵀ and p·v);
+ * an embedding is a lookup and counts none.
  */
 export function forwardMacs(spec: ModelSpec): number {
   let shape: number[] = [...spec.inputShape];
@@ -19,9 +20,9 @@ export function forwardMacs(spec: ModelSpec): number {
     if (layer.kind === 'flatten') shape = [shape.reduce((a, b) => a * b, 1)];
     else if (layer.kind === 'dense') dense(layer.units);
     else if (layer.kind === 'embedding') {
+      // A lookup (a gather; its gradient a scatter-add), not a one-hot product: no multiply-accumulates.
       rows = t;
-      shape = [layer.vocab];
-      dense(layer.dim);
+      shape = [layer.dim];
     } else if (layer.kind === 'block') {
       const d = shape[0];
       macs += rows * (4 * d * d + 2 * d * d * layer.mlpRatio) + 2 * t * t * d;

@@ -1,8 +1,10 @@
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { BERT_TINY, GPT2_SMALL, type HubConfig } from './hf-bench-models';
 import { engineHfSession, sequenceOf } from './hf-workload';
+import { gflopsOf } from './comparison-row';
 import { interleaved, ratioOf, summarise, type RateSummary, type RatioSummary, type TimedSide } from './interleave';
+import { ceilingShare, NO_CEILING, type CeilingFigures } from './sgemm-ceiling';
 import { startTorchSession, type TorchSession } from './torch-session';
 
 /** One implementation's tokens/s on a transformer row, or why it has none. */
@@ -10,6 +12,10 @@ export interface TransformerSide {
   implementation: string;
   threads: number | null;
   tokensPerSecond: RateSummary | null;
+  /** GFLOP/s by the same nominal count for every side: median with min–max. */
+  gflops: RatioSummary | null;
+  /** Median GFLOP/s over the sgemm ceiling of its own thread count (one core or all cores). */
+  ceilingShare: number | null;
   note?: string;
 }
 
@@ -23,6 +29,8 @@ export interface TransformerRow {
   warmup: number;
   rounds: number;
   stepsPerSegment: number;
+  /** Nominal training FLOPs per token (src-main/bench/flops.ts), null when the row did not run. */
+  flopsPerToken: number | null;
   /** 1-minute load average before and after the row (the machine is shared). */
   loadBefore: number;
   loadAfter: number;
@@ -61,33 +69,41 @@ function torchArgs(config: HubConfig, batch: number, threads: number, warmup: nu
   };
 }
 
-/** One transformer row: the engine on wasm against PyTorch at 1 and 2 threads, interleaved round-robin. */
+/** One transformer row: the engine on wasm against PyTorch at 1 thread and at all cores, interleaved round-robin. */
 export async function transformerRow(
   row: { workload: string; config: HubConfig; batch: number },
   counts: { warmup: number; rounds: number; steps: number },
   log: (line: string) => void = () => {},
+  ceiling: CeilingFigures = NO_CEILING,
 ): Promise<TransformerRow> {
   const loadBefore = loadavg()[0];
   const sequence = sequenceOf(row.config);
   const engine = await engineHfSession(row.config, row.batch, 'wasm');
   engine.run(counts.warmup);
   const sides: TimedSide[] = [{ name: 'RetainLab engine (wasm)', run: (n) => engine.run(n) }];
-  const result: TransformerSide[] = [{ implementation: 'RetainLab engine (wasm)', threads: getThreadsCount(), tokensPerSecond: null }];
+  const unmeasured = { tokensPerSecond: null, gflops: null, ceilingShare: null };
+  const result: TransformerSide[] = [{ implementation: 'RetainLab engine (wasm)', threads: getThreadsCount(), ...unmeasured }];
   const torches: TorchSession[] = [];
-  for (const threads of [1, 2]) {
+  for (const threads of new Set([1, cpus().length])) {
     const implementation = `PyTorch, ${threads} thread${threads > 1 ? 's' : ''}`;
     try {
       const t = await startTorchSession(torchArgs(row.config, row.batch, threads, counts.warmup));
       torches.push(t);
       sides.push({ name: implementation, run: (n) => t.run(n) });
-      result.push({ implementation, threads: t.threads, tokensPerSecond: null, note: t.why });
+      result.push({ implementation, threads: t.threads, ...unmeasured, note: t.why });
     } catch (err) {
-      result.push({ implementation, threads, tokensPerSecond: null, note: `fails: ${(err as Error).message.split('\n')[0]}` });
+      result.push({ implementation, threads, ...unmeasured, note: `fails: ${(err as Error).message.split('\n')[0]}` });
     }
   }
   try {
     const rates = await interleaved(sides, counts.rounds, counts.steps, row.batch * sequence);
-    sides.forEach((s, i) => (result.find((r) => r.implementation === s.name)!.tokensPerSecond = summarise(rates[i])));
+    const flopsPerToken = engine.flopsPerSequence / sequence;
+    sides.forEach((s, i) => {
+      const side = result.find((r) => r.implementation === s.name)!;
+      side.tokensPerSecond = summarise(rates[i]);
+      side.gflops = gflopsOf(side.tokensPerSecond, flopsPerToken);
+      side.ceilingShare = ceilingShare(side.gflops.median, side.threads, ceiling);
+    });
     const ratios = sides.slice(1).map((s, i) => ({ name: `engine / ${s.name}`, ...ratioOf(rates[0], rates[i + 1]) }));
     for (const r of result) log(`${row.workload} · ${r.implementation}: ${r.tokensPerSecond ? `${r.tokensPerSecond.median.toFixed(0)} tokens/s` : r.note}`);
     return {
@@ -96,6 +112,7 @@ export async function transformerRow(
       warmup: counts.warmup,
       rounds: counts.rounds,
       stepsPerSegment: counts.steps,
+      flopsPerToken,
       loadBefore,
       loadAfter: loadavg()[0],
       sides: result,
@@ -108,23 +125,27 @@ export async function transformerRow(
 }
 
 /** Both transformer rows of issue 15 (BERT-tiny- and GPT-2-shaped training steps). */
-export async function transformerRows(counts: { warmup: number; rounds: number; steps: number }, log: (line: string) => void): Promise<TransformerRow[]> {
+export async function transformerRows(
+  counts: { warmup: number; rounds: number; steps: number },
+  log: (line: string) => void,
+  ceiling: CeilingFigures = NO_CEILING,
+): Promise<TransformerRow[]> {
   const out: TransformerRow[] = [];
   for (const row of ROWS) {
     try {
-      out.push(await transformerRow(row, counts, log));
+      out.push(await transformerRow(row, counts, log, ceiling));
     } catch (err) {
       // One row that cannot run (e.g. PyTorch dies mid-way) is reported as such; the bench goes on.
       const note = `fails: ${(err as Error).message.split('\n')[0]}`;
       log(`${row.workload}: ${note}`);
       const load = loadavg()[0];
-      const sizes = { sequence: sequenceOf(row.config), warmup: counts.warmup, rounds: counts.rounds, stepsPerSegment: counts.steps };
+      const sizes = { sequence: sequenceOf(row.config), warmup: counts.warmup, rounds: counts.rounds, stepsPerSegment: counts.steps, flopsPerToken: null };
       out.push({
         ...row,
         ...sizes,
         loadBefore: load,
         loadAfter: load,
-        sides: [{ implementation: 'all', threads: null, tokensPerSecond: null, note }],
+        sides: [{ implementation: 'all', threads: null, tokensPerSecond: null, gflops: null, ceilingShare: null, note }],
         ratios: [],
       });
     }

@@ -11,6 +11,7 @@ import { classification } from '../engine/tasks/classification';
 import { languageModel } from '../engine/tasks/language-model';
 import { makeTrainStep } from '../engine/train-step';
 import { hfModelFrom } from '../import/models/hf-checkpoint';
+import { nominalFlops } from './flops';
 import { randomCheckpoint, type HubConfig } from './hf-bench-models';
 
 /** A transformer workload ready to time: `run(n)` trains n steps and returns their seconds (waiting for the backend). */
@@ -53,12 +54,15 @@ function randomTokens(config: HubConfig, rows: number): Dataset {
  * mapping, no files): BERT trains a new 2-class head on the pooled output, GPT-2 the next-token loss
  * through its tied head. Adam at 1e-3, the trainer's own step function, batches cycling through 8.
  */
-export async function engineHfSession(config: HubConfig, batch: number, backend: BackendName): Promise<StepSession> {
+export async function engineHfSession(config: HubConfig, batch: number, backend: BackendName): Promise<StepSession & { flopsPerSequence: number }> {
   await selectBackend(backend);
   const hf = hfModelFrom(config, randomCheckpoint(config));
   const lm = config.model_type === 'gpt2';
   const { inputShape, backbone, headUnits, heads } = hf.spec;
-  const model = new Model({ recipe: 'imported', inputShape, backbone, pretrainClasses: headUnits, targetClasses: lm ? null : 2, heads }, 0, hf.weights);
+  const spec = { recipe: 'imported', inputShape, backbone, pretrainClasses: headUnits, targetClasses: lm ? null : 2, heads };
+  const model = new Model(spec, 0, hf.weights);
+  // The step trains BERT's new 2-class head, not its pretrain head: that is the product to count.
+  const flopsPerSequence = nominalFlops({ ...spec, pretrainClasses: lm ? headUnits : 2, targetClasses: null }, true);
   const data = toDevice(randomTokens(config, batch * 8));
   const optimizer = adam(1e-3);
   const hooks = createMethod({ id: 'vanilla', params: {}, with: [] }, tf);
@@ -66,6 +70,7 @@ export async function engineHfSession(config: HubConfig, batch: number, backend:
   const step = makeTrainStep({ model, task, hooks, optimizer, variables: [...model.params.values()], targetTrain: data, pretrainPool: data });
   let done = 0;
   return {
+    flopsPerSequence,
     run(steps) {
       const start = performance.now();
       let last: tf.Scalar | null = null;

@@ -22,26 +22,45 @@ function layersModel(recipe: 'mlp' | 'cnn'): tfl.Sequential {
   return model;
 }
 
-/** Throughput (samples/s) of tfjs-layers `model.fit` on the same model, data and batch size; the peer most tfjs users would write. */
-export async function layersFitThroughput(o: { recipe: 'mlp' | 'cnn'; batchSize: number; steps: number; backend: BackendName }): Promise<number> {
+/**
+ * tfjs-layers `model.fit` on the same model, digits and batch size, the peer most tfjs users would
+ * write, warmed up by `warmup` batches; `run(n)` fits one epoch of n batches (n ≤ `maxSteps`) and returns its seconds.
+ */
+export async function layersFitSession(o: { recipe: 'mlp' | 'cnn'; batchSize: number; warmup: number; maxSteps: number; backend: BackendName }) {
   await selectBackend(o.backend);
   const digits = loadMnistDigits();
-  const rows = o.steps * o.batchSize;
+  const rows = Math.max(o.warmup, o.maxSteps) * o.batchSize;
   const [x, y] = tf.tidy(() => {
     const all = tf.tensor2d(digits.x, [digits.n, 784]);
     const idx = tf.mod(tf.range(0, rows, 1, 'int32'), tf.scalar(digits.n, 'int32'));
     return [tf.gather(all, idx), tf.cast(tf.oneHot(tf.gather(tf.tensor1d(digits.y, 'int32'), idx), 10), 'float32')];
   });
   const model = layersModel(o.recipe);
-  try {
-    const [wx, wy] = [tf.slice(x, 0, o.batchSize * 2), tf.slice(y, 0, o.batchSize * 2)];
-    await model.fit(wx, wy, { batchSize: o.batchSize, epochs: 1, verbose: 0 });
-    tf.dispose([wx, wy]);
-    const start = performance.now();
-    await model.fit(x, y, { batchSize: o.batchSize, epochs: 1, shuffle: true, verbose: 0 });
-    return rows / ((performance.now() - start) / 1000);
-  } finally {
+  const fit = async (steps: number) => {
+    const [sx, sy] = [tf.slice(x, 0, steps * o.batchSize), tf.slice(y, 0, steps * o.batchSize)];
+    try {
+      await model.fit(sx, sy, { batchSize: o.batchSize, epochs: 1, shuffle: true, verbose: 0 });
+    } finally {
+      tf.dispose([sx, sy]);
+    }
+  };
+  const dispose = () => {
     model.dispose();
     tf.dispose([x, y]);
+  };
+  try {
+    if (o.warmup > 0) await fit(o.warmup);
+  } catch (err) {
+    dispose();
+    throw err;
   }
+  return {
+    run: async (steps: number) => {
+      if (steps > o.maxSteps) throw new Error(`layersFitSession: ${steps} steps asked, at most ${o.maxSteps} prepared`);
+      const start = performance.now();
+      await fit(steps);
+      return (performance.now() - start) / 1000;
+    },
+    dispose,
+  };
 }

@@ -10,7 +10,7 @@ import { Model } from '../engine/models/model';
 import { adam } from '../engine/optimizers/adam';
 import { classification } from '../engine/tasks/classification';
 import { makeTrainStep } from '../engine/train-step';
-import { benchSpec, timeSteps } from './engine-workload';
+import { benchSpec, runSteps } from './engine-workload';
 
 /** The digits repeated to `rows` samples of 784 floats (a 60,000-row set like full MNIST). */
 function repeatedDigits(rows: number): Dataset {
@@ -35,7 +35,7 @@ export async function memoryProbe(rows: number, steps: number): Promise<void> {
   const optimizer = adam(1e-3);
   const hooks = createMethod({ id: 'vanilla', params: {}, with: [] }, tf);
   const step = makeTrainStep({ model, task: classification, hooks, optimizer, variables: [...model.params.values()], targetTrain: data, pretrainPool: data });
-  timeSteps(
+  runSteps(
     (i) => {
       const cost = step(
         Int32Array.from({ length: 128 }, (_, k) => (i * 128 + k) % rows),
@@ -44,8 +44,8 @@ export async function memoryProbe(rows: number, steps: number): Promise<void> {
       sample();
       return cost;
     },
-    2,
-    steps,
+    1,
+    2 + steps,
   );
   optimizer.dispose();
   model.dispose();

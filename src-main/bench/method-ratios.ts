@@ -1,21 +1,94 @@
 import type { BackendName } from '../../src-shared/config';
+import { loadMnistDigits } from '../engine/data/mnist-digits';
+import { disposeDevice, toDevice } from '../engine/device-data';
 import { METHODS } from '../engine/methods/registry';
-import { engineTrainThroughput } from './engine-workload';
+import { engineTrainSession } from './engine-workload';
+import type { StepSession } from './hf-workload';
+import { interleaved, ratioOf, summarise, type RateSummary, type RatioSummary } from './interleave';
 
-/** Training throughput of every registered method with its defaults (the trainer's own step on the MLP, batch 64), and its step time relative to vanilla. */
-export async function methodStepRatios(backend: BackendName, steps: number, warmup: number) {
-  const speeds: { method: string; samplesPerSecond: number }[] = [];
-  for (const method of METHODS) {
-    const samplesPerSecond = await engineTrainThroughput({
-      recipe: 'mlp',
-      batchSize: 64,
-      steps,
-      warmup,
-      backend,
-      method: { id: method.id, params: {}, with: [] },
-    });
-    speeds.push({ method: method.id, samplesPerSecond });
+/** One method's training speed and its step time relative to vanilla (timed in the segment next to it) or why it has none. */
+export interface MethodRatio {
+  method: string;
+  samplesPerSecond: RateSummary | null;
+  /** Per round: this method's segment time over the vanilla segment just before it; median with min–max. */
+  stepTimeToVanilla: RatioSummary | null;
+  note?: string;
+}
+
+/** The method rows of the report: every method beside vanilla, and mix-cd beside random rehearsal. */
+export interface MethodRatios {
+  batch: number;
+  warmup: number;
+  rounds: number;
+  stepsPerSegment: number;
+  methods: MethodRatio[];
+  /** mix-cd's step time over rehearsal's, per round (both timed in the same round). */
+  mixcdToRehearsal: RatioSummary | null;
+}
+
+/**
+ * Issue 17's rule for the methods: every registered method (its defaults, the trainer's own step on the
+ * MLP, batch 64) warmed up alike, then in each of `rounds` rounds every method runs one segment right
+ * after a vanilla segment; a ratio is the median of the per-round ratios to that vanilla segment.
+ */
+export async function methodStepRatios(backend: BackendName, counts: { warmup: number; rounds: number; steps: number }): Promise<MethodRatios> {
+  const batch = 64;
+  const data = toDevice(loadMnistDigits());
+  const sessions = new Map<string, StepSession>();
+  const notes = new Map<string, string>();
+  const others = METHODS.filter((m) => m.id !== 'vanilla').map((m) => m.id);
+  // Vanilla runs before each other method in every round: its schedule is told all of those steps.
+  const totalSteps = counts.warmup + counts.rounds * counts.steps * others.length;
+  try {
+    for (const method of METHODS) {
+      try {
+        sessions.set(
+          method.id,
+          await engineTrainSession({
+            recipe: 'mlp',
+            batchSize: batch,
+            warmup: counts.warmup,
+            totalSteps,
+            backend,
+            data,
+            method: { id: method.id, params: {}, with: [] },
+          }),
+        );
+      } catch (err) {
+        notes.set(method.id, `fails: ${(err as Error).message.split('\n')[0]}`);
+      }
+    }
+    const vanilla = sessions.get('vanilla');
+    if (!vanilla) throw new Error(`vanilla did not start: ${notes.get('vanilla')}`);
+    const timed = others.filter((id) => sessions.has(id));
+    const rates = await interleaved(
+      timed.flatMap((id) => [
+        { name: 'vanilla', run: (n: number) => vanilla.run(n) },
+        { name: id, run: (n: number) => sessions.get(id)!.run(n) },
+      ]),
+      counts.rounds,
+      counts.steps,
+      batch,
+    );
+    const of = (id: string) => rates[2 * timed.indexOf(id) + 1];
+    const vanillaBefore = (id: string) => rates[2 * timed.indexOf(id)];
+    const methods: MethodRatio[] = [{ method: 'vanilla', samplesPerSecond: summarise(rates.filter((_, i) => i % 2 === 0).flat()), stepTimeToVanilla: null }];
+    for (const id of others) {
+      if (!timed.includes(id)) methods.push({ method: id, samplesPerSecond: null, stepTimeToVanilla: null, note: notes.get(id) });
+      // A step-time ratio is vanilla's rate over the method's, round by round.
+      else methods.push({ method: id, samplesPerSecond: summarise(of(id)), stepTimeToVanilla: ratioOf(vanillaBefore(id), of(id)) });
+    }
+    const both = timed.includes('mixcd') && timed.includes('rehearsal');
+    return {
+      batch,
+      warmup: counts.warmup,
+      rounds: counts.rounds,
+      stepsPerSegment: counts.steps,
+      methods,
+      mixcdToRehearsal: both ? ratioOf(of('rehearsal'), of('mixcd')) : null,
+    };
+  } finally {
+    for (const s of sessions.values()) s.dispose();
+    disposeDevice(data);
   }
-  const vanilla = speeds.find((s) => s.method === 'vanilla')!.samplesPerSecond;
-  return speeds.map((s) => ({ ...s, ratioToVanilla: s.samplesPerSecond / vanilla }));
 }

@@ -1,10 +1,11 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { SideSession, SideSpec } from './comparison-row';
 import { torchAvailable, torchPython } from './torch-workload';
 
-/** The PyTorch peer of the transformer rows, shipped in resources/. */
-const SCRIPT = join(__dirname, '..', '..', 'resources', 'bench', 'torch_hf_bench.py');
+/** The PyTorch peers in resources/bench: the transformer rows' and the MLP/CNN/LoRA/eval rows'; both speak the same protocol. */
+export type TorchScript = 'torch_hf_bench.py' | 'torch_bench.py';
 
 /** A PyTorch process that keeps its model between timed segments, so they can interleave with the engine's. */
 export interface TorchSession {
@@ -16,14 +17,14 @@ export interface TorchSession {
 }
 
 /**
- * Starts resources/bench/torch_hf_bench.py with `args` (it builds the model and runs its warm-up
- * steps before it says ready); each `run(n)` asks it for n timed steps and resolves to their seconds.
+ * Starts a PyTorch peer script with `args` (it builds the model and runs its warm-up steps before it
+ * says ready); each `run(n)` asks it for n timed steps and resolves to their seconds.
  */
-export async function startTorchSession(args: Record<string, unknown>, timeoutMs = 600_000): Promise<TorchSession> {
+export async function startTorchSession(args: Record<string, unknown>, script: TorchScript = 'torch_hf_bench.py', timeoutMs = 600_000): Promise<TorchSession> {
   const probe = torchAvailable();
   const python = torchPython();
   if (!probe.available || !python) throw new Error(probe.why);
-  const child: ChildProcessWithoutNullStreams = spawn(python, [SCRIPT, JSON.stringify(args)]);
+  const child: ChildProcessWithoutNullStreams = spawn(python, [join(__dirname, '..', '..', 'resources', 'bench', script), JSON.stringify(args)]);
   let stderr = '';
   child.stderr.on('data', (d) => (stderr = (stderr + String(d)).slice(-2000)));
   // A python that dies leaves a broken pipe: its message is what `next` reports, not an uncaught error.
@@ -62,4 +63,20 @@ export async function startTorchSession(args: Record<string, unknown>, timeoutMs
     child.kill();
     throw err;
   }
+}
+
+/** A PyTorch side of a workload row (resources/bench/torch_bench.py at `threads` threads); without torch it says "PyTorch unavailable: <why>". */
+export function torchSideSpec(args: Record<string, unknown>, threads: number): SideSpec {
+  return {
+    label: `PyTorch, ${threads} thread${threads > 1 ? 's' : ''}`,
+    implementation: 'PyTorch',
+    backend: 'python3',
+    threads,
+    start: async (): Promise<SideSession | string> => {
+      const torch = torchAvailable();
+      if (!torch.available) return `PyTorch unavailable: ${torch.why}`;
+      const t = await startTorchSession({ ...args, threads }, 'torch_bench.py');
+      return { run: (n) => t.run(n), dispose: () => t.close() };
+    },
+  };
 }

@@ -1,42 +1,66 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { describeBlas, type BlasKind } from './blas';
 
 /** The PyTorch peer script, shipped in resources/. */
 const SCRIPT = join(__dirname, '..', '..', 'resources', 'bench', 'torch_bench.py');
 
-// The python3 on PATH first, then the system one (Debian's python3-torch installs for it even when
-// another python3, e.g. pyenv's, comes first on PATH).
-const PYTHONS = ['python3', '/usr/bin/python3'];
-let python: string | null | undefined;
+/**
+ * The python3 interpreters the bench tries, in order: RETAINLAB_BENCH_PYTHON alone when set, else the
+ * python3 on PATH, then the system one (Debian's python3-torch installs for it even when another
+ * python3, e.g. pyenv's, comes first on PATH).
+ */
+export function benchPythons(): string[] {
+  const chosen = process.env.RETAINLAB_BENCH_PYTHON;
+  return chosen ? [chosen] : ['python3', '/usr/bin/python3'];
+}
 
-/** Whether some python3 here can `import torch`; which one is used for the PyTorch workloads. */
-export function torchAvailable(): { available: boolean; why: string } {
-  for (const candidate of PYTHONS) {
-    // Which BLAS the build links matters as much as the version: Debian's python3-torch uses the generic reference BLAS.
-    const script =
-      'import re, torch; m = re.search(r"BLAS_INFO=([^,]+)", torch.__config__.show()); print(torch.__version__, torch.get_num_threads(), m.group(1) if m else "?")';
-    const probe = spawnSync(candidate, ['-c', script], { encoding: 'utf8', timeout: 60_000 });
+/** What the PyTorch peer runs on: its version, default threads and BLAS (which decides its speed as much as threads do). */
+export interface TorchInfo {
+  version: string;
+  defaultThreads: number;
+  /** BLAS_INFO of torch.__config__.show() (Debian's python3-torch says generic). */
+  blasInfo: string | null;
+  /** The BLAS libraries the process had mapped after a matmul, links resolved. */
+  loadedBlas: string[];
+  blas: string;
+  blasKind: BlasKind;
+  mkl: boolean;
+  mkldnn: boolean;
+  openmp: boolean;
+  python: string;
+}
+
+let probed: { pythons: string; python: string | null; result: { available: boolean; why: string; info?: TorchInfo } } | undefined;
+
+/** Whether some python3 here can `import torch`, and what that torch is (probed once per list of interpreters; that python runs every PyTorch side). */
+export function torchAvailable(): { available: boolean; why: string; info?: TorchInfo } {
+  const pythons = benchPythons();
+  if (probed?.pythons === pythons.join('\n')) return probed.result;
+  const failures: string[] = [];
+  const found = (python: string | null, result: { available: boolean; why: string; info?: TorchInfo }) => {
+    probed = { pythons: pythons.join('\n'), python, result };
+    return result;
+  };
+  for (const candidate of pythons) {
+    const probe = spawnSync(candidate, [SCRIPT, JSON.stringify({ workload: 'info' })], { encoding: 'utf8', timeout: 120_000 });
     if (probe.status === 0) {
-      python = candidate;
-      const [version, threads, blas] = probe.stdout.trim().split(' ');
-      return { available: true, why: `torch ${version}, ${threads} thread(s), BLAS ${blas} (${candidate})` };
+      type Raw = Omit<TorchInfo, 'defaultThreads' | 'blas' | 'blasKind'> & { threads: number };
+      const { threads, ...raw } = JSON.parse(probe.stdout.trim().split('\n').at(-1)!) as Raw;
+      const blas = describeBlas(raw.blasInfo, raw.loadedBlas);
+      const info: TorchInfo = { ...raw, defaultThreads: threads, blas: blas.text, blasKind: blas.kind };
+      return found(candidate, { available: true, why: `torch ${info.version}, ${blas.text} (${info.python})`, info });
     }
+    failures.push(`${candidate}: ${probe.error?.message ?? probe.stderr.trim().split('\n').at(-1) ?? `exit ${probe.status}`}`);
   }
-  python = null;
-  return { available: false, why: 'no python3 here can import torch (e.g. apt-get install python3-torch)' };
+  return found(null, {
+    available: false,
+    why: `no python3 here can import torch (${failures.join('; ')}); apt-get install python3-torch, or pip install torch`,
+  });
 }
 
 /** The python3 that can import torch (probed on first use), or null. */
 export function torchPython(): string | null {
-  if (python === undefined) torchAvailable();
-  return python ?? null;
-}
-
-/** Runs one PyTorch workload in a python3 process; samples/s and the thread count it used. */
-export function torchThroughput(args: Record<string, unknown>): { samplesPerSecond: number; threads: number } {
-  if (python === undefined) torchAvailable();
-  if (!python) throw new Error('PyTorch is not available');
-  const run = spawnSync(python, [SCRIPT, JSON.stringify(args)], { encoding: 'utf8', timeout: 600_000 });
-  if (run.status !== 0) throw new Error(`PyTorch bench failed: ${run.stderr.trim().split('\n').at(-1)}`);
-  return JSON.parse(run.stdout.trim().split('\n').at(-1)!);
+  torchAvailable();
+  return probed?.python ?? null;
 }

@@ -77,7 +77,7 @@ const COMMANDS: Command[] = [
       name: 'bench',
       summary: 'measure the engine against its peers; writes a JSON report',
       options: {
-        quick: { type: 'boolean', help: 'the short workloads only' },
+        quick: { type: 'boolean', help: 'the smoke size: the same measuring rule with tiny segments (checks that all runs; not for reading speeds)' },
         out: { type: 'string', placeholder: 'FILE', help: 'where the JSON report goes (default bench-report.json)' },
         'memory-probe': { type: 'string', placeholder: 'ROWS', help: 'internal: train the MLP on ROWS samples in this process and print its peak memory' },
         steps: { type: 'string', placeholder: 'N', help: 'steps of the memory probe (default 20)' },

@@ -35,6 +35,7 @@ describe("the bench's transformer workloads", () => {
     expect(row.sides.map((s) => s.implementation)).toEqual(['RetainLab engine (wasm)', 'PyTorch, 1 thread', 'PyTorch, 2 threads']);
     for (const s of row.sides.slice(1)) expect(s.tokensPerSecond !== null || /fails: /.test(s.note ?? '')).toBe(true);
     expect(row.ratios).toHaveLength(row.sides.filter((s) => s.tokensPerSecond).length - 1);
+    expect(row.sides[0].gflops!.median).toBeCloseTo((engine.median * row.flopsPerToken!) / 1e9);
   });
 
   it('interleaves the sides round by round and takes ratios per round, not of the medians', async () => {
