@@ -75,7 +75,7 @@ export const mixcd = defineMethod({
   summary:
     'Rehearsal that spends its budget where collateral damage (pretrain samples θ₀ got right and the model now gets wrong) is likely: ' +
     'per part of the pool (class, bin of θ₀\u2019s loss or margin, class × margin bin, or k-means cluster of θ₀\u2019s features) the share of rehearsed correct-before samples predicted wrong is tracked from the same forward pass (no extra compute), ' +
-    'and parts are drawn in proportion to their estimated number of damaged samples. The oracle variant, the upper bound, rehearses the samples that are damage as last checked: a rotating slice of the pool every step and the whole pool every N steps (extra forward passes, no backward).',
+    'and parts are drawn in proportion to their estimated number of damaged samples. The oracle variant, the upper bound, rehearses the samples that are damage as last checked: a rotating slice of the pool every step, the whole pool every N steps and every drawn sample before it is used (extra forward passes, no backward).',
   reference:
     'Bai, Yeh, Hsieh, Taly, "Which Pretrain Samples to Rehearse when Finetuning Pretrained Models?", arXiv 2402.08096 (2024); no public code. ' +
     'Estimator and sampler as in docs/methods.md §3.7 [our design]: r̂[k] = (wrong[k]+a)/(seen[k]+a+b), w[k] = N1[k]·r̂[k], q[k] = (1−ε)·w[k]/Σw + ε/K.',
@@ -196,8 +196,8 @@ export const mixcd = defineMethod({
         label: 'Variant',
         help:
           'estimated: the sampler above, at the cost of random rehearsal. oracle: keep checking the current correctness of the pretrain pool ' +
-          '(a rotating slice of it every step, the whole pool every N steps; extra forward passes only) and rehearse uniformly among the samples that are collateral damage ' +
-          'as last checked — the upper bound the estimate is judged by.',
+          '(a rotating slice of it every step, the whole pool every N steps, and each drawn sample before it is rehearsed; extra forward passes only) ' +
+          'and rehearse uniformly among the samples that are collateral damage as last checked — the upper bound the estimate is judged by.',
       }),
     oracleSlice: z
       .number()
@@ -210,7 +210,7 @@ export const mixcd = defineMethod({
         appliesWhen: { variant: 'oracle' },
         help:
           'Oracle variant only: pool rows re-checked at every step between full passes, the next ones round the pool, so each row is re-checked every pool/slice steps. ' +
-          'The default 64 forwards (no backward) about one target batch more per step, under half a training step\u2019s cost; 0 checks only at the full passes.',
+          'The default 64 forwards (no backward) one target batch more per step, about a fifth of a training step\u2019s cost on the digits MLP; 0 checks only at the full passes.',
       }),
     oracleEvery: z
       .number()
