@@ -10,7 +10,8 @@ describe('parameters that apply only with another setting', () => {
     expect(stored('wiseft', { weighting: 'plain', fisherSamples: 2048 })).not.toHaveProperty('fisherSamples');
     expect(stored('wiseft', { weighting: 'fisher', fisherSamples: 2048 })).toMatchObject({ fisherSamples: 2048 });
     expect(stored('mixcd', { variant: 'estimated' })).not.toHaveProperty('oracleEvery');
-    expect(stored('mixcd', { variant: 'oracle' })).toMatchObject({ oracleEvery: 10 });
+    expect(stored('mixcd', { variant: 'estimated' })).not.toHaveProperty('oracleSlice');
+    expect(stored('mixcd', { variant: 'oracle' })).toMatchObject({ oracleEvery: 100, oracleSlice: 64 });
     expect(stored('mixcd', {})).not.toHaveProperty('lossBins');
     // A list in appliesWhen means any of its values: margin bins serve both margin partitions.
     expect(stored('mixcd', { partition: 'margin', marginBins: 3 })).toMatchObject({ marginBins: 3 });

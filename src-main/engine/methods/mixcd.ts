@@ -18,15 +18,9 @@ import {
   poolMargin,
   type Partition,
 } from './mixcd-partition';
+import { OracleDamage } from './mixcd-oracle';
 import { MixCdSampler } from './mixcd-sampler';
-import { memoryBatchParam, poolCorrectness, REHEARSAL_SEED_OFFSET, RehearsalEfficiency } from './rehearsal-stats';
-
-/** Pool rows that are collateral damage now: correct under θ₀ (c0) and wrong under the current weights (ct). */
-function damagedRows(c0: Uint8Array, ct: Uint8Array): Int32Array {
-  const rows: number[] = [];
-  for (let i = 0; i < c0.length; i++) if (c0[i] && !ct[i]) rows.push(i);
-  return Int32Array.from(rows);
-}
+import { memoryBatchParam, poolCorrectness, REHEARSAL_SEED_OFFSET, RehearsalEfficiency, rowsCorrectness } from './rehearsal-stats';
 
 /** Offset of the k-means seeding stream from the run's seed, apart from the rehearsal draws'. */
 const KMEANS_SEED_OFFSET = 7_002;
@@ -81,7 +75,7 @@ export const mixcd = defineMethod({
   summary:
     'Rehearsal that spends its budget where collateral damage (pretrain samples θ₀ got right and the model now gets wrong) is likely: ' +
     'per part of the pool (class, bin of θ₀\u2019s loss or margin, class × margin bin, or k-means cluster of θ₀\u2019s features) the share of rehearsed correct-before samples predicted wrong is tracked from the same forward pass (no extra compute), ' +
-    'and parts are drawn in proportion to their estimated number of damaged samples. The oracle variant recomputes the damage on the whole pool (extra forward passes) as an upper bound.',
+    'and parts are drawn in proportion to their estimated number of damaged samples. The oracle variant, the upper bound, rehearses the samples that are damage as last checked: a rotating slice of the pool every step, the whole pool every N steps and every drawn sample before it is used (extra forward passes, no backward).',
   reference:
     'Bai, Yeh, Hsieh, Taly, "Which Pretrain Samples to Rehearse when Finetuning Pretrained Models?", arXiv 2402.08096 (2024); no public code. ' +
     'Estimator and sampler as in docs/methods.md §3.7 [our design]: r̂[k] = (wrong[k]+a)/(seen[k]+a+b), w[k] = N1[k]·r̂[k], q[k] = (1−ε)·w[k]/Σw + ε/K.',
@@ -201,19 +195,35 @@ export const mixcd = defineMethod({
       .meta({
         label: 'Variant',
         help:
-          'estimated: the sampler above, at the cost of random rehearsal. oracle: every N steps, recompute the current correctness on the whole ' +
-          'pretrain pool (one extra forward pass over it) and rehearse uniformly among the samples that are collateral damage now — the upper bound the estimate is judged by.',
+          'estimated: the sampler above, at the cost of random rehearsal. oracle: keep checking the current correctness of the pretrain pool ' +
+          '(a rotating slice of it every step, the whole pool every N steps, and each drawn sample before it is rehearsed; extra forward passes only) ' +
+          'and rehearse uniformly among the samples that are collateral damage as last checked — the upper bound the estimate is judged by.',
+      }),
+    oracleSlice: z
+      .number()
+      .int()
+      .min(0)
+      .max(100_000)
+      .default(64)
+      .meta({
+        label: 'Oracle slice (rows per step)',
+        appliesWhen: { variant: 'oracle' },
+        help:
+          'Oracle variant only: pool rows re-checked at every step between full passes, the next ones round the pool, so each row is re-checked every pool/slice steps. ' +
+          'The default 64 forwards (no backward) one target batch more per step, about a fifth of a training step\u2019s cost on the digits MLP; 0 checks only at the full passes.',
       }),
     oracleEvery: z
       .number()
       .int()
       .min(1)
       .max(100_000)
-      .default(10)
+      .default(100)
       .meta({
-        label: 'Oracle refresh N (steps)',
+        label: 'Oracle full pass N (steps)',
         appliesWhen: { variant: 'oracle' },
-        help: 'Oracle variant only: steps between two recomputations of the collateral damage on the whole pool. Smaller is closer to the truth and costs more.',
+        help:
+          'Oracle variant only: steps between two checks of the whole pool (the first at step 1), one forward pass over it each. ' +
+          'Smaller is closer to the truth and costs more: with 1, 10 or 100, a pool of 4,800 digits adds 4,800, 480 or 48 forwarded rows per step on average.',
       }),
   }),
   setting: (params) => params.variant,
@@ -227,7 +237,6 @@ export const mixcd = defineMethod({
   create: ({ tf, params }) => {
     const memoryBatch = params.memoryBatch;
     const oracle = params.variant === 'oracle';
-    const every = params.oracleEvery;
     const aligned = params.partition === 'gradient';
     let sampler: MixCdSampler | null = null;
     let efficiency: RehearsalEfficiency | null = null;
@@ -235,13 +244,12 @@ export const mixcd = defineMethod({
     let c0: Uint8Array = new Uint8Array(0);
     let pool: DeviceData | null = null;
     let model: Model | null = null;
-    let damaged: Int32Array = new Int32Array(0);
-    let oracleForwards = 0;
+    let damage: OracleDamage | null = null;
     let alignForwards = 0;
     let target: DeviceData | null = null;
     let sameHead = true;
 
-    const drawDamaged = (): Int32Array => Int32Array.from({ length: memoryBatch }, () => damaged[Math.floor(rng!.next() * damaged.length)]);
+    const check = (rows: Int32Array) => rowsCorrectness(tf, pool!, model!, rows);
 
     return {
       beforeTraining: (setup) => {
@@ -261,6 +269,7 @@ export const mixcd = defineMethod({
           epsilon: params.epsilon,
         });
         efficiency = new RehearsalEfficiency(c0);
+        damage = oracle ? new OracleDamage(c0, { slice: params.oracleSlice, every: params.oracleEvery }) : null;
         rng = new Rng(setup.seed + REHEARSAL_SEED_OFFSET);
         const n1 = sampler.n1;
         setup.log(
@@ -273,38 +282,33 @@ export const mixcd = defineMethod({
           sampler!.repartition(alignmentBins(poolAlignment(tf, pool!, model!, target!, batch, sameHead), c0, params.alignBins));
           alignForwards += pool!.n;
         }
-        if (oracle && (step - 1) % every === 0) {
-          damaged = damagedRows(c0, poolCorrectness(tf, pool!, model!));
-          oracleForwards += pool!.n;
-        }
-        // Until anything is damaged (always at step 1) the oracle falls back to the estimate.
-        if (oracle && damaged.length) return drawDamaged();
-        const rows = sampler!.draw(rng!, memoryBatch);
+        damage?.refresh(step, check);
+        const damaged = damage ? damage.draw(rng!, memoryBatch, check) : new Int32Array(0);
+        // While too little is damaged (nothing at step 1 of a first stage) the oracle fills its budget from the estimate.
+        const rest = damaged.length < memoryBatch ? sampler!.draw(rng!, memoryBatch - damaged.length) : new Int32Array(0);
+        const rows = rest.length ? Int32Array.of(...damaged, ...rest) : damaged;
         return rows.length ? rows : null;
       },
       observeRehearsal: (rows, correct) => {
         efficiency!.observe(rows, correct);
         // The oracle's rows were damaged when chosen, so its estimate reads high; it only serves the fallback.
         sampler!.observe(rows, correct);
+        damage?.observe(rows, correct);
       },
-      // c₀, the parts and their candidates are rebuilt by beforeTraining from θ₀; the counts, the draws and the oracle's last look are not.
+      // c₀, the parts and their candidates are rebuilt by beforeTraining from θ₀; the counts, the draws and the oracle's last looks are not.
       saveState: () => ({
         sampler: sampler!.saveState(),
         efficiency: efficiency!.saveState(),
         rng: rng!.getState(),
-        damaged: damaged.slice(),
-        oracleForwards,
+        ...(damage ? { oracle: damage.saveState() } : {}),
         // The gradient partition's parts come from the model at its last refresh, which a resume cannot recompute.
         ...(aligned ? { parts: sampler!.parts.slice(), alignForwards } : {}),
       }),
       restoreState: (state) => {
-        const last = stateField(state, 'mix-cd', 'damaged', 'Int32Array');
-        const forwards = stateField(state, 'mix-cd', 'oracleForwards', 'number');
         sampler!.restoreState(stateField(state, 'mix-cd', 'sampler', 'object'));
         efficiency!.restoreState(stateField(state, 'mix-cd', 'efficiency', 'object'));
         rng!.setState(stateField(state, 'mix-cd', 'rng', 'number'));
-        damaged = last.slice();
-        oracleForwards = forwards;
+        damage?.restoreState(stateField(state, 'mix-cd', 'oracle', 'object'));
         if (aligned) {
           const parts = stateField(state, 'mix-cd', 'parts', 'Int32Array', pool!.n);
           if (parts.some((k) => k < 0 || k >= params.alignBins))
@@ -317,7 +321,7 @@ export const mixcd = defineMethod({
         ...efficiency!.takeExtras(),
         cdRateEstimate: sampler!.rates(),
         ...(aligned ? { alignExtraForwardSamples: alignForwards } : {}),
-        ...(oracle ? { oracleDamagedInPool: damaged.length, oracleExtraForwardSamples: oracleForwards } : { rehearsalShare: sampler!.shares() }),
+        ...(damage ? { oracleDamagedInPool: damage.damaged.length, oracleExtraForwardSamples: damage.extraForwards } : { rehearsalShare: sampler!.shares() }),
       }),
     };
   },
