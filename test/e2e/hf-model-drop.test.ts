@@ -92,7 +92,8 @@ describe('browser mode end to end: a Hugging Face checkpoint dropped on the wind
     await page.screenshot({ path: join(OUTPUT_DIR, 'e2e-hf-generality-suite.png'), fullPage: true });
     await page.getByTestId('wizard-next').click();
     await page.getByTestId('method-toggle-wiseft').uncheck();
-    await page.getByTestId('method-toggle-l2-sp').check();
+    // LoRA's defaults fit the checkpoint: its tied LM head is left frozen (adapters on the blocks only).
+    await page.getByTestId('method-toggle-lora').check();
     await page.getByTestId('wizard-next').click();
     await page.getByTestId('budget-epochs').fill('1');
     await page.getByTestId('budget-batch-size').fill('16');
@@ -118,13 +119,10 @@ describe('browser mode end to end: a Hugging Face checkpoint dropped on the wind
     for (const name of ['Retention (gen. mean)', 'Retention · Moby Dick', 'Retention · SpamAssassin mail', 'L · SpamAssassin mail (nats)'])
       await expect.poll(() => table.locator('th', { hasText: name }).count()).toBe(1);
     const details = await Promise.all(runs.map((r) => session.wb.api.getRun(r.id)));
-    // Each cell is its run's stored retention on that set (one seed: no spread), in percent.
-    for (const [i, run] of details.entries()) {
-      const spam = run.headline!.generality!.find((g) => g.set === 'spam-assassin')!;
-      const column = runs.length - 1 - i;
-      const cell = (await page.getByTestId(`metric-genRet:spam-assassin-${column}`).textContent())!.trim();
-      expect(Number(cell)).toBeCloseTo(spam.retention! * 100, 1);
-    }
+    // The cells are the runs' stored retentions on that set (one seed each: no spread), in percent.
+    const cells = await Promise.all(details.map((_, i) => page.getByTestId(`metric-genRet:spam-assassin-${i}`).textContent()));
+    const stored = details.map((run) => run.headline!.generality!.find((g) => g.set === 'spam-assassin')!.retention! * 100);
+    expect(cells.map((c) => Number(c!.trim())).sort()).toEqual(stored.map((v) => Number(v.toFixed(1))).sort());
     await page.getByTestId('compare-table').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(OUTPUT_DIR, 'e2e-hf-generality-compare.png'), fullPage: true });
     await page.getByTestId('tab-datasets').click();

@@ -146,6 +146,10 @@ export class WizardState {
     if (this.draft.baseModel.imported === model.id) return;
     this.draft.baseModel.imported = model.id;
     this.importedName = model.name;
+    // A Hugging Face LM head is tied to the token embeddings: LoRA has no head kernel to adapt, so its adapters go on the blocks only.
+    if (model.format === 'huggingface')
+      for (const entry of this.entries)
+        for (const part of [entry, ...entry.with]) if (part.id === 'lora' && part.params.head === 'lora') part.params.head = 'frozen';
     // A GPT-2 checkpoint reads the built-in text (its first language-model task); any other model datasets of the library.
     const task = this.catalog.tasks.find((t) => importedFits(model, t));
     this.chooseTask(task?.id ?? 'dataset');
