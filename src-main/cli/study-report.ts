@@ -93,6 +93,10 @@ export function reportTable(report: StudyReport): string {
     const m = (v: number | null | undefined) => formatMetric(v, r.metric);
     lines.push(rows[i]);
     for (const s of r.sweep) lines.push(`   α=${s.alpha?.toFixed(2)}  A_pre ${m(s.aPre)}  A_tgt ${m(s.aTgt)}`);
+    if (h?.generality) {
+      const sets = h.generality.map((g) => `${g.label} ${m(g.base)}→${m(g.final)} (R ${pct(g.retention)}%)`);
+      lines.push(`   generality: ${sets.join(', ')}; mean R ${pct(h.retentionGen)}%`);
+    }
     const seq = h?.sequence;
     if (seq) {
       lines.push(`   R[i][j] (row: after stage i, column: task j = ${seq.tasks.join(', ')})`);

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DATASET_COMMANDS } from '../../src-main/cli/library-commands';
+import { generalityHeadline } from '../../src-shared/generality';
 import { reportTable, type StudyReport } from '../../src-main/cli/study-report';
 import { openStore } from '../../src-main/db/connection';
 import { methodSettingLabel } from '../../src-main/engine/methods/registry';
@@ -105,5 +106,13 @@ describe('the results table of `retainlab run`', () => {
     expect(new Set(lines.map((l) => l.length)).size).toBe(1);
     const status = lines[0].indexOf('status');
     expect(lines.slice(1).map((l) => l.slice(status, status + 9))).toEqual(lines.slice(1).map(() => 'completed'));
+
+    // A run with a generality suite gets a line with each set's metric at θ₀ → now, its retention, and their mean.
+    const suite = {
+      ...headline(0.8, 0.85),
+      ...generalityHeadline('accuracy', ['upright', 'noisy-digits'], { upright: 0.9, 'noisy-digits': 0.6 }, { upright: 0.72, 'noisy-digits': 0.3 }),
+    };
+    const withSuite = reportTable({ ...report, runs: [run('run-eeeeeeee', 'Vanilla fine-tuning', suite)] }).split('\n');
+    expect(withSuite[2]).toBe('   generality: Upright digits 90.0→72.0 (R 80.0%), Noisy digits 60.0→30.0 (R 50.0%); mean R 65.0%');
   });
 });
