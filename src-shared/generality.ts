@@ -23,7 +23,7 @@ export interface GeneralitySet {
 const textSet = (id: CorpusId, label: string, what: string): GeneralitySet => ({
   id,
   label,
-  description: `Next-token loss on ${what} that the study trains on nowhere (documents of neither the pretrain nor the target training split).`,
+  description: `Language-model loss (next-token; a BERT's masked-token) on ${what} that the study trains on nowhere (documents of neither the pretrain nor a target training split).`,
   domain: 'text',
   objective: 'language-model',
   corpus: id,

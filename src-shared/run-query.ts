@@ -47,7 +47,8 @@ const RUN_FIELDS: Record<string, (run: QueryableRun) => string | null | undefine
 /** Fields every store has, whatever its runs: metrics and run facts. */
 export const FIXED_QUERY_FIELDS: readonly string[] = [...QUERY_METRICS, ...Object.keys(RUN_FIELDS)];
 
-const CONDITION = /^([A-Za-z0-9_.]+)(!=|>=|<=|=|>|<)([\s\S]*)$/;
+// A field name may hold a generality set's key (`genRet:spam-assassin`).
+const CONDITION = /^([A-Za-z0-9_.:-]+)(!=|>=|<=|=|>|<)([\s\S]*)$/;
 
 /** Splits a search at whitespace outside double quotes; quotes group and are dropped (`studyName="Digits study"`). */
 function tokens(search: string): string[] {
@@ -154,7 +155,7 @@ export function configPaths(runs: readonly QueryableRun[]): string[] {
 
 /** Whether a field names a metric, a run fact, or (by itself or its last segments) one of these config paths. */
 export function isKnownField(field: string, paths: readonly string[]): boolean {
-  return FIXED_QUERY_FIELDS.includes(field) || paths.some((p) => p === field || p.endsWith(`.${field}`));
+  return FIXED_QUERY_FIELDS.includes(field) || SET_METRIC.test(field) || paths.some((p) => p === field || p.endsWith(`.${field}`));
 }
 
 /**

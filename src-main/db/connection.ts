@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from './migrate';
-import { removeUnfinishedImports } from './datasets';
+import { reclaimSpace, removeUnfinishedImports } from './datasets';
 
 /** The store's file name inside the data directory. */
 export const STORE_FILE = 'retainlab.sqlite';
@@ -18,7 +18,10 @@ export function openStore(dataDir: string): Database.Database {
   db.pragma('auto_vacuum = INCREMENTAL');
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
+  const before = db.pragma('user_version', { simple: true }) as number;
   migrate(db);
+  // Migration 12 moved imported weights into chunks, leaving the old copies' pages free.
+  if (before > 0 && before < 12) reclaimSpace(db);
   // An import cut short by a process that died never became visible; its rows are garbage now.
   removeUnfinishedImports(db);
   return db;

@@ -136,7 +136,7 @@ export function removeUnfinishedImports(db: Db, now = Date.now()): number {
 }
 
 /** Returns free pages to the file system (stores made since schema 9 vacuum incrementally; older ones by `retainlab store compact`). */
-function reclaimSpace(db: Db): void {
+export function reclaimSpace(db: Db): void {
   if (db.pragma('auto_vacuum', { simple: true }) === 2) db.pragma('incremental_vacuum');
 }
 

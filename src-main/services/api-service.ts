@@ -140,7 +140,7 @@ export function validateStudy(input: unknown): StudyConfig {
 /**
  * The study a stored run config stands for, as launchStudy would have been given it, so that
  * launchRuns runs the same checks: its name, base model, data, target, method, budget with its one
- * seed, backend and loss rise. A pretraining config has no method: vanilla (no parameters, no study
+ * seed, backend, loss rise and generality suite. A pretraining config has no method: vanilla (no parameters, no study
  * checks) stands in for the one a study needs. A blank study name (older records) is left to the default.
  */
 function studyOfRun(config: StoredRunConfig): StudyConfigInput {
@@ -158,6 +158,7 @@ function studyOfRun(config: StoredRunConfig): StudyConfigInput {
     ...(finetune ? { budget: { ...finetune.budget, seeds: [finetune.seed] } } : {}),
     backend: config.backend,
     ...(finetune?.lossRise === undefined ? {} : { lossRise: finetune.lossRise }),
+    ...(finetune?.generality === undefined ? {} : { generality: finetune.generality }),
   };
 }
 

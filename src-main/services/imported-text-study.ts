@@ -1,7 +1,12 @@
 import type { StudyConfig } from '../../src-shared/config';
 import type { HeadSpecs } from '../../src-shared/layer-spec';
+import { isSweep } from '../../src-shared/sweep';
+import { PRETRAIN_HEAD } from '../engine/models/layers';
 import { getImportedModelInfo, type ImportedModelInfo } from '../db/imported-models';
 import type { Db } from '../db/types';
+
+// The masked-LM head's transform kernel: present exactly when the checkpoint brought cls.predictions (hf-checkpoint.ts).
+const MLM_HEAD_KERNEL = `${PRETRAIN_HEAD}/transform/kernel`;
 
 /**
  * The imported checkpoint a study on the built-in text starts from, checked: it must be a Hugging Face
@@ -30,10 +35,23 @@ export function lookUpImportedText(db: Db, study: StudyConfig): { model: Importe
         `${field}: '${name}' is a ${family} model: a language-model text study needs a GPT-2-family (next-token) or BERT-family (masked-token) checkpoint`,
       ],
     };
+  // A BertModel brings no masked-LM head: retention would be read through a random one.
+  if (family === 'bert' && !model.manifest.some((w) => w.name === MLM_HEAD_KERNEL))
+    return {
+      model: null,
+      issues: [
+        `${field}: '${name}' has no masked-LM head (a BertModel checkpoint without cls.predictions): masked-token loss would be measured through an untrained head; import a BertForMaskedLM checkpoint (e.g. save_pretrained of AutoModelForMaskedLM)`,
+      ],
+    };
   // A tied head (GPT-2's and BERT's LM heads read the token embeddings) has no kernel for LoRA to adapt.
   const tied = (model.engineSpec.heads as HeadSpecs | undefined)?.pretrain?.tied;
   const loraOnHead = study.methods.flatMap((m, i) =>
-    [m, ...m.with].flatMap((part, j) => (part.id === 'lora' && part.params.head === 'lora' ? [j ? `methods.${i}.with.${j - 1}` : `methods.${i}`] : [])),
+    [m, ...m.with].flatMap((part, j) => {
+      // A swept head fails in its 'lora' runs alike.
+      const head = part.params.head;
+      const onHead = isSweep(head) ? head.values.includes('lora') : head === 'lora';
+      return part.id === 'lora' && onHead ? [j ? `methods.${i}.with.${j - 1}` : `methods.${i}`] : [];
+    }),
   );
   if (tied)
     return {

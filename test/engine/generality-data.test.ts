@@ -12,7 +12,7 @@ const digits = digitsDataSchema.parse({ useFraction: 0.1 });
 const base = { recipe: 'mlp' as const, data: digits, classes: [0, 1, 2, 3, 4] };
 
 describe('the digit sets of a generality suite', () => {
-  const sets = buildGeneralityData(base, 'new-classes', ['upright', 'unseen-upright', 'noisy-digits', 'shifted-digits']);
+  const sets = buildGeneralityData(base, ['new-classes'], ['upright', 'unseen-upright', 'noisy-digits', 'shifted-digits']);
   const [upright, unseen, noisy, shifted] = sets.map((s) => s.data);
 
   it("'upright' is exactly the pretrain eval set A_pre is measured on; 'unseen-upright' the target pool's held-out digits of the pretrain classes", () => {
@@ -35,7 +35,7 @@ describe('the digit sets of a generality suite', () => {
     // σ = 0.3 before clipping: the mean squared change per pixel is well above 0.01 and below 0.09.
     expect(diff / upright.x.length).toBeGreaterThan(0.01);
     expect(diff / upright.x.length).toBeLessThan(0.09);
-    expect(buildGeneralityData(base, 'new-classes', ['noisy-digits'])[0].data.x).toEqual(noisy.x);
+    expect(buildGeneralityData(base, ['new-classes'], ['noisy-digits'])[0].data.x).toEqual(noisy.x);
     const at = (x: Float32Array, i: number, r: number, c: number) => x[i * 784 + r * 28 + c];
     for (const i of [0, 7]) {
       expect(at(shifted.x, i, 10, 12)).toBe(at(upright.x, i, 7, 9));
@@ -52,21 +52,26 @@ describe('the text sets of a generality suite', () => {
       const t = textTask(task);
       const trained = new Set([...splitDocuments(t.pretrain, data, 0).train, ...splitDocuments(t.target, data, 1).train]);
       for (const id of ['moby-dick', 'sotu', 'spam-assassin'] as const) {
-        const held = heldOutDocuments(id, task, data);
+        const held = heldOutDocuments(id, [task], data);
         expect(held.some((d) => trained.has(d))).toBe(false);
         expect(held.length).toBeGreaterThan(0);
       }
     }
     // Moby Dick (pretrain corpus): its eval chapters; the spam corpus: all of it.
-    expect(new Set(heldOutDocuments('moby-dick', 'sotu', data))).toEqual(new Set(splitDocuments(textTask('sotu').pretrain, data, 0).eval));
-    expect(heldOutDocuments('spam-assassin', 'sotu', data)).toHaveLength(corpus('spam-assassin').length);
+    expect(new Set(heldOutDocuments('moby-dick', ['sotu'], data))).toEqual(new Set(splitDocuments(textTask('sotu').pretrain, data, 0).eval));
+    expect(heldOutDocuments('spam-assassin', ['sotu'], data)).toHaveLength(corpus('spam-assassin').length);
     // sotu-early trains on early speeches only: the later ones are held out.
-    expect(heldOutDocuments('sotu', 'sotu-early', data).some((d) => d.year! >= 1900)).toBe(true);
+    expect(heldOutDocuments('sotu', ['sotu-early'], data).some((d) => d.year! >= 1900)).toBe(true);
+    // A sequence trains on every stage's target: after sotu-early then sotu-late, no training speech of either is held out.
+    const sequence = heldOutDocuments('sotu', ['sotu-early', 'sotu-late'], data);
+    const stages = new Set(['sotu-early', 'sotu-late'].flatMap((t) => splitDocuments(textTask(t as 'sotu').target, data, 1).train));
+    expect(stages.size).toBeGreaterThan(100);
+    expect(sequence.some((d) => stages.has(d))).toBe(false);
   });
 
   it('are next-token windows of the context length, tokenised with the base model’s tokenizer', () => {
     const tokenizer = textTokenizerFor(data, 'sotu');
-    const [moby, spam] = buildGeneralityData({ recipe: 'char-gpt', data, tokenizer, classes: [] }, 'sotu', ['moby-dick', 'spam-assassin']).map((s) => s.data);
+    const [moby, spam] = buildGeneralityData({ recipe: 'char-gpt', data, tokenizer, classes: [] }, ['sotu'], ['moby-dick', 'spam-assassin']).map((s) => s.data);
     for (const set of [moby, spam]) {
       expect(set.n).toBe(24);
       expect(set.tokenizer).toBe(tokenizerId(tokenizer));

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ import { storedTokenizer } from '../../src-main/store-read/stored-tokenizer';
 import { forkLauncher } from '../../src-main/services/fork-launcher';
 import { createWorkbench, type Workbench } from '../../src-main/workbench';
 import { ENGINE_PATH, tempDataDir } from './helpers';
+import { writeSafetensors } from './safetensors-fixtures';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
 const GOLDEN = join(FIXTURES, 'golden', 'hf');
@@ -187,6 +189,29 @@ describe('a study of an imported GPT-2 on the built-in text, tokenised with its 
       /^methods\.1\.params\.head: 'lora' adapts the pretrain head's kernel, but 'gpt2-tiny' ties its head to the token embeddings \(embed\/tokens\), so it has none: choose 'frozen' \(adapters only\) or 'train'$/,
     );
     expect(issuesOf(await wb.api.checkStudy(lora('frozen')))).toBe('');
+    // A sweep over the head fails in its 'lora' runs alike.
+    expect(issuesOf(await wb.api.checkStudy(lora(['frozen', 'lora'] as unknown as string)))).toMatch(/^methods\.1\.params\.head: 'lora' adapts/);
+  });
+
+  it('refuses a BertModel without its masked-LM head for a text study (its retention would be read through a random head)', async () => {
+    // The golden BERT's tensors without cls.* and the classifier: what a BertModel's save_pretrained writes.
+    const folder = mkdtempSync(join(tmpdir(), 'bert-model-'));
+    cpSync(join(GOLDEN, 'bert-tiny'), folder, { recursive: true });
+    const file = readFileSync(join(folder, 'model.safetensors'));
+    const size = Number(file.readBigUInt64LE(0));
+    const header = JSON.parse(file.subarray(8, 8 + size).toString()) as Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+    const kept = Object.entries(header).filter(([name]) => name !== '__metadata__' && !/^(cls\.|classifier\.)/.test(name));
+    writeSafetensors(
+      join(folder, 'model.safetensors'),
+      Object.fromEntries(
+        kept.map(([name, t]) => [name, { dtype: t.dtype, shape: t.shape, bytes: file.subarray(8 + size + t.data_offsets[0], 8 + size + t.data_offsets[1]) }]),
+      ),
+    );
+    const bare = await wb.api.importModel({ kind: 'path', path: folder }, 'bert-bare');
+    rmSync(folder, { recursive: true, force: true });
+    expect(issuesOf(await wb.api.checkStudy(study({ baseModel: { imported: bare.id } })))).toMatch(
+      /^baseModel\.imported: 'bert-bare' has no masked-LM head \(a BertModel checkpoint without cls\.predictions\)/,
+    );
   });
 
   it('refuses a model without a tokenizer for a text study, and an imported model on a text classifier', async () => {

@@ -5,6 +5,7 @@ import { tableCsv, tableLatex } from '../../src-shared/export-tables';
 import { generalityHeadline, generalityIssues, generalitySetsFor } from '../../src-shared/generality';
 import { metricColumnsFor, METRIC_COLUMNS } from '../../src-shared/metric-columns';
 import { storedRunConfigSchema } from '../../src-shared/run-record';
+import { matchesQuery, queryIssues } from '../../src-shared/run-query';
 
 const digits = { name: 'suite', methods: [{ id: 'vanilla' }], generality: ['upright', 'noisy-digits'] };
 
@@ -70,6 +71,12 @@ describe('a generality suite in headlines, comparisons and tables', () => {
     expect(keys.slice(METRIC_COLUMNS.length)).toEqual(['retentionGen', 'aGen', 'genRet:upright', 'gen:upright', 'genRet:noisy-digits', 'gen:noisy-digits']);
     expect(tableCsv(rows).split('\n')[0]).toContain('genRet:noisy-digits_mean');
     expect(tableLatex(rows)).toContain('$R_\\mathrm{gen}$');
+    // The Runs view's search and `runs list --where` read a set's metric by its key.
+    const queryable = (r: (typeof runs)[number]) => ({ ...r, studyName: 's', status: 'completed', tags: [], note: '', headline: r.headline as never });
+    expect(runs.filter((r) => matchesQuery(queryable(r), 'genRet:upright>0.85')).map((r) => r.id)).toEqual(['a']);
+    expect(runs.filter((r) => matchesQuery(queryable(r), 'genRet:noisy-digits>55%')).map((r) => r.id)).toEqual(['b']);
+    expect(runs.filter((r) => matchesQuery(queryable(r), 'retentionGen>=0.69')).map((r) => r.id)).toEqual(['a', 'b']);
+    expect(queryIssues('genRet:noisy-digits>0.5', runs.map(queryable))).toEqual([]);
     const plain = comparisonRows(runs.map((r) => ({ ...r, headline: { aPre: r.headline.aPre } })));
     expect(metricColumnsFor(plain)).toBe(METRIC_COLUMNS);
     expect(tableLatex(plain)).not.toContain('gen');

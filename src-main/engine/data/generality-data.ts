@@ -67,13 +67,16 @@ function digitsSet(id: GeneralitySetId, data: DigitsDataConfig, pretrainClasses:
 }
 
 /**
- * The documents of a corpus that a text study trains on nowhere (neither in the pretrain nor in the target
- * training split, split exactly as the study splits them), in a seeded order: for the pretrain corpus its
- * held-out documents, for another corpus all of it.
+ * The documents of a corpus that a text study trains on nowhere (neither in the pretrain training split nor in
+ * the target training split of any of its tasks, split exactly as the study splits them), in a seeded order: for
+ * the pretrain corpus its held-out documents, for a corpus no task reads all of it.
  */
-export function heldOutDocuments(id: CorpusId, task: TargetTask, data: TextDataConfig): CorpusDocument[] {
-  const t = textTask(task);
-  const trained = new Set([...splitDocuments(t.pretrain, data, 0).train, ...splitDocuments(t.target, data, 1).train]);
+export function heldOutDocuments(id: CorpusId, tasks: readonly TargetTask[], data: TextDataConfig): CorpusDocument[] {
+  // The pretrain corpus is every task's (a sequence shares one base model); each stage trains on its own target split.
+  const trained = new Set([
+    ...splitDocuments(textTask(tasks[0]).pretrain, data, 0).train,
+    ...tasks.flatMap((task) => splitDocuments(textTask(task).target, data, 1).train),
+  ]);
   const docs = corpus(id).filter((d) => !trained.has(d));
   const order = new Rng(data.splitSeed + TEXT_ORDER_SALT).permutation(docs.length);
   return Array.from(order, (i) => docs[i]);
@@ -108,7 +111,7 @@ function textReader(base: Pick<BaseModelSpec, 'recipe' | 'tokenizer' | 'imported
  */
 export function buildGeneralityData(
   base: Pick<BaseModelSpec, 'recipe' | 'data' | 'tokenizer' | 'imported' | 'classes'>,
-  task: TargetTask,
+  tasks: readonly TargetTask[],
   sets: readonly GeneralitySetId[],
   store?: StoreSource,
 ): GeneralityData[] {
@@ -121,7 +124,7 @@ export function buildGeneralityData(
     const { corpus: id, label } = generalitySetOf(set);
     if (!id) throw new Error(`The generality set '${set}' is not a text set`);
     const count = data.evalSequences;
-    const stream = tokenStream(heldOutDocuments(id, task, data), reader.tok, TOKEN_POOL_FACTOR * count * (reader.window + 1));
+    const stream = tokenStream(heldOutDocuments(id, tasks, data), reader.tok, TOKEN_POOL_FACTOR * count * (reader.window + 1));
     const name = `generality: ${label}`;
     return { set, data: importedWindows(stream, count, null, reader.window, name, reader.id, reader.masked, data.splitSeed + MASK_SALT) };
   });

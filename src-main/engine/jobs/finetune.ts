@@ -62,7 +62,7 @@ export async function runFinetune(job: FinetuneJob, emitEvent: Emit): Promise<vo
   const studies = buildStudyStages(config.baseModel, tasks, job.store ? { store: job.store, targets: targetDatasets(config.target) } : undefined);
   const data = studies[0];
   const sameHead = data.sameHead;
-  const generality = buildGeneralityData(config.baseModel, tasks[0], config.generality ?? [], job.store);
+  const generality = buildGeneralityData(config.baseModel, tasks, config.generality ?? [], job.store);
   checkTokenizer(config.baseModel, [
     data.pretrainTrain,
     data.pretrainEval,
