@@ -1,0 +1,58 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+/** The whole study as a plain PyTorch script, shipped in resources/. */
+export const STUDY_SCRIPT = join(__dirname, '..', '..', 'resources', 'bench', 'torch_study.py');
+
+/** A python that imports torch, with what decides its speed: torch's version, default threads and BLAS. */
+export interface TorchPython {
+  python: string;
+  torch: string;
+  defaultThreads: number;
+  blas: string;
+}
+
+/**
+ * The first python that can `import torch`: $RETAINLAB_PYTHON, then python3 on PATH, then /usr/bin/python3 (Debian's
+ * python3-torch installs for the system python only, even where another python3, e.g. pyenv's, comes first on PATH).
+ * Returns why not when none can.
+ */
+export function findTorchPython(env: NodeJS.ProcessEnv = process.env): TorchPython | { why: string } {
+  const candidates = [...(env.RETAINLAB_PYTHON ? [env.RETAINLAB_PYTHON] : []), 'python3', '/usr/bin/python3'];
+  const probe = 'import re, torch; m = re.search(r"BLAS_INFO=([^,]+)", torch.__config__.show()); print(torch.__version__, torch.get_num_threads(), m.group(1) if m else "?")';
+  for (const python of candidates) {
+    const run = spawnSync(python, ['-c', probe], { encoding: 'utf8', timeout: 60_000 });
+    if (run.status === 0) {
+      const [torch, threads, blas] = run.stdout.trim().split(' ');
+      return { python, torch, defaultThreads: Number(threads), blas };
+    }
+  }
+  return { why: `none of ${candidates.join(', ')} can import torch (e.g. apt-get install python3-torch, or set RETAINLAB_PYTHON)` };
+}
+
+/** What torch_study.py prints: its timings and each run's final accuracies. */
+export interface TorchStudyResult {
+  torch: string;
+  threads: number;
+  blas: string;
+  adamEpsilon: number;
+  sizes: Record<string, number>;
+  pretrain: { seconds: number; aPre: number };
+  finetuneSeconds: number;
+  totalSeconds: number;
+  runs: { method: string; seconds: number; aPre: number; aTgt: number; evaluations: number }[];
+}
+
+/** Runs torch_study.py on the splits in `dataDir` with `threads` threads (plus any extra flags, e.g. --smoke); its result and the process's wall seconds. */
+export function runTorchStudy(python: string, dataDir: string, threads: number, extra: string[] = []): { result: TorchStudyResult; wallSeconds: number } {
+  const started = performance.now();
+  const run = spawnSync(python, [STUDY_SCRIPT, '--data', dataDir, '--threads', String(threads), ...extra], {
+    encoding: 'utf8',
+    timeout: 3_600_000,
+    // torch reads these at import; set_num_threads then decides, but a stray OMP_NUM_THREADS must not cap the all-cores run.
+    env: { ...process.env, OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) },
+  });
+  const wallSeconds = (performance.now() - started) / 1000;
+  if (run.status !== 0) throw new Error(`torch_study.py failed: ${(run.stderr || String(run.error ?? '')).trim().split('\n').at(-1)}`);
+  return { result: JSON.parse(run.stdout.trim().split('\n').at(-1)!) as TorchStudyResult, wallSeconds };
+}
