@@ -79,12 +79,18 @@ async function retainlabRow(study: StudyConfig, engines: number, log: (line: str
     const finetunes = runs.filter((r) => r.kind === 'finetune');
     const failed = runs.filter((r) => r.status !== 'completed');
     if (!pretrain) throw new Error('the study reused a stored base model: the benchmark needs a fresh store');
-    const lastEnd = finetunes.map((r) => r.endedAt ?? '').sort().at(-1) ?? null;
+    const lastEnd =
+      finetunes
+        .map((r) => r.endedAt ?? '')
+        .sort()
+        .at(-1) ?? null;
     const finetuneSeconds = seconds(pretrain.endedAt, lastEnd);
     const epochs = study.budget.epochs as number;
     const accuracy = Object.fromEntries(
       finetunes.flatMap((r) =>
-        r.headline && r.config?.kind === 'finetune' ? [[methodKey(r.config.method), { aPre: r.headline.aPre, aTgt: r.headline.aTgt }]] : [],
+        r.headline && r.config?.kind === 'finetune'
+          ? [[methodKey(r.config.method), { aPre: r.headline.aPre, aTgt: r.headline.aTgt, seconds: seconds(r.startedAt, r.endedAt) }]]
+          : [],
       ),
     );
     log(`RetainLab ${setting}: fine-tuning ${finetuneSeconds?.toFixed(1)} s, study ${totalSeconds.toFixed(1)} s`);
@@ -129,7 +135,7 @@ function torchRow(python: string | { why: string }, dataDir: string, study: Stud
       pretrainSeconds: result.pretrain.seconds,
       loadBefore,
       loadAfter: loadavg(),
-      accuracy: Object.fromEntries(result.runs.map((r) => [r.method, { aPre: r.aPre, aTgt: r.aTgt }])),
+      accuracy: Object.fromEntries(result.runs.map((r) => [r.method, { aPre: r.aPre, aTgt: r.aTgt, seconds: r.seconds }])),
       note: `${python}: torch ${result.torch}, ${result.threads} thread(s), BLAS ${result.blas}; nn.Linear init, torch.optim.Adam ε ${result.adamEpsilon}`,
     };
   } catch (err) {

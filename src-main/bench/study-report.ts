@@ -1,7 +1,9 @@
-/** Final accuracies of one fine-tuning run, as a sanity check that a side ran the protocol. */
+/** Final accuracies of one fine-tuning run, as a sanity check that a side ran the protocol, and the run's own wall seconds. */
 export interface StudyAccuracy {
   aPre: number;
   aTgt: number;
+  /** RetainLab: the run's start to end stamps (engine start, data, θ₀'s evaluation and storing included); PyTorch: the run's function. */
+  seconds: number | null;
 }
 
 /** One timed side of the whole-study benchmark: RetainLab with some engines, or the PyTorch script with some threads. */
@@ -63,6 +65,7 @@ export function speedRatio(pytorch: StudyBenchRow, retainlab: StudyBenchRow): nu
 }
 
 const fixed = (v: number | null, digits: number) => (v === null ? 'n/a' : v.toFixed(digits));
+const COLUMN = 26;
 const load = (l: number[]) => l.map((v) => v.toFixed(2)).join(' ');
 
 /** The report as readable tables: time per side, the ratios, then each method's accuracy on each side. */
@@ -85,14 +88,14 @@ export function formatStudyReport(r: StudyBenchReport): string {
     '',
     ...r.ratios.map((x) => `${x.pytorch} / ${x.retainlab} per fine-tuning epoch: ${x.ratio === null ? 'n/a' : `${x.ratio.toFixed(2)}×`}`),
     '',
-    `${'method'.padEnd(12)}${r.rows.map((row) => `${row.side} ${row.setting}`.padStart(24)).join('')}`,
-    `${''.padEnd(12)}${r.rows.map(() => 'A_pre / A_tgt'.padStart(24)).join('')}`,
+    `${'method'.padEnd(12)}${r.rows.map((row) => `${row.side} ${row.setting}`.padStart(COLUMN)).join('')}`,
+    `${''.padEnd(12)}${r.rows.map(() => 'A_pre / A_tgt    run s'.padStart(COLUMN)).join('')}`,
     ...p.methods.map(
       (m) =>
         `${m.padEnd(12)}${r.rows
           .map((row) => {
             const a = row.accuracy[m];
-            return (a ? `${a.aPre.toFixed(3)} / ${a.aTgt.toFixed(3)}` : 'n/a').padStart(24);
+            return (a ? `${a.aPre.toFixed(3)} / ${a.aTgt.toFixed(3)}${fixed(a.seconds, 1).padStart(9)}` : 'n/a').padStart(COLUMN);
           })
           .join('')}`,
     ),

@@ -19,7 +19,8 @@ export interface TorchPython {
  */
 export function findTorchPython(env: NodeJS.ProcessEnv = process.env): TorchPython | { why: string } {
   const candidates = [...(env.RETAINLAB_PYTHON ? [env.RETAINLAB_PYTHON] : []), 'python3', '/usr/bin/python3'];
-  const probe = 'import re, torch; m = re.search(r"BLAS_INFO=([^,]+)", torch.__config__.show()); print(torch.__version__, torch.get_num_threads(), m.group(1) if m else "?")';
+  const probe =
+    'import re, torch; m = re.search(r"BLAS_INFO=([^,]+)", torch.__config__.show()); print(torch.__version__, torch.get_num_threads(), m.group(1) if m else "?")';
   for (const python of candidates) {
     const run = spawnSync(python, ['-c', probe], { encoding: 'utf8', timeout: 60_000 });
     if (run.status === 0) {

@@ -16,7 +16,7 @@ const row = (side: StudyBenchRow['side'], setting: string, perEpoch: number | nu
   pretrainSeconds: null,
   loadBefore: [1, 2, 3],
   loadAfter: [2, 2, 3],
-  accuracy: perEpoch === null ? {} : { vanilla: { aPre: 0.5, aTgt: 0.9 } },
+  accuracy: perEpoch === null ? {} : { vanilla: { aPre: 0.5, aTgt: 0.9, seconds: 4.25 } },
 });
 
 describe('the whole-study benchmark’s arithmetic and report', () => {
@@ -61,7 +61,7 @@ describe('the whole-study benchmark’s arithmetic and report', () => {
     expect(text).toContain('no torch here');
     expect(text).toContain('PyTorch 1 thread / RetainLab 2 engines per fine-tuning epoch: n/a');
     expect(text).toContain('load average 1.00 1.00 1.00 before, 2.00 2.00 2.00 after');
-    expect(text).toMatch(/vanilla\s+0\.500 \/ 0\.900\s+n\/a/);
+    expect(text).toMatch(/vanilla\s+0\.500 \/ 0\.900\s+4\.3\s+n\/a/);
   });
 
   it('writes .npy files whose header NumPy accepts: magic, version 1.0, a dict padded to 64 bytes, then the raw values', () => {
@@ -99,7 +99,19 @@ describe('the reference study’s splits and its PyTorch script', () => {
     const { result } = runTorchStudy(torch.python, dir, 1, ['--smoke']);
     expect(result.threads).toBe(1);
     expect(result.sizes).toEqual({ pretrain_train: 200, pretrain_eval: 200, target_train: 200, target_eval: 200 });
-    expect(result.runs.map((r) => r.method)).toEqual(['vanilla', 'wiseft', 'l2-sp', 'ewc', 'recadam', 'rehearsal', 'mixcd', 'lora-1', 'lora-4', 'lora-16', 'lora-64']);
+    expect(result.runs.map((r) => r.method)).toEqual([
+      'vanilla',
+      'wiseft',
+      'l2-sp',
+      'ewc',
+      'recadam',
+      'rehearsal',
+      'mixcd',
+      'lora-1',
+      'lora-4',
+      'lora-16',
+      'lora-64',
+    ]);
     for (const r of result.runs) {
       expect(r.aPre).toBeGreaterThanOrEqual(0);
       expect(r.aTgt).toBeLessThanOrEqual(1);
