@@ -79,7 +79,10 @@ const COMMANDS: Command[] = [
       summary: 'measure the engine against its peers; writes a JSON report',
       options: {
         quick: { type: 'boolean', help: 'the short workloads only' },
-        study: { type: 'boolean', help: 'time one seed of a whole reference study: RetainLab with 1 and N engines against a plain PyTorch script' },
+        study: {
+          type: 'boolean',
+          help: 'time one seed of a whole reference study: RetainLab with 1 and N engines against a plain PyTorch script (report: bench-study-report.json)',
+        },
         out: { type: 'string', placeholder: 'FILE', help: 'where the JSON report goes (default bench-report.json)' },
         'memory-probe': { type: 'string', placeholder: 'ROWS', help: 'internal: train the MLP on ROWS samples in this process and print its peak memory' },
         steps: { type: 'string', placeholder: 'N', help: 'steps of the memory probe (default 20)' },

@@ -94,6 +94,12 @@ describe('the reference study’s splits and its PyTorch script', () => {
 
   const torch = findTorchPython();
   const why = 'why' in torch ? `skipped: ${torch.why}` : `with ${torch.python}, torch ${torch.torch}`;
+  it.skipIf('why' in torch)(`looks past a RETAINLAB_PYTHON that cannot import torch to the next python that can (${why})`, () => {
+    const found = findTorchPython({ RETAINLAB_PYTHON: join(dir, 'no-such-python') });
+    expect('python' in found && found.python).not.toBe(join(dir, 'no-such-python'));
+    expect(found).toMatchObject({ blas: expect.any(String), defaultThreads: expect.any(Number) });
+  });
+
   it.skipIf('why' in torch)(`runs every method of the protocol on those files in smoke mode (${why})`, () => {
     if ('why' in torch) return;
     const { result } = runTorchStudy(torch.python, dir, 1, ['--smoke']);
