@@ -1,6 +1,7 @@
 import { bench, methods, quickstart, runConfigFile, serve, worker } from './commands';
 import { hfImportProbe } from '../bench/hf-import-probe';
 import { memoryProbe } from '../bench/memory-probe';
+import { studyBench } from '../bench/study-bench';
 import { availableParallelism } from 'node:os';
 import {
   COMMON_OPTIONS,
@@ -78,6 +79,10 @@ const COMMANDS: Command[] = [
       summary: 'measure the engine against its peers; writes a JSON report',
       options: {
         quick: { type: 'boolean', help: 'the smoke size: the same measuring rule with tiny segments (checks that all runs; not for reading speeds)' },
+        study: {
+          type: 'boolean',
+          help: 'time one seed of a whole reference study: RetainLab with 1 and N engines against a plain PyTorch script (report: bench-study-report.json)',
+        },
         out: { type: 'string', placeholder: 'FILE', help: 'where the JSON report goes (default bench-report.json)' },
         'memory-probe': { type: 'string', placeholder: 'ROWS', help: 'internal: train the MLP on ROWS samples in this process and print its peak memory' },
         steps: { type: 'string', placeholder: 'N', help: 'steps of the memory probe (default 20)' },
@@ -93,6 +98,7 @@ const COMMANDS: Command[] = [
       if (probe !== undefined) return memoryProbe(Number(probe), Number(values.steps ?? 20)).then(() => 0);
       const hub = values['hf-import-probe'];
       if (hub !== undefined) return hfImportProbe(hub).then((peak) => (process.stdout.write(`${JSON.stringify(peak)}\n`), 0));
+      if (values.study) return studyBench(values.quick ?? false, values.out ?? 'bench-study-report.json');
       return bench(values.quick ? 'quick' : 'full', values.out ?? 'bench-report.json');
     },
   ),
