@@ -9,12 +9,12 @@ it. Random inputs of the digits' shape: throughput does not depend on the values
 import json
 import re
 import sys
-import time
 
 import torch
 from torch import nn
 
 from blas_libs import loaded_blas
+from bench_session import serve
 
 
 def mlp():
@@ -115,14 +115,7 @@ def main():
     else:
         model = {"mlp": mlp, "cnn": cnn, "lora": lambda: lora_mlp(args.get("rank", 8))}[w]()
         steps = train_steps(model, args["batch"])
-    steps(args["warmup"])
-    print("ready", torch.get_num_threads(), flush=True)
-    for line in sys.stdin:
-        if not line.strip():
-            break
-        start = time.perf_counter()
-        steps(int(line))
-        print(time.perf_counter() - start, flush=True)
+    serve(steps, args["warmup"])
 
 
 if __name__ == "__main__":

@@ -11,11 +11,12 @@ then for each line "N" on stdin runs N steps and prints their seconds; an empty 
 import json
 import math
 import sys
-import time
 
 import torch
 from torch import nn
 import torch.nn.functional as F
+
+from bench_session import serve
 
 
 class Attention(nn.Module):
@@ -106,14 +107,7 @@ def main():
             opt.step()
             done += 1
 
-    steps(a["warmup"])
-    print("ready", torch.get_num_threads(), flush=True)
-    for line in sys.stdin:
-        if not line.strip():
-            break
-        start = time.perf_counter()
-        steps(int(line))
-        print(time.perf_counter() - start, flush=True)
+    serve(steps, a["warmup"])
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StudyCheck } from '../../src-shared/api';
+import type { RunDetail, StudyCheck } from '../../src-shared/api';
 import { textDataSchema, type StudyConfigInput } from '../../src-shared/config';
 import type { ImportedModelSummary } from '../../src-shared/datasets';
 import { STORE_FILE } from '../../src-main/db/connection';
@@ -40,6 +40,15 @@ describe('a study of an imported GPT-2 on the built-in text, tokenised with its 
     backend: 'wasm',
     ...over,
   });
+
+  /** Launches a study, waits for its runs and checks every one completed. */
+  async function completedRuns(config: StudyConfigInput): Promise<RunDetail[]> {
+    const launched = await wb.api.launchStudy(config);
+    await wb.host.whenIdle();
+    const runs = await Promise.all(launched.runIds.map((id) => wb.api.getRun(id)));
+    expect(runs.map((r) => [r.status, r.error])).toEqual(runs.map(() => ['completed', null]));
+    return runs;
+  }
 
   beforeAll(async () => {
     const dir = tempDataDir();
@@ -124,10 +133,7 @@ describe('a study of an imported GPT-2 on the built-in text, tokenised with its 
   });
 
   it('measures a generality suite of Moby Dick and the spam corpus with the checkpoint’s tokenizer: Moby Dick is L_pre’s own set, spam another', async () => {
-    const launched = await wb.api.launchStudy(study({ methods: [{ id: 'vanilla' }], generality: ['moby-dick', 'spam-assassin'] }));
-    await wb.host.whenIdle();
-    const run = await wb.api.getRun(launched.runIds[0]);
-    expect([run.status, run.error]).toEqual(['completed', null]);
+    const [run] = await completedRuns(study({ methods: [{ id: 'vanilla' }], generality: ['moby-dick', 'spam-assassin'] }));
     expect(run.logs.join('\n')).toMatch(/generality suite: Moby Dick \(16\), SpamAssassin mail \(16\)/);
     const h = run.headline!;
     const [moby, spam] = h.generality!;
@@ -164,13 +170,8 @@ describe('a study of an imported GPT-2 on the built-in text, tokenised with its 
     expect(scored / (48 * 22)).toBeGreaterThan(0.1);
     expect(scored / (48 * 22)).toBeLessThan(0.22);
 
-    const launched = await wb.api.launchStudy(study({ baseModel: { imported: bert.id }, generality: ['moby-dick', 'spam-assassin'] }));
-    await wb.host.whenIdle();
-    const runs = await Promise.all(launched.runIds.map((id) => wb.api.getRun(id)));
-    expect(runs.map((r) => [r.status, r.error])).toEqual([
-      ['completed', null],
-      ['completed', null],
-    ]);
+    const runs = await completedRuns(study({ baseModel: { imported: bert.id }, generality: ['moby-dick', 'spam-assassin'] }));
+    expect(runs).toHaveLength(2);
     for (const run of runs) {
       expect(run.config!.baseModel.imported!.objective).toBe('masked-lm');
       const h = run.headline!;
