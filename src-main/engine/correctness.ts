@@ -22,8 +22,12 @@ export function perSampleWith<Y extends tfType.Tensor = tfType.Tensor1D>(
   const out = new Float32Array(n);
   for (let start = 0; start < n; start += chunk) {
     const size = Math.min(chunk, n - start);
+    // A set that fits one chunk is read as it is: the wasm backend's slice copies the whole tensor first, even for all of it.
+    const whole = size === n;
     // Slicing only the first axis keeps the rest whole, whatever the rank of y.
-    const values = tf.tidy(() => tf.cast(perSample(tf.slice(data.x, [start, 0], [size, -1]), tf.slice(data.y, [start], [size]) as Y), 'float32'));
+    const values = tf.tidy(() =>
+      tf.cast(whole ? perSample(data.x, data.y) : perSample(tf.slice(data.x, [start, 0], [size, -1]), tf.slice(data.y, [start], [size]) as Y), 'float32'),
+    );
     out.set(values.dataSync() as Float32Array, start);
     values.dispose();
   }
