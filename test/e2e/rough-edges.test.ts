@@ -48,13 +48,14 @@ describe('browser mode: the rough edges a new user hits', () => {
     await page.screenshot({ path: join(OUTPUT_DIR, 'e2e-forgotten-pages.png') });
     const first = await shown();
     await page.getByTestId('forgotten-next').click();
-    await expect.poll(() => page.getByTestId('forgotten-range').textContent()).toBe('runs 7–7 of 7');
+    // The next page draws its gallery from the store: on a loaded 2-core CI machine that can take more than poll's 5 s default.
+    await expect.poll(() => page.getByTestId('forgotten-range').textContent(), { timeout: 30_000 }).toBe('runs 7–7 of 7');
     const second = await shown();
     expect(second).toHaveLength(1);
     expect([...first, ...second].sort()).toEqual(finetunes.map((r) => `forgotten-${r.id}`).sort());
     expect(await page.getByTestId('forgotten-next').isDisabled()).toBe(true);
     await page.getByTestId('forgotten-previous').click();
-    await expect.poll(() => section.locator('.gallery').count()).toBe(6);
+    await expect.poll(() => section.locator('.gallery').count(), { timeout: 30_000 }).toBe(6);
     expect(errors).toEqual([]);
   });
 
