@@ -77,6 +77,66 @@ export function conv2dFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, kh: number, kw
 }
 
 /**
+ * A conv kernel [kh, kw, in, out] rearranged for the sub-pixel input gradient: [th, tw, out, sh·sw·in]
+ * with th = ⌈kh/sh⌉, tw = ⌈kw/sw⌉, where output channel (a, b, c) holds phase (a, b)'s taps flipped:
+ * K[t, u, o, (a, b, c)] = W[a + sh·(th−1−t), b + sw·(tw−1−u), c, o], zero past the kernel's edge.
+ * Built on the host: the kernel is small, and on wasm its data is already in host memory, while
+ * reverse, transpose and gather on a few thousand values cost ≈0.5 ms each there.
+ */
+function subpixelKernel(w: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
+  const [kh, kw, cin, cout] = w.shape;
+  const [th, tw] = [Math.ceil(kh / sh), Math.ceil(kw / sw)];
+  const src = w.dataSync();
+  const out = new Float32Array(th * tw * cout * sh * sw * cin);
+  let m = 0;
+  for (let t = 0; t < th; t++)
+    for (let u = 0; u < tw; u++)
+      for (let o = 0; o < cout; o++)
+        for (let a = 0; a < sh; a++)
+          for (let b = 0; b < sw; b++) {
+            const [i, j] = [a + sh * (th - 1 - t), b + sw * (tw - 1 - u)];
+            if (i >= kh || j >= kw) {
+              m += cin;
+              continue;
+            }
+            const base = (i * kw + j) * cin * cout + o;
+            for (let c = 0; c < cin; c++) out[m++] = src[base + c * cout];
+          }
+  return tf.tensor4d(out, [th, tw, cout, sh * sw * cin]);
+}
+
+/**
+ * Gradient of a 'valid' conv2d with respect to its input. wasm's Conv2DBackpropInput is a plain loop
+ * (≈4× slower than this at the small CNN's second layer, ≈10× at stride 1), so there the gradient is
+ * one stride-1 convolution of the padded dy whose sh·sw·in output channels are dx's sh×sw phases,
+ * then interleaved (depth-to-space) and cropped; other backends use their own kernel.
+ * dy: [n, oh, ow, out], w: [kh, kw, in, out] → [n, h, w, in].
+ */
+export function conv2dInputGrad(dy: tf.Tensor4D, w: tf.Tensor4D, inputShape: [number, number, number, number], stride: number | [number, number]): tf.Tensor4D {
+  if (tf.getBackend() !== 'wasm') return tf.conv2dTranspose(dy, w, inputShape, stride, 'valid');
+  return tf.tidy(() => {
+    const [sh, sw] = typeof stride === 'number' ? [stride, stride] : stride;
+    const [kh, kw, cin] = w.shape;
+    const [n, h, wd] = inputShape;
+    const [, oh, ow] = dy.shape;
+    const [th, tw] = [Math.ceil(kh / sh), Math.ceil(kw / sw)];
+    // Phase (a, b) of dx has ⌈h/sh⌉ × ⌈w/sw⌉ rows and columns (the last may fall past the input: cropped below).
+    const [p, q] = [Math.ceil(h / sh), Math.ceil(wd / sw)];
+    const padded = tf.pad(dy, [
+      [0, 0],
+      [th - 1, p - oh],
+      [tw - 1, q - ow],
+      [0, 0],
+    ]);
+    const phases = tf.conv2d(padded, subpixelKernel(w, sh, sw), 1, 'valid'); // [n, p, q, sh·sw·in]
+    // [n·p, q, sh, sw·in] → [n·p, sh, q, sw·in]: a rank-4 transpose (wasm's higher ranks are slower).
+    const dx =
+      sh * sw === 1 ? phases : tf.reshape<tf.Rank.R4>(tf.transpose(tf.reshape(phases, [n * p, q, sh, sw * cin]), [0, 2, 1, 3]), [n, p * sh, q * sw, cin]);
+    return p * sh === h && q * sw === wd ? dx : tf.slice(dx, [0, 0, 0, 0], [-1, h, wd, -1]);
+  });
+}
+
+/**
  * 'valid' conv2d with a gradient that needs only kernels every backend has.
  * x: [n, h, w, in], w: [kh, kw, in, out] → [n, oh, ow, out].
  */
@@ -87,7 +147,7 @@ export function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, stride: number | [number,
     ([a, k]) => tf.conv2d(a as tf.Tensor4D, k as tf.Tensor4D, stride, 'valid'),
     (dy, [a, k], which) => {
       const [input, kernel] = [a as tf.Tensor4D, k as tf.Tensor4D];
-      return which === 0 ? tf.conv2dTranspose(dy, kernel, input.shape, stride, 'valid') : conv2dFilterGrad(input, dy, kernel.shape[0], kernel.shape[1], stride);
+      return which === 0 ? conv2dInputGrad(dy, kernel, input.shape, stride) : conv2dFilterGrad(input, dy, kernel.shape[0], kernel.shape[1], stride);
     },
   );
 }

@@ -83,11 +83,19 @@ describe('the supplied gradients computed on wasm match tfjs autodiff on the cpu
       reference: () => tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(tf.matMul(p, q))))([a(), b()]),
       ours: () => tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(matMul(p as tf.Tensor2D, q as tf.Tensor2D, { a: true, b: true }))))([a(), b()]),
     },
-    ...[
-      [5, 2],
-      [3, 1],
-    ].map(([k, stride]) => ({
-      name: `conv2d ${k}×${k}/${stride} (no Conv2DBackpropFilter on wasm)`,
+    // The input gradient is wasm's sub-pixel convolution: strides that do and do not divide the kernel,
+    // a kernel smaller than its stride (phases with no taps), unequal strides, rows past the last window.
+    ...(
+      [
+        [5, 2],
+        [3, 1],
+        [3, 2],
+        [1, 2],
+        [2, 3],
+        [3, [2, 1]],
+      ] as [number, number | [number, number]][]
+    ).map(([k, stride]) => ({
+      name: `conv2d ${k}×${k}/${String(stride)} (no Conv2DBackpropFilter on wasm; sub-pixel input gradient)`,
       reference: () => tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(tf.conv2d(p as tf.Tensor4D, q as tf.Tensor4D, stride, 'valid'))))([x(), w(k)]),
       ours: () =>
         tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(conv2d(p as tf.Tensor4D, q as tf.Tensor4D, stride, { x: true, w: true }))))([x(), w(k)]),
