@@ -106,8 +106,10 @@ export interface RunSummary {
   pretrainAccuracy: number | null;
   /** The stored run record (the Runs table filters by any parameter and groups seeds by it); null when the stored config is unreadable (then status 'failed' and `error` says why). */
   config: StoredRunConfig | null;
-  /** What A_pre and A_tgt measure, from the run record; null when its config is unreadable. */
+  /** What A_pre, retention and forgetting measure, from the run record; null when its config is unreadable. */
   metric: Metric | null;
+  /** What A_tgt and the target gain measure, from the run's task (a language model fine-tuned into a classifier: accuracy where `metric` is loss); null when its config is unreadable. */
+  targetMetric: Metric | null;
   /** The researcher's tags, sorted. */
   tags: string[];
   /** The researcher's free-text note ('' when none). */
@@ -185,9 +187,9 @@ export interface RecipeEntry extends CatalogEntry {
 export interface Catalog {
   methods: MethodInfo[];
   recipes: RecipeEntry[];
-  /** Each task with the recipes that can learn it, the metric it is measured by and the data source it reads. */
+  /** Each task with the recipes that can learn it, the metrics its pretrain side and its target are measured by and the data source it reads. */
   /** sharesHead: null where the datasets' labels decide (library datasets). */
-  tasks: (CatalogEntry & { sharesHead: boolean | null; recipes: string[]; metric: Metric; source: DataConfig['source'] })[];
+  tasks: (CatalogEntry & { sharesHead: boolean | null; recipes: string[]; metric: Metric; targetMetric: Metric; source: DataConfig['source'] })[];
   /** The default data settings of each data source, for when the chosen task changes source. */
   dataDefaults: Record<DataConfig['source'], DataConfig>;
   backends: { id: string; available: boolean; why: string }[];

@@ -4,6 +4,9 @@ import type { BaseModelSpec, PretrainRunConfig, RunConfig } from './run-record';
 import { searchSchema } from './search/search-config';
 import { studyGrid, withPoint } from './study-grid';
 import { SWEEP_MAX_VALUES, sweepable } from './sweep';
+import { metricOf, runMetricsOf, targetMetricOf, targetObjectiveOf } from './task-metrics';
+
+export { metricOf, runMetricsOf, targetMetricOf, targetObjectiveOf };
 import { WEIGHT_INITS, weightInitOf } from './weight-init';
 import { GENERALITY_SET_IDS, generalityIssues, MAX_GENERALITY_SETS } from './generality';
 
@@ -19,6 +22,11 @@ export type Recipe = (typeof RECIPES)[number];
 export type Objective = 'classification' | 'language-model';
 /** The metric of A_pre and A_tgt: accuracy (higher is better) or mean token loss in nats (lower is better). */
 export type Metric = 'accuracy' | 'loss';
+/** The metrics of a run's two sides: A_pre, retention, forgetting and collateral damage by `pretrain`; A_tgt and target gain by `target`. */
+export interface RunMetrics {
+  pretrain: Metric;
+  target: Metric;
+}
 /** Where a study's data comes from: the built-in digits or text, or datasets of the library (images or tables). */
 export type Domain = 'digits' | 'text' | 'library';
 
@@ -34,11 +42,6 @@ export const RECIPE_KIND: Record<Recipe, { domains: Domain[]; objective: Objecti
 export function recipeFits(recipe: Recipe, task: TargetTask): boolean {
   const t = taskOf(task);
   return RECIPE_KIND[recipe].domains.includes(t.domain) && RECIPE_KIND[recipe].objective === t.objective;
-}
-
-/** The metric a task is measured by: language models by mean token loss, classifiers by accuracy. */
-export function metricOf(task: TargetTask): Metric {
-  return taskOf(task).objective === 'language-model' ? 'loss' : 'accuracy';
 }
 
 /** The data source a task reads: the built-in digits or text corpora, or datasets of the library. */
@@ -290,7 +293,12 @@ function sequenceIssues(target: TargetConfig): { path: (string | number)[]; mess
   taskSequence(target).forEach((id, i) => {
     const path = i === 0 ? ['target', 'task'] : ['target', 'then', i - 1];
     const task = taskOf(id);
-    if (task.pretrainedOn !== first.pretrainedOn || task.objective !== first.objective) {
+    if (target.then && targetObjectiveOf(id) !== task.objective) {
+      issues.push({
+        path,
+        message: `'${id}' fine-tunes a language model into a classifier; a sequence's tasks are evaluated by one metric after every stage, so it runs alone`,
+      });
+    } else if (task.pretrainedOn !== first.pretrainedOn || task.objective !== first.objective) {
       issues.push({
         path,
         message: `'${id}' continues a model pretrained on ${task.pretrainedOn}, but '${target.task}' one pretrained on ${first.pretrainedOn}: a sequence's tasks share one base model`,
@@ -317,6 +325,11 @@ function libraryTargetIssues(target: TargetConfig): { path: string[]; message: s
   return issues;
 }
 
+/** The text tasks whose pretrain side is a language model, by what their target is learned as. */
+function lmTasks(target: Objective): TargetTask[] {
+  return TARGET_TASKS.filter((id) => taskOf(id).objective === 'language-model' && targetObjectiveOf(id) === target);
+}
+
 /** Problems of a base model / task / data pairing (a text model on digits, a classifier on a language-model task, an imported model on built-in data, …). */
 function pairingIssues(base: { recipe: Recipe; imported?: string }, task: TargetTask, source: DataConfig['source']): { path: string[]; message: string }[] {
   const t = taskOf(task);
@@ -327,7 +340,7 @@ function pairingIssues(base: { recipe: Recipe; imported?: string }, task: Target
     if (task !== 'dataset' && !nextToken)
       issues.push({
         path: ['target', 'task'],
-        message: `an imported model is studied on datasets of the library: set target.task to 'dataset' (not '${task}'); a GPT-2- or BERT-family checkpoint also on a language-model text task (${TARGET_TASKS.filter((id) => taskOf(id).objective === 'language-model').join(', ')})`,
+        message: `an imported model is studied on datasets of the library: set target.task to 'dataset' (not '${task}'); a GPT-2- or BERT-family checkpoint also on a language-model text task (${lmTasks('language-model').join(', ')}; a BERT also fine-tuned into a classifier: ${lmTasks('classification').join(', ')})`,
       });
   } else if (!recipeFits(base.recipe, task)) {
     const r = RECIPE_KIND[base.recipe];

@@ -1,4 +1,7 @@
 import type { RunHeadline } from './api';
+import type { Metric } from './config';
+import { targetMetricOf } from './task-metrics';
+import { findTask } from './tasks/lookup';
 import { generalitySetOf, type GeneralitySetId } from './generality';
 
 /** A headline metric as tables and figures show it. */
@@ -78,14 +81,34 @@ export function generalitySetsOf(runs: readonly { headline?: object | null }[]):
   return [...sets];
 }
 
-/** The columns for these runs: loss columns when every run is a language-model run (config metric 'loss'), else accuracy columns; then their generality suite's, if any. */
+/**
+ * The headline columns of a run's two metrics: the pretrain side's A_pre and forgetting, the target's A_tgt
+ * and gain (a language model fine-tuned into a classifier: losses in nats, the target in accuracy).
+ */
+export function headlineColumns(pretrain: Metric, target: Metric): readonly MetricColumn[] {
+  const of = (metric: Metric) => (metric === 'loss' ? LOSS_METRIC_COLUMNS : METRIC_COLUMNS);
+  if (pretrain === target) return of(pretrain);
+  return METRIC_COLUMNS.map((c) => of(TARGET_KEYS.has(c.key) ? target : pretrain).find((l) => l.key === c.key)!);
+}
+
+/** A stored run record's two metrics: its own (the pretrain side's) and its task's target metric; null where unreadable. */
+function configMetrics(config: unknown): { pretrain: Metric | null; target: Metric | null } {
+  const c = config as { metric?: Metric; target?: { task?: string } } | null;
+  const task = findTask(c?.target?.task);
+  return { pretrain: c?.metric ?? null, target: task ? targetMetricOf(task.id) : (c?.metric ?? null) };
+}
+
+/**
+ * The columns for these runs: each side in its metric when every run measures it so (config metric 'loss': a
+ * language-model run; its task's target side likewise), else accuracy columns; then their generality suite's, if any.
+ */
 export function metricColumnsFor(rows: readonly { runs: readonly { config: unknown; headline?: object | null }[] }[]): readonly MetricColumn[] {
-  const isLoss = (config: unknown) => (config as { metric?: string } | null)?.metric === 'loss';
-  const runs = rows.flatMap((r) => r.runs);
-  const loss = runs.length > 0 && runs.every((run) => isLoss(run.config));
-  const columns = loss ? LOSS_METRIC_COLUMNS : METRIC_COLUMNS;
-  const sets = generalitySetsOf(runs);
-  return sets.length ? [...columns, ...generalityColumns(sets, loss)] : columns;
+  const runs = rows.flatMap((r) => r.runs.map((run) => configMetrics(run.config)));
+  const all = (side: 'pretrain' | 'target') => runs.length > 0 && runs.every((run) => run[side] === 'loss');
+  const [pretrain, target]: Metric[] = [all('pretrain') ? 'loss' : 'accuracy', all('target') ? 'loss' : 'accuracy'];
+  const columns = headlineColumns(pretrain, target);
+  const sets = generalitySetsOf(rows.flatMap((r) => r.runs));
+  return sets.length ? [...columns, ...generalityColumns(sets, pretrain === 'loss')] : columns;
 }
 
 /** Decimals that show a value of this metric sensibly: one for percentages and points, three significant digits otherwise. */
@@ -93,4 +116,12 @@ export function metricDecimals(column: MetricColumn, displayed: number): number 
   if (column.unit) return 1;
   if (displayed === 0 || !Number.isFinite(displayed)) return 2;
   return Math.max(0, Math.min(6, 2 - Math.floor(Math.log10(Math.abs(displayed)))));
+}
+
+/** Headline keys measured on the target (in the target's metric); every other level, change or share is the pretrain side's. */
+const TARGET_KEYS = new Set(['aTgt', 'aTgtBase', 'targetGain']);
+
+/** The metric a headline key of a run is in: the target's for A_tgt and the gain, the pretrain side's for the rest. */
+export function metricOfKey(key: string, run: { metric: Metric | null; targetMetric?: Metric | null }): Metric | null {
+  return TARGET_KEYS.has(key) ? (run.targetMetric ?? run.metric) : run.metric;
 }

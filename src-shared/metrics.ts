@@ -1,3 +1,4 @@
+import type { Metric, RunMetrics } from './config';
 /** Collateral damage of one pretrain class: how many of its samples went from correct to wrong. */
 export interface ClassDamage {
   label: number;
@@ -115,18 +116,22 @@ export function lossDamage(l0: ArrayLike<number>, lt: ArrayLike<number>, rise: n
 /**
  * Retention, forgetting and target gain of a run, signed so that they read the same for both
  * metrics: forgetting > 0 means the pretrain metric got worse, gain > 0 that the target one got
- * better, retention < 1 that pretrain performance was lost.
+ * better, retention < 1 that pretrain performance was lost. `metric` is both sides' metric, or each
+ * side's (a language model fine-tuned into a classifier: retention in loss, gain in accuracy).
  *   accuracy: R = A_pre(θ_ft)/A_pre(θ₀), F = A_pre(θ₀) − A_pre(θ_ft), G = A_tgt(θ_ft) − A_tgt(θ₀);
  *   loss (L, lower is better): R = L_pre(θ₀)/L_pre(θ_ft), F = L_pre(θ_ft) − L_pre(θ₀), G = L_tgt(θ₀) − L_tgt(θ_ft).
  */
 export function headlineDeltas(
-  metric: 'accuracy' | 'loss',
+  metric: Metric | RunMetrics,
   base: { aPre: number; aTgt: number },
   final: { aPre: number; aTgt: number },
 ): { retention: number | null; forgetting: number; targetGain: number } {
-  const kept = metricRetention(metric, base.aPre, final.aPre);
-  if (metric === 'accuracy') return { retention: kept, forgetting: base.aPre - final.aPre, targetGain: final.aTgt - base.aTgt };
-  return { retention: kept, forgetting: final.aPre - base.aPre, targetGain: base.aTgt - final.aTgt };
+  const { pretrain, target } = typeof metric === 'string' ? { pretrain: metric, target: metric } : metric;
+  return {
+    retention: metricRetention(pretrain, base.aPre, final.aPre),
+    forgetting: pretrain === 'accuracy' ? base.aPre - final.aPre : final.aPre - base.aPre,
+    targetGain: target === 'accuracy' ? final.aTgt - base.aTgt : base.aTgt - final.aTgt,
+  };
 }
 
 /** Retention in either metric: A(θ_ft)/A(θ₀) for accuracy, L(θ₀)/L(θ_ft) for a loss (< 1: performance was lost); null where undefined. */

@@ -10,6 +10,7 @@ import type { ModelSpec } from '../engine/models/layers';
 import { adam } from '../engine/optimizers/adam';
 import { Rng } from '../engine/rng';
 import { classification } from '../engine/tasks/classification';
+import { sameTask } from '../engine/tasks/task';
 import { makeTrainStep } from '../engine/train-step';
 import { dataSchema, pretrainBudgetSchema } from '../../src-shared/config';
 import type { StepSession } from './hf-workload';
@@ -78,7 +79,7 @@ export async function engineTrainSession(o: {
       pretrainPool: data,
       targetTrain: data,
       sameHead: true,
-      task: classification,
+      tasks: sameTask(classification),
       learningRate: 1e-3,
       batchSize: o.batchSize,
       totalSteps: o.totalSteps,
@@ -89,7 +90,7 @@ export async function engineTrainSession(o: {
     const kept = hooks.trainable ? hooks.trainable(all) : all;
     model.setTrainable(kept.length === all.length ? null : kept);
     const variables = [...kept.map((n) => model.params.get(n)!), ...(hooks.variables?.() ?? []).map((v) => v.variable)];
-    const step = makeTrainStep({ model, task: classification, hooks, optimizer, variables, targetTrain: data, pretrainPool: data });
+    const step = makeTrainStep({ model, tasks: sameTask(classification), hooks, optimizer, variables, targetTrain: data, pretrainPool: data });
     const order = new Rng(1).permutation(data.n);
     const batch = (i: number) => {
       const start = ((i - 1) * o.batchSize) % (data.n - o.batchSize);

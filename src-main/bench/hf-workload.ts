@@ -7,6 +7,7 @@ import { createMethod } from '../engine/methods/registry';
 import { Model } from '../engine/models/model';
 import { adam } from '../engine/optimizers/adam';
 import { Rng } from '../engine/rng';
+import { sameTask } from '../engine/tasks/task';
 import { classification } from '../engine/tasks/classification';
 import { languageModel } from '../engine/tasks/language-model';
 import { makeTrainStep } from '../engine/train-step';
@@ -67,7 +68,7 @@ export async function engineHfSession(config: HubConfig, batch: number, backend:
   const optimizer = adam(1e-3);
   const hooks = createMethod({ id: 'vanilla', params: {}, with: [] }, tf);
   const task = lm ? languageModel(0.1) : classification;
-  const step = makeTrainStep({ model, task, hooks, optimizer, variables: [...model.params.values()], targetTrain: data, pretrainPool: data });
+  const step = makeTrainStep({ model, tasks: sameTask(task), hooks, optimizer, variables: [...model.params.values()], targetTrain: data, pretrainPool: data });
   let done = 0;
   return {
     flopsPerSequence,

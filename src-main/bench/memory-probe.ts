@@ -9,6 +9,7 @@ import { createMethod } from '../engine/methods/registry';
 import { Model } from '../engine/models/model';
 import { adam } from '../engine/optimizers/adam';
 import { classification } from '../engine/tasks/classification';
+import { sameTask } from '../engine/tasks/task';
 import { makeTrainStep } from '../engine/train-step';
 import { benchSpec, runSteps } from './engine-workload';
 
@@ -34,7 +35,15 @@ export async function memoryProbe(rows: number, steps: number): Promise<void> {
   const model = new Model(benchSpec('mlp'), 0);
   const optimizer = adam(1e-3);
   const hooks = createMethod({ id: 'vanilla', params: {}, with: [] }, tf);
-  const step = makeTrainStep({ model, task: classification, hooks, optimizer, variables: [...model.params.values()], targetTrain: data, pretrainPool: data });
+  const step = makeTrainStep({
+    model,
+    tasks: sameTask(classification),
+    hooks,
+    optimizer,
+    variables: [...model.params.values()],
+    targetTrain: data,
+    pretrainPool: data,
+  });
   runSteps(
     (i) => {
       const cost = step(

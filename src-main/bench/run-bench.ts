@@ -28,7 +28,7 @@ const COUNTS = {
   full: {
     rounds: 7,
     warmup: 5,
-    steps: { mlp: 40, cnn: 15, lora: 40, eval: 2 },
+    steps: { mlp: 40, cnn: 40, lora: 40, eval: 2 },
     evalRows: 10_000,
     cpuSteps: { mlp: 4, cnn: 2, lora: 4, eval: 1 },
     ratioSteps: 20,

@@ -1,9 +1,10 @@
 import type { RunSummary } from '../../src-shared/api';
+import { metricOfKey } from '../../src-shared/metric-columns';
 
-/** A_pre / A_tgt of a run for a progress line: accuracy in percent, a language model's mean token loss in nats. */
-function value(run: RunSummary, v: number | null | undefined): string {
+/** A_pre / A_tgt of a run for a progress line, by the key's metric: accuracy in percent, a language model's mean token loss in nats. */
+function value(run: RunSummary, key: 'aPre' | 'aTgt', v: number | null | undefined): string {
   if (v === null || v === undefined) return '  -  ';
-  return run.metric === 'loss' ? `${v.toFixed(3)} nats` : `${(v * 100).toFixed(1)}%`;
+  return metricOfKey(key, run) === 'loss' ? `${v.toFixed(3)} nats` : `${(v * 100).toFixed(1)}%`;
 }
 
 /** Prints run progress to stderr: every status change, and a progress line at most every 2 s per run. */
@@ -19,7 +20,7 @@ export function progressPrinter(write: (line: string) => void = (l) => process.s
         : run.status === 'running'
           ? ''
           : run.headline
-            ? ` A_pre ${value(run, run.headline.aPre)} A_tgt ${value(run, run.headline.aTgt)}`
+            ? ` A_pre ${value(run, 'aPre', run.headline.aPre)} A_tgt ${value(run, 'aTgt', run.headline.aTgt)}`
             : '';
       write(`[${label}] ${run.status}${run.backend ? ` on ${run.backend}` : ''}${extra}`);
       return;
@@ -30,7 +31,7 @@ export function progressPrinter(write: (line: string) => void = (l) => process.s
     lastLine.set(run.id, now);
     write(
       `[${label}] step ${p.step}/${p.totalSteps} epoch ${p.epoch} loss ${p.loss?.toFixed(4) ?? '-'} ` +
-        `A_pre ${value(run, p.aPre)} A_tgt ${value(run, p.aTgt)} ${p.samplesPerSecond ? `${Math.round(p.samplesPerSecond)} samples/s` : ''} ETA ${Math.ceil(p.etaSeconds ?? 0)} s`,
+        `A_pre ${value(run, 'aPre', p.aPre)} A_tgt ${value(run, 'aTgt', p.aTgt)} ${p.samplesPerSecond ? `${Math.round(p.samplesPerSecond)} samples/s` : ''} ETA ${Math.ceil(p.etaSeconds ?? 0)} s`,
     );
   };
 }

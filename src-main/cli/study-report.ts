@@ -44,6 +44,7 @@ export async function studyReport(api: ApiService, launch: LaunchResult, execute
       trainedHere: here.has(r.id),
       backend: r.backend,
       metric: r.metric,
+      targetMetric: r.targetMetric,
       headline: r.headline,
       ...(r.kind === 'pretrain' ? { aPre: r.evaluations.filter((e) => e.phase === 'final').at(-1)?.aPre ?? null } : {}),
       sweep: r.evaluations
@@ -72,6 +73,7 @@ export function reportTable(report: StudyReport): string {
   const cells = report.runs.map((r) => {
     const h = r.headline;
     const m = (v: number | null | undefined) => formatMetric(v, r.metric);
+    const t = (v: number | null | undefined) => formatMetric(v, r.targetMetric);
     return [
       r.id,
       r.label,
@@ -79,8 +81,8 @@ export function reportTable(report: StudyReport): string {
       r.status,
       m(h?.aPreBase),
       m(h?.aPre ?? r.aPre),
-      m(h?.aTgtBase),
-      m(h?.aTgt),
+      t(h?.aTgtBase),
+      t(h?.aTgt),
       m(h?.forgetting),
       pct(h?.cdAbs),
       h ? h.weightDistance.toFixed(2) : '-',
@@ -92,7 +94,7 @@ export function reportTable(report: StudyReport): string {
     const h = r.headline;
     const m = (v: number | null | undefined) => formatMetric(v, r.metric);
     lines.push(rows[i]);
-    for (const s of r.sweep) lines.push(`   α=${s.alpha?.toFixed(2)}  A_pre ${m(s.aPre)}  A_tgt ${m(s.aTgt)}`);
+    for (const s of r.sweep) lines.push(`   α=${s.alpha?.toFixed(2)}  A_pre ${m(s.aPre)}  A_tgt ${formatMetric(s.aTgt, r.targetMetric)}`);
     if (h?.generality) {
       const sets = h.generality.map((g) => `${g.label} ${m(g.base)}→${m(g.final)} (R ${pct(g.retention)}%)`);
       lines.push(`   generality: ${sets.join(', ')}; mean R ${pct(h.retentionGen)}%`);
@@ -113,6 +115,8 @@ export function reportTable(report: StudyReport): string {
       'language-model runs: A_pre/A_tgt are mean token losses in nats (lower is better); forget = L_pre(θ_ft) − L_pre(θ₀); CD% = pretrain sequences whose loss rose by more than the threshold',
     );
   }
+  if (report.runs.some((r) => r.metric === 'loss' && r.targetMetric === 'accuracy'))
+    lines.push('a language model fine-tuned into a classifier: A_pre in nats, A_tgt (its classification accuracy) in %');
   return lines.join('\n');
 }
 

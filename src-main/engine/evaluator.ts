@@ -5,7 +5,7 @@ import { perSampleWith } from './correctness';
 import type { DeviceData } from './device-data';
 import { originalLabels } from './data/dataset';
 import type { Head, Model } from './models/model';
-import type { Task } from './tasks/task';
+import type { StudyTasks, Task } from './tasks/task';
 
 /** Where an evaluation is taken in the run. */
 export interface EvalAt {
@@ -40,7 +40,7 @@ export class Evaluator {
     private readonly theta0: Map<string, tf.Tensor>,
     private readonly pretrainEval: DeviceData,
     private readonly targetEval: DeviceData | null,
-    private readonly task: Task,
+    private readonly tasks: StudyTasks,
     /** A generality suite's sets (owned by the caller), each measured with the pretrain head at every evaluation. */
     private readonly generality: readonly { set: string; data: DeviceData }[] = [],
   ) {
@@ -58,18 +58,22 @@ export class Evaluator {
 
   /** What the store keeps per pretrain eval sample (pretrain head): the predicted class, or the sequence's mean token loss. */
   pretrainPredictions(): Int32Array | Float32Array {
-    const values = this.perSample(this.pretrainEval, 'pretrain', this.task.predictions);
-    return this.task.metric === 'accuracy' ? Int32Array.from(values) : values;
+    const values = this.perSample(this.pretrainEval, 'pretrain', this.tasks.pretrain.predictions);
+    return this.tasks.pretrain.metric === 'accuracy' ? Int32Array.from(values) : values;
   }
 
   /** Per-sample scores on the pretrain eval set with the pretrain head: correctness, or sequence losses. */
   pretrainScores(): Float32Array {
-    return this.perSample(this.pretrainEval, 'pretrain', this.task.scores);
+    return this.perSample(this.pretrainEval, 'pretrain', this.tasks.pretrain.scores);
   }
 
-  /** The metric (accuracy or mean token loss) on any evaluation set with the given head. */
+  /**
+   * The metric (accuracy or mean token loss) on any evaluation set with the given head, by that head's
+   * task (where the target reuses the pretrain head, the two tasks are one).
+   */
   metricOn(data: DeviceData, head: Head): number {
-    return mean(this.perSample(data, head, this.task.scores));
+    const task: Task = head === 'target' ? this.tasks.target : this.tasks.pretrain;
+    return mean(this.perSample(data, head, task.scores));
   }
 
   /** The target metric (accuracy or mean token loss) with the given head; null without a target set. */
@@ -79,7 +83,7 @@ export class Evaluator {
 
   /** An evaluator of the same model, θ₀ and base scores against another target set (the next task of a sequence). */
   forTarget(targetEval: DeviceData): Evaluator {
-    const next = new Evaluator(this.model, this.theta0, this.pretrainEval, targetEval, this.task, this.generality);
+    const next = new Evaluator(this.model, this.theta0, this.pretrainEval, targetEval, this.tasks, this.generality);
     next.base = this.base;
     return next;
   }
@@ -109,7 +113,7 @@ export class Evaluator {
 
   /** One full evaluation point of the current weights. */
   evaluate(at: EvalAt): EvalPoint {
-    const pre = this.task.compare(this.base, this.pretrainScores(), this.pretrainLabels);
+    const pre = this.tasks.pretrain.compare(this.base, this.pretrainScores(), this.pretrainLabels);
     const { total, perLayer } = this.distances();
     const generality = this.generalityMetrics();
     return {

@@ -6,8 +6,17 @@ import { trainLoop } from './train-loop';
 import { adam } from './optimizers/adam';
 import { matMul } from './ops';
 
+/** What the new target head reads of every row (after its own layers: a language model's classifier pools the positions), a chunk at a time. */
 function featuresOf(model: Model, data: DeviceData): tf.Tensor2D {
-  return tf.tidy(() => model.features(data.x));
+  const chunk = model.evalChunk;
+  // One chunk is read as it is: on wasm a slice copies the whole tensor first.
+  if (data.n <= chunk) return tf.tidy(() => model.headFeatures(data.x, 'target'));
+  const chunks: tf.Tensor2D[] = [];
+  for (let start = 0; start < data.n; start += chunk)
+    chunks.push(tf.tidy(() => model.headFeatures(tf.slice(data.x, [start, 0], [Math.min(chunk, data.n - start), -1]), 'target')));
+  const all = tf.concat(chunks);
+  tf.dispose(chunks);
+  return all;
 }
 
 // A probe is a convex problem on fixed features and cheap to train: train it well (more epochs

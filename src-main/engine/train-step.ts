@@ -3,13 +3,13 @@ import { batchOf, type DeviceData } from './device-data';
 import type { MethodHooks } from './methods/method';
 import type { Model } from './models/model';
 import type { StepOptimizer } from './optimizers/step-optimizer';
-import type { Task } from './tasks/task';
+import type { StudyTasks } from './tasks/task';
 
 /** What one fine-tuning step needs. */
 export interface TrainStepParts {
   model: Model;
-  /** Decides the loss (cross-entropy of a class, or of every next token) and the rehearsed rows' correctness. */
-  task: Task;
+  /** Decide the losses (cross-entropy of a class, or of every next token): the target's, and the rehearsed pretrain rows' with their correctness. */
+  tasks: StudyTasks;
   hooks: MethodHooks;
   optimizer: StepOptimizer;
   variables: tf.Variable[];
@@ -23,7 +23,7 @@ export interface TrainStepParts {
  * penalties; one optimizer update. Returns the batch loss (on the backend).
  */
 export function makeTrainStep(p: TrainStepParts): (batch: Int32Array, step: number) => tf.Scalar {
-  const { model, task, hooks, optimizer, variables, targetTrain, pretrainPool } = p;
+  const { model, tasks, hooks, optimizer, variables, targetTrain, pretrainPool } = p;
   return (batch, step) => {
     const rows = hooks.rehearsal?.(step, batch) ?? null;
     let correct: tf.Tensor | null = null;
@@ -41,12 +41,12 @@ export function makeTrainStep(p: TrainStepParts): (batch: Int32Array, step: numb
           const [b, m] = [batch.length, rows.length];
           let lm: tf.Tensor2D;
           [logits, lm] = model.logitsSplit(tf.concat([x, xm]), b, ['target', 'pretrain']);
-          loss = tf.div(tf.add(tf.mul(task.loss(y, logits), b), tf.mul(task.loss(ym, lm), m)), b + m) as tf.Scalar;
+          loss = tf.div(tf.add(tf.mul(tasks.target.loss(y, logits), b), tf.mul(tasks.pretrain.loss(ym, lm), m)), b + m) as tf.Scalar;
           // mix-cd learns from the rehearsed rows' correctness in this same forward pass, before the update.
-          if (hooks.observeRehearsal && task.correct) correct = tf.keep(task.correct(ym, lm));
+          if (hooks.observeRehearsal && tasks.pretrain.correct) correct = tf.keep(tasks.pretrain.correct(ym, lm));
         } else {
           logits = model.logits(x, 'target');
-          loss = task.loss(y, logits);
+          loss = tasks.target.loss(y, logits);
         }
         return hooks.penalty ? (tf.add(loss, hooks.penalty({ step, x, rows: tf.tensor1d(batch, 'int32'), logits })) as tf.Scalar) : loss;
       },

@@ -18,6 +18,7 @@ import type {
 import {
   budgetSchema,
   metricOf,
+  targetMetricOf,
   studyConfigSchema,
   taskSequence,
   targetDatasets,
@@ -206,6 +207,7 @@ export class ApiService implements RetainLabApi {
       task,
       taskLabel: library ?? task,
       metric: config?.metric ?? null,
+      targetMetric: config ? targetMetricOf(config.target.task) : null,
       progress: run.status === 'running' ? this.host.progressOf(run.id) : null,
       pretrainAccuracy: run.kind === 'pretrain' && run.baseModelId ? (getBaseModel(this.db, run.baseModelId)?.aPre ?? null) : null,
     };

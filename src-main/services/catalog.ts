@@ -5,6 +5,7 @@ import {
   digitsDataSchema,
   libraryDataSchema,
   metricOf,
+  targetMetricOf,
   recipeFits,
   RECIPES,
   studyConfigSchema,
@@ -55,6 +56,7 @@ export function buildCatalog(): Catalog {
       sharesHead: sharesHead(t),
       recipes: RECIPES.filter((r) => recipeFits(r, t.id)),
       metric: metricOf(t.id),
+      targetMetric: targetMetricOf(t.id),
       source: dataSourceOf(t.id),
     })),
     dataDefaults: {

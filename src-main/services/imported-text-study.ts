@@ -1,4 +1,4 @@
-import type { StudyConfig } from '../../src-shared/config';
+import { targetObjectiveOf, type StudyConfig } from '../../src-shared/config';
 import type { HeadSpecs } from '../../src-shared/layer-spec';
 import { isSweep } from '../../src-shared/sweep';
 import { PRETRAIN_HEAD } from '../engine/models/layers';
@@ -33,6 +33,14 @@ export function lookUpImportedText(db: Db, study: StudyConfig): { model: Importe
       model: null,
       issues: [
         `${field}: '${name}' is a ${family} model: a language-model text study needs a GPT-2-family (next-token) or BERT-family (masked-token) checkpoint`,
+      ],
+    };
+  // A classifier target reads the pooled [CLS] token through BERT's pooler; a GPT-2 has no such pooling here.
+  if (family === 'gpt2' && targetObjectiveOf(study.target.task) === 'classification')
+    return {
+      model: null,
+      issues: [
+        `target.task: '${study.target.task}' fine-tunes '${name}' into a classifier on its pooled [CLS] token, which only a BERT-family checkpoint has here: study a GPT-2 on a language-model task (its next-token loss on the target text)`,
       ],
     };
   // A BertModel brings no masked-LM head: retention would be read through a random one.

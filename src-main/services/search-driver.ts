@@ -1,4 +1,5 @@
 import { scalarMetrics } from '../../src-shared/aggregate';
+import { runMetricsOf } from '../../src-shared/config';
 import { epochCurve } from '../../src-shared/search/eval-curve';
 import { bestRun, judgeRungs, type HalvingRun } from '../../src-shared/search/successive-halving';
 import { listEvaluations } from '../db/evaluations';
@@ -68,7 +69,7 @@ export class SearchDriver {
         id: r.record.id,
         group: r.group,
         epochs: r.config.budget.epochs,
-        curve: epochCurve(listEvaluations(this.db, r.record.id), r.config.budget.evalsPerEpoch, r.config.metric),
+        curve: epochCurve(listEvaluations(this.db, r.record.id), r.config.budget.evalsPerEpoch, runMetricsOf(r.config)),
         // Only this host's own runs: another process's run would stop without the search's reason, read as a user's cancel.
         running: r.record.status === 'running' && r.record.owner === this.host.owner && !this.stopping.has(r.record.id),
       }));

@@ -1,4 +1,4 @@
-import type { Metric } from '../config';
+import type { Metric, RunMetrics } from '../config';
 import type { EvalPoint } from '../evaluation';
 import { headlineDeltas } from '../metrics';
 import type { CurvePoint, Metrics } from './successive-halving';
@@ -8,7 +8,7 @@ import type { CurvePoint, Metrics } from './successive-halving';
  * stored θ₀ point has the fresh head's A_tgt (the final headline uses a linear probe instead): the
  * target gain at a rung is then measured from chance, which ranks a method's runs the same way.
  */
-export function pointMetrics(base: EvalPoint, p: EvalPoint, metric: Metric): Metrics {
+export function pointMetrics(base: EvalPoint, p: EvalPoint, metric: Metric | RunMetrics): Metrics {
   const aTgt = p.aTgt ?? Number.NaN;
   const deltas = headlineDeltas(metric, { aPre: base.aPre, aTgt: base.aTgt ?? Number.NaN }, { aPre: p.aPre, aTgt });
   return {
@@ -27,7 +27,7 @@ export function pointMetrics(base: EvalPoint, p: EvalPoint, metric: Metric): Met
  * the label e; the last of them closes the epoch once all `evalsPerEpoch` of them are stored, or a
  * later epoch's point or the final point is (tiny data can merge evaluation steps of an epoch).
  */
-export function epochCurve(points: readonly EvalPoint[], evalsPerEpoch: number, metric: Metric): CurvePoint[] {
+export function epochCurve(points: readonly EvalPoint[], evalsPerEpoch: number, metric: Metric | RunMetrics): CurvePoint[] {
   const base = points.find((p) => p.phase === 'base');
   if (!base) return [];
   const train = points.filter((p) => p.phase === 'train');

@@ -1,4 +1,5 @@
 import { dataset } from './dataset';
+import { mobySpam } from './moby-spam';
 import { newClasses } from './new-classes';
 import { permuted } from './permuted';
 import { rotate90 } from './rotate90';
@@ -12,4 +13,4 @@ import { spamLater } from './spam-later';
  * this folder and a line here; the study schema, the catalog, the checks and the data builders read
  * this list (through ./lookup).
  */
-export const TASKS = [rotate90, newClasses, permuted, sotu, sotuEarly, sotuLate, spamLater, dataset] as const;
+export const TASKS = [rotate90, newClasses, permuted, sotu, sotuEarly, sotuLate, spamLater, mobySpam, dataset] as const;

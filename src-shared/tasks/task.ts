@@ -30,8 +30,16 @@ interface TaskCommon<Id extends string> {
   label: string;
   /** The wizard's explanation of the task. */
   description: string;
-  /** Decides the loss and the metric: classifiers by accuracy, language models by mean token loss. */
+  /**
+   * What the base model learns and retention is measured by (the pretrain loss and metric):
+   * classifiers by accuracy, language models by mean token loss.
+   */
   objective: Objective;
+  /**
+   * What the target is learned and measured by, where it differs from `objective`: a language model
+   * fine-tuned into a classifier keeps its language-model retention and gains target accuracy.
+   */
+  targetObjective?: Objective;
   /** What the base model is pretrained on, readable: it names base models, and the tasks of a sequence must share it. */
   pretrainedOn: string;
   /**

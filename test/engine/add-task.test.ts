@@ -53,6 +53,7 @@ describe('adding a built-in task is its file and one registry line', () => {
       sharesHead: false,
       recipes: ['mlp', 'cnn'],
       metric: 'accuracy',
+      targetMetric: 'accuracy',
       source: 'mnist-digits',
     });
   });

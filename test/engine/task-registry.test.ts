@@ -5,6 +5,8 @@ import {
   dataSourceOf,
   digitsDataSchema,
   metricOf,
+  targetMetricOf,
+  targetObjectiveOf,
   recipeFits,
   RECIPES,
   studyConfigSchema,
@@ -58,15 +60,19 @@ describe('the task registry', () => {
     expect(task.description.length).toBeGreaterThan(0);
     expect(task.pretrainedOn.length).toBeGreaterThan(0);
     expect(RECIPES.filter((r) => recipeFits(r, task.id)).length).toBeGreaterThan(0);
+    const targetObjective = targetObjectiveOf(task.id);
     expect(metricOf(task.id)).toBe(task.objective === 'language-model' ? 'loss' : 'accuracy');
-    if (task.objective === 'language-model' || task.domain === 'library') expect(task.classes).toEqual({ pretrain: [], target: [] });
+    expect(targetMetricOf(task.id)).toBe(targetObjective === 'language-model' ? 'loss' : 'accuracy');
+    // A target side learned as a language model, and library datasets, have no declared classes; a classifier side has two or more.
+    if (task.domain === 'library') expect(task.classes).toEqual({ pretrain: [], target: [] });
     else {
-      expect(task.classes.pretrain.length).toBeGreaterThan(1);
-      expect(task.classes.target.length).toBeGreaterThan(1);
+      expect(task.classes.pretrain.length === 0).toBe(task.objective === 'language-model');
+      expect(task.classes.target.length === 0).toBe(targetObjective === 'language-model');
+      for (const side of [task.classes.pretrain, task.classes.target]) if (side.length) expect(side.length).toBeGreaterThan(1);
     }
     if (task.classNames) expect(task.classNames).toHaveLength(Math.max(...task.classes.pretrain, ...task.classes.target) + 1);
     if (task.domain === 'digits') for (const c of [...task.classes.pretrain, ...task.classes.target]) expect(c >= 0 && c <= 9).toBe(true);
-    if (task.domain === 'text') expect(task.classOf !== undefined).toBe(task.objective === 'classification');
+    if (task.domain === 'text') expect(task.classOf !== undefined).toBe(task.objective === 'classification' || targetObjective === 'classification');
   });
 
   it('accepts exactly the recipe/task pairings of the same domain and objective, and refuses the others at baseModel.recipe', () => {
@@ -114,7 +120,7 @@ describe('every built-in task builds its data through the engine with the classe
     ] as const;
     for (const [split, classes] of splits) {
       expect(split.n, split.name).toBeGreaterThan(0);
-      if (task.objective === 'language-model') {
+      if ((split.name.startsWith('pretrain') ? task.objective : targetObjectiveOf(id)) === 'language-model') {
         expect(split.nextTokens, split.name).toBeDefined();
         continue;
       }

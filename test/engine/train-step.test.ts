@@ -10,6 +10,7 @@ import { Model } from '../../src-main/engine/models/model';
 import { RECIPE_BACKBONES } from '../../src-main/engine/models/recipes';
 import { adam } from '../../src-main/engine/optimizers/adam';
 import { classification } from '../../src-main/engine/tasks/classification';
+import { sameTask } from '../../src-main/engine/tasks/task';
 import { makeTrainStep } from '../../src-main/engine/train-step';
 
 const LR = 0.01;
@@ -74,7 +75,7 @@ describe('the fine-tuning step', () => {
     model.setTrainable(trainable);
     const variables = (trainable ?? [...model.params.keys()]).map((n) => model.params.get(n)!);
     const optimizer = adam(LR);
-    const step = makeTrainStep({ model, task: classification, hooks, optimizer, variables, targetTrain: target, pretrainPool: pool });
+    const step = makeTrainStep({ model, tasks: sameTask(classification), hooks, optimizer, variables, targetTrain: target, pretrainPool: pool });
     return { model, step, dispose: () => (optimizer.dispose(), model.dispose()) };
   }
 

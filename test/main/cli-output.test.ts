@@ -83,6 +83,7 @@ describe('the results table of `retainlab run`', () => {
       trainedHere: true,
       backend: 'wasm',
       metric: 'accuracy',
+      targetMetric: 'accuracy',
       headline: h,
       sweep: [],
     });

@@ -184,6 +184,45 @@ describe('a study of an imported GPT-2 on the built-in text, tokenised with its 
     expect(runs[0].headline!.aTgt).toBeLessThan(runs[0].headline!.aTgtBase);
   });
 
+  it('fine-tunes the BERT into a spam filter (moby-spam): documents as [CLS] text [SEP] [PAD]…, masked-token retention on Moby Dick, accuracy through the pooler', async () => {
+    const data = textDataSchema.parse({ source: 'text', trainSequences: 32, evalSequences: 16 });
+    const tok = new HfTextTokenizer(bert.id, storedTokenizer(storeFile, bert.id), 89);
+    const masks = maskTokensOf(tok);
+    const split = buildImportedTextStudyData(data, 'moby-spam', tok, 24, masks);
+    expect(split.sameHead).toBe(false);
+    // The pretrain side: masked-LM windows of Moby Dick; the target: labelled documents.
+    expect(split.pretrainEval.nextTokens).toBeDefined();
+    expect(split.targetTrain.nextTokens).toBeUndefined();
+    expect([...new Set(split.targetTrain.y)].sort()).toEqual([0, 1]);
+    const pad = tok.tokenId('[PAD]')!;
+    for (let i = 0; i < split.targetEval.n; i++) {
+      const row = Array.from(split.targetEval.x.subarray(i * 24, (i + 1) * 24));
+      const end = row.indexOf(masks.sep);
+      expect(row[0]).toBe(masks.cls);
+      expect(end).toBeGreaterThan(0);
+      expect(row.slice(end + 1).every((t) => t === pad)).toBe(true);
+    }
+
+    const methods = [{ id: 'vanilla' }, { id: 'rehearsal' }, { id: 'lora', params: { rank: 2, layers: 'attention', head: 'frozen' } }];
+    const runs = await completedRuns(study({ baseModel: { imported: bert.id }, target: { task: 'moby-spam' }, methods }));
+    expect(runs).toHaveLength(3);
+    for (const run of runs) {
+      expect([run.metric, run.targetMetric]).toEqual(['loss', 'accuracy']);
+      const h = run.headline!;
+      // Masked-token losses of a random-weight model over 89 tokens (near ln 89 ≈ 4.49); accuracy a share.
+      expect(h.aPre).toBeGreaterThan(2);
+      expect(h.aPre).toBeLessThan(8);
+      expect(h.aTgt).toBeGreaterThanOrEqual(0);
+      expect(h.aTgt).toBeLessThanOrEqual(1);
+      expect(h.aTgtBaseIsProbe).toBe(true);
+      expect(h.targetGain).toBeCloseTo(h.aTgt - h.aTgtBase, 10);
+    }
+    // A GPT-2 has no pooled classifier here: refused by the field, before anything runs.
+    expect(issuesOf(await wb.api.checkStudy(study({ target: { task: 'moby-spam' } })))).toMatch(
+      /^target\.task: 'moby-spam' fine-tunes 'gpt2-tiny' into a classifier on its pooled \[CLS\] token, which only a BERT-family checkpoint has here/,
+    );
+  });
+
   it('refuses LoRA on a tied LM head by its field before anything runs, and accepts it with the head frozen', async () => {
     const lora = (head?: string) => study({ methods: [{ id: 'vanilla' }, { id: 'lora', params: { rank: 2, ...(head ? { head } : {}) } }] });
     expect(issuesOf(await wb.api.checkStudy(lora()))).toMatch(
@@ -220,7 +259,7 @@ describe('a study of an imported GPT-2 on the built-in text, tokenised with its 
       /^baseModel\.imported: 'digit CNN' has no tokenizer .* needs a Hugging Face GPT-2- or BERT-family checkpoint imported with its tokenizer/,
     );
     expect(issuesOf(await wb.api.checkStudy(study({ target: { task: 'spam-later' } })))).toMatch(
-      /target\.task: an imported model is studied on datasets of the library: set target\.task to 'dataset' \(not 'spam-later'\); a GPT-2- or BERT-family checkpoint also on a language-model text task \(sotu, sotu-early, sotu-late\)/,
+      /target\.task: an imported model is studied on datasets of the library: set target\.task to 'dataset' \(not 'spam-later'\); a GPT-2- or BERT-family checkpoint also on a language-model text task \(sotu, sotu-early, sotu-late; a BERT also fine-tuned into a classifier: moby-spam\)/,
     );
   });
 });

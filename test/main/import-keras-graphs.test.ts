@@ -16,6 +16,7 @@ import { Model } from '../../src-main/engine/models/model';
 import { adam } from '../../src-main/engine/optimizers/adam';
 import { Rng } from '../../src-main/engine/rng';
 import { classification } from '../../src-main/engine/tasks/classification';
+import { sameTask } from '../../src-main/engine/tasks/task';
 import { makeTrainStep } from '../../src-main/engine/train-step';
 import { importDatasetAt } from '../../src-main/import/dataset-import';
 import { importModelAt } from '../../src-main/import/models/model-import';
@@ -191,7 +192,7 @@ describe('Keras functional models as TensorFlow.js exports', () => {
     });
     const step = makeTrainStep({
       model: engine,
-      task: classification,
+      tasks: sameTask(classification),
       hooks,
       optimizer: adam(1e-3),
       variables: [...names.map((name) => engine.params.get(name)!), ...hooks.variables!().map((v) => v.variable)],
@@ -245,7 +246,7 @@ describe('Keras functional models as TensorFlow.js exports', () => {
     const names = [...engine.params.keys()].filter((name) => !engine.statistics.has(name));
     const step = makeTrainStep({
       model: engine,
-      task: classification,
+      tasks: sameTask(classification),
       hooks: {},
       optimizer: adam(0),
       variables: names.map((name) => engine.params.get(name)!),

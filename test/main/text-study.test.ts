@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { RunHeadline } from '../../src-shared/api';
 import type { StudyConfigInput } from '../../src-shared/config';
 import { forkLauncher } from '../../src-main/services/fork-launcher';
 import { createWorkbench } from '../../src-main/workbench';
@@ -52,6 +53,43 @@ describe('text studies through the host and the command line', () => {
     expect(report.runs[1].headline.aPre).toBeGreaterThan(0.5);
     expect(report.runs[1].headline.aPre).toBeLessThan(4.4);
     expect(out.stderr).toMatch(/A_pre \d\.\d{3} nats/);
+  });
+
+  it('`retainlab run` fine-tunes the character model into a spam filter (moby-spam): L_pre in nats, A_tgt as accuracy through a new head on the mean of the positions', () => {
+    const dir = newDir();
+    const file = join(dir, 'study.json');
+    const study: StudyConfigInput = {
+      ...tinyText,
+      name: 'moby dick into a spam filter',
+      target: { task: 'moby-spam' },
+      methods: [{ id: 'vanilla' }, { id: 'rehearsal' }, { id: 'ewc' }, { id: 'lwf' }],
+    };
+    writeFileSync(file, JSON.stringify(study));
+    const out = spawnSync(process.execPath, [join(__dirname, '..', '..', 'bin', 'retainlab.js'), 'run', file, '--json', '--data-dir', dir], {
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
+    expect(out.status, out.stderr).toBe(0);
+    const report = JSON.parse(out.stdout);
+    type Reported = { kind: string; status: string; metric: string; targetMetric: string; headline: RunHeadline };
+    const runs: Reported[] = report.runs;
+    expect(runs.map((r) => [r.kind, r.status, r.metric, r.targetMetric])).toEqual([
+      ['pretrain', 'completed', 'loss', 'accuracy'],
+      ...study.methods.map(() => ['finetune', 'completed', 'loss', 'accuracy']),
+    ]);
+    for (const { headline: h } of runs.slice(1)) {
+      // L_pre: mean token loss of the pretrained character model; A_tgt: a share of the spam documents.
+      expect(h.aPre).toBeGreaterThan(0.5);
+      expect(h.aPre).toBeLessThan(4.4);
+      expect(h.aTgt).toBeGreaterThanOrEqual(0);
+      expect(h.aTgt).toBeLessThanOrEqual(1);
+      // The baseline of a new head is a linear probe on θ₀'s pooled features; the gain is in accuracy, retention in loss.
+      expect(h.aTgtBaseIsProbe).toBe(true);
+      expect(h.targetGain).toBeCloseTo(h.aTgt - h.aTgtBase, 10);
+      expect(h.retention).toBeCloseTo(h.aPreBase / h.aPre, 10);
+    }
+    // The terminal table: A_pre in nats (three decimals), A_tgt in percent (one).
+    expect(out.stderr).toMatch(/A_pre \d\.\d{3} nats A_tgt \d+\.\d%/);
   });
 
   it('stores the tokenizer with the base model, reuses it for the same data, and shows the damaged sequences as text', async () => {

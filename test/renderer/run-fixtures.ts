@@ -13,6 +13,8 @@ export interface RunSpec {
   epochs?: number;
   task?: string | null;
   metric?: Metric;
+  /** Where the target is measured otherwise (a language model fine-tuned into a classifier). */
+  targetMetric?: Metric;
   studyId?: string | null;
   studyName?: string;
   kind?: RunSummary['kind'];
@@ -101,6 +103,7 @@ export function summary(s: RunSpec): RunSummary {
     archived: false,
     config: configOf(s),
     metric: s.metric ?? 'accuracy',
+    targetMetric: s.targetMetric ?? s.metric ?? 'accuracy',
     tags: s.tags ?? [],
     note: s.note ?? '',
   };

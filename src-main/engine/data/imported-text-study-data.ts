@@ -1,4 +1,4 @@
-import type { TargetTask, TextDataConfig } from '../../../src-shared/config';
+import { targetObjectiveOf, type TargetTask, type TextDataConfig } from '../../../src-shared/config';
 import { sharesHead } from '../../../src-shared/tasks/lookup';
 import type { CorpusDocument } from '../../../src-shared/tasks/task';
 import { Rng } from '../rng';
@@ -57,27 +57,64 @@ export function tokenStream(docs: CorpusDocument[], tok: StreamTokenizer, needed
 }
 
 /**
- * The four splits of a language-model study on an imported checkpoint: the task's corpora split by
- * document as for the character model (same seeds, so the same documents), tokenised with the
- * checkpoint's own tokenizer, cut into windows of `window` tokens + 1.
+ * A BERT's classifier inputs: [CLS], the first `window` − 2 tokens of each document, [SEP], then [PAD] (which
+ * attention skips), at most `count` documents in the split's order, labelled by the task.
+ */
+function bertDocuments(
+  docs: CorpusDocument[],
+  count: number,
+  label: (d: CorpusDocument) => number,
+  classes: number[],
+  tok: HfTextTokenizer,
+  window: number,
+  special: MaskTokens,
+  name: string,
+): Dataset {
+  const pad = tok.tokenId('[PAD]');
+  if (pad === undefined) throw new Error(`The tokenizer of ${tok.id} has no [PAD] token: a BERT classifier pads its documents with it`);
+  const chosen = docs.slice(0, count);
+  const x = new Float32Array(chosen.length * window).fill(pad);
+  chosen.forEach((d, i) => {
+    const ids = tok.encode(d.text).subarray(0, window - 2);
+    x[i * window] = special.cls;
+    x.set(ids, i * window + 1);
+    x[i * window + 1 + ids.length] = special.sep;
+  });
+  return { name, x, y: Int32Array.from(chosen, label), n: chosen.length, shape: [window, 1, 1], classes, tokenizer: tok.id };
+}
+
+/**
+ * The four splits of a study on an imported checkpoint: the task's corpora split by document as for the
+ * character model (same seeds, so the same documents), tokenised with the checkpoint's own tokenizer.
+ * The pretrain side is cut into windows of `window` tokens + 1 (next-token, or masked-token for a BERT);
+ * a target learned as a classifier (a BERT fine-tuned into a spam filter) reads whole documents.
  */
 export function buildImportedTextStudyData(data: TextDataConfig, id: TargetTask, tok: HfTextTokenizer, window: number, masked: MaskTokens | null): StudyData {
   const task = textTask(id);
   if (task.objective !== 'language-model')
     throw new Error(
-      `The task '${id}' is a text classifier; an imported checkpoint is studied on language-model text tasks only (next-token or masked-token loss)`,
+      `The task '${id}' is a text classifier; an imported checkpoint is studied on tasks whose pretrain side is its language model (next-token or masked-token loss)`,
     );
   const [pre, tgt] = [splitDocuments(task.pretrain, data, 0), splitDocuments(task.target, data, 1)];
   // Each split draws its own masks (salt), the same every time the study is built.
   const windows = (docs: CorpusDocument[], count: number, random: Rng | null, name: string, salt: number) =>
     importedWindows(tokenStream(docs, tok, TOKEN_POOL_FACTOR * count * (window + 1)), count, random, window, name, tok.id, masked, data.splitSeed + salt);
+  const classifier = targetObjectiveOf(id) === 'classification';
+  if (classifier && !(masked && task.classOf))
+    throw new Error(
+      `The task '${id}' fine-tunes a classifier on the pooled [CLS] token; only a BERT-family checkpoint has one here (a GPT-2 is studied on language-model tasks)`,
+    );
+  const documents = (docs: CorpusDocument[], count: number, name: string) =>
+    bertDocuments(docs, count, task.classOf!, task.classes.target, tok, window, masked!, name);
   return {
     sameHead: sharesHead(task) === true,
     labels: { pretrain: task.pretrainedOn, target: task.id },
     pretrainTrain: windows(pre.train, data.trainSequences, new Rng(data.splitSeed + 2), 'pretrain train', 11),
     pretrainEval: windows(pre.eval, data.evalSequences, null, 'pretrain eval', 12),
-    targetTrain: windows(tgt.train, data.trainSequences, new Rng(data.splitSeed + 3), 'target train', 13),
-    targetEval: windows(tgt.eval, data.evalSequences, null, 'target eval', 14),
+    targetTrain: classifier
+      ? documents(tgt.train, data.trainSequences, 'target train')
+      : windows(tgt.train, data.trainSequences, new Rng(data.splitSeed + 3), 'target train', 13),
+    targetEval: classifier ? documents(tgt.eval, data.evalSequences, 'target eval') : windows(tgt.eval, data.evalSequences, null, 'target eval', 14),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { TargetTask, TextDataConfig, TokenizerSpec } from '../../../src-shared/config';
+import { targetObjectiveOf, type Objective, type TargetTask, type TextDataConfig, type TokenizerSpec } from '../../../src-shared/config';
 import { sharesHead, taskOf } from '../../../src-shared/tasks/lookup';
 import type { CorpusDocument, CorpusSelection, TextTask } from '../../../src-shared/tasks/task';
 import { Rng } from '../rng';
@@ -82,29 +82,29 @@ function documentSequences(
   return { name, x, y: Int32Array.from(chosen, label), n: chosen.length, shape: [t, 1, 1], classes, tokenizer: tokenizerId(tok.spec) };
 }
 
-/** The four splits of a text study, tokenised with the base model's tokenizer; `context` is the model's T. */
+/**
+ * The four splits of a text study, tokenised with the base model's tokenizer; `context` is the model's T.
+ * Each side is read as its objective says: language-model windows, or labelled documents (a language
+ * model fine-tuned into a classifier reads windows of its pretrain text and documents of its target).
+ */
 export function buildTextStudyData(data: TextDataConfig, id: TargetTask, tokenizer: TokenizerSpec, context: number): StudyData {
   const tok = new CharTokenizer(tokenizer);
   const task = textTask(id);
   const [pre, tgt] = [splitDocuments(task.pretrain, data, 0), splitDocuments(task.target, data, 1)];
-  const common = { sameHead: sharesHead(task) === true, labels: { pretrain: task.pretrainedOn, target: task.id } };
-  if (task.objective === 'language-model') {
-    return {
-      ...common,
-      pretrainTrain: lmSequences(pre.train, data.trainSequences, new Rng(data.splitSeed + 2), tok, context, 'pretrain train'),
-      pretrainEval: lmSequences(pre.eval, data.evalSequences, null, tok, context, 'pretrain eval'),
-      targetTrain: lmSequences(tgt.train, data.trainSequences, new Rng(data.splitSeed + 3), tok, context, 'target train'),
-      targetEval: lmSequences(tgt.eval, data.evalSequences, null, tok, context, 'target eval'),
-    };
-  }
   const label = task.classOf;
-  if (!label) throw new Error(`The text classification task '${id}' declares no classOf for its documents`);
+  const side = (objective: Objective, docs: CorpusDocument[], count: number, random: Rng | null, classes: number[], name: string): Dataset => {
+    if (objective === 'language-model') return lmSequences(docs, count, random, tok, context, name);
+    if (!label) throw new Error(`The text classification task '${id}' declares no classOf for its documents`);
+    return documentSequences(docs, count, label, classes, tok, context, name);
+  };
   const { pretrain, target } = task.classes;
+  const targetObjective = targetObjectiveOf(id);
   return {
-    ...common,
-    pretrainTrain: documentSequences(pre.train, data.trainSequences, label, pretrain, tok, context, 'pretrain train'),
-    pretrainEval: documentSequences(pre.eval, data.evalSequences, label, pretrain, tok, context, 'pretrain eval'),
-    targetTrain: documentSequences(tgt.train, data.trainSequences, label, target, tok, context, 'target train'),
-    targetEval: documentSequences(tgt.eval, data.evalSequences, label, target, tok, context, 'target eval'),
+    sameHead: sharesHead(task) === true,
+    labels: { pretrain: task.pretrainedOn, target: task.id },
+    pretrainTrain: side(task.objective, pre.train, data.trainSequences, new Rng(data.splitSeed + 2), pretrain, 'pretrain train'),
+    pretrainEval: side(task.objective, pre.eval, data.evalSequences, null, pretrain, 'pretrain eval'),
+    targetTrain: side(targetObjective, tgt.train, data.trainSequences, new Rng(data.splitSeed + 3), target, 'target train'),
+    targetEval: side(targetObjective, tgt.eval, data.evalSequences, null, target, 'target eval'),
   };
 }

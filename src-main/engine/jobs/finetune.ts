@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { RunHeadline, SequenceResult } from '../../../src-shared/api';
-import { targetDatasets, taskSequence } from '../../../src-shared/config';
+import { runMetricsOf, targetDatasets, taskSequence } from '../../../src-shared/config';
 import type { EvalPoint } from '../../../src-shared/evaluation';
 import { headlineDeltas } from '../../../src-shared/metrics';
 import { sequenceForgetting } from '../../../src-shared/sequence-metrics';
@@ -19,7 +19,7 @@ import { adam } from '../optimizers/adam';
 import type { StepOptimizer } from '../optimizers/step-optimizer';
 import { probeBaselineAccuracy } from '../probe-baseline';
 import type { FinetuneJob } from '../protocol';
-import { taskFor } from '../tasks/task-for';
+import { studyTasks } from '../tasks/task-for';
 import { totalSteps, trainLoop } from '../train-loop';
 import { makeTrainStep } from '../train-step';
 import { readValues, writeValues } from '../resume/named-values';
@@ -69,7 +69,7 @@ export async function runFinetune(job: FinetuneJob, emitEvent: Emit): Promise<vo
     ...studies.flatMap((s) => [s.targetTrain, s.targetEval]),
     ...generality.map((g) => g.data),
   ]);
-  const task = taskFor(tasks[0], config.lossRise);
+  const runTasks = studyTasks(tasks[0], config.lossRise);
   const spec = modelSpecFor(config.baseModel, sameHead ? null : data.targetTrain.classes.length);
   const checkpoint = decodeCheckpoint(job.base);
   const model = new Model(spec, config.seed, checkpoint);
@@ -80,7 +80,7 @@ export async function runFinetune(job: FinetuneJob, emitEvent: Emit): Promise<vo
   const targets = studies.map((s) => ({ train: toDevice(s.targetTrain), eval: toDevice(s.targetEval) }));
   const generalitySets = generality.map((g) => ({ set: g.set, data: toDevice(g.data) }));
   const devices: DeviceData[] = [pretrainPool, pretrainEval, ...targets.flatMap((t) => [t.train, t.eval]), ...generalitySets.map((g) => g.data)];
-  let evaluator = new Evaluator(model, theta0Tensors, pretrainEval, targets[0].eval, task, generalitySets);
+  let evaluator = new Evaluator(model, theta0Tensors, pretrainEval, targets[0].eval, runTasks, generalitySets);
   const { epochs, batchSize, learningRate, evalsPerEpoch } = config.budget;
   const log = (message: string) => emit({ type: 'log', message });
   log(
@@ -139,7 +139,7 @@ export async function runFinetune(job: FinetuneJob, emitEvent: Emit): Promise<vo
         pretrainPool,
         targetTrain: target.train,
         sameHead,
-        task,
+        tasks: runTasks,
         learningRate,
         batchSize,
         totalSteps: steps,
@@ -179,7 +179,7 @@ export async function runFinetune(job: FinetuneJob, emitEvent: Emit): Promise<vo
         batchSize,
         seed: config.seed + s,
         evalsPerEpoch,
-        step: makeTrainStep({ model, task, hooks: stageHooks, optimizer, variables, targetTrain: target.train, pretrainPool }),
+        step: makeTrainStep({ model, tasks: runTasks, hooks: stageHooks, optimizer, variables, targetTrain: target.train, pretrainPool }),
         onProgress: (p) => emit({ type: 'progress', progress: { ...p, step: p.step + stepOffset, aPre: latest!.aPre, aTgt: latest!.aTgt } }),
         onEval: (step, epoch, loss) => {
           lastStep = step;
@@ -215,7 +215,7 @@ export async function runFinetune(job: FinetuneJob, emitEvent: Emit): Promise<vo
       aTgtBaseIsProbe: !sameHead,
       aPre: final.aPre,
       aTgt: final.aTgt!,
-      ...headlineDeltas(config.metric, { aPre: aPreBase, aTgt: tgtBase }, { aPre: final.aPre, aTgt: final.aTgt! }),
+      ...headlineDeltas(runMetricsOf(config), { aPre: aPreBase, aTgt: tgtBase }, { aPre: final.aPre, aTgt: final.aTgt! }),
       cdAbs: final.cdAbs,
       cdCond: final.cdCond,
       weightDistance: final.weightDistance,

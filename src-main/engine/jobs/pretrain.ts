@@ -9,6 +9,7 @@ import { modelSpecFor } from '../models/model-spec';
 import type { PretrainJob } from '../protocol';
 import { totalSteps, trainLoop } from '../train-loop';
 import { adam } from '../optimizers/adam';
+import { sameTask } from '../tasks/task';
 import { taskFor } from '../tasks/task-for';
 import { readValues, writeValues } from '../resume/named-values';
 import { ResumeSchedule } from '../resume/schedule';
@@ -45,7 +46,7 @@ export async function runPretrain(job: PretrainJob, emitEvent: Emit): Promise<vo
   const model = new Model(modelSpecFor(spec, null), spec.pretrain.seed);
   // Distances are measured from the random initialisation here: how far pretraining moved.
   const init = new Map([...model.params].map(([name, v]) => [name, tf.clone(v)]));
-  const evaluator = new Evaluator(model, init, evalSet, null, task);
+  const evaluator = new Evaluator(model, init, evalSet, null, sameTask(task));
   const optimizer = adam(spec.pretrain.learningRate);
   const variables = [...model.params.values()];
   const named = [...model.params].map(([name, variable]) => ({ name, variable }));

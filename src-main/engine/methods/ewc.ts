@@ -110,7 +110,7 @@ export const ewc = defineMethod({
         const kind = params.fisher;
         let fisher: Map<string, Float32Array>;
         try {
-          fisher = fisherDiagonal(tf, base, setup.pretrainPool, { kind, rows, batchSize: params.fisherBatchSize, loss: setup.task.loss });
+          fisher = fisherDiagonal(tf, base, setup.pretrainPool, { kind, rows, batchSize: params.fisherBatchSize, loss: setup.tasks.pretrain.loss });
         } finally {
           base.dispose();
         }

@@ -8,7 +8,7 @@ import type { ParamMeta } from '../../../src-shared/params';
 import type { DeviceData } from '../device-data';
 import type { Model } from '../models/model';
 import type { StepOptimizer } from '../optimizers/step-optimizer';
-import type { Task } from '../tasks/task';
+import type { StudyTasks } from '../tasks/task';
 
 declare module 'zod' {
   // What `.meta()` of a parameter field carries into its JSON Schema (the form's label, help text and scale), type-checked here.
@@ -40,8 +40,8 @@ export interface TrainingSetup {
   targetTrain: DeviceData;
   /** True when the target reuses the pretrain head. */
   sameHead: boolean;
-  /** The study's task: its loss (for importances), and per-sample correctness where samples have one. */
-  task: Task;
+  /** The study's tasks: their losses (for importances: the pretrain task's on the pretrain pool, the target's on the target set), and per-sample correctness where samples have one. */
+  tasks: StudyTasks;
   learningRate: number;
   batchSize: number;
   totalSteps: number;

@@ -94,7 +94,7 @@ export const rehearsal = defineMethod({
         replay = new UniformReplay(memory, rng);
         // c₀ (of θ₀ itself: a sequence's later stages start from fine-tuned weights) is only needed to measure
         // the efficiency; the sampler ignores it. A language model's sequences are not right or wrong: no efficiency.
-        if (setup.task.correct) {
+        if (setup.tasks.pretrain.correct) {
           const base = setup.createBaseModel();
           efficiency = new RehearsalEfficiency(poolCorrectness(tf, setup.pretrainPool, base));
           base.dispose();

@@ -105,7 +105,7 @@ export const wiseft = defineMethod({
         rows: sample(s.pretrainPool.n),
         batchSize: 64,
         head: 'pretrain',
-        loss: s.task.loss,
+        loss: s.tasks.pretrain.loss,
       });
       base.dispose();
       // Every weight must carry a gradient for its Fisher, whichever ones the method trained.
@@ -115,7 +115,7 @@ export const wiseft = defineMethod({
         rows: sample(s.targetTrain.n),
         batchSize: 64,
         head: 'target',
-        loss: s.task.loss,
+        loss: s.tasks.target.loss,
       });
       return { fisher0, fisher1, floor: FISHER_FLOOR };
     };

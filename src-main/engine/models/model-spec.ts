@@ -30,7 +30,18 @@ export function modelSpecFor(base: BaseModelSpec, targetClasses: number | null):
     const vocab = vocabularySize(base.tokenizer);
     const pretrainClasses = transformer.role === 'decoder' ? vocab : base.classes.length;
     const backbone = transformerBackbone(transformer, vocab);
-    return { recipe: base.recipe, inputShape: [transformer.context, 1, 1], backbone, pretrainClasses, targetClasses, init: base.init };
+    // A language model fine-tuned into a classifier: the new head reads the mean of the positions, as the encoder's does.
+    const heads: HeadSpecs | undefined =
+      transformer.role === 'decoder' && targetClasses !== null ? { target: { layers: [{ kind: 'pool', name: 'target_pool' }] } } : undefined;
+    return {
+      recipe: base.recipe,
+      inputShape: [transformer.context, 1, 1],
+      backbone,
+      pretrainClasses,
+      targetClasses,
+      init: base.init,
+      ...(heads ? { heads } : {}),
+    };
   }
   const backbone = RECIPE_BACKBONES[base.recipe];
   if (!backbone) throw new Error(`Unknown recipe '${base.recipe}'`);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../rng';
 import { conv2d, matMul } from '../ops';
-import type { LayerSpec } from '../../../src-shared/layer-spec';
+import type { HeadSpec, LayerSpec } from '../../../src-shared/layer-spec';
 import { isSequenceModel, PRETRAIN_HEAD, TARGET_HEAD, type ModelSpec } from './layers';
 import { runGraph, type GraphAccess } from './graph';
 import { activate, block, embed, firstToken, layerNorm, meanPool, type Flow, type LayerAccess, type Sequences } from './transformer';
@@ -197,12 +197,25 @@ export class Model {
     return { n, t, tokenTypes: inputs?.tokenTypes, keyBias };
   }
 
+  /** A head layer's spec where it is more than one dense layer on the features. */
+  private headSpec(layer: string): HeadSpec | undefined {
+    return layer === TARGET_HEAD ? this.spec.heads?.target : this.spec.heads?.pretrain;
+  }
+
+  /** The backbone's features through a head's own layers (BERT's pooled [CLS]): what its kernel reads. */
+  private headInput(spec: HeadSpec | undefined, features: tf.Tensor2D, upstream: boolean, seq: Sequences): { out: tf.Tensor2D; upstream: boolean } {
+    let flow: { out: tf.Tensor; upstream: boolean } = { out: features, upstream };
+    for (const l of spec?.layers ?? []) flow = this.layer(l, flow.out, flow.upstream, seq);
+    return flow as { out: tf.Tensor2D; upstream: boolean };
+  }
+
   /** A head on the backbone's features: its own layers, then its kernel (a tied head: the transpose of a backbone weight) and bias. */
   private head(layer: string, features: tf.Tensor2D, upstream: boolean, seq: Sequences): tf.Tensor2D {
-    const spec = layer === TARGET_HEAD ? this.spec.heads?.target : this.spec.heads?.pretrain;
+    const spec = this.headSpec(layer);
     if (!spec) return this.parametric(layer, features, upstream, null).out as tf.Tensor2D;
-    let h: tf.Tensor = features;
-    for (const l of spec.layers ?? []) ({ out: h, upstream } = this.layer(l, h, upstream, seq));
+    const input = this.headInput(spec, features, upstream, seq);
+    const h = input.out;
+    upstream = input.upstream;
     if (!spec.tied) return this.parametric(layer, h, upstream, null).out as tf.Tensor2D;
     const z = matMul(h as tf.Tensor2D, tf.transpose(this.p(spec.tied)) as tf.Tensor2D, { a: upstream, b: this.trains(spec.tied) });
     return spec.bias === false ? z : tf.add(z, this.p(`${layer}/bias`));
@@ -211,6 +224,12 @@ export class Model {
   /** Backbone output. x: [n, h·w·c] → [n, features] (a language model: [n·T, d], one row per position). */
   features(x: tf.Tensor2D, inputs?: SequenceInputs): tf.Tensor2D {
     return this.backbone(x, inputs).features;
+  }
+
+  /** What a head's kernel reads of x: the backbone's features through the head's own layers (a classifier on a language model: one row per sequence). */
+  headFeatures(x: tf.Tensor2D, head: Head): tf.Tensor2D {
+    const { features, upstream, seq } = this.backbone(x);
+    return this.headInput(this.headSpec(this.headLayer(head)), features, upstream, seq).out;
   }
 
   /**
@@ -232,7 +251,7 @@ export class Model {
   headLogits(features: tf.Tensor2D, head: Head): tf.Tensor2D {
     const layer = this.headLayer(head);
     // A head with layers of its own or a tied kernel reads more than one kernel on the features (BERT's pooler, GPT-2's tied head).
-    if ((layer === TARGET_HEAD ? this.spec.heads?.target : this.spec.heads?.pretrain) !== undefined)
+    if (this.headSpec(layer) !== undefined)
       throw new Error(`the ${head} head is not one dense layer on the backbone's features, so its per-sample gradient cannot be read off them`);
     return this.parametric(layer, features, false, null).out as tf.Tensor2D;
   }

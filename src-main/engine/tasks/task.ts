@@ -34,3 +34,18 @@ export interface Task {
    */
   compare(base: Float32Array | null, now: Float32Array, labels: Int32Array): PretrainComparison;
 }
+
+/**
+ * The tasks of a study: what its pretrain side is measured by (pretrain eval set, rehearsal, importances,
+ * generality sets) and what its target is learned and measured by; the same task unless a language model
+ * is fine-tuned into a classifier.
+ */
+export interface StudyTasks {
+  pretrain: Task;
+  target: Task;
+}
+
+/** The tasks of a study whose pretrain side and target share one task. */
+export function sameTask(task: Task): StudyTasks {
+  return { pretrain: task, target: task };
+}

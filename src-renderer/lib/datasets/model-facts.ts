@@ -17,9 +17,13 @@ export function modelFacts(model: ImportedModelSummary): string {
   return `input ${model.inputShape.join('×')} · ${model.classes} classes · ${params} · head “${model.headLayer}” · ${layers}`;
 }
 
-/** Whether a task of the catalog fits an imported model: a GPT-2 or BERT checkpoint reads the built-in text's language-model tasks with its own tokenizer; any other model datasets of the library. */
-export function importedFits(model: ImportedModelSummary, task: { source: string; metric: string }): boolean {
-  if (model.format === 'huggingface' && model.family) return task.source === 'text' && task.metric === 'loss';
+/**
+ * Whether a task of the catalog fits an imported model: a GPT-2 or BERT checkpoint reads the built-in text's language-model
+ * tasks with its own tokenizer (a BERT also becomes a classifier on its pooled [CLS]); any other model datasets of the library.
+ */
+export function importedFits(model: ImportedModelSummary, task: { source: string; metric: string; targetMetric: string }): boolean {
+  if (model.format === 'huggingface' && model.family)
+    return task.source === 'text' && task.metric === 'loss' && (task.targetMetric === 'loss' || model.family === 'bert');
   return task.source === 'library';
 }
 

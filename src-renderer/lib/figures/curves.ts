@@ -1,16 +1,16 @@
-import type { Data } from 'plotly.js-dist';
+import type { Data, LayoutAxis } from 'plotly.js-dist';
 import type { RunDetail } from '../../../src-shared/api';
 import { comparisonRows } from '../../../src-shared/compare-rows';
 import type { EvalPoint } from '../../../src-shared/evaluation';
 import { openMarker } from '../../../src-shared/method-style';
-import { emptyFigure, metricAxis, REFERENCE_GREY, styleLine, styleMarker, translucent, type Figure, type FigureContext } from './figure';
+import { emptyFigure, metricAxis, REFERENCE_GREY, type SideAxis, styleLine, styleMarker, translucent, type Figure, type FigureContext } from './figure';
 import { meanCurve, type CurvePoints, type MeanCurve } from './mean-curve';
 import { seriesStyles } from './series-style';
 
 // A_pre and A_tgt share the method's colour, marker and line style: the marker's fill tells them apart.
 const METRICS = [
-  { name: 'A<sub>pre</sub>', hover: 'A_pre', value: (e: EvalPoint): number | null => e.aPre, open: false },
-  { name: 'A<sub>tgt</sub>', hover: 'A_tgt', value: (e: EvalPoint): number | null => e.aTgt, open: true },
+  { name: 'A<sub>pre</sub>', hover: 'A_pre', value: (e: EvalPoint): number | null => e.aPre, open: false, side: 'pre' },
+  { name: 'A<sub>tgt</sub>', hover: 'A_tgt', value: (e: EvalPoint): number | null => e.aTgt, open: true, side: 'tgt' },
 ] as const;
 
 // The base point is step 0; sweep points are interpolations after training, not training time; a final point replaces the training point of its step.
@@ -49,6 +49,11 @@ function keyEntry(name: string, symbol: 'circle' | 'circle-open'): Data {
   };
 }
 
+// A value axis: losses from zero up, accuracies over 0–100%.
+function valueAxis(side: SideAxis, title: string): Partial<LayoutAxis> {
+  return side.loss ? { title: { text: title }, rangemode: 'tozero' } : { title: { text: title }, range: [0, 100] };
+}
+
 /**
  * Learning curves overlaid: for each experiment (seed group) the mean over its seeds of A_pre (filled
  * marks) and A_tgt (open marks) against the training step, with a ±1 std band, in the method's colour,
@@ -58,22 +63,26 @@ function keyEntry(name: string, symbol: 'circle' | 'circle-open'): Data {
 export function curvesFigure(runs: RunDetail[], ctx: FigureContext): Figure {
   const data: Data[] = [];
   const axis = metricAxis(runs);
+  // A_tgt in another unit than A_pre (a language model fine-tuned into a classifier) gets an axis of its own, on the right.
+  const twoAxes = axis.pre.loss !== axis.tgt.loss;
   const rows = comparisonRows(runs);
   const styles = seriesStyles(rows, ctx.styleOf);
   for (const row of rows) {
     const style = styles.get(row.key)!;
     const seeds = row.runs.map(trainingPoints);
     for (const metric of METRICS) {
+      const side = axis[metric.side];
+      const yaxis = twoAxes && metric.side === 'tgt' ? 'y2' : 'y';
       const perSeed: CurvePoints[] = seeds.map((points) =>
         points.flatMap((e) => {
           const v = metric.value(e);
-          return v === null ? [] : [[e.step, v * axis.scale] as const];
+          return v === null ? [] : [[e.step, v * side.scale] as const];
         }),
       );
       const curve = meanCurve(perSeed);
       if (!curve) continue;
       const name = metric.open ? `${row.label}: ${metric.name}` : row.label;
-      if (curve.std) data.push(band(curve, curve.std, style.color, `${row.label}: ${metric.name} ±1 std`, row.key));
+      if (curve.std) data.push({ ...band(curve, curve.std, style.color, `${row.label}: ${metric.name} ±1 std`, row.key), yaxis });
       if (ctx.seeds === 'all') {
         for (const [i, points] of perSeed.entries()) {
           if (points.length < 2) continue;
@@ -87,6 +96,7 @@ export function curvesFigure(runs: RunDetail[], ctx: FigureContext): Figure {
             y: points.map(([, v]) => v),
             line: { ...styleLine(style, 0.75), color: translucent(style.color, 0.45) },
             hoverinfo: 'skip',
+            yaxis,
           });
         }
       }
@@ -100,7 +110,8 @@ export function curvesFigure(runs: RunDetail[], ctx: FigureContext): Figure {
         y: curve.mean,
         line: styleLine(style, 1.5),
         marker: styleMarker({ ...style, marker: metric.open ? openMarker(style.marker) : style.marker }, 6),
-        hovertemplate: `${row.label}, ${row.runs.length} seed(s)<br>step %{x}<br>${metric.hover} ${axis.hover.replace('VAL', 'y')}<extra></extra>`,
+        hovertemplate: `${row.label}, ${row.runs.length} seed(s)<br>step %{x}<br>${metric.hover} ${side.hover.replace('VAL', 'y')}<extra></extra>`,
+        yaxis,
       });
     }
   }
@@ -110,7 +121,8 @@ export function curvesFigure(runs: RunDetail[], ctx: FigureContext): Figure {
     data,
     layout: {
       xaxis: { title: { text: 'Training step (batches)' }, zeroline: false },
-      yaxis: axis.loss ? { title: { text: 'Mean token loss (nats)' }, rangemode: 'tozero' } : { title: { text: 'Accuracy (%)' }, range: [0, 100] },
+      yaxis: twoAxes ? valueAxis(axis.pre, axis.pre.title) : valueAxis(axis.pre, axis.pre.loss ? 'Mean token loss (nats)' : 'Accuracy (%)'),
+      ...(twoAxes ? { yaxis2: { ...valueAxis(axis.tgt, axis.tgt.title), overlaying: 'y', side: 'right' } } : {}),
     },
     empty: null,
   };

@@ -28,24 +28,43 @@ export function finalPoint(run: RunDetail): EvalPoint | null {
   return trained.filter((e) => e.phase === 'final').at(-1) ?? trained.at(-1) ?? null;
 }
 
-/** How A_pre/A_tgt of the runs are drawn: accuracy in percent, or, when every run is a language model's, mean token loss in nats. */
-export interface MetricAxis {
+/** How one side of the runs (A_pre or A_tgt) is drawn: accuracy in percent, or mean token loss in nats. */
+export interface SideAxis {
   loss: boolean;
   /** Factor from the stored value to the plotted one. */
   scale: number;
-  /** Axis titles of A_pre and A_tgt. */
-  pre: string;
-  tgt: string;
+  /** The axis title. */
+  title: string;
   /** Hover format of a plotted value with its unit. */
   hover: string;
 }
 
-/** The metric axis of a set of runs (mixed selections are drawn as accuracy, as before text studies). */
-export function metricAxis(runs: { metric: RunDetail['metric'] }[]): MetricAxis {
-  const loss = runs.length > 0 && runs.every((r) => r.metric === 'loss');
+/** How A_pre and A_tgt of the runs are drawn, each in its own metric (a language model fine-tuned into a classifier: A_pre in nats, A_tgt in %). */
+export interface MetricAxis {
+  pre: SideAxis;
+  tgt: SideAxis;
+}
+
+function sideAxis(loss: boolean, side: 'pre' | 'tgt'): SideAxis {
+  const name = side === 'pre' ? 'Pretrain' : 'Target';
   return loss
-    ? { loss, scale: 1, pre: 'Pretrain loss L<sub>pre</sub> (nats)', tgt: 'Target loss L<sub>tgt</sub> (nats)', hover: '%{VAL:.3f} nats' }
-    : { loss, scale: 100, pre: 'Pretrain accuracy A<sub>pre</sub> (%)', tgt: 'Target accuracy A<sub>tgt</sub> (%)', hover: '%{VAL:.1f}%' };
+    ? { loss, scale: 1, title: `${name} loss L<sub>${side}</sub> (nats)`, hover: '%{VAL:.3f} nats' }
+    : { loss, scale: 100, title: `${name} accuracy A<sub>${side}</sub> (%)`, hover: '%{VAL:.1f}%' };
+}
+
+/** The metric axes of a set of runs: a side in loss when every run measures it so (mixed selections are drawn as accuracy, as before text studies). */
+export function metricAxis(runs: Pick<RunDetail, 'metric' | 'targetMetric'>[]): MetricAxis {
+  const all = (of: (r: Pick<RunDetail, 'metric' | 'targetMetric'>) => string | null) => runs.length > 0 && runs.every((r) => of(r) === 'loss');
+  return {
+    pre: sideAxis(
+      all((r) => r.metric),
+      'pre',
+    ),
+    tgt: sideAxis(
+      all((r) => r.targetMetric ?? r.metric),
+      'tgt',
+    ),
+  };
 }
 
 /** A figure with nothing to draw and the reason. */

@@ -102,7 +102,7 @@ export function parallelFigure(runs: RunDetail[], ctx: FigureContext): Figure {
   if (!rows.length) return emptyFigure('No finished fine-tuning run with headline numbers selected');
   const { params, ofSweeps } = tradeoffParameters(finished);
   if (!params.length) return emptyFigure('No parameter is swept among the selected runs');
-  const gainScale = metricAxis(finished).scale;
+  const gainScale = metricAxis(finished).tgt.scale;
   // A method's parameter is read only of the methods swept over it: LoRA's fixed alpha is no point on L2-SP's alpha axis.
   const sweeps = sweepGroups(finished);
   const sweptBy = new Map(params.map((p) => [p, new Set(sweeps.filter((g) => g.axes.includes(p)).flatMap((g) => g.runs.map((r) => r.methodId)))]));

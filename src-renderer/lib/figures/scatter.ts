@@ -29,7 +29,7 @@ export function scatterFigure(runs: RunDetail[], ctx: FigureContext): Figure {
     },
   ];
   // Gain in accuracy points, or in nats of target loss for language models (retention is a ratio either way).
-  const gainScale = metricAxis(runs).scale;
+  const gainScale = metricAxis(runs).tgt.scale;
   const means = rows.map((r) => ({ x: r.metrics.targetGain.mean * gainScale, y: r.metrics.retention.mean * 100, row: r }));
   const styles = seriesStyles(rows, ctx.styleOf);
   for (const p of means) {

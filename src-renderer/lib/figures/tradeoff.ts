@@ -104,7 +104,6 @@ export function tradeoffFigure(runs: RunDetail[], ctx: FigureContext): Figure {
   const axes = sweeps.length ? sweepAxes(sweeps, ctx.param) : plainAxes(finished, ctx.param);
   if (typeof axes === 'string') return emptyFigure(axes);
   const axis = metricAxis(finished);
-  const k = axis.scale;
   const byId = new Map(finished.map((r) => [r.id, r]));
   // comparisonRows with each run's followed path removed groups the runs into series and labels them.
   const series = comparisonRows(finished.map((r) => (axes.has(r.id) ? { ...r, config: withoutPath(r.config, axes.get(r.id)!) } : r)));
@@ -135,10 +134,24 @@ export function tradeoffFigure(runs: RunDetail[], ctx: FigureContext): Figure {
       type: 'scatter',
       mode: swept ? (points.length > 1 ? 'text+lines+markers' : 'text+markers') : 'markers',
       name: swept ? `${s.label}, ${shortName} as marked` : s.label,
-      x: points.map((p) => p.tgt.mean * k),
-      y: points.map((p) => p.pre.mean * k),
-      error_x: { type: 'data', array: points.map((p) => (p.tgt.std ?? 0) * k), visible: points.some((p) => p.tgt.std !== null), color, thickness: 1, width: 2 },
-      error_y: { type: 'data', array: points.map((p) => (p.pre.std ?? 0) * k), visible: points.some((p) => p.pre.std !== null), color, thickness: 1, width: 2 },
+      x: points.map((p) => p.tgt.mean * axis.tgt.scale),
+      y: points.map((p) => p.pre.mean * axis.pre.scale),
+      error_x: {
+        type: 'data',
+        array: points.map((p) => (p.tgt.std ?? 0) * axis.tgt.scale),
+        visible: points.some((p) => p.tgt.std !== null),
+        color,
+        thickness: 1,
+        width: 2,
+      },
+      error_y: {
+        type: 'data',
+        array: points.map((p) => (p.pre.std ?? 0) * axis.pre.scale),
+        visible: points.some((p) => p.pre.std !== null),
+        color,
+        thickness: 1,
+        width: 2,
+      },
       // The value alone at each point: the legend names the swept parameter.
       text: points.map((p) => (swept ? p.value : '')),
       customdata: points.map((p) => (param ? `<br>${shortName}=${p.value}` : '')),
@@ -146,7 +159,7 @@ export function tradeoffFigure(runs: RunDetail[], ctx: FigureContext): Figure {
       // Labels at the plot's edge would be cut off by the axes otherwise.
       cliponaxis: false,
       textfont: { color },
-      hovertemplate: `${s.label}%{customdata}<br>A_tgt ${axis.hover.replace('VAL', 'x')}<br>A_pre ${axis.hover.replace('VAL', 'y')}<extra></extra>`,
+      hovertemplate: `${s.label}%{customdata}<br>A_tgt ${axis.tgt.hover.replace('VAL', 'x')}<br>A_pre ${axis.pre.hover.replace('VAL', 'y')}<extra></extra>`,
       line: styleLine(style, 1.5),
       marker: styleMarker(style, 8),
     } satisfies Data;
@@ -156,8 +169,8 @@ export function tradeoffFigure(runs: RunDetail[], ctx: FigureContext): Figure {
     data,
     layout: {
       title: { text: `Swept: ${followed.join(', ')}` },
-      xaxis: { title: { text: axis.tgt }, zeroline: false },
-      yaxis: { title: { text: axis.pre }, zeroline: false },
+      xaxis: { title: { text: axis.tgt.title }, zeroline: false },
+      yaxis: { title: { text: axis.pre.title }, zeroline: false },
     },
     empty: null,
   };

@@ -34,7 +34,6 @@ const mean = (values: (number | null)[]) => seedStat(values)!.mean;
 export function wiseftFigure(runs: RunDetail[], ctx: FigureContext): Figure {
   const data: Data[] = [];
   const axis = metricAxis(runs);
-  const k = axis.scale;
   const rows = comparisonRows(runs.filter((r) => sweepOf(r).size >= 2));
   const styles = seriesStyles(rows, ctx.styleOf);
   const starts = new Map<string, { x: number; y: number }>();
@@ -45,7 +44,7 @@ export function wiseftFigure(runs: RunDetail[], ctx: FigureContext): Figure {
     // Only the α every seed evaluated: a mean must not mix seeds with absences.
     const alphas = [...sweeps[0].keys()].filter((a) => sweeps.every((s) => s.has(a))).sort((a, b) => a - b);
     if (alphas.length < 2) continue;
-    const hover = `α=%{customdata}<br>A_tgt ${axis.hover.replace('VAL', 'x')}<br>A_pre ${axis.hover.replace('VAL', 'y')}<extra></extra>`;
+    const hover = `α=%{customdata}<br>A_tgt ${axis.tgt.hover.replace('VAL', 'x')}<br>A_pre ${axis.pre.hover.replace('VAL', 'y')}<extra></extra>`;
     if (ctx.seeds === 'all' && row.runs.length > 1) {
       for (const [i, sweep] of sweeps.entries()) {
         data.push({
@@ -54,16 +53,16 @@ export function wiseftFigure(runs: RunDetail[], ctx: FigureContext): Figure {
           name: `${row.label}, seed ${row.runs[i].seed}`,
           legendgroup: row.key,
           showlegend: false,
-          x: alphas.map((a) => sweep.get(a)!.aTgt! * k),
-          y: alphas.map((a) => sweep.get(a)!.aPre * k),
+          x: alphas.map((a) => sweep.get(a)!.aTgt! * axis.tgt.scale),
+          y: alphas.map((a) => sweep.get(a)!.aPre * axis.pre.scale),
           customdata: alphas,
           hovertemplate: `${row.label}, seed ${row.runs[i].seed}<br>${hover}`,
           line: { ...styleLine(style, 0.75), color: translucent(style.color, 0.45) },
         });
       }
     }
-    const x = alphas.map((a) => mean(sweeps.map((s) => s.get(a)!.aTgt)) * k);
-    const y = alphas.map((a) => mean(sweeps.map((s) => s.get(a)!.aPre)) * k);
+    const x = alphas.map((a) => mean(sweeps.map((s) => s.get(a)!.aTgt)) * axis.tgt.scale);
+    const y = alphas.map((a) => mean(sweeps.map((s) => s.get(a)!.aPre)) * axis.pre.scale);
     data.push({
       type: 'scatter',
       mode: 'lines+markers',
@@ -80,7 +79,7 @@ export function wiseftFigure(runs: RunDetail[], ctx: FigureContext): Figure {
     const alpha = reportedAlpha(row.runs[0].config);
     const finals = row.runs.map(finalPoint).filter((e) => e?.phase === 'final' && e.aTgt !== null) as EvalPoint[];
     if (alpha !== null && finals.length === row.runs.length) {
-      reported.push({ x: mean(finals.map((e) => e.aTgt)) * k, y: mean(finals.map((e) => e.aPre)) * k, alpha, label: row.label });
+      reported.push({ x: mean(finals.map((e) => e.aTgt)) * axis.tgt.scale, y: mean(finals.map((e) => e.aPre)) * axis.pre.scale, alpha, label: row.label });
     }
   }
   if (!data.length) return emptyFigure('No selected run has a WiSE-FT α sweep');
@@ -111,8 +110,8 @@ export function wiseftFigure(runs: RunDetail[], ctx: FigureContext): Figure {
   return {
     data,
     layout: {
-      xaxis: { title: { text: axis.tgt }, zeroline: false },
-      yaxis: { title: { text: axis.pre }, zeroline: false },
+      xaxis: { title: { text: axis.tgt.title }, zeroline: false },
+      yaxis: { title: { text: axis.pre.title }, zeroline: false },
     },
     empty: null,
   };

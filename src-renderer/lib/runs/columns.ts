@@ -4,7 +4,7 @@ import type { ComparisonRow } from '../../../src-shared/compare-rows';
 import type { Metric } from '../../../src-shared/config';
 import { scalarMetrics } from '../../../src-shared/aggregate';
 import { generalityMetrics, GENERALITY_SET_IDS, type GeneralitySetId } from '../../../src-shared/generality';
-import { generalityColumns, METRIC_COLUMNS, type MetricColumn } from '../../../src-shared/metric-columns';
+import { generalityColumns, METRIC_COLUMNS, metricOfKey, type MetricColumn } from '../../../src-shared/metric-columns';
 import { fieldValues } from '../../../src-shared/run-query';
 import { metricDelta, metricValue, num, pct } from '../format';
 
@@ -86,15 +86,16 @@ function metricText(key: string, value: number | null | undefined, metric: Metri
 export function runCell(run: RunSummary, key: string): { text: string; live: boolean } {
   if (!isMetricColumn(key)) return { text: fieldValues(run, key).join(', ') || '–', live: false };
   const h = run.headline ? { ...scalarMetrics(run.headline), ...generalityMetrics(run.headline) } : null;
-  if (h) return { text: metricText(key, h[key], run.metric), live: false };
+  const metric = metricOfKey(key, run);
+  if (h) return { text: metricText(key, h[key], metric), live: false };
   const progress = key === 'aPre' ? (run.progress?.aPre ?? run.pretrainAccuracy) : key === 'aTgt' ? run.progress?.aTgt : null;
-  return { text: metricText(key, progress, run.metric), live: progress !== null && progress !== undefined && run.progress !== null };
+  return { text: metricText(key, progress, metric), live: progress !== null && progress !== undefined && run.progress !== null };
 }
 
 /** A seed group's cell: mean ± std of a metric over its seeds, or a config value (all of them where seeds differ). */
 export function groupCell(row: ComparisonRow<RunSummary>, key: string): string {
   if (!isMetricColumn(key)) return [...new Set(row.runs.flatMap((r) => fieldValues(r, key).map(String)))].join(', ') || '–';
-  const metric = row.runs[0]?.metric ?? null;
+  const metric = row.runs[0] ? metricOfKey(key, row.runs[0]) : null;
   const s: SeedStat | undefined = row.metrics[key];
   if (!s) return '–';
   // Spreads in the unit of the mean: percentage points, or nats; distances as plain numbers.
