@@ -155,6 +155,60 @@ describe('browser mode end to end: a Hugging Face checkpoint dropped on the wind
     expect(errors).toEqual([]);
   });
 
+  it('fine-tunes the uploaded BERT into a spam filter from the wizard: L_pre in nats beside A_tgt in % in the run detail and the compare view', async () => {
+    const bert = (await session.wb.api.listImportedModels()).find((m) => m.name === 'bert-tiny')!;
+    const before = new Set((await session.wb.api.listRuns()).items.map((r) => r.id));
+    await page.getByTestId('tab-new-study').click();
+    await page.getByTestId('imported-bert-tiny').click();
+    await page.getByTestId('wizard-next').click();
+    // A BERT also becomes a classifier on its pooled [CLS]; a library dataset or a text classifier's task does not fit it.
+    expect(await page.getByTestId('task-spam-later').count()).toBe(0);
+    await page.getByTestId('task-moby-spam').click();
+    await page.getByTestId('data-train-sequences').fill('32');
+    await page.getByTestId('data-eval-sequences').fill('16');
+    await page.getByTestId('wizard-next').click();
+    // The wizard keeps the previous study's choices: set every toggle this study depends on.
+    await page.getByTestId('method-toggle-wiseft').uncheck();
+    await page.getByTestId('method-toggle-lora').uncheck();
+    await page.getByTestId('method-toggle-rehearsal').check();
+    await page.getByTestId('wizard-next').click();
+    await page.getByTestId('budget-epochs').fill('1');
+    await page.getByTestId('budget-batch-size').fill('16');
+    await page.getByTestId('budget-seeds').fill('0');
+    await page.getByTestId('wizard-next').click();
+    await expect.poll(() => page.getByTestId('review-run-count').textContent()).toMatch(/2 fine-tuning runs/);
+    expect(await page.getByTestId('study-name').inputValue()).toBe('bert-tiny: Moby Dick → spam filter');
+    await page.getByTestId('wizard-launch').click();
+
+    await expect.poll(async () => (await session.wb.api.listRuns()).items.filter((r) => !before.has(r.id)).length, { timeout: 10_000 }).toBe(2);
+    const runs = (await session.wb.api.listRuns()).items.filter((r) => !before.has(r.id));
+    for (const run of runs) {
+      await expect.poll(() => page.getByTestId(`run-status-${run.id}`).textContent(), { timeout: 120_000, interval: 250 }).toBe('completed');
+      expect(run.config!.baseModel.imported!.id).toBe(bert.id);
+    }
+    const [first] = await Promise.all(runs.map((r) => session.wb.api.getRun(r.id)));
+    // The run detail: L_pre (masked-token loss, nats) and A_tgt (spam accuracy, %) side by side at every point.
+    await page.getByTestId(`run-row-${first.id}`).click();
+    const evaluations = page.getByTestId('evaluation-table');
+    await evaluations.waitFor();
+    expect(await evaluations.locator('th').allTextContents()).toEqual(expect.arrayContaining(['L_pre', 'A_tgt']));
+    const final = first.evaluations.find((e) => e.phase === 'final')!;
+    const lastRow = await evaluations.locator('tbody tr').last().locator('td').allTextContents();
+    expect(lastRow).toEqual(expect.arrayContaining([final.aPre.toFixed(3), `${(final.aTgt! * 100).toFixed(1)}%`]));
+    await page.getByTestId('learning-curve').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(OUTPUT_DIR, 'e2e-hf-bert-spam-detail.png'), fullPage: true });
+    for (const run of runs) await page.getByTestId(`run-select-${run.id}`).check();
+    await page.getByTestId('compare-button').click();
+    // The GPT-2 study's runs are still selected: the Compare view gives each task its own table.
+    const table = page.getByTestId('compare-table').filter({ hasText: 'Random rehearsal' });
+    await expect.poll(() => table.isVisible()).toBe(true);
+    for (const name of ['L_pre (nats)', 'Forgetting (nats)', 'A_tgt', 'Target gain'])
+      await expect.poll(() => table.locator('th', { hasText: name }).count()).toBeGreaterThanOrEqual(1);
+    await page.screenshot({ path: join(OUTPUT_DIR, 'e2e-hf-bert-spam-compare.png'), fullPage: true });
+    await page.getByTestId('tab-datasets').click();
+    expect(errors).toEqual([]);
+  });
+
   it('answers a checkpoint zip dropped as data with where it belongs, and imports it from the base-model picker', async () => {
     const folder = copyOf('gpt2-tiny', 'gpt2-zipped');
     const zip = join(scratch, 'gpt2-zipped.zip');

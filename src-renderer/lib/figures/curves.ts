@@ -122,7 +122,8 @@ export function curvesFigure(runs: RunDetail[], ctx: FigureContext): Figure {
     layout: {
       xaxis: { title: { text: 'Training step (batches)' }, zeroline: false },
       yaxis: twoAxes ? valueAxis(axis.pre, axis.pre.title) : valueAxis(axis.pre, axis.pre.loss ? 'Mean token loss (nats)' : 'Accuracy (%)'),
-      ...(twoAxes ? { yaxis2: { ...valueAxis(axis.tgt, axis.tgt.title), overlaying: 'y', side: 'right' } } : {}),
+      // Its own round ticks (an overlaying axis defaults to ticks at the left axis's gridlines) and no grid of its own.
+      ...(twoAxes ? { yaxis2: { ...valueAxis(axis.tgt, axis.tgt.title), overlaying: 'y', side: 'right', showgrid: false, tickmode: 'auto' } } : {}),
     },
     empty: null,
   };

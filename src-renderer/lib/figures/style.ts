@@ -41,6 +41,8 @@ export function screenLayout(figure: Figure, height: number): Partial<Layout> {
     margin: { l: 56, r: 24, t: l.title ? 36 : 16, b: 48 },
     xaxis: axis(l.xaxis, {}),
     yaxis: axis(l.yaxis, {}),
+    // A second value axis (A_tgt in another unit than A_pre) on the right, with room for its ticks and title.
+    ...(l.yaxis2 ? { yaxis2: axis(l.yaxis2, {}) } : {}),
     legend: BOTTOM_LEGEND,
     hovermode: 'closest',
   };
@@ -169,7 +171,10 @@ export function paperLayout(figure: Figure, preset: PaperPreset, arrangement: Pa
           ? { tickangle: -90 }
           : {}),
     }),
-    yaxis: axis(l.yaxis, { ...line, ...ownFrame(l.yaxis), title: title(l.yaxis) }),
+    // With a second value axis on the right (A_tgt in another unit than A_pre) each draws its own line and ticks:
+    // the left one's mirror would hide that the right is another scale.
+    yaxis: axis(l.yaxis, { ...line, ...(l.yaxis2 ? { mirror: false } : {}), ...ownFrame(l.yaxis), title: title(l.yaxis) }),
+    ...(l.yaxis2 ? { yaxis2: axis(l.yaxis2, { ...line, mirror: false, ...ownFrame(l.yaxis2), title: title(l.yaxis2) }) } : {}),
     legend: { ...legendLayout(arrangement.legend), font: { size: Math.max(5, preset.fontPt - 1) * PT }, tracegroupgap: 0, itemwidth: 30 },
     showlegend: arrangement.legend !== 'none',
     annotations: l.annotations?.map((a) => ({ ...a, text: paperText(a.text) })),
