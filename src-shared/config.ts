@@ -20,7 +20,7 @@ export type Recipe = (typeof RECIPES)[number];
 
 /** What a model is trained to do; it decides the loss and the metric. */
 export type Objective = 'classification' | 'language-model';
-/** The metric of A_pre and A_tgt: accuracy (higher is better) or mean token loss in nats (lower is better). */
+/** The metric of A_pre or A_tgt: accuracy (higher is better) or mean token loss in nats (lower is better). */
 export type Metric = 'accuracy' | 'loss';
 /** The metrics of a run's two sides: A_pre, retention, forgetting and collateral damage by `pretrain`; A_tgt and target gain by `target`. */
 export interface RunMetrics {

@@ -88,7 +88,7 @@ const commonFields = {
   baseModel: baseModelSpecSchema,
   target: targetSchema,
   backend: z.enum(BACKENDS),
-  /** What A_pre and A_tgt measure: accuracy, or a language model's mean token loss (nats); fixed when the study is expanded. */
+  /** What A_pre measures (and A_tgt, unless the task learns its target otherwise: targetMetricOf): accuracy, or a language model's mean token loss (nats); fixed when the study is expanded. */
   metric: z.enum(['accuracy', 'loss'] satisfies Metric[]),
 };
 

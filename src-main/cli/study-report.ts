@@ -110,13 +110,15 @@ export function reportTable(report: StudyReport): string {
   if (elsewhere) lines.push(`${elsewhere} of these runs were trained by another process on this store (or earlier)`);
   for (const r of report.alsoTrainedHere)
     lines.push(`also trained here: ${r.id} of study ${r.studyName || r.studyId} (${r.method}, seed ${r.seed}): ${r.status}${r.error ? `: ${r.error}` : ''}`);
-  if (report.runs.some((r) => r.metric === 'loss')) {
+  if (report.runs.some((r) => r.metric === 'loss' && r.targetMetric === 'loss')) {
     lines.push(
       'language-model runs: A_pre/A_tgt are mean token losses in nats (lower is better); forget = L_pre(θ_ft) − L_pre(θ₀); CD% = pretrain sequences whose loss rose by more than the threshold',
     );
   }
   if (report.runs.some((r) => r.metric === 'loss' && r.targetMetric === 'accuracy'))
-    lines.push('a language model fine-tuned into a classifier: A_pre in nats, A_tgt (its classification accuracy) in %');
+    lines.push(
+      'a language model fine-tuned into a classifier: A_pre is its mean token loss in nats (forget and CD% as above), A_tgt its classification accuracy in %',
+    );
   return lines.join('\n');
 }
 

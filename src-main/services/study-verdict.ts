@@ -1,5 +1,5 @@
 import { seedGroupKey } from '../../src-shared/aggregate';
-import type { RunConfig, StudyConfig } from '../../src-shared/config';
+import { runMetricsOf, type RunConfig, type RunMetrics, type StudyConfig } from '../../src-shared/config';
 import { pointLabel } from '../../src-shared/study-grid';
 import type { VerdictRun } from '../../src-shared/verdict/arms';
 import { studyVerdict, type StudyVerdict } from '../../src-shared/verdict/study-verdict';
@@ -24,11 +24,11 @@ export function studyVerdictOf(db: Db, studyId: string): StudyVerdict | null {
   if (!launchedFrom || Array.isArray(launchedFrom)) return null;
   const study = launchedFrom as StudyConfig;
   const runs: VerdictRun[] = [];
-  let metric: RunConfig['metric'] | null = null;
+  let metrics: RunMetrics | null = null;
   for (const run of runsOfStudy(db, studyId)) {
     const config = run.config;
     if (run.status !== 'completed' || config?.kind !== 'finetune' || !run.headline) continue;
-    metric = config.metric;
+    metrics = runMetricsOf(config);
     runs.push({
       key: seedGroupKey(config),
       label: runLabel(config, run.methodId),
@@ -42,5 +42,5 @@ export function studyVerdictOf(db: Db, studyId: string): StudyVerdict | null {
         .map((e): [number, number] => [e.aTgt!, e.aPre]),
     });
   }
-  return metric ? studyVerdict(runs, study, metric) : null;
+  return metrics ? studyVerdict(runs, study, metrics) : null;
 }

@@ -1,7 +1,7 @@
 // How a verdict's numbers read, in the terminal, the app and exported tables alike.
 import type { Metric } from '../config';
 import type { Estimate } from '../seed-bootstrap';
-import type { Trend } from './study-verdict';
+import type { StudyVerdict, Trend } from './study-verdict';
 
 /** A metric value: accuracy in percentage points, a loss in nats; `signed` shows + on a difference. */
 export function metricText(v: number, metric: Metric, signed = false): string {
@@ -26,8 +26,14 @@ export function shareText(e: Estimate | null): string {
   return e.interval ? `${pct(e.value)} [${pct(e.interval[0])}, ${pct(e.interval[1])}]` : pct(e.value);
 }
 
-/** A trend along a swept axis as one line: "LoRA along rank 1 → 4 → 16: A_pre 90.1 → 70.2 → 50.3 (Spearman ρ −1.00), A_tgt … (ρ 1.00)". */
-export function trendText(t: Trend, metric: Metric): string {
-  const along = (xs: number[]) => xs.map((x) => metricText(x, metric)).join(' → ');
-  return `${t.entry} along ${t.axis.split('.').at(-1)} ${t.values.join(' → ')}: A_pre ${along(t.aPre)} (Spearman ρ ${t.rhoPre.toFixed(2)}), A_tgt ${along(t.aTgt)} (ρ ${t.rhoTgt.toFixed(2)})`;
+/** A trend along a swept axis as one line: "LoRA along rank 1 → 4 → 16: A_pre 90.1 → 70.2 → 50.3 (Spearman ρ −1.00), A_tgt … (ρ 1.00)"; each side in its metric. */
+export function trendText(t: Trend, metrics: Pick<StudyVerdict, 'metric' | 'targetMetric'>): string {
+  const along = (xs: number[], metric: Metric) => xs.map((x) => metricText(x, metric)).join(' → ');
+  return `${t.entry} along ${t.axis.split('.').at(-1)} ${t.values.join(' → ')}: A_pre ${along(t.aPre, metrics.metric)} (Spearman ρ ${t.rhoPre.toFixed(2)}), A_tgt ${along(t.aTgt, metrics.targetMetric)} (ρ ${t.rhoTgt.toFixed(2)})`;
+}
+
+/** The units of a verdict's numbers: one for both sides, or each side's (a language model fine-tuned into a classifier). */
+export function verdictUnit(v: Pick<StudyVerdict, 'metric' | 'targetMetric'>): string {
+  const unit = (m: Metric) => (m === 'accuracy' ? 'accuracy in %' : 'mean token loss in nats');
+  return v.metric === v.targetMetric ? unit(v.metric) : `A_pre: ${unit(v.metric)}, A_tgt: ${unit(v.targetMetric)}`;
 }

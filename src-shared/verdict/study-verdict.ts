@@ -1,7 +1,7 @@
 // A study's measured verdict: what its arms kept and learned, each against the study's reference, the trend along
 // each swept axis and the headroom share of mix-cd variants. A comparison with intervals, never a pass/fail: the
 // study's description states the claim, the reader judges it.
-import type { Metric } from '../config';
+import type { Metric, RunMetrics } from '../config';
 import type { Estimate } from '../seed-bootstrap';
 import { armIs, armMean, armsOf, counterpart, differenceAtEqualTarget, pairedDifference, type Arm, type VerdictRun } from './arms';
 import { headroomRows, type HeadroomRow } from './headroom';
@@ -35,7 +35,10 @@ export interface Trend {
 /** What a study measured, beside what it claims. */
 export interface StudyVerdict {
   description: string | null;
+  /** What A_pre measures (and the headroom, which is A_pre's). */
   metric: Metric;
+  /** What A_tgt measures: `metric`, or accuracy for a language model fine-tuned into a classifier. */
+  targetMetric: Metric;
   reference: string | null;
   arms: ArmVerdict[];
   trends: Trend[];
@@ -111,13 +114,14 @@ function trendsOf(arms: readonly Arm[], means: Map<Arm, { aPre: number; aTgt: nu
 export function studyVerdict(
   runs: readonly VerdictRun[],
   study: { description?: string; reference?: { id: string; params?: Record<string, unknown> } },
-  metric: Metric,
+  metrics: Metric | RunMetrics,
 ): StudyVerdict {
+  const { pretrain: metric, target: targetMetric } = typeof metrics === 'string' ? { pretrain: metrics, target: metrics } : metrics;
   const arms = armsOf(runs);
   const means = new Map(arms.map((a) => [a, { aPre: armMean(a, 'aPre')!, aTgt: armMean(a, 'aTgt')! }]));
-  // Accuracy: higher is better; a loss: lower.
-  const sign = metric === 'accuracy' ? 1 : -1;
-  const score = (a: Arm) => [sign * means.get(a)!.aPre.value, sign * means.get(a)!.aTgt.value];
+  // Accuracy: higher is better; a loss: lower (each side by its own metric).
+  const sign = (m: Metric) => (m === 'accuracy' ? 1 : -1);
+  const score = (a: Arm) => [sign(metric) * means.get(a)!.aPre.value, sign(targetMetric) * means.get(a)!.aTgt.value];
   const dominated = (a: Arm) =>
     arms.some((b) => {
       const [sa, sb] = [score(a), score(b)];
@@ -128,6 +132,7 @@ export function studyVerdict(
   return {
     description: study.description ?? null,
     metric,
+    targetMetric,
     reference: selector ? [selector.id, ...Object.entries(selector.params ?? {}).map(([k, v]) => `${k}=${JSON.stringify(v)}`)].join(' ') : null,
     arms: arms.map((arm) => {
       const ref = references.includes(arm) ? null : counterpart(arm, references);

@@ -50,6 +50,28 @@ describe('a study of an imported GPT-2 on the built-in text, tokenised with its 
     return runs;
   }
 
+  /** Imports the golden BERT without the tensors whose names match `leaveOut` (another kind of checkpoint than the golden one). */
+  async function importWithout(leaveOut: RegExp, name: string): Promise<ImportedModelSummary> {
+    const folder = mkdtempSync(join(tmpdir(), 'bert-model-'));
+    cpSync(join(GOLDEN, 'bert-tiny'), folder, { recursive: true });
+    const file = readFileSync(join(folder, 'model.safetensors'));
+    const size = Number(file.readBigUInt64LE(0));
+    const header = JSON.parse(file.subarray(8, 8 + size).toString()) as Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+    const kept = Object.entries(header).filter(([tensor]) => tensor !== '__metadata__' && !leaveOut.test(tensor));
+    writeSafetensors(
+      join(folder, 'model.safetensors'),
+      Object.fromEntries(
+        kept.map(([tensor, t]) => [
+          tensor,
+          { dtype: t.dtype, shape: t.shape, bytes: file.subarray(8 + size + t.data_offsets[0], 8 + size + t.data_offsets[1]) },
+        ]),
+      ),
+    );
+    const model = await wb.api.importModel({ kind: 'path', path: folder }, name);
+    rmSync(folder, { recursive: true, force: true });
+    return model;
+  }
+
   beforeAll(async () => {
     const dir = tempDataDir();
     remove = dir.remove;
@@ -203,9 +225,21 @@ describe('a study of an imported GPT-2 on the built-in text, tokenised with its 
       expect(row.slice(end + 1).every((t) => t === pad)).toBe(true);
     }
 
-    const methods = [{ id: 'vanilla' }, { id: 'rehearsal' }, { id: 'lora', params: { rank: 2, layers: 'attention', head: 'frozen' } }];
-    const runs = await completedRuns(study({ baseModel: { imported: bert.id }, target: { task: 'moby-spam' }, methods }));
-    expect(runs).toHaveLength(3);
+    const methods = [
+      { id: 'vanilla' },
+      { id: 'linear-probe' },
+      { id: 'rehearsal' },
+      { id: 'ewc' },
+      { id: 'wiseft' },
+      { id: 'lora', params: { rank: 2, layers: 'attention', head: 'frozen' } },
+    ];
+    // A BertForMaskedLM has no pooler: its classifier's pooler starts fresh and is the new head's, not the backbone θ₀ is compared on.
+    const noPooler = await importWithout(/^(bert\.)?pooler\./, 'bert-no-pooler');
+    const runs = [
+      ...(await completedRuns(study({ baseModel: { imported: bert.id }, target: { task: 'moby-spam' }, methods }))),
+      ...(await completedRuns(study({ baseModel: { imported: noPooler.id }, target: { task: 'moby-spam' }, methods }))),
+    ];
+    expect(runs).toHaveLength(2 * methods.length);
     for (const run of runs) {
       expect([run.metric, run.targetMetric]).toEqual(['loss', 'accuracy']);
       const h = run.headline!;
@@ -235,20 +269,7 @@ describe('a study of an imported GPT-2 on the built-in text, tokenised with its 
 
   it('refuses a BertModel without its masked-LM head for a text study (its retention would be read through a random head)', async () => {
     // The golden BERT's tensors without cls.* and the classifier: what a BertModel's save_pretrained writes.
-    const folder = mkdtempSync(join(tmpdir(), 'bert-model-'));
-    cpSync(join(GOLDEN, 'bert-tiny'), folder, { recursive: true });
-    const file = readFileSync(join(folder, 'model.safetensors'));
-    const size = Number(file.readBigUInt64LE(0));
-    const header = JSON.parse(file.subarray(8, 8 + size).toString()) as Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
-    const kept = Object.entries(header).filter(([name]) => name !== '__metadata__' && !/^(cls\.|classifier\.)/.test(name));
-    writeSafetensors(
-      join(folder, 'model.safetensors'),
-      Object.fromEntries(
-        kept.map(([name, t]) => [name, { dtype: t.dtype, shape: t.shape, bytes: file.subarray(8 + size + t.data_offsets[0], 8 + size + t.data_offsets[1]) }]),
-      ),
-    );
-    const bare = await wb.api.importModel({ kind: 'path', path: folder }, 'bert-bare');
-    rmSync(folder, { recursive: true, force: true });
+    const bare = await importWithout(/^(cls\.|classifier\.)/, 'bert-bare');
     expect(issuesOf(await wb.api.checkStudy(study({ baseModel: { imported: bare.id } })))).toMatch(
       /^baseModel\.imported: 'bert-bare' has no masked-LM head \(a BertModel checkpoint without cls\.predictions\)/,
     );

@@ -157,3 +157,20 @@ describe('verdict numbers as text', () => {
     expect(metricText(-0.25, 'loss', true)).toBe('-0.250');
   });
 });
+
+describe('the verdict of a language model fine-tuned into a classifier', () => {
+  it('ranks each side by its own metric: a lower pretrain loss and a higher target accuracy are better', () => {
+    const runs = [
+      ...arm('keeps more, learns more', 'l2-sp', {}, null, [2.0, 2.1, 2.0], [0.9, 0.92, 0.91]),
+      ...arm('forgets, learns less', 'vanilla', {}, null, [2.6, 2.7, 2.6], [0.8, 0.82, 0.81]),
+    ];
+    const verdict = studyVerdict(runs, {}, { pretrain: 'loss', target: 'accuracy' });
+    expect([verdict.metric, verdict.targetMetric]).toEqual(['loss', 'accuracy']);
+    expect(verdict.arms.map((a) => [a.label, a.onFrontier])).toEqual([
+      ['keeps more, learns more', true],
+      ['forgets, learns less', false],
+    ]);
+    // One metric for both sides (the loss) would call the higher accuracy worse: both arms would be on the frontier.
+    expect(studyVerdict(runs, {}, 'loss').arms.every((a) => a.onFrontier)).toBe(true);
+  });
+});

@@ -7,12 +7,16 @@ function layerOf(name: string): string {
   return name.slice(0, name.lastIndexOf('/'));
 }
 
+/** A weight of a built-in model's heads: under the pretrain or the target head's layer. */
+const underHeadLayer = (name: string) => [PRETRAIN_HEAD, TARGET_HEAD].includes(layerOf(name));
+
 /**
  * The weights that stay trainable when the backbone's first `freeze` parametric layers are frozen
- * (all of them when `freeze` is null). Names come backbone first, in forward order.
+ * (all of them when `freeze` is null). Names come backbone first, in forward order. `isHead` says which
+ * weights belong to a head (the model knows: a BERT's MLM transform and its classifier's pooler do too).
  */
-export function unfrozenWeights(names: string[], freeze: number | null): string[] {
-  const backbone = [...new Set(names.map(layerOf))].filter((l) => l !== PRETRAIN_HEAD && l !== TARGET_HEAD);
+export function unfrozenWeights(names: string[], freeze: number | null, isHead: (name: string) => boolean = underHeadLayer): string[] {
+  const backbone = [...new Set(names.filter((n) => !isHead(n)).map(layerOf))];
   const frozen = new Set(freeze === null ? backbone : backbone.slice(0, freeze));
   return names.filter((n) => !frozen.has(layerOf(n)));
 }
@@ -49,7 +53,13 @@ export const linearProbe = defineMethod({
       }),
   }),
   slots: ['trainable'],
-  create: ({ params }) => ({
-    trainable: (names) => unfrozenWeights(names, params.headOnly ? null : params.freezeLayers),
-  }),
+  create: ({ params }) => {
+    let heads: Set<string> | null = null;
+    return {
+      beforeTraining: ({ model }) => {
+        heads = new Set([...model.headNames('pretrain'), ...model.headNames('target')]);
+      },
+      trainable: (names) => unfrozenWeights(names, params.headOnly ? null : params.freezeLayers, heads ? (n) => heads!.has(n) : undefined),
+    };
+  },
 });

@@ -66,15 +66,24 @@ export class Model {
     return n;
   }
 
+  /**
+   * The weight-name prefixes of a head layer: its own, and those of its layers named apart from it (a BERT classifier's
+   * `pooler`, read only by the target head: part of the new head, not of the backbone θ₀ is compared on).
+   */
+  private headPrefixes(layer: string): string[] {
+    return [layer, ...(this.headSpec(layer)?.layers ?? []).map((l) => l.name)].map((name) => `${name}/`);
+  }
+
   /** Names of the weights shared by pretrain and target (everything but the heads). */
   backboneNames(): string[] {
-    return [...this.params.keys()].filter((n) => !n.startsWith(`${PRETRAIN_HEAD}/`) && !n.startsWith(`${TARGET_HEAD}/`));
+    const heads = [...this.headPrefixes(PRETRAIN_HEAD), ...this.headPrefixes(TARGET_HEAD)];
+    return [...this.params.keys()].filter((n) => !heads.some((p) => n.startsWith(p)));
   }
 
   /** Names of the weights of one head (its own layers' included; a tied head's kernel belongs to the backbone). */
   headNames(head: Head): string[] {
-    const layer = this.headLayer(head);
-    return [...this.params.keys()].filter((n) => n.startsWith(`${layer}/`));
+    const prefixes = this.headPrefixes(this.headLayer(head));
+    return [...this.params.keys()].filter((n) => prefixes.some((p) => n.startsWith(p)));
   }
 
   /** Layers with a kernel (dense, conv, attention projections and transformer MLPs, heads included), in forward order. */

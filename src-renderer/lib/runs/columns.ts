@@ -24,10 +24,10 @@ export interface ColumnHead {
 
 const TITLES: Record<string, string> = {
   aPre: 'On the pretrain eval set: accuracy, or for a language model mean token loss in nats (lower is better)',
-  aTgt: 'On the target eval set: accuracy, or for a language model mean token loss in nats (lower is better)',
+  aTgt: 'On the target eval set: accuracy, or for a target learned as a language model mean token loss in nats (lower is better)',
   retention: 'A_pre(θ_ft) / A_pre(θ₀); for a loss L_pre(θ₀) / L_pre(θ_ft)',
   forgetting: 'A_pre(θ₀) − A_pre(θ_ft); for a loss L_pre(θ_ft) − L_pre(θ₀) (nats): > 0 means worse on pretrain data',
-  targetGain: 'A_tgt(θ_ft) − A_tgt(θ₀); for a loss L_tgt(θ₀) − L_tgt(θ_ft) (nats): > 0 means better on the target',
+  targetGain: 'A_tgt(θ_ft) − A_tgt(θ₀) in the target’s metric; for a loss L_tgt(θ₀) − L_tgt(θ_ft) (nats): > 0 means better on the target',
   cdAbs: 'Collateral damage: share of pretrain eval samples that went from correct to wrong',
   cdCond: 'Collateral damage among the pretrain eval samples θ₀ got right',
   weightDistance: 'Backbone weight distance from θ₀ (L2 norm)',
