@@ -53,6 +53,24 @@ export function lookUpImportedText(db: Db, study: StudyConfig): { model: Importe
     };
   // A tied head (GPT-2's and BERT's LM heads read the token embeddings) has no kernel for LoRA to adapt.
   const tied = (model.engineSpec.heads as HeadSpecs | undefined)?.pretrain?.tied;
+  // GPT-2's tied head has no bias either: a head-only linear probe of a language-model target would train nothing.
+  const headWeights = model.manifest.some((w) => w.name.startsWith(`${PRETRAIN_HEAD}/`));
+  const probes =
+    tied && !headWeights && targetObjectiveOf(study.target.task) === 'language-model'
+      ? study.methods.flatMap((m, i) =>
+          [m, ...m.with].flatMap((part, j) =>
+            part.id === 'linear-probe' && part.params.headOnly !== false ? [j ? `methods.${i}.with.${j - 1}` : `methods.${i}`] : [],
+          ),
+        )
+      : [];
+  if (probes.length)
+    return {
+      model: null,
+      issues: probes.map(
+        (where) =>
+          `${where}.params.headOnly: a head-only linear probe trains nothing here: '${name}' ties its language-model head to the token embeddings (${tied}) and gives it no bias; set headOnly to false with freezeLayers below the model's depth (the last blocks train), or choose another method`,
+      ),
+    };
   const loraOnHead = study.methods.flatMap((m, i) =>
     [m, ...m.with].flatMap((part, j) => {
       // A swept head fails in its 'lora' runs alike.

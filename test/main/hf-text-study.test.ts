@@ -267,6 +267,15 @@ describe('a study of an imported GPT-2 on the built-in text, tokenised with its 
     expect(issuesOf(await wb.api.checkStudy(lora(['frozen', 'lora'] as unknown as string)))).toMatch(/^methods\.1\.params\.head: 'lora' adapts/);
   });
 
+  it('refuses a head-only linear probe of a GPT-2 on a language-model task (its tied head without bias has nothing to train), and runs one that trains the last blocks', async () => {
+    const probe = (params: Record<string, unknown>) => study({ methods: [{ id: 'linear-probe', params }] });
+    expect(issuesOf(await wb.api.checkStudy(probe({})))).toMatch(
+      /^methods\.0\.params\.headOnly: a head-only linear probe trains nothing here: 'gpt2-tiny' ties its language-model head to the token embeddings \(embed\/tokens\) and gives it no bias/,
+    );
+    const [run] = await completedRuns(probe({ headOnly: false, freezeLayers: 4 }));
+    expect(run.headline!.aTgt).toBeLessThan(run.headline!.aTgtBase);
+  });
+
   it('refuses a BertModel without its masked-LM head for a text study (its retention would be read through a random head)', async () => {
     // The golden BERT's tensors without cls.* and the classifier: what a BertModel's save_pretrained writes.
     const bare = await importWithout(/^(cls\.|classifier\.)/, 'bert-bare');

@@ -33,7 +33,13 @@ function trainableWeights(model: Model, hooks: MethodHooks): NamedVariable[] {
   const all = [...model.params.keys()].filter((name) => !model.statistics.has(name));
   const kept = hooks.trainable ? hooks.trainable(all) : all;
   model.setTrainable(kept.length === all.length ? null : kept);
-  return [...kept.map((name) => ({ name, variable: model.params.get(name)! })), ...(hooks.variables?.() ?? [])];
+  const trained = [...kept.map((name) => ({ name, variable: model.params.get(name)! })), ...(hooks.variables?.() ?? [])];
+  // Said here rather than by tfjs's "none of the 0 variables is trainable" at the first step.
+  if (!trained.length)
+    throw new Error(
+      `the method leaves none of the model's ${all.length} weights to train (a head-only linear probe of a model whose head has no weights of its own, as a tied language-model head without bias): train some backbone layers instead`,
+    );
+  return trained;
 }
 
 /**
