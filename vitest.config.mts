@@ -29,7 +29,8 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...ENGINE, ...E2E, 'test/fixtures/**'] } },
       { extends: true, test: { name: 'engine', include: ENGINE, globalSetup: ['test/tiers/needs-build.ts'] } },
-      { extends: true, test: { name: 'e2e', include: E2E, globalSetup: ['test/tiers/needs-build.ts'] } },
+      // A page updates after HTTP round trips; on a loaded 2-core CI machine that can take seconds, not expect.poll's 1 s default.
+      { extends: true, test: { name: 'e2e', include: E2E, globalSetup: ['test/tiers/needs-build.ts'], expect: { poll: { timeout: 15_000 } } } },
     ],
   },
 });

@@ -214,6 +214,8 @@ describe('browser mode end to end: a Hugging Face checkpoint dropped on the wind
     const zip = join(scratch, 'gpt2-zipped.zip');
     writeFileSync(zip, await writeZip(readdirSync(folder).map((name) => ({ name: `gpt2-zipped/${name}`, data: readFileSync(join(folder, name)) }))));
     const before = await session.wb.api.listImportedModels();
+    // Each test starts from the Datasets tab, so one that fails elsewhere does not fail the next.
+    await page.getByTestId('tab-datasets').click();
     await dropPath(page, zip, 'h2');
     await expect
       .poll(() => page.getByTestId('import-panel').getByRole('alert').textContent(), { timeout: 30_000 })
@@ -231,6 +233,7 @@ describe('browser mode end to end: a Hugging Face checkpoint dropped on the wind
     const model = mobileNetV2(0.35, 96, 10);
     const folder = await saveModel(model, join(scratch, 'mobilenet-v2'));
     model.dispose();
+    await page.getByTestId('tab-datasets').click();
     await dropPath(page, folder, 'h2');
     await expect
       .poll(() => page.getByTestId('model-list').textContent(), { timeout: 60_000 })
