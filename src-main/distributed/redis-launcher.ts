@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { EngineLauncher } from '../services/engine-launcher';
 import { cancelKey, decode, encode, eventsKey, hostAliveKey, QUEUE_NAME, type RemoteJobData, type WireItem } from './wire';
+import { redisModules } from './redis-modules';
 
 const ALIVE_MS = 30_000;
 const STATE_CHECK_EVERY = 5;
@@ -20,6 +20,7 @@ export interface RedisLauncher {
  * on this machine only.
  */
 export function redisLauncher(url: string, local: EngineLauncher, log = (line: string) => process.stderr.write(`${line}\n`)): RedisLauncher {
+  const { Queue, Redis } = redisModules();
   const connection = new Redis(url, { maxRetriesPerRequest: null });
   let lastError = '';
   // Said once per distinct problem: ioredis retries a lost connection by itself, and runs wait meanwhile.
@@ -95,6 +96,8 @@ export function redisLauncher(url: string, local: EngineLauncher, log = (line: s
             .catch(() => {}),
         );
       },
+      // The worker releases its own engine after the result and reports the end with its 'exit' item.
+      release: () => {},
     };
   };
   return {

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Worker } from 'bullmq';
-import { Redis } from 'ioredis';
 import type { EngineJob, ResumePoint } from '../engine/protocol';
 import type { EngineHandle, EngineLauncher } from '../services/engine-launcher';
 import { cancelKey, decode, encode, eventsKey, hostAliveKey, QUEUE_NAME, type RemoteJobData, type WireItem } from './wire';
+import { redisModules } from './redis-modules';
 
 /** How a worker takes jobs. */
 export interface WorkerOptions {
@@ -22,13 +21,14 @@ const CHECK_MS = 500;
 const EVENTS_TTL_S = 86_400;
 
 /**
- * `retainlab worker`: takes runs from the BullMQ queue on Redis, trains each in its own engine process,
+ * `retainlab worker`: takes runs from the BullMQ queue on Redis, trains each in an engine process of its own (kept for the next run),
  * and streams every engine message back to the host that enqueued it. The run's latest resume point is
  * also kept in the job, so that when this worker dies, BullMQ's stalled-job check hands the job to
  * another worker, which resumes from it.
  */
 export function startWorker(o: WorkerOptions): { name: string; close(): Promise<void> } {
   const name = `${hostname()}:${process.pid}`;
+  const { Worker, Redis } = redisModules();
   const connection = new Redis(o.url, { maxRetriesPerRequest: null });
   const pusher = connection.duplicate();
   const engines = new Map<string, EngineHandle>();
@@ -57,7 +57,7 @@ export function startWorker(o: WorkerOptions): { name: string; close(): Promise<
             send({ token, kind: 'message', message: m });
             if (m.type === 'result' || m.type === 'error') {
               ended = true;
-              handle.kill();
+              handle.release();
             }
           },
           (code, signal) => {

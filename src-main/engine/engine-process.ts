@@ -5,7 +5,8 @@ import { runPretrain } from './jobs/pretrain';
 import type { EngineEvent, EngineJob, EngineMessage } from './protocol';
 
 // The training engine's process entry: Electron utilityProcess (process.parentPort) in the app,
-// child_process.fork (process.send) in browser and CLI mode. It runs one job; the host then ends it.
+// child_process.fork (process.send) in browser and CLI mode. It runs one job at a time; after a
+// result the host may send the next one (services/engine-pool.ts), else it ends the process.
 type ParentPort = { on(event: 'message', cb: (e: { data: unknown }) => void): void; postMessage(message: unknown): void };
 const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
 
@@ -35,21 +36,26 @@ async function run(job: EngineJob): Promise<void> {
     const leaked = tf.memory().numTensors - before;
     if (leaked > 0) emit({ type: 'log', message: `warning: ${leaked} tensors were not disposed` });
     // Worth knowing for large datasets: the whole of them is held in this process while it trains.
-    emit({ type: 'log', message: `peak resident memory of the engine: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB` });
+    emit({ type: 'log', message: `peak resident memory of the engine process so far: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB` });
     if (result) post1(result);
   } catch (err) {
     const e = err as Error;
     post1({ type: 'error', message: e.message, stack: e.stack });
   }
   // No exit here: exiting could drop messages still queued on the channel (a checkpoint is
-  // megabytes). The host ends the process once it has the 'result' or 'error'.
+  // megabytes). The host ends the process, or sends the next job, once it has the 'result' or 'error'.
 }
 
-let started = false;
-function onJob(job: unknown): void {
-  if (started) return;
-  started = true;
-  void run(job as EngineJob);
+let busy = false;
+function onJob(message: unknown): void {
+  const job = message as EngineJob;
+  // The host sends a job only to an engine that finished its last one; a second one at once is its bug, said rather than interleaved.
+  if (busy) {
+    post({ type: 'error', message: `this engine is still training another run; run ${job.runId} was not started`, runId: job.runId, seq: 0 });
+    return;
+  }
+  busy = true;
+  void run(job).finally(() => (busy = false));
 }
 
 if (parentPort) parentPort.on('message', (e) => onJob(e.data));

@@ -31,7 +31,7 @@ export interface FinetuneJob extends JobCommon {
   base: Checkpoint;
 }
 
-/** The one message the host sends: the job to run. The engine process exits when it is done. */
+/** The one message the host sends: the job to run. After its result the process may get the next job (services/engine-pool.ts). */
 export type EngineJob = PretrainJob | FinetuneJob;
 
 /** Payloads the engine streams back; the host persists them (it is the only database writer). */

@@ -4,13 +4,16 @@ import type { EngineJob, EngineMessage } from '../engine/protocol';
 export interface EngineHandle {
   /** Kills the process (cancellation). */
   kill(): void;
+  /** The host has the job's result or error: the launcher ends the process or keeps it for the next job; `onExit` still fires once. */
+  release(): void;
 }
 
 /**
- * Starts one engine process for one job. In the app it is an Electron utilityProcess; in browser
- * and CLI mode a child_process.fork; with --redis a job on a worker. `onExit` fires once, after the last
- * message, with the exit code or the signal that ended the process (null where the platform does not
- * tell), or the reason a launcher knows better (a job lost on Redis).
+ * Runs one job in an engine process. In the app it is an Electron utilityProcess; in browser and CLI
+ * mode a child_process.fork (both kept for the next job: services/engine-pool.ts); with --redis a job
+ * on a worker. `onExit` fires once, after the job's last message, with the exit code or the signal that
+ * ended the process (null where the platform does not tell; 0 for a process kept after a result), or
+ * the reason a launcher knows better (a job lost on Redis).
  */
 export type EngineLauncher = (
   job: EngineJob,

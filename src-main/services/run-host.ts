@@ -51,7 +51,7 @@ interface Slot {
 }
 
 /**
- * Trains the store's queued runs, up to `parallel` at once, each in its own engine process, and
+ * Trains the store's queued runs, up to `parallel` at once, each in an engine process of its own (kept for the next run), and
  * persists what the engines stream. Several hosts (the app, browser mode, CLIs) may share one store:
  * each claims runs from the store's queue (db/queue.ts) and alone writes the rows of the runs it owns,
  * renewing their leases while they train. A run whose engine dies is resumed from its last resume
@@ -203,7 +203,15 @@ export class RunHost {
   }
 
   private start({ run, lease, resume, takenOver }: ClaimedRun): void {
-    const slot: Slot = { run, lease, handle: { kill: () => {} }, state: 'training', lastFinal: null, final: null, resumeStep: resume?.step ?? null };
+    const slot: Slot = {
+      run,
+      lease,
+      handle: { kill: () => {}, release: () => {} },
+      state: 'training',
+      lastFinal: null,
+      final: null,
+      resumeStep: resume?.step ?? null,
+    };
     let job: EngineJob;
     try {
       job = { ...this.jobFor(run), ...(resume ? { resume } : {}), checkpointEvery: this.options.checkpointEvery };
@@ -364,10 +372,10 @@ export class RunHost {
     this.publish(runId);
   }
 
-  /** The host has what it needs from the engine: stop it (it does not exit by itself, so its last messages are not dropped). */
+  /** The host has what it needs from the engine: the launcher stops it or keeps it for the next run (it does not exit by itself, so its last messages are not dropped). */
   private ended(slot: Slot): void {
     if (slot.state === 'training') slot.state = 'ended';
-    slot.handle.kill();
+    slot.handle.release();
   }
 
   private onExit(slot: Slot, code: number | null, signal: NodeJS.Signals | null, reason?: string): void {

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src-shared/api';
 import { openStore } from '../../src-main/db/connection';
 import { getRun } from '../../src-main/db/runs';
-import { forkLauncher } from '../../src-main/services/fork-launcher';
+import { forkEngine, forkLauncher } from '../../src-main/services/fork-launcher';
 import type { EngineLauncher } from '../../src-main/services/engine-launcher';
+import { reusingLauncher, type SpawnEngine } from '../../src-main/services/engine-pool';
 import { createWorkbench, type Workbench } from '../../src-main/workbench';
 import { ENGINE_PATH, tempDataDir, tinyStudy } from './helpers';
 import { cleanupsAfterEach } from './run-checks';
@@ -88,6 +89,40 @@ describe('run host with real engine processes and a real SQLite store', () => {
     expect(run.error).toMatch(/cancelled while training/);
     expect(run.evaluations.length).toBeGreaterThanOrEqual(2);
     expect(run.evaluations.every((e) => e.phase !== 'final')).toBe(true);
+  });
+
+  it('trains a study run after run in one engine process, with the results of a fresh process per run, and ends the process once idle', async () => {
+    const processes = { started: 0, ended: 0 };
+    const counted: SpawnEngine = (onMessage, onExit) => {
+      processes.started++;
+      return forkEngine(ENGINE_PATH)(onMessage, (code, signal) => {
+        processes.ended++;
+        onExit(code, signal);
+      });
+    };
+    // The reference: every job in a process of its own, ended after its result.
+    const fresh: EngineLauncher = (job, onMessage, onExit) => {
+      const handle = forkLauncher(ENGINE_PATH)(job, onMessage, onExit);
+      return { kill: handle.kill, release: handle.kill };
+    };
+    const study = tinyStudy({
+      methods: [{ id: 'vanilla' }, { id: 'ewc' }, { id: 'rehearsal' }, { id: 'lora' }],
+      budget: { epochs: 1, evalsPerEpoch: 2, seeds: [0] },
+    });
+    const results = [];
+    for (const launcher of [reusingLauncher(counted, 1_000), fresh]) {
+      const wb = createWorkbench({ dataDir: newDir(), launcher, mode: 'browser', version: 'test', host: { parallel: 1 } });
+      cleanups.push(() => wb.close());
+      const launched = await wb.api.launchStudy(study);
+      await wb.host.whenIdle();
+      const runs = await Promise.all([launched.pretrainRunId!, ...launched.runIds].map((id) => wb.api.getRun(id)));
+      expect(runs.map((r) => r.error ?? r.status)).toEqual(runs.map(() => 'completed'));
+      results.push(runs.map((r) => ({ method: r.methodId, headline: r.headline, final: r.evaluations.find((e) => e.phase === 'final') })));
+    }
+    // The pretraining and the four fine-tunes went through one process, which ends a second after the last.
+    expect(processes.started).toBe(1);
+    await expect.poll(() => processes.ended, { timeout: 5_000 }).toBe(1);
+    expect(results[0]).toEqual(results[1]);
   });
 
   it('resumes a run whose engine was killed, says which signal killed it, and fails it with the reason once retries are spent', async () => {
