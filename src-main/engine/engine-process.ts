@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from './backend';
 import { runFinetune } from './jobs/finetune';
 import { runPretrain } from './jobs/pretrain';
-import type { EngineEvent, EngineJob, EngineMessage } from './protocol';
+import { jobBackend, type EngineEvent, type EngineJob, type EngineMessage } from './protocol';
 
 // The training engine's process entry: Electron utilityProcess (process.parentPort) in the app,
 // child_process.fork (process.send) in browser and CLI mode. It runs one job at a time; after a
@@ -20,24 +20,27 @@ async function run(job: EngineJob): Promise<void> {
   const post1 = (event: EngineEvent) => post({ ...event, runId: job.runId, seq: seq++ } as EngineMessage);
   // The host ends this process once it has the result, so the result goes last: after the job
   // has disposed everything, the tensor-leak check and the memory report.
-  let result: EngineEvent | null = null;
+  const held: { result?: Extract<EngineEvent, { type: 'result' }> } = {};
   const emit = (event: EngineEvent) => {
-    if (event.type === 'result') result = event;
+    if (event.type === 'result') held.result = event;
     else post1(event);
   };
   try {
-    const preference = job.type === 'pretrain' ? job.backend : job.config.backend;
-    const backend = await selectBackend(preference);
+    const backend = await selectBackend(jobBackend(job));
     const resumedFrom = job.resume ? { step: job.resume.step, evalCount: job.resume.evalCount } : null;
     emit({ type: 'started', backend: backend.name, skipped: backend.skipped, resumedFrom });
     const before = tf.memory().numTensors;
     if (job.type === 'pretrain') await runPretrain(job, emit);
     else await runFinetune(job, emit);
     const leaked = tf.memory().numTensors - before;
-    if (leaked > 0) emit({ type: 'log', message: `warning: ${leaked} tensors were not disposed` });
+    if (leaked > 0) {
+      emit({ type: 'log', message: `warning: ${leaked} tensors were not disposed` });
+      // They would pile up in a process kept for the next run.
+      if (held.result) held.result.leakedTensors = leaked;
+    }
     // Worth knowing for large datasets: the whole of them is held in this process while it trains.
     emit({ type: 'log', message: `peak resident memory of the engine process so far: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB` });
-    if (result) post1(result);
+    if (held.result) post1(held.result);
   } catch (err) {
     const e = err as Error;
     post1({ type: 'error', message: e.message, stack: e.stack });

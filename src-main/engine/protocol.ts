@@ -34,6 +34,11 @@ export interface FinetuneJob extends JobCommon {
 /** The one message the host sends: the job to run. After its result the process may get the next job (services/engine-pool.ts). */
 export type EngineJob = PretrainJob | FinetuneJob;
 
+/** The compute backend a job asks for. */
+export function jobBackend(job: EngineJob): BackendName | 'auto' {
+  return job.type === 'pretrain' ? job.backend : job.config.backend;
+}
+
 /** Payloads the engine streams back; the host persists them (it is the only database writer). */
 export type EngineEvent =
   /** The job began on this backend; `resumedFrom` says where a resumed job continues (the host drops what was stored after it). */
@@ -48,7 +53,8 @@ export type EngineEvent =
    * (accuracy runs), or the sequence's mean token loss (loss runs; the run config's metric says which).
    */
   | { type: 'predictions'; phase: 'base' | 'final'; predictions: Int32Array | Float32Array }
-  | { type: 'result'; headline: RunHeadline | null }
+  /** `leakedTensors`, set by the engine process when the job left tensors behind: such a process is not given another job. */
+  | { type: 'result'; headline: RunHeadline | null; leakedTensors?: number }
   | { type: 'error'; message: string; stack?: string };
 
 /** An engine message: its payload, the run it belongs to and a per-run sequence number. */

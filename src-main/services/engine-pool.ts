@@ -1,4 +1,5 @@
-import type { EngineJob, EngineMessage } from '../engine/protocol';
+import type { BackendName } from '../../src-shared/config';
+import { jobBackend, type EngineJob, type EngineMessage } from '../engine/protocol';
 import type { EngineLauncher } from './engine-launcher';
 
 /** One engine process as the pool drives it (a child_process.fork, an Electron utilityProcess). */
@@ -21,12 +22,16 @@ interface Binding {
   runId: string;
   onMessage: (message: EngineMessage) => void;
   onExit: (code: number | null, signal: NodeJS.Signals | null) => void;
-  /** The job's result came: the process finished it cleanly and may take the next one. */
+  /** The job's result came and left no tensors behind: the process finished it cleanly and may take the next one. */
   succeeded: boolean;
+  /** The host killed the job: a result still in flight does not make the dying process reusable. */
+  killed: boolean;
 }
 
 interface Engine {
   process: EngineProcess;
+  /** The backend its jobs asked for: tfjs-node and tfjs-node-gpu both register 'tensorflow', so a process serves one preference. */
+  backend: BackendName | 'auto';
   job: Binding | null;
   dead: boolean;
   idleTimer?: NodeJS.Timeout;
@@ -46,13 +51,13 @@ export function reusingLauncher(spawn: SpawnEngine, idleMs = ENGINE_IDLE_MS): En
     const at = idle.indexOf(engine);
     if (at >= 0) idle.splice(at, 1);
   };
-  const start = (): Engine => {
-    const engine: Engine = { process: null as unknown as EngineProcess, job: null, dead: false };
+  const start = (backend: Engine['backend']): Engine => {
+    const engine: Engine = { process: null as unknown as EngineProcess, backend, job: null, dead: false };
     engine.process = spawn(
       (m) => {
         const job = engine.job;
         if (!job || m.runId !== job.runId) return;
-        if (m.type === 'result') job.succeeded = true;
+        if (m.type === 'result') job.succeeded = !job.killed && !m.leakedTensors;
         job.onMessage(m);
       },
       (code, signal) => {
@@ -68,22 +73,25 @@ export function reusingLauncher(spawn: SpawnEngine, idleMs = ENGINE_IDLE_MS): En
 
   return (job, onMessage, onExit) => {
     // The most recently used engine first: its caches are the warmest.
-    let engine = idle.pop();
+    const backend = jobBackend(job);
+    let engine = [...idle].reverse().find((e) => e.backend === backend);
     if (engine) {
       retire(engine);
       engine.process.holdHost?.(true);
-    } else engine = start();
-    const binding: Binding = { runId: job.runId, onMessage, onExit, succeeded: false };
+    } else engine = start(backend);
+    const binding: Binding = { runId: job.runId, onMessage, onExit, succeeded: false, killed: false };
     engine.job = binding;
     engine.process.send(job);
     const own = engine;
     return {
       kill: () => {
-        if (own.job === binding) own.process.kill();
+        if (own.job !== binding) return;
+        binding.killed = true;
+        own.process.kill();
       },
       release: () => {
         if (own.job !== binding) return;
-        if (!binding.succeeded || own.dead) {
+        if (!binding.succeeded || binding.killed || own.dead) {
           own.process.kill();
           return;
         }

@@ -11,7 +11,8 @@ interface Process {
   die(code: number | null, signal: NodeJS.Signals | null): void;
 }
 
-function pool(idleMs = 1_000) {
+/** `dieOnKill: false`: a kill takes effect later, as a real signal does (messages already sent still arrive). */
+function pool(idleMs = 1_000, dieOnKill = true) {
   const processes: Process[] = [];
   const spawn: SpawnEngine = (onMessage, onExit) => {
     const p: Process = {
@@ -26,7 +27,7 @@ function pool(idleMs = 1_000) {
       send: (job) => p.jobs.push(job.runId),
       kill: () => {
         p.killed = true;
-        p.die(null, 'SIGKILL');
+        if (dieOnKill) p.die(null, 'SIGKILL');
       },
       holdHost: (hold) => (p.holding = hold),
     };
@@ -34,7 +35,7 @@ function pool(idleMs = 1_000) {
   return { launch: reusingLauncher(spawn, idleMs), processes };
 }
 
-const job = (runId: string) => ({ type: 'finetune', runId }) as unknown as EngineJob;
+const job = (runId: string, backend = 'auto') => ({ type: 'finetune', runId, config: { backend } }) as unknown as EngineJob;
 
 function track() {
   const exits: { code: number | null; signal: NodeJS.Signals | null }[] = [];
@@ -114,5 +115,55 @@ describe('engine pool: processes kept for the next job', () => {
       () => {},
     );
     expect(processes).toHaveLength(3);
+  });
+
+  it('never reuses a process the host killed, even when the result was already on its way', async () => {
+    const { launch, processes } = pool(1_000, false);
+    const a = track();
+    const cancelled = launch(job('run-a'), a.onMessage, a.onExit);
+    cancelled.kill();
+    processes[0].say({ type: 'result' });
+    cancelled.release();
+    launch(
+      job('run-b'),
+      () => {},
+      () => {},
+    );
+    expect(processes).toHaveLength(2);
+    expect(processes[1].jobs).toEqual(['run-b']);
+  });
+
+  it('does not reuse a process whose job left tensors behind', () => {
+    const { launch, processes } = pool();
+    const leaky = launch(
+      job('run-a'),
+      () => {},
+      () => {},
+    );
+    processes[0].say({ type: 'result', leakedTensors: 3 });
+    leaky.release();
+    expect(processes[0].killed).toBe(true);
+  });
+
+  it('gives a job only a process that served the same backend preference (the native backends cannot share one)', () => {
+    const { launch, processes } = pool();
+    const first = launch(
+      job('run-a', 'tfjs-node'),
+      () => {},
+      () => {},
+    );
+    processes[0].say({ type: 'result' });
+    first.release();
+    launch(
+      job('run-b', 'tfjs-node-gpu'),
+      () => {},
+      () => {},
+    );
+    launch(
+      job('run-c', 'tfjs-node'),
+      () => {},
+      () => {},
+    );
+    expect(processes.map((p) => p.jobs)).toEqual([['run-a', 'run-c'], ['run-b']]);
   });
 });
