@@ -67,22 +67,30 @@ describe('the supplied gradients computed on wasm match tfjs autodiff on the cpu
       Float32Array.from({ length: k * k * 3 * 4 }, (_, i) => Math.cos(i)),
       [k, k, 3, 4],
     );
-  const a = () =>
+  const matrix = (rows: number, cols: number, f: (i: number) => number) =>
     tf.tensor2d(
-      Float32Array.from({ length: 35 }, (_, i) => Math.sin(i)),
-      [5, 7],
+      Float32Array.from({ length: rows * cols }, (_, i) => f(i)),
+      [rows, cols],
     );
-  const b = () =>
-    tf.tensor2d(
-      Float32Array.from({ length: 21 }, (_, i) => Math.cos(i)),
-      [7, 3],
-    );
-  const cases: Case[] = [
-    {
-      name: 'matMul',
-      reference: () => tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(tf.matMul(p, q))))([a(), b()]),
-      ours: () => tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(matMul(p as tf.Tensor2D, q as tf.Tensor2D, { a: true, b: true }))))([a(), b()]),
-    },
+  const cases: Case[] = (
+    [
+      // On wasm each product is turned around where XNNPACK would otherwise pack the larger operand:
+      // [5,7]·[7,3] turns only the input gradient; [4,12]·[12,40] the forward product and the input
+      // gradient (as a layer wider than its batch); [3,2]·[2,50] the weight gradient.
+      [5, 7, 3],
+      [4, 12, 40],
+      [3, 2, 50],
+    ] as const
+  ).map(([n, k, m]) => ({
+    name: `matMul [${n},${k}]·[${k},${m}]`,
+    reference: () => tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(tf.matMul(p, q))))([matrix(n, k, Math.sin), matrix(k, m, Math.cos)]),
+    ours: () =>
+      tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(matMul(p as tf.Tensor2D, q as tf.Tensor2D, { a: true, b: true }))))([
+        matrix(n, k, Math.sin),
+        matrix(k, m, Math.cos),
+      ]),
+  }));
+  cases.push(
     // The input gradient is wasm's sub-pixel convolution: strides that do and do not divide the kernel,
     // a kernel smaller than its stride (phases with no taps), unequal strides, rows past the last window.
     ...(
@@ -100,7 +108,7 @@ describe('the supplied gradients computed on wasm match tfjs autodiff on the cpu
       ours: () =>
         tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(conv2d(p as tf.Tensor4D, q as tf.Tensor4D, stride, { x: true, w: true }))))([x(), w(k)]),
     })),
-  ];
+  );
 
   for (const c of cases) {
     it(c.name, async () => {
