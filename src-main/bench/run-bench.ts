@@ -32,10 +32,12 @@ const COUNTS = {
     // JavaScript with its optimising tiers meanwhile): fewer warm-up steps put that start into the
     // first rounds, which then decide the spread's worse end. Every side of a row warms up as long.
     trainWarmup: 100,
-    steps: { mlp: 40, cnn: 40, lora: 40, eval: 2 },
+    // Segments of about a second: shorter ones catch this shared machine's sub-second stalls on one side
+    // of a round and not the other (CNN rounds of 40 steps, 0.5 s: per-round ratios 1.26–1.80 around a median of 1.44).
+    steps: { mlp: 80, cnn: 100, lora: 80, eval: 2 },
     evalRows: 10_000,
     cpuSteps: { mlp: 4, cnn: 2, lora: 4, eval: 1 },
-    ratioSteps: 20,
+    ratioSteps: 60,
     loopFraction: 0.3,
     memoryRows: 60_000,
     memorySteps: 50,
