@@ -28,10 +28,11 @@ const COUNTS = {
   full: {
     rounds: 7,
     warmup: 5,
-    // Training on wasm reaches its steady speed after about 75 steps (V8 compiles the hot wasm and
-    // JavaScript with its optimising tiers meanwhile): fewer warm-up steps put that start into the
-    // first rounds, which then decide the spread's worse end. Every side of a row warms up as long.
-    trainWarmup: 100,
+    // Training on wasm reaches its steady speed only after a few seconds (V8 compiles the hot wasm and
+    // JavaScript with its optimising tiers meanwhile; the MLP at batch 64: 10.3 → 6.2 ms a step over
+    // its first 240 steps): fewer warm-up steps put that start into the first rounds, which then decide
+    // the spread's worse end. Every side of a row warms up as long.
+    trainWarmup: 300,
     // Segments of about a second: shorter ones catch this shared machine's sub-second stalls on one side
     // of a round and not the other (CNN rounds of 40 steps, 0.5 s: per-round ratios 1.26–1.80 around a median of 1.44).
     steps: { mlp: 80, cnn: 100, lora: 80, eval: 2 },
