@@ -46,13 +46,14 @@ describeWithRedis(
       cleanups.push(remove);
       const workers = [0, 1].map(() => start(process.execPath, [BIN, 'worker', '--redis', url, '--parallel', '1', '--lock-seconds', '2']));
       const file = join(dir, 'study.json');
-      // 4 methods × 2 seeds = 8 fine-tunes after the pretraining run, long enough to be killed in the middle.
+      // 4 methods × 2 seeds = 8 fine-tunes after the pretraining run, long enough to be killed in the middle
+      // (with runs of 6 epochs, about 1.5 s each, a CI run found none of worker 1's with a resume point while it trained).
       writeFileSync(
         file,
         JSON.stringify(
           tinyStudy({
             methods: [{ id: 'vanilla' }, { id: 'l2-sp' }, { id: 'ewc' }, { id: 'rehearsal' }],
-            budget: { epochs: 6, batchSize: 16, evalsPerEpoch: 2, seeds: [0, 1] },
+            budget: { epochs: 16, batchSize: 16, evalsPerEpoch: 2, seeds: [0, 1] },
           }),
         ),
       );
