@@ -34,6 +34,14 @@ export interface MeasuredSide {
 /** A named ratio of the row's first side to another: the median of per-round ratios with their min–max. */
 export type NamedRatio = { name: string; over: string } & RatioSummary;
 
+/** How a row is timed: warm-up steps, rounds, steps per side in a round, and the slices a round is cut into. */
+export interface RowCounts {
+  warmup: number;
+  rounds: number;
+  steps: number;
+  slices: number;
+}
+
 /** A workload row of the bench: every side warmed up alike, then timed in interleaved rounds. */
 export interface ComparisonRow {
   workload: string;
@@ -41,6 +49,8 @@ export interface ComparisonRow {
   warmup: number;
   rounds: number;
   stepsPerSegment: number;
+  /** Mirrored passes a round's segments are cut into (see `interleaved`). */
+  slices: number;
   /** 1-minute load average before and after the row (the machine is shared). */
   loadBefore: number;
   loadAfter: number;
@@ -100,7 +110,7 @@ export function summariseSides(
 export async function comparisonRow(
   workload: string,
   specs: SideSpec[],
-  counts: { warmup: number; rounds: number; steps: number },
+  counts: RowCounts,
   flopsPerSample: number,
   samplesPerStep: number,
   ceiling: CeilingFigures,
@@ -126,6 +136,7 @@ export async function comparisonRow(
       counts.rounds,
       counts.steps,
       samplesPerStep,
+      counts.slices,
     );
     const rates = specs.map((_, i) => measured[running.findIndex((r) => r.i === i)] ?? null);
     const { sides, ratios } = summariseSides(specs, rates, notes, flopsPerSample, ceiling);
@@ -136,6 +147,7 @@ export async function comparisonRow(
       warmup: counts.warmup,
       rounds: counts.rounds,
       stepsPerSegment: counts.steps,
+      slices: counts.slices,
       loadBefore,
       loadAfter: loadavg()[0],
       sides,
@@ -147,13 +159,7 @@ export async function comparisonRow(
 }
 
 /** A row that could not run at all (e.g. a side died mid-way): every side carries the reason. */
-export function failedRow(
-  workload: string,
-  specs: SideSpec[],
-  counts: { warmup: number; rounds: number; steps: number },
-  flopsPerSample: number,
-  err: unknown,
-): ComparisonRow {
+export function failedRow(workload: string, specs: SideSpec[], counts: RowCounts, flopsPerSample: number, err: unknown): ComparisonRow {
   const note = `fails: ${(err as Error).message.split('\n')[0]}`;
   const load = loadavg()[0];
   const sides = specs.map(({ label, implementation, backend, threads }) => ({
@@ -172,6 +178,7 @@ export function failedRow(
     warmup: counts.warmup,
     rounds: counts.rounds,
     stepsPerSegment: counts.steps,
+    slices: counts.slices,
     loadBefore: load,
     loadAfter: load,
     sides,

@@ -2,7 +2,7 @@ import { cpus, loadavg } from 'node:os';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { BERT_TINY, GPT2_SMALL, type HubConfig } from './hf-bench-models';
 import { engineHfSession, sequenceOf } from './hf-workload';
-import { gflopsOf } from './comparison-row';
+import { gflopsOf, type RowCounts } from './comparison-row';
 import { interleaved, ratioOf, summarise, type RateSummary, type RatioSummary, type TimedSide } from './interleave';
 import { ceilingShare, NO_CEILING, type CeilingFigures } from './sgemm-ceiling';
 import { startTorchSession, type TorchSession } from './torch-session';
@@ -29,6 +29,7 @@ export interface TransformerRow {
   warmup: number;
   rounds: number;
   stepsPerSegment: number;
+  slices: number;
   /** Nominal training FLOPs per token (src-main/bench/flops.ts), null when the row did not run. */
   flopsPerToken: number | null;
   /** 1-minute load average before and after the row (the machine is shared). */
@@ -41,8 +42,8 @@ export interface TransformerRow {
 
 /** How much each transformer row does: `quick` is the smoke size (fewer rounds and steps). */
 export const TRANSFORMER_COUNTS = {
-  full: { warmup: 2, rounds: 5, steps: 2 },
-  quick: { warmup: 1, rounds: 5, steps: 1 },
+  full: { warmup: 2, rounds: 5, steps: 2, slices: 2 },
+  quick: { warmup: 1, rounds: 5, steps: 1, slices: 1 },
 };
 
 const ROWS: { workload: string; config: HubConfig; batch: number }[] = [
@@ -72,7 +73,7 @@ function torchArgs(config: HubConfig, batch: number, threads: number, warmup: nu
 /** One transformer row: the engine on wasm against PyTorch at 1 thread and at all cores, interleaved round-robin. */
 export async function transformerRow(
   row: { workload: string; config: HubConfig; batch: number },
-  counts: { warmup: number; rounds: number; steps: number },
+  counts: RowCounts,
   log: (line: string) => void = () => {},
   ceiling: CeilingFigures = NO_CEILING,
 ): Promise<TransformerRow> {
@@ -96,7 +97,7 @@ export async function transformerRow(
     }
   }
   try {
-    const rates = await interleaved(sides, counts.rounds, counts.steps, row.batch * sequence);
+    const rates = await interleaved(sides, counts.rounds, counts.steps, row.batch * sequence, counts.slices);
     const flopsPerToken = engine.flopsPerSequence / sequence;
     sides.forEach((s, i) => {
       const side = result.find((r) => r.implementation === s.name)!;
@@ -112,6 +113,7 @@ export async function transformerRow(
       warmup: counts.warmup,
       rounds: counts.rounds,
       stepsPerSegment: counts.steps,
+      slices: counts.slices,
       flopsPerToken,
       loadBefore,
       loadAfter: loadavg()[0],
@@ -125,11 +127,7 @@ export async function transformerRow(
 }
 
 /** Both transformer rows of issue 15 (BERT-tiny- and GPT-2-shaped training steps). */
-export async function transformerRows(
-  counts: { warmup: number; rounds: number; steps: number },
-  log: (line: string) => void,
-  ceiling: CeilingFigures = NO_CEILING,
-): Promise<TransformerRow[]> {
+export async function transformerRows(counts: RowCounts, log: (line: string) => void, ceiling: CeilingFigures = NO_CEILING): Promise<TransformerRow[]> {
   const out: TransformerRow[] = [];
   for (const row of ROWS) {
     try {
@@ -139,7 +137,14 @@ export async function transformerRows(
       const note = `fails: ${(err as Error).message.split('\n')[0]}`;
       log(`${row.workload}: ${note}`);
       const load = loadavg()[0];
-      const sizes = { sequence: sequenceOf(row.config), warmup: counts.warmup, rounds: counts.rounds, stepsPerSegment: counts.steps, flopsPerToken: null };
+      const sizes = {
+        sequence: sequenceOf(row.config),
+        warmup: counts.warmup,
+        rounds: counts.rounds,
+        stepsPerSegment: counts.steps,
+        slices: counts.slices,
+        flopsPerToken: null,
+      };
       out.push({
         ...row,
         ...sizes,

@@ -39,15 +39,22 @@ export function ratioOf(a: number[], b: number[]): RatioSummary {
 
 /**
  * Issue 17's measuring rule: every side is already warmed up the same; then `rounds` timed segments
- * of `steps` steps each run round-robin (side 1, side 2, …, then again), so a burst of load on a
- * shared machine falls on every side alike. Returns each side's units per second in every round.
+ * of `steps` steps per side. A round runs in `slices` passes over the sides of steps/slices steps each,
+ * every other pass in reverse order (a b c, c b a, a b c, …): this shared machine's speed drifts in
+ * phases of a second or two (the same product on wasm: 1.06–2.06 ms in 100-call batches), so a side
+ * whose whole segment fell into a slow phase decided a round's ratio; sliced and mirrored, every
+ * side's segment spans the same stretch of the round. Returns each side's units per second in every round.
  */
-export async function interleaved(sides: TimedSide[], rounds: number, steps: number, unitsPerStep: number): Promise<number[][]> {
+export async function interleaved(sides: TimedSide[], rounds: number, steps: number, unitsPerStep: number, slices = 1): Promise<number[][]> {
+  if (!Number.isInteger(steps / slices) || slices < 1) throw new Error(`interleaved: ${steps} steps do not split into ${slices} slices`);
   const rates = sides.map(() => [] as number[]);
-  for (let r = 0; r < rounds; r++)
-    for (const [i, side] of sides.entries()) {
-      const seconds = await side.run(steps);
-      rates[i].push((steps * unitsPerStep) / seconds);
+  for (let r = 0; r < rounds; r++) {
+    const seconds = sides.map(() => 0);
+    for (let s = 0; s < slices; s++) {
+      const order = s % 2 ? [...sides.keys()].reverse() : [...sides.keys()];
+      for (const i of order) seconds[i] += await sides[i].run(steps / slices);
     }
+    seconds.forEach((t, i) => rates[i].push((steps * unitsPerStep) / t));
+  }
   return rates;
 }

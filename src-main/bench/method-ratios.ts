@@ -4,6 +4,7 @@ import { disposeDevice, toDevice } from '../engine/device-data';
 import { METHODS } from '../engine/methods/registry';
 import { engineTrainSession } from './engine-workload';
 import type { StepSession } from './hf-workload';
+import type { RowCounts } from './comparison-row';
 import { interleaved, ratioOf, summarise, type RateSummary, type RatioSummary } from './interleave';
 
 /** One method's training speed and its step time relative to vanilla (timed in the segment next to it) or why it has none. */
@@ -21,6 +22,7 @@ export interface MethodRatios {
   warmup: number;
   rounds: number;
   stepsPerSegment: number;
+  slices: number;
   methods: MethodRatio[];
   /** mix-cd's step time over rehearsal's, per round (both timed in the same round). */
   mixcdToRehearsal: RatioSummary | null;
@@ -31,7 +33,7 @@ export interface MethodRatios {
  * MLP, batch 64) warmed up alike, then in each of `rounds` rounds every method runs one segment right
  * after a vanilla segment; a ratio is the median of the per-round ratios to that vanilla segment.
  */
-export async function methodStepRatios(backend: BackendName, counts: { warmup: number; rounds: number; steps: number }): Promise<MethodRatios> {
+export async function methodStepRatios(backend: BackendName, counts: RowCounts): Promise<MethodRatios> {
   const batch = 64;
   const data = toDevice(loadMnistDigits());
   const sessions = new Map<string, StepSession>();
@@ -69,6 +71,7 @@ export async function methodStepRatios(backend: BackendName, counts: { warmup: n
       counts.rounds,
       counts.steps,
       batch,
+      counts.slices,
     );
     const of = (id: string) => rates[2 * timed.indexOf(id) + 1];
     const vanillaBefore = (id: string) => rates[2 * timed.indexOf(id)];
@@ -84,6 +87,7 @@ export async function methodStepRatios(backend: BackendName, counts: { warmup: n
       warmup: counts.warmup,
       rounds: counts.rounds,
       stepsPerSegment: counts.steps,
+      slices: counts.slices,
       methods,
       mixcdToRehearsal: both ? ratioOf(of('rehearsal'), of('mixcd')) : null,
     };

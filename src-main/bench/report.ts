@@ -9,8 +9,9 @@ import type { TorchInfo } from './torch-workload';
 /** Issue 17's measuring rule, stated in the report so a reader of the JSON alone knows how its numbers were made. */
 export const MEASURING_RULE =
   'Every side of a row runs the same warm-up steps, then `rounds` timed segments of `stepsPerSegment` steps, round-robin with the ' +
-  "row's other sides (methods: each right after a vanilla segment). A rate is the median with min–max over the segments; a ratio " +
-  'is the median of the per-round ratios with their min–max. A target is met only if it holds at the worse end of that spread.';
+  "row's other sides (methods: each right after a vanilla segment); a round runs in `slices` mirrored passes of a slice of every " +
+  'segment (sides forward, then backward), so slow phases of the machine fall on every side alike. A rate is the median with ' +
+  'min–max over the segments; a ratio is the median of the per-round ratios with their min–max. A target is met only if it holds at the worse end of that spread.';
 
 /** The machine the numbers came from: a shared machine's load and steal, PyTorch's BLAS and the sgemm ceiling. */
 export interface BenchMachine {
@@ -68,7 +69,7 @@ export function formatReport(r: BenchReport): string {
   ];
   for (const row of r.rows) {
     lines.push(
-      `${row.workload}: ${row.warmup} warm-up, ${row.rounds} rounds × ${row.stepsPerSegment} steps, load ${row.loadBefore.toFixed(1)} → ${row.loadAfter.toFixed(1)}`,
+      `${row.workload}: ${row.warmup} warm-up, ${row.rounds} rounds × ${row.stepsPerSegment} steps in ${row.slices} slices, load ${row.loadBefore.toFixed(1)} → ${row.loadAfter.toFixed(1)}`,
     );
     lines.push(`    ${'side'.padEnd(30)} ${'samples/s median (min–max)'.padEnd(28)} ${'GFLOP/s'.padStart(8)}  of ceiling`);
     for (const s of row.sides) {
@@ -96,7 +97,7 @@ export function formatReport(r: BenchReport): string {
   );
   for (const t of r.transformers) {
     lines.push(
-      `  ${t.workload}: batch ${t.batch}×${t.sequence}, ${t.warmup} warm-up, ${t.rounds} rounds × ${t.stepsPerSegment} steps, load ${t.loadBefore.toFixed(1)} → ${t.loadAfter.toFixed(1)}`,
+      `  ${t.workload}: batch ${t.batch}×${t.sequence}, ${t.warmup} warm-up, ${t.rounds} rounds × ${t.stepsPerSegment} steps in ${t.slices} slices, load ${t.loadBefore.toFixed(1)} → ${t.loadAfter.toFixed(1)}`,
     );
     for (const s of t.sides) {
       const v = s.tokensPerSecond;

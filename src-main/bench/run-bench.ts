@@ -36,6 +36,9 @@ const COUNTS = {
     // Segments of about a second: shorter ones catch this shared machine's sub-second stalls on one side
     // of a round and not the other (CNN rounds of 40 steps, 0.5 s: per-round ratios 1.26–1.80 around a median of 1.44).
     steps: { mlp: 80, cnn: 100, lora: 80, eval: 2 },
+    // A round cut into mirrored slices (engine, tfjs-layers, PyTorch, then back): each side's steps span
+    // the same stretch of the round, so the machine's slow phases fall on every side alike.
+    slices: { train: 4, eval: 2 },
     evalRows: 10_000,
     cpuSteps: { mlp: 4, cnn: 2, lora: 4, eval: 1 },
     ratioSteps: 60,
@@ -49,6 +52,7 @@ const COUNTS = {
     warmup: 1,
     trainWarmup: 1,
     steps: { mlp: 2, cnn: 1, lora: 2, eval: 1 },
+    slices: { train: 1, eval: 1 },
     // A smaller pass keeps the smoke run short; the target is still judged on 10,000 samples at the measured rate.
     evalRows: 2_000,
     cpuSteps: { mlp: 1, cnn: 1, lora: 1, eval: 1 },
@@ -83,8 +87,8 @@ export async function runBench(size: BenchSize, logLine: (line: string) => void)
     start,
   });
   const rows: ComparisonRow[] = [];
-  const row = async (workload: string, specs: SideSpec[], steps: number, flops: number, samplesPerStep: number, warmup = c.warmup) => {
-    const counts = { warmup, rounds: c.rounds, steps };
+  const row = async (workload: string, specs: SideSpec[], steps: number, flops: number, samplesPerStep: number, warmup = c.warmup, slices = c.slices.train) => {
+    const counts = { warmup, rounds: c.rounds, steps, slices };
     try {
       rows.push(await comparisonRow(workload, specs, counts, flops, samplesPerStep, sgemm, log));
     } catch (err) {
@@ -108,7 +112,7 @@ export async function runBench(size: BenchSize, logLine: (line: string) => void)
     };
     const torchSides = torchThreads.map((t) => torchSideSpec({ workload: recipe, batch, warmup: c.trainWarmup }, t));
     await row(name, [engine('wasm', ours('wasm', c.steps[recipe], c.trainWarmup)), layers, ...torchSides], c.steps[recipe], flops, batch, c.trainWarmup);
-    await row(name, [engine('cpu', ours('cpu', c.cpuSteps[recipe], c.warmup))], c.cpuSteps[recipe], flops, batch);
+    await row(name, [engine('cpu', ours('cpu', c.cpuSteps[recipe], c.warmup))], c.cpuSteps[recipe], flops, batch, c.warmup, 1);
   }
   const loraName = 'LoRA r=8 on the MLP (batch 128)';
   const mlpFlops = nominalFlops(benchSpec('mlp'), true);
@@ -125,18 +129,26 @@ export async function runBench(size: BenchSize, logLine: (line: string) => void)
   };
   const loraTorch = torchThreads.map((t) => torchSideSpec({ workload: 'lora', rank: 8, batch: 128, warmup: c.trainWarmup }, t));
   await row(loraName, [engine('wasm', lora('wasm', c.steps.lora, c.trainWarmup)), ...loraTorch], c.steps.lora, mlpFlops, 128, c.trainWarmup);
-  await row(loraName, [engine('cpu', lora('cpu', c.cpuSteps.lora, c.warmup))], c.cpuSteps.lora, mlpFlops, 128);
+  await row(loraName, [engine('cpu', lora('cpu', c.cpuSteps.lora, c.warmup))], c.cpuSteps.lora, mlpFlops, 128, c.warmup, 1);
   const evalRows = c.evalRows;
   const evalName = `evaluate ${evalRows.toLocaleString('en')} pretrain samples (MLP)`;
   const evalFlops = nominalFlops(benchSpec('mlp'), false);
   const evalTorch = torchThreads.map((t) => torchSideSpec({ workload: 'eval', rows: evalRows, warmup: c.warmup }, t));
-  await row(evalName, [engine('wasm', () => engineEvalSession('wasm', c.warmup, evalRows)), ...evalTorch], c.steps.eval, evalFlops, evalRows);
-  await row(evalName, [engine('cpu', () => engineEvalSession('cpu', c.warmup, evalRows))], c.cpuSteps.eval, evalFlops, evalRows);
+  await row(
+    evalName,
+    [engine('wasm', () => engineEvalSession('wasm', c.warmup, evalRows)), ...evalTorch],
+    c.steps.eval,
+    evalFlops,
+    evalRows,
+    c.warmup,
+    c.slices.eval,
+  );
+  await row(evalName, [engine('cpu', () => engineEvalSession('cpu', c.warmup, evalRows))], c.cpuSteps.eval, evalFlops, evalRows, c.warmup, 1);
 
   log('method step ratios (each method right after a vanilla segment)…');
   let methods: MethodRatios | { note: string };
   try {
-    methods = await methodStepRatios('wasm', { warmup: c.trainWarmup, rounds: c.rounds, steps: c.ratioSteps });
+    methods = await methodStepRatios('wasm', { warmup: c.trainWarmup, rounds: c.rounds, steps: c.ratioSteps, slices: c.slices.train });
   } catch (err) {
     methods = { note: `fails: ${(err as Error).message.split('\n')[0]}` };
   }

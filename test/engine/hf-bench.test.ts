@@ -27,7 +27,7 @@ describe("the bench's transformer workloads", () => {
   });
 
   it('a row times the engine round-robin and reports tokens/s with a median inside its min–max (PyTorch sides say why when absent)', async () => {
-    const row = await transformerRow({ workload: 'tiny', config: TINY_GPT2, batch: 2 }, { warmup: 1, rounds: 5, steps: 1 });
+    const row = await transformerRow({ workload: 'tiny', config: TINY_GPT2, batch: 2 }, { warmup: 1, rounds: 5, steps: 1, slices: 1 });
     const engine = row.sides[0].tokensPerSecond!;
     expect(engine.perRound).toHaveLength(5);
     expect(engine.min).toBeLessThanOrEqual(engine.median);
@@ -50,6 +50,23 @@ describe("the bench's transformer workloads", () => {
     expect(summarise(rates[0])).toMatchObject({ median: 10, min: 5, max: 10 });
     // Per-round ratios 2, 2, 4: median 2, while the ratio of the medians would be 10 / 2.5 = 4.
     expect(ratioOf(rates[0], rates[1])).toEqual({ median: 2, min: 2, max: 4 });
+  });
+
+  it("cuts each round into mirrored slices and sums a side's slices into its round", async () => {
+    const calls: string[] = [];
+    // Side a takes 1 s a step in the first slice of every round and 3 s in the later ones; b takes 2 s a step always.
+    const side = (name: string, perStep: (call: number) => number) => {
+      let call = 0;
+      return { name, run: (n: number) => (calls.push(`${name}${n}`), n * perStep(call++ % 4)) };
+    };
+    const rates = await interleaved([side('a', (c) => (c === 0 ? 1 : 3)), side('b', () => 2)], 2, 8, 1, 4);
+    expect(calls).toEqual(Array.from({ length: 2 }, () => ['a2', 'b2', 'b2', 'a2', 'a2', 'b2', 'b2', 'a2']).flat());
+    // a: 2·1 + 3·2·3 = 20 s for 8 steps; b: 16 s.
+    expect(rates).toEqual([
+      [0.4, 0.4],
+      [0.5, 0.5],
+    ]);
+    await expect(interleaved([side('a', () => 1)], 1, 6, 1, 4)).rejects.toThrow(/6 steps do not split into 4 slices/);
   });
 
   it('writes a Hub folder with random float32 weights under the Hub names that the import reads back', () => {

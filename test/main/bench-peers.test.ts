@@ -20,7 +20,7 @@ const engineSide = {
   threads: 1,
   start: () => engineTrainSession({ recipe: 'mlp', batchSize: 8, warmup: 1, totalSteps: 6, backend: 'wasm' }),
 };
-const COUNTS = { warmup: 1, rounds: 5, steps: 1 };
+const COUNTS = { warmup: 1, rounds: 5, steps: 2, slices: 2 };
 const NO_CEILING = { oneCore: null, allCores: null };
 
 describe("the bench's peers (PyTorch, the sgemm ceiling)", () => {

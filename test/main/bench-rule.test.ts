@@ -68,11 +68,12 @@ describe("the bench's measuring rule (issue 17)", () => {
       { ...meta('broken', 1), start: () => Promise.reject(new Error('no such script\nstack')) },
       side('b', 2),
     ];
-    const row = await comparisonRow('w', specs, { warmup: 1, rounds: 5, steps: 4 }, 1e9, 8, CEILING);
-    expect(order).toEqual(Array.from({ length: 5 }, () => ['a', 'b']).flat());
+    const row = await comparisonRow('w', specs, { warmup: 1, rounds: 5, steps: 4, slices: 2 }, 1e9, 8, CEILING);
+    // Two mirrored slices of 2 steps a round: a b, then b a.
+    expect(order).toEqual(Array.from({ length: 5 }, () => ['a', 'b', 'b', 'a']).flat());
     expect(disposed.sort()).toEqual(['a', 'b']);
     expect(row.sides.map((s) => s.note)).toEqual([undefined, 'PyTorch unavailable: not installed', 'fails: no such script', undefined]);
-    expect(row.sides[0].samplesPerSecond).toMatchObject({ median: 32, perRound: [32, 32, 32, 32, 32] });
+    expect(row.sides[0].samplesPerSecond).toMatchObject({ median: 16, perRound: [16, 16, 16, 16, 16] });
     expect(row.ratios).toEqual([{ name: 'a / b', over: 'b', median: 2, min: 2, max: 2 }]);
   });
 });
