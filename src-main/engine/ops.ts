@@ -9,13 +9,15 @@ type GradFn = Parameters<typeof tf.customGrad>[0];
 /**
  * Builds an op whose gradient is computed only for the operands that need one. tfjs calls a
  * gradient function for all of its inputs, so an operand that needs no gradient (the model input,
- * a frozen kernel) is captured by the closure instead of being passed as an input.
+ * a frozen kernel) is captured by the closure instead of being passed as an input. With
+ * `keepValue` the op's output is kept for the backward pass too (an activation's mask).
  */
 function partialGrad<T extends tf.Tensor>(
   operands: tf.Tensor[],
   need: boolean[],
   forward: (ops: tf.Tensor[]) => T,
-  backward: (dy: T, ops: tf.Tensor[], which: number) => tf.Tensor,
+  backward: (dy: T, ops: tf.Tensor[], which: number, value: T) => tf.Tensor,
+  keepValue = false,
 ): T {
   const inputs = operands.filter((_, i) => need[i]);
   if (inputs.length === 0) return forward(operands);
@@ -24,11 +26,12 @@ function partialGrad<T extends tf.Tensor>(
     const save = args[inputs.length] as tf.GradSaveFunc;
     let k = 0;
     const ops = operands.map((t, i) => (need[i] ? given[k++] : t));
+    const value = forward(ops);
     // Saved tensors outlive the forward pass's tidy; a captured batch would otherwise be freed before backprop.
-    save(ops);
+    save(keepValue ? [...ops, value] : ops);
     return {
-      value: forward(ops),
-      gradFunc: (dy: T, saved: tf.Tensor[]) => operands.flatMap((_, i) => (need[i] ? [backward(dy, saved, i)] : [])),
+      value,
+      gradFunc: (dy: T, saved: tf.Tensor[]) => operands.flatMap((_, i) => (need[i] ? [backward(dy, saved, i, saved[operands.length] as T)] : [])),
     };
   }) as unknown as GradFn);
   return (op as unknown as (...t: tf.Tensor[]) => T)(...inputs);
@@ -181,9 +184,43 @@ export function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, stride: number | [number,
     [x, w],
     [need.x, need.w],
     ([a, k]) => tf.conv2d(a as tf.Tensor4D, k as tf.Tensor4D, stride, 'valid'),
-    (dy, [a, k], which) => {
-      const [input, kernel] = [a as tf.Tensor4D, k as tf.Tensor4D];
-      return which === 0 ? conv2dInputGrad(dy, kernel, input.shape, stride) : conv2dFilterGrad(input, dy, kernel.shape[0], kernel.shape[1], stride);
+    (dy, [a, k], which) => convGrad(dy, a as tf.Tensor4D, k as tf.Tensor4D, stride, which),
+  );
+}
+
+/** The gradient of a 'valid' conv2d's input (`which` 0) or kernel (1), from its output's gradient dy. */
+function convGrad(dy: tf.Tensor4D, input: tf.Tensor4D, kernel: tf.Tensor4D, stride: number | [number, number], which: number): tf.Tensor4D {
+  return which === 0 ? conv2dInputGrad(dy, kernel, input.shape, stride) : conv2dFilterGrad(input, dy, kernel.shape[0], kernel.shape[1], stride);
+}
+
+/**
+ * activation(conv2d(x, w) + bias) for a 'valid' conv2d, in one fused kernel forward (on wasm XNNPACK
+ * adds the bias and clamps while it writes the output, where a separate add and relu each make a
+ * pass over it) and with conv2d's gradients backward. x: [n, h, w, in], w: [kh, kw, in, out], bias: [out].
+ */
+export function conv2dBiasActivation(
+  x: tf.Tensor4D,
+  w: tf.Tensor4D,
+  bias: tf.Tensor1D,
+  stride: number | [number, number],
+  activation: 'relu' | 'linear',
+  need: { x: boolean; w: boolean; bias: boolean },
+): tf.Tensor4D {
+  // Every operand's gradient starts from dz, the gradient before the activation: formed once.
+  let dz: tf.Tensor4D | null = null;
+  const preActivation = (dy: tf.Tensor4D, y: tf.Tensor4D) => (dz ??= activation === 'relu' ? tf.mul<tf.Tensor4D>(dy, tf.step(y)) : dy);
+  return partialGrad<tf.Tensor4D>(
+    [x, w, bias],
+    [need.x, need.w, need.bias],
+    // The kernel itself: tf.fused.conv2d falls back to three ops while gradients are recorded.
+    ([a, k, b]) =>
+      tf
+        .engine()
+        .runKernel('FusedConv2D', { x: a, filter: k, bias: b }, { strides: stride, pad: 'valid', dataFormat: 'NHWC', dilations: 1, activation }) as tf.Tensor4D,
+    (dy, [a, k], which, y) => {
+      const g = preActivation(dy, y);
+      return which === 2 ? tf.sum(g, [0, 1, 2]) : convGrad(g, a as tf.Tensor4D, k as tf.Tensor4D, stride, which);
     },
+    activation === 'relu',
   );
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src-main/engine/backend';
-import { batchMatMul, conv2d, matMul } from '../../src-main/engine/ops';
+import { batchMatMul, conv2d, conv2dBiasActivation, matMul } from '../../src-main/engine/ops';
 
 function relDiff(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] / (tf.max(tf.abs(b)).dataSync()[0] + 1e-6));
@@ -108,6 +108,31 @@ describe('the supplied gradients computed on wasm match tfjs autodiff on the cpu
       ours: () =>
         tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(conv2d(p as tf.Tensor4D, q as tf.Tensor4D, stride, { x: true, w: true }))))([x(), w(k)]),
     })),
+    // The fused conv + bias + activation: its forward is one kernel, its gradients start from the
+    // activation's mask (a bias that sends about half the outputs below zero; the loss's gradient is not
+    // zero there) and the bias gets the sum.
+    ...(['relu', 'linear'] as const).flatMap((activation) => {
+      const bias = () => tf.tensor1d([0.5, -0.5, 1, -1]);
+      const act = (z: tf.Tensor) => (activation === 'relu' ? tf.relu(z) : z);
+      const ref = (p: tf.Tensor, q: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(tf.square(tf.sub(act(tf.add(tf.conv2d(p as tf.Tensor4D, q as tf.Tensor4D, 2, 'valid'), b)), 0.5)));
+      const fused = (p: tf.Tensor, q: tf.Tensor, b: tf.Tensor, needX: boolean) =>
+        tf.sum(
+          tf.square(tf.sub(conv2dBiasActivation(p as tf.Tensor4D, q as tf.Tensor4D, b as tf.Tensor1D, 2, activation, { x: needX, w: true, bias: true }), 0.5)),
+        );
+      return [
+        {
+          name: `conv2d 3×3/2 + bias, ${activation} (fused): input, filter and bias gradients`,
+          reference: () => tf.grads((p: tf.Tensor, q: tf.Tensor, b: tf.Tensor) => ref(p, q, b))([x(), w(3), bias()]),
+          ours: () => tf.grads((p: tf.Tensor, q: tf.Tensor, b: tf.Tensor) => fused(p, q, b, true))([x(), w(3), bias()]),
+        },
+        {
+          name: `conv2d 3×3/2 + bias, ${activation} (fused) on an input without a gradient: filter and bias gradients`,
+          reference: () => tf.grads((q: tf.Tensor, b: tf.Tensor) => ref(x(), q, b))([w(3), bias()]),
+          ours: () => tf.grads((q: tf.Tensor, b: tf.Tensor) => fused(x(), q, b, false))([w(3), bias()]),
+        },
+      ];
+    }),
   );
 
   for (const c of cases) {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../rng';
-import { conv2d, matMul } from '../ops';
+import { conv2dBiasActivation, matMul } from '../ops';
 import type { HeadSpec, LayerSpec } from '../../../src-shared/layer-spec';
 import { isSequenceModel, PRETRAIN_HEAD, TARGET_HEAD, type ModelSpec } from './layers';
 import { runGraph, type GraphAccess } from './graph';
@@ -119,11 +119,11 @@ export class Model {
     return { kernel: tf.add(w, tf.reshape(delta, w.shape)), trains: true };
   }
 
-  /** One parametric layer; `upstream` says whether its input carries a gradient. */
-  private parametric(layer: string, h: tf.Tensor, upstream: boolean, conv: { stride: number } | null): { out: tf.Tensor; trains: boolean } {
+  /** One dense layer before its activation; `upstream` says whether its input carries a gradient. */
+  private parametric(layer: string, h: tf.Tensor, upstream: boolean): { out: tf.Tensor; trains: boolean } {
     const biasName = `${layer}/bias`;
     const adapter = this.adapters.get(layer);
-    if (adapter && !conv) {
+    if (adapter) {
       // x·W + scale·(x·A)·B: neither W + scale·A·B nor its full-size gradient is ever formed, so a
       // LoRA step costs less than a full one (for conv kernels the adapted kernel is formed instead).
       const w = this.p(`${layer}/kernel`);
@@ -134,10 +134,17 @@ export class Model {
       return { out: tf.add(z, this.p(biasName)), trains: true };
     }
     const { kernel, trains } = this.kernel(layer);
-    const z = conv
-      ? conv2d(h as tf.Tensor4D, kernel as tf.Tensor4D, conv.stride, { x: upstream, w: trains })
-      : matMul(h as tf.Tensor2D, kernel as tf.Tensor2D, { a: upstream, b: trains });
+    const z = matMul(h as tf.Tensor2D, kernel as tf.Tensor2D, { a: upstream, b: trains });
     return { out: tf.add(z, this.p(biasName)), trains: trains || this.trains(biasName) };
+  }
+
+  /** One conv layer with its bias and activation (one fused op); an adapted kernel is formed first. */
+  private conv(layer: Extract<LayerSpec, { kind: 'conv' }>, h: tf.Tensor4D, upstream: boolean): { out: tf.Tensor; upstream: boolean } {
+    const { kernel, trains } = this.kernel(layer.name);
+    const biasName = `${layer.name}/bias`;
+    const need = { x: upstream, w: trains, bias: this.trains(biasName) };
+    const out = conv2dBiasActivation(h, kernel as tf.Tensor4D, this.p(biasName) as tf.Tensor1D, layer.stride, layer.activation, need);
+    return { out, upstream: upstream || need.w || need.bias };
   }
 
   /** The model's weights and kernel layers as the transformer layers see them. */
@@ -145,7 +152,7 @@ export class Model {
     weight: (name) => this.p(name),
     trains: (name) => this.trains(name),
     dense: (layer, h, upstream) => {
-      const { out, trains } = this.parametric(layer, h, upstream, null);
+      const { out, trains } = this.parametric(layer, h, upstream);
       return { out: out as tf.Tensor2D, upstream: upstream || trains };
     },
   };
@@ -174,8 +181,10 @@ export class Model {
         return layer.mode === 'first' ? firstToken(flow, seq) : meanPool(flow, seq);
       case 'graph':
         return runGraph(this.graphAccess, layer, h, upstream);
+      case 'conv':
+        return this.conv(layer, h as tf.Tensor4D, upstream);
       default: {
-        const { out, trains } = this.parametric(layer.name, h, upstream, layer.kind === 'conv' ? { stride: layer.stride } : null);
+        const { out, trains } = this.parametric(layer.name, h, upstream);
         return { out: activate(out, layer.activation), upstream: upstream || trains };
       }
     }
@@ -221,11 +230,11 @@ export class Model {
   /** A head on the backbone's features: its own layers, then its kernel (a tied head: the transpose of a backbone weight) and bias. */
   private head(layer: string, features: tf.Tensor2D, upstream: boolean, seq: Sequences): tf.Tensor2D {
     const spec = this.headSpec(layer);
-    if (!spec) return this.parametric(layer, features, upstream, null).out as tf.Tensor2D;
+    if (!spec) return this.parametric(layer, features, upstream).out as tf.Tensor2D;
     const input = this.headInput(spec, features, upstream, seq);
     const h = input.out;
     upstream = input.upstream;
-    if (!spec.tied) return this.parametric(layer, h, upstream, null).out as tf.Tensor2D;
+    if (!spec.tied) return this.parametric(layer, h, upstream).out as tf.Tensor2D;
     const z = matMul(h as tf.Tensor2D, tf.transpose(this.p(spec.tied)) as tf.Tensor2D, { a: upstream, b: this.trains(spec.tied) });
     return spec.bias === false ? z : tf.add(z, this.p(`${layer}/bias`));
   }
@@ -262,7 +271,7 @@ export class Model {
     // A head with layers of its own or a tied kernel reads more than one kernel on the features (BERT's pooler, GPT-2's tied head).
     if (this.headSpec(layer) !== undefined)
       throw new Error(`the ${head} head is not one dense layer on the backbone's features, so its per-sample gradient cannot be read off them`);
-    return this.parametric(layer, features, false, null).out as tf.Tensor2D;
+    return this.parametric(layer, features, false).out as tf.Tensor2D;
   }
 
   /**
