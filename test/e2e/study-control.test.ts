@@ -41,15 +41,18 @@ describe('study control in browser mode: progress and ETA, pause and resume, can
     await expect.poll(async () => (await wb.api.queueStatus()).parallel, WAIT).toBe(1);
     expect(await text('queue-state')).toBe('Queue running');
 
-    // Runs of a few seconds each, so that the study is still running when the queue is paused for its cancel.
-    const launch = await wb.api.launchStudy(tinyStudy({ name: 'control study', budget: { epochs: 6, evalsPerEpoch: 1, seeds: [0, 1, 2, 3, 4] } }));
+    // Ten fine-tunes of a few seconds each: the queue is paused soon after the first one ends, so however fast
+    // the rest train, several are still queued for the resume and for the cancel after it (a CI run with five
+    // had resumed its last held run, which ended before the cancel was clicked: nothing was left to cancel).
+    const seeds = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+    const launch = await wb.api.launchStudy(tinyStudy({ name: 'control study', budget: { epochs: 6, evalsPerEpoch: 1, seeds } }));
     const id = launch.studyId;
-    expect(launch.runIds).toHaveLength(6);
+    expect(launch.runIds).toHaveLength(11);
     // Launched outside the page (as a CLI on the same store would): the table still lists every run, queued ones too.
-    await expect.poll(() => page.locator('tr.run').count(), WAIT).toBe(6);
+    await expect.poll(() => page.locator('tr.run').count(), WAIT).toBe(11);
 
     // Progress: done of total, and an ETA once a fine-tuning run has completed (it sets the pace of the rest).
-    await expect.poll(() => text(`study-done-${id}`), WAIT).toMatch(/^[1-5]\/6 done$/);
+    await expect.poll(() => text(`study-done-${id}`), WAIT).toMatch(/^([1-9]|10)\/11 done$/);
     await expect.poll(() => text(`study-eta-${id}`), WAIT).toMatch(/^(under a minute|about \d+ min) left$/);
     expect(await text(`study-counts-${id}`)).toMatch(/completed/);
     await page.screenshot({ path: join(OUTPUT_DIR, 'e2e-study-progress.png'), fullPage: true, animations: 'disabled' });
@@ -63,7 +66,7 @@ describe('study control in browser mode: progress and ETA, pause and resume, can
     await new Promise((resolve) => setTimeout(resolve, 4_000));
     expect(await withStatus('queued')).toEqual(held);
     expect(await withStatus('running')).toEqual([]);
-    await expect.poll(() => text(`study-counts-${id}`), WAIT).toMatch(new RegExp(`^${held.length} queued · \\d completed$`));
+    await expect.poll(() => text(`study-counts-${id}`), WAIT).toMatch(new RegExp(`^${held.length} queued · \\d+ completed$`));
     expect(await text(`study-eta-${id}`)).toBe('waiting: the queue is paused');
     for (const run of held) expect(await text(`run-status-${run}`)).toBe('queued');
     await page.screenshot({ path: join(OUTPUT_DIR, 'e2e-study-paused.png'), fullPage: true, animations: 'disabled' });
@@ -85,7 +88,7 @@ describe('study control in browser mode: progress and ETA, pause and resume, can
     const cancelled = await withStatus('cancelled');
     expect(cancelled.length).toBeGreaterThan(0);
     await expect.poll(() => text(`study-eta-${id}`), WAIT).toBe('finished');
-    await expect.poll(() => text(`study-counts-${id}`), WAIT).toMatch(new RegExp(`\\d completed · ${cancelled.length} cancelled$`));
+    await expect.poll(() => text(`study-counts-${id}`), WAIT).toMatch(new RegExp(`\\d+ completed · ${cancelled.length} cancelled$`));
     expect(await page.getByTestId(`study-cancel-${id}`).count()).toBe(0);
     await page.screenshot({ path: join(OUTPUT_DIR, 'e2e-study-cancelled.png'), fullPage: true, animations: 'disabled' });
     await page.getByTestId('queue-pause').click();
@@ -98,7 +101,7 @@ describe('study control in browser mode: progress and ETA, pause and resume, can
     await expect.poll(() => text(`run-status-${retried}`), WAIT).toBe('completed');
     await expect
       .poll(() => text(`study-counts-${id}`), WAIT)
-      .toMatch(new RegExp(`\\d completed${cancelled.length > 1 ? ` · ${cancelled.length - 1} cancelled` : ''}$`));
+      .toMatch(new RegExp(`\\d+ completed${cancelled.length > 1 ? ` · ${cancelled.length - 1} cancelled` : ''}$`));
     expect(await page.getByTestId(`run-retry-${retried}`).count()).toBe(0);
     await page.screenshot({ path: join(OUTPUT_DIR, 'e2e-study-retried.png'), fullPage: true, animations: 'disabled' });
 
