@@ -5,8 +5,10 @@ import '@tensorflow/tfjs-backend-wasm';
 import type { BackendName } from '../../src-shared/config';
 import { BACKEND_CHAIN, backendInstalled, backendPackage } from './backend-availability';
 import { registerSharingIdentity } from './wasm-identity';
+import { registerViewingSlice } from './wasm-slice';
 
-let sharingIdentity = false;
+// The wasm kernels this engine replaces are replaced once per process.
+let wasmKernelsReplaced = false;
 
 const TFJS_NAME: Record<BackendName, string> = { 'tfjs-node-gpu': 'tensorflow', 'tfjs-node': 'tensorflow', wasm: 'wasm', cpu: 'cpu' };
 
@@ -18,9 +20,10 @@ async function tryBackend(name: BackendName): Promise<string | null> {
     if (name.startsWith('tfjs-node')) createRequire(__filename)(backendPackage(name));
     if (!(await tf.setBackend(TFJS_NAME[name]))) return `${backendPackage(name)} failed to initialise`;
     await tf.ready();
-    if (name === 'wasm' && !sharingIdentity) {
+    if (name === 'wasm' && !wasmKernelsReplaced) {
       registerSharingIdentity();
-      sharingIdentity = true;
+      registerViewingSlice();
+      wasmKernelsReplaced = true;
     }
     return null;
   } catch (err) {

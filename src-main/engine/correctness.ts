@@ -22,7 +22,7 @@ export function perSampleWith<Y extends tfType.Tensor = tfType.Tensor1D>(
   const out = new Float32Array(n);
   for (let start = 0; start < n; start += chunk) {
     const size = Math.min(chunk, n - start);
-    // A set that fits one chunk is read as it is: the wasm backend's slice copies the whole tensor first, even for all of it.
+    // A set that fits one chunk is read as it is, without a copy.
     const whole = size === n;
     // Slicing only the first axis keeps the rest whole, whatever the rank of y.
     const values = tf.tidy(() =>

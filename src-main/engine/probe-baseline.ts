@@ -9,7 +9,7 @@ import { matMul } from './ops';
 /** What the new target head reads of every row (after its own layers: a language model's classifier pools the positions), a chunk at a time. */
 function featuresOf(model: Model, data: DeviceData): tf.Tensor2D {
   const chunk = model.evalChunk;
-  // One chunk is read as it is: on wasm a slice copies the whole tensor first.
+  // One chunk is read as it is, without a copy.
   if (data.n <= chunk) return tf.tidy(() => model.headFeatures(data.x, 'target'));
   const chunks: tf.Tensor2D[] = [];
   for (let start = 0; start < data.n; start += chunk)

@@ -33,9 +33,8 @@ export function poolCorrectness(tf: typeof tfType, pool: DeviceData, model: Mode
 }
 
 /**
- * c_θ(x) of some pool rows with the pretrain head of the model's current weights, in chunks. The rows are
- * copied from the JS-side data and uploaded: the wasm backend's slice copies the whole device tensor first
- * (≈ 70 ms for 4,800 digits, whatever the slice's size), a copy and an upload cost what the rows weigh.
+ * c_θ(x) of some pool rows with the pretrain head of the model's current weights, in chunks. The rows lie
+ * anywhere in the pool: they are copied from the JS-side data and uploaded, which costs what the rows weigh.
  */
 export function rowsCorrectness(tf: typeof tfType, pool: DeviceData, model: Model, rows: ArrayLike<number>): Uint8Array {
   const { x, y } = pool.source;
