@@ -4,8 +4,10 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import type { BackendName } from '../../src-shared/config';
 import { BACKEND_CHAIN, backendInstalled, backendPackage } from './backend-availability';
+import { registerColumnSum } from './wasm-column-sum';
 import { registerSharingIdentity } from './wasm-identity';
 import { registerViewingSlice } from './wasm-slice';
+import { registerTiledTranspose } from './wasm-transpose';
 
 // The wasm kernels this engine replaces are replaced once per process.
 let wasmKernelsReplaced = false;
@@ -23,6 +25,8 @@ async function tryBackend(name: BackendName): Promise<string | null> {
     if (name === 'wasm' && !wasmKernelsReplaced) {
       registerSharingIdentity();
       registerViewingSlice();
+      registerTiledTranspose();
+      registerColumnSum();
       wasmKernelsReplaced = true;
     }
     return null;
