@@ -24,23 +24,28 @@ export interface MethodRatios {
   stepsPerSegment: number;
   slices: number;
   methods: MethodRatio[];
-  /** mix-cd's step time over rehearsal's, per round (both timed in the same round). */
+  /** mix-cd's step time over rehearsal's: the two interleaved with each other in rounds of their own. */
   mixcdToRehearsal: RatioSummary | null;
+  /** Steps per segment of that pairing. */
+  pairStepsPerSegment: number;
 }
 
 /**
  * Issue 17's rule for the methods: every registered method (its defaults, the trainer's own step on the
  * MLP, batch 64) warmed up alike, then in each of `rounds` rounds every method runs one segment right
  * after a vanilla segment; a ratio is the median of the per-round ratios to that vanilla segment.
+ * mix-cd is then timed against random rehearsal directly, in `pairSteps`-step segments: its 5%
+ * target is narrower than the spread of two ratios to separate vanilla segments (0.94–1.06 in one run).
  */
-export async function methodStepRatios(backend: BackendName, counts: RowCounts): Promise<MethodRatios> {
+export async function methodStepRatios(backend: BackendName, counts: RowCounts, pairSteps: number): Promise<MethodRatios> {
   const batch = 64;
   const data = toDevice(loadMnistDigits());
   const sessions = new Map<string, StepSession>();
   const notes = new Map<string, string>();
   const others = METHODS.filter((m) => m.id !== 'vanilla').map((m) => m.id);
   // Vanilla runs before each other method in every round: its schedule is told all of those steps.
-  const totalSteps = counts.warmup + counts.rounds * counts.steps * others.length;
+  // Rehearsal and mix-cd also run the pairing's rounds.
+  const totalSteps = counts.warmup + counts.rounds * (counts.steps * others.length + pairSteps);
   try {
     for (const method of METHODS) {
       try {
@@ -81,7 +86,22 @@ export async function methodStepRatios(backend: BackendName, counts: RowCounts):
       // A step-time ratio is vanilla's rate over the method's, round by round.
       else methods.push({ method: id, samplesPerSecond: summarise(of(id)), stepTimeToVanilla: ratioOf(vanillaBefore(id), of(id)) });
     }
-    const both = timed.includes('mixcd') && timed.includes('rehearsal');
+    const pair = ['rehearsal', 'mixcd'].map((id) => sessions.get(id));
+    let mixcdToRehearsal: RatioSummary | null = null;
+    if (pair[0] && pair[1]) {
+      const [rehearsal, mixcd] = pair;
+      const [r, m] = await interleaved(
+        [
+          { name: 'rehearsal', run: (n: number) => rehearsal.run(n) },
+          { name: 'mixcd', run: (n: number) => mixcd.run(n) },
+        ],
+        counts.rounds,
+        pairSteps,
+        batch,
+        counts.slices,
+      );
+      mixcdToRehearsal = ratioOf(r, m);
+    }
     return {
       batch,
       warmup: counts.warmup,
@@ -89,7 +109,8 @@ export async function methodStepRatios(backend: BackendName, counts: RowCounts):
       stepsPerSegment: counts.steps,
       slices: counts.slices,
       methods,
-      mixcdToRehearsal: both ? ratioOf(of('rehearsal'), of('mixcd')) : null,
+      mixcdToRehearsal,
+      pairStepsPerSegment: pairSteps,
     };
   } finally {
     for (const s of sessions.values()) s.dispose();

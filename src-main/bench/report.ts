@@ -87,7 +87,10 @@ export function formatReport(r: BenchReport): string {
       const sps = x.samplesPerSecond ? `${spread(x.samplesPerSecond)} samples/s` : '';
       lines.push(`  ${x.method.padEnd(14)} ${sps.padEnd(34)} ${x.stepTimeToVanilla ? `×${spread(x.stepTimeToVanilla, 2)} time` : (x.note ?? '')}`);
     }
-    if (r.methods.mixcdToRehearsal) lines.push(`  mix-cd / rehearsal step time: ×${spread(r.methods.mixcdToRehearsal, 2)}`);
+    if (r.methods.mixcdToRehearsal) {
+      const pairing = `the two interleaved, ${r.methods.rounds} rounds × ${r.methods.pairStepsPerSegment} steps in ${r.methods.slices} slices`;
+      lines.push(`  mix-cd / rehearsal step time (${pairing}): ×${spread(r.methods.mixcdToRehearsal, 2)}`);
+    }
   }
   lines.push('', `host event-loop delay p99 while training: ${fmt(r.eventLoopDelayP99Ms, 1)} ms`);
   if (r.memory) lines.push(`peak RSS training on ${r.memory.rows} rows of 784 floats: ${fmt(r.memory.peakRssMB)} MB ${r.memory.note ?? ''}`);

@@ -42,6 +42,8 @@ const COUNTS = {
     evalRows: 10_000,
     cpuSteps: { mlp: 4, cnn: 2, lora: 4, eval: 1 },
     ratioSteps: 60,
+    // mix-cd against rehearsal: segments of about 1.5 s (≈6 ms a step), so that the noise stays well inside the 5% target.
+    pairSteps: 240,
     loopFraction: 0.3,
     memoryRows: 60_000,
     memorySteps: 50,
@@ -57,6 +59,7 @@ const COUNTS = {
     evalRows: 2_000,
     cpuSteps: { mlp: 1, cnn: 1, lora: 1, eval: 1 },
     ratioSteps: 1,
+    pairSteps: 1,
     loopFraction: 0.05,
     memoryRows: 2_000,
     memorySteps: 2,
@@ -148,7 +151,7 @@ export async function runBench(size: BenchSize, logLine: (line: string) => void)
   log('method step ratios (each method right after a vanilla segment)…');
   let methods: MethodRatios | { note: string };
   try {
-    methods = await methodStepRatios('wasm', { warmup: c.trainWarmup, rounds: c.rounds, steps: c.ratioSteps, slices: c.slices.train });
+    methods = await methodStepRatios('wasm', { warmup: c.trainWarmup, rounds: c.rounds, steps: c.ratioSteps, slices: c.slices.train }, c.pairSteps);
   } catch (err) {
     methods = { note: `fails: ${(err as Error).message.split('\n')[0]}` };
   }
