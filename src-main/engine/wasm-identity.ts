@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { replaceWasmKernel } from './wasm-kernel';
 
 interface WasmData {
   refCount: number;
@@ -11,17 +12,12 @@ interface WasmData {
  * batch once more; sharing is safe because tensors are immutable (Variable.assign swaps data).
  */
 export function registerSharingIdentity(): void {
-  tf.unregisterKernel('Identity', 'wasm');
-  tf.registerKernel({
-    kernelName: 'Identity',
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend }) => {
-      const x = inputs.x as tf.TensorInfo;
-      const storage = (backend as unknown as { dataIdMap: { get(id: object): WasmData | undefined } }).dataIdMap;
-      const data = storage.get(x.dataId);
-      if (!data) throw new Error('Identity: the input tensor has no data on the wasm backend');
-      data.refCount++;
-      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
-    },
+  replaceWasmKernel('Identity', ({ inputs, backend }) => {
+    const x = inputs.x as tf.TensorInfo;
+    const storage = (backend as unknown as { dataIdMap: { get(id: object): WasmData | undefined } }).dataIdMap;
+    const data = storage.get(x.dataId);
+    if (!data) throw new Error('Identity: the input tensor has no data on the wasm backend');
+    data.refCount++;
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
   });
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { replaceWasmKernel } from './wasm-kernel';
 
 type Values = ReturnType<BackendWasm['typedArrayFromHeap']>;
 
@@ -29,31 +30,24 @@ function copyBlock(src: Values, strides: number[], begin: number[], size: number
  * for its whole source. Strings keep the original kernel.
  */
 export function registerViewingSlice(): void {
-  const original = tf.getKernel('Slice', 'wasm');
-  if (!original) throw new Error('registerViewingSlice: the wasm backend has no Slice kernel to replace');
-  tf.unregisterKernel('Slice', 'wasm');
-  tf.registerKernel({
-    kernelName: 'Slice',
-    backendName: 'wasm',
-    kernelFunc: (args) => {
-      const x = args.inputs.x as tf.TensorInfo;
-      if (x.dtype === 'string') return original.kernelFunc(args);
-      const backend = args.backend as BackendWasm;
-      const { begin, size } = args.attrs as unknown as tf.SliceAttrs;
-      const [from, extent] = tf.slice_util.parseSliceParams(x, begin, size);
-      // The output first: allocating it may grow the heap, which detaches views taken before.
-      const out = backend.makeOutput(extent, x.dtype);
-      if (tf.util.sizeFromShape(extent) === 0) return out;
-      const src = backend.typedArrayFromHeap(x);
-      const dst = backend.typedArrayFromHeap(out);
-      const strides = tf.util.computeStrides(x.shape);
-      if (tf.slice_util.isSliceContinous(x.shape, from, extent)) {
-        const offset = tf.slice_util.computeFlatOffset(from, strides);
-        dst.set(src.subarray(offset, offset + dst.length));
-      } else {
-        copyBlock(src, strides, from, extent, dst);
-      }
-      return out;
-    },
+  replaceWasmKernel('Slice', (args, original) => {
+    const x = args.inputs.x as tf.TensorInfo;
+    if (x.dtype === 'string') return original(args);
+    const backend = args.backend as BackendWasm;
+    const { begin, size } = args.attrs as unknown as tf.SliceAttrs;
+    const [from, extent] = tf.slice_util.parseSliceParams(x, begin, size);
+    // The output first: allocating it may grow the heap, which detaches views taken before.
+    const out = backend.makeOutput(extent, x.dtype);
+    if (tf.util.sizeFromShape(extent) === 0) return out;
+    const src = backend.typedArrayFromHeap(x);
+    const dst = backend.typedArrayFromHeap(out);
+    const strides = tf.util.computeStrides(x.shape);
+    if (tf.slice_util.isSliceContinous(x.shape, from, extent)) {
+      const offset = tf.slice_util.computeFlatOffset(from, strides);
+      dst.set(src.subarray(offset, offset + dst.length));
+    } else {
+      copyBlock(src, strides, from, extent, dst);
+    }
+    return out;
   });
 }

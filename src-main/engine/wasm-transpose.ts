@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { replaceWasmKernel } from './wasm-kernel';
 
 type Values = ReturnType<BackendWasm['typedArrayFromHeap']>;
 
@@ -39,22 +40,15 @@ function tilesWin(rows: number, cols: number): boolean {
  * 128. Every other transpose keeps the original kernel.
  */
 export function registerTiledTranspose(): void {
-  const original = tf.getKernel('Transpose', 'wasm');
-  if (!original) throw new Error('registerTiledTranspose: the wasm backend has no Transpose kernel to replace');
-  tf.unregisterKernel('Transpose', 'wasm');
-  tf.registerKernel({
-    kernelName: 'Transpose',
-    backendName: 'wasm',
-    kernelFunc: (args) => {
-      const x = args.inputs.x as tf.TensorInfo;
-      const { perm } = args.attrs as unknown as tf.TransposeAttrs;
-      const [rows, cols] = x.shape;
-      if (x.dtype !== 'float32' || x.shape.length !== 2 || perm[0] !== 1 || !tilesWin(rows, cols)) return original.kernelFunc(args);
-      const backend = args.backend as BackendWasm;
-      // The output first: allocating it may grow the heap, which detaches views taken before.
-      const out = backend.makeOutput([cols, rows], 'float32');
-      transposeTiles(backend.typedArrayFromHeap(x), rows, cols, backend.typedArrayFromHeap(out));
-      return out;
-    },
+  replaceWasmKernel('Transpose', (args, original) => {
+    const x = args.inputs.x as tf.TensorInfo;
+    const { perm } = args.attrs as unknown as tf.TransposeAttrs;
+    const [rows, cols] = x.shape;
+    if (x.dtype !== 'float32' || x.shape.length !== 2 || perm[0] !== 1 || !tilesWin(rows, cols)) return original(args);
+    const backend = args.backend as BackendWasm;
+    // The output first: allocating it may grow the heap, which detaches views taken before.
+    const out = backend.makeOutput([cols, rows], 'float32');
+    transposeTiles(backend.typedArrayFromHeap(x), rows, cols, backend.typedArrayFromHeap(out));
+    return out;
   });
 }
