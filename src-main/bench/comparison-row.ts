@@ -1,11 +1,13 @@
 import { loadavg } from 'node:os';
-import { interleaved, ratioOf, summarise, type RateSummary, type RatioSummary } from './interleave';
+import { equalTimeSteps, interleaved, ratioOf, summarise, type RateSummary, type RatioSummary } from './interleave';
 import { ceilingShare, type CeilingFigures } from './sgemm-ceiling';
 
 /** A started side: `run(n)` times n steps (after its warm-up) and returns their seconds. */
 export interface SideSession {
   run(steps: number): Promise<number> | number;
   dispose(): void;
+  /** The most steps one `run` may take (a side prepared for a fixed number), where there is such a limit. */
+  maxSteps?: number;
 }
 
 /** One implementation of a row, before it runs: `start` builds it and runs its warm-up steps. */
@@ -28,6 +30,8 @@ export interface MeasuredSide {
   gflops: RatioSummary | null;
   /** Median GFLOP/s over the sgemm ceiling of its own thread count (one core or all cores). */
   ceilingShare: number | null;
+  /** Steps in each of its segments: the row's `stepsPerSegment` for the slowest side, more for a faster one (equal time). */
+  stepsPerSegment?: number;
   note?: string;
 }
 
@@ -48,6 +52,7 @@ export interface ComparisonRow {
   flopsPerSample: number;
   warmup: number;
   rounds: number;
+  /** Steps in each segment of the slowest side; every side's own count is on the side. */
   stepsPerSegment: number;
   /** Mirrored passes a round's segments are cut into (see `interleaved`). */
   slices: number;
@@ -104,8 +109,9 @@ export function summariseSides(
 }
 
 /**
- * Runs one row by issue 17's rule: starts every side (each runs the same warm-up), then `rounds`
- * segments of `steps` steps round-robin over the sides that started, and summarises them.
+ * Runs one row by issue 17's rule: starts every side (each runs the same warm-up), times one slice of
+ * `steps` steps on each to size its segments to the same time (see equalTimeSteps), then `rounds`
+ * segments round-robin over the sides that started, and summarises them.
  */
 export async function comparisonRow(
   workload: string,
@@ -131,15 +137,29 @@ export async function comparisonRow(
       }
     }
     const running = sessions.flatMap((s, i) => (s ? [{ i, s }] : []));
+    const slice = counts.steps / counts.slices;
+    const secondsPerStep: number[] = [];
+    for (const { s } of running) secondsPerStep.push((await s.run(slice)) / slice);
+    const steps = equalTimeSteps(
+      secondsPerStep,
+      counts.steps,
+      counts.slices,
+      running.map(({ s }) => (s.maxSteps === undefined ? undefined : s.maxSteps * counts.slices)),
+    );
     const measured = await interleaved(
       running.map(({ i, s }) => ({ name: specs[i].label, run: (n: number) => s.run(n) })),
       counts.rounds,
-      counts.steps,
+      steps,
       samplesPerStep,
       counts.slices,
     );
     const rates = specs.map((_, i) => measured[running.findIndex((r) => r.i === i)] ?? null);
-    const { sides, ratios } = summariseSides(specs, rates, notes, flopsPerSample, ceiling);
+    const summary = summariseSides(specs, rates, notes, flopsPerSample, ceiling);
+    const sides = summary.sides.map((side, i) => {
+      const at = running.findIndex((r) => r.i === i);
+      return at < 0 ? side : { ...side, stepsPerSegment: steps[at] };
+    });
+    const { ratios } = summary;
     for (const s of sides) log(`${workload} · ${s.label}: ${s.samplesPerSecond ? `${s.samplesPerSecond.median.toFixed(0)} samples/s` : s.note}`);
     return {
       workload,

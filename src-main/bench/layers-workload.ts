@@ -55,6 +55,7 @@ export async function layersFitSession(o: { recipe: 'mlp' | 'cnn'; batchSize: nu
     throw err;
   }
   return {
+    maxSteps: o.maxSteps,
     run: async (steps: number) => {
       if (steps > o.maxSteps) throw new Error(`layersFitSession: ${steps} steps asked, at most ${o.maxSteps} prepared`);
       const start = performance.now();

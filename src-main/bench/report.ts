@@ -8,8 +8,9 @@ import type { TorchInfo } from './torch-workload';
 
 /** Issue 17's measuring rule, stated in the report so a reader of the JSON alone knows how its numbers were made. */
 export const MEASURING_RULE =
-  'Every side of a row runs the same warm-up steps, then `rounds` timed segments of `stepsPerSegment` steps, round-robin with the ' +
-  "row's other sides (methods: each right after a vanilla segment); a round runs in `slices` mirrored passes of a slice of every " +
+  'Every side of a row runs the same warm-up steps, then `rounds` timed segments round-robin with the ' +
+  "row's other sides (methods: each right after a vanilla segment). Segments take about the same time on every side: the slowest side " +
+  'runs `stepsPerSegment` steps, a faster side as many more as one timed slice says fit. A round runs in `slices` mirrored passes of a slice of every ' +
   'segment (sides forward, then backward), so slow phases of the machine fall on every side alike. A rate is the median with ' +
   'min–max over the segments; a ratio is the median of the per-round ratios with their min–max. A target is met only if it holds at the worse end of that spread.';
 
@@ -71,12 +72,13 @@ export function formatReport(r: BenchReport): string {
     lines.push(
       `${row.workload}: ${row.warmup} warm-up, ${row.rounds} rounds × ${row.stepsPerSegment} steps in ${row.slices} slices, load ${row.loadBefore.toFixed(1)} → ${row.loadAfter.toFixed(1)}`,
     );
-    lines.push(`    ${'side'.padEnd(30)} ${'samples/s median (min–max)'.padEnd(28)} ${'GFLOP/s'.padStart(8)}  of ceiling`);
+    lines.push(`    ${'side'.padEnd(30)} ${'samples/s median (min–max)'.padEnd(28)} ${'GFLOP/s'.padStart(8)}  of ceiling  steps/segment`);
     for (const s of row.sides) {
       const v = s.samplesPerSecond;
-      lines.push(
-        `    ${s.label.padEnd(30)} ${v ? `${spread(v).padEnd(28)} ${fmt(s.gflops?.median, 2).padStart(8)}  ${percent(s.ceilingShare)}` : (s.note ?? '')}`,
-      );
+      const figures = v
+        ? `${spread(v).padEnd(28)} ${fmt(s.gflops?.median, 2).padStart(8)}  ${percent(s.ceilingShare).padEnd(10)}  ${s.stepsPerSegment ?? ''}`
+        : '';
+      lines.push(`    ${s.label.padEnd(30)} ${v ? figures : (s.note ?? '')}`);
     }
     for (const q of row.ratios) lines.push(`    ${q.name}: ${spread(q, 2)}×`);
   }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { describeBlas } from '../../src-main/bench/blas';
 import { comparisonRow, summariseSides, type SideSpec } from '../../src-main/bench/comparison-row';
 import { forwardMacs, nominalFlops } from '../../src-main/bench/flops';
+import { equalTimeSteps } from '../../src-main/bench/interleave';
 import { parseProcStat, stealBetween } from '../../src-main/bench/machine';
 import { ceilingShare } from '../../src-main/bench/sgemm-ceiling';
 import { atLeast, atMost, single } from '../../src-main/bench/targets';
@@ -55,30 +56,38 @@ describe("the bench's measuring rule (issue 17)", () => {
     expect(ceilingShare(10, 1, { oneCore: null, allCores: null })).toBeNull();
   });
 
-  it('runs the sides that started round-robin, reports the others with their reason and disposes every session', async () => {
+  it('runs the sides that started round-robin, each segment about as long, reports the others with their reason and disposes every session', async () => {
     const order: string[] = [];
     const disposed: string[] = [];
-    const side = (label: string, seconds: number): SideSpec => ({
+    const side = (label: string, secondsPerStep: number): SideSpec => ({
       ...meta(label, 1),
-      start: async () => ({ run: () => (order.push(label), seconds), dispose: () => disposed.push(label) }),
+      start: async () => ({ run: (n) => (order.push(`${label}${n}`), n * secondsPerStep), dispose: () => disposed.push(label) }),
     });
     const specs: SideSpec[] = [
-      side('a', 1),
+      side('a', 0.25),
       { ...meta('gone', 1), start: async () => 'PyTorch unavailable: not installed' },
       { ...meta('broken', 1), start: () => Promise.reject(new Error('no such script\nstack')) },
-      side('b', 2),
+      side('b', 0.5),
     ];
     const row = await comparisonRow('w', specs, { warmup: 1, rounds: 5, steps: 4, slices: 2 }, 1e9, 8, CEILING);
-    // Two mirrored slices of 2 steps a round: a b, then b a.
-    expect(order).toEqual(Array.from({ length: 5 }, () => ['a', 'b', 'b', 'a']).flat());
+    // One timed slice each sizes the segments: a is twice as fast, so it runs 8 steps a segment to b's 4.
+    // Then two mirrored slices a round: a b, then b a.
+    expect(order).toEqual(['a2', 'b2', ...Array.from({ length: 5 }, () => ['a4', 'b2', 'b2', 'a4']).flat()]);
+    expect(row.stepsPerSegment).toBe(4);
+    expect(row.sides.map((s) => s.stepsPerSegment)).toEqual([8, undefined, undefined, 4]);
     expect(disposed.sort()).toEqual(['a', 'b']);
     expect(row.sides.map((s) => s.note)).toEqual([undefined, 'PyTorch unavailable: not installed', 'fails: no such script', undefined]);
-    expect(row.sides[0].samplesPerSecond).toMatchObject({ median: 16, perRound: [16, 16, 16, 16, 16] });
+    expect(row.sides[0].samplesPerSecond).toMatchObject({ median: 32, perRound: [32, 32, 32, 32, 32] });
     expect(row.ratios).toEqual([{ name: 'a / b', over: 'b', median: 2, min: 2, max: 2 }]);
   });
-});
 
-describe("the bench's FLOP counts", () => {
+  it('sizes segments to equal time: the slowest side keeps the base, others scale down to a multiple of the slices and within their cap', () => {
+    expect(equalTimeSteps([0.01, 0.05, 0.02], 80, 4)).toEqual([400, 80, 200]);
+    expect(equalTimeSteps([0.03, 0.05], 80, 4)).toEqual([132, 80]);
+    expect(equalTimeSteps([0.01, 0.05, 0.02], 80, 4, [undefined, undefined, 100])).toEqual([400, 80, 100]);
+    // Noise in the timed slice never gives a side fewer steps than the base.
+    expect(equalTimeSteps([0.05, 0.0501], 80, 4)).toEqual([80, 80]);
+  });
   it('count an embedding as a lookup and every position of a sequence through the dense layers', () => {
     const spec = {
       recipe: 'imported',
