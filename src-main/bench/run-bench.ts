@@ -41,7 +41,9 @@ const COUNTS = {
     slices: { train: 4, eval: 2 },
     evalRows: 10_000,
     cpuSteps: { mlp: 4, cnn: 2, lora: 4, eval: 1 },
-    ratioSteps: 60,
+    // Each method beside vanilla in segments of about 0.8 s: with 60 steps (0.3 s) one slow phase put a round of
+    // RecAdam, which adds nothing to a step (median 1.02), at 1.15× vanilla.
+    ratioSteps: 160,
     // mix-cd against rehearsal: segments of about 1.5 s (≈6 ms a step), so that the noise stays well inside the 5% target.
     pairSteps: 240,
     loopFraction: 0.3,
